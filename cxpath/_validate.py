@@ -1,0 +1,259 @@
+"""Shared argument checks with one error-message shape.
+
+Every check raises :class:`~cxpath.errors.InvalidParameterError` (or
+:class:`~cxpath.errors.DataError` for array contents) with the message::
+
+    The '<name>' parameter of <func> must be <constraint>. Got <value> instead.
+
+``func`` is the public name the user called, e.g. ``"fmea.rpn"``.
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Iterable
+
+import numpy as np
+
+from .errors import DataError, InvalidParameterError
+
+__all__ = [
+    "as_float_array",
+    "as_int_array",
+    "check_bool",
+    "check_int",
+    "check_option",
+    "check_probability",
+    "check_real",
+    "check_same_length",
+    "fail",
+    "message",
+]
+
+
+def _show(value, limit: int = 60) -> str:
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def message(name: str, func: str, must: str, got: str) -> str:
+    """Build the one message shape used for every argument error.
+
+    Examples
+    --------
+    >>> message("severity", "fmea.rpn", "an integer in [1, 10]", "11")
+    "The 'severity' parameter of fmea.rpn must be an integer in [1, 10]. Got 11 instead."
+    """
+    return f"The '{name}' parameter of {func} must be {must}. Got {got} instead."
+
+
+def fail(name: str, func: str, must: str, value=None, *, got: str | None = None, data=False):
+    """Raise the shaped error. ``got`` overrides the ``repr`` of ``value``."""
+    cls = DataError if data else InvalidParameterError
+    raise cls(message(name, func, must, got if got is not None else _show(value)))
+
+
+def _interval(low, high, closed: str) -> str:
+    left = "[" if closed in ("both", "left") else "("
+    right = "]" if closed in ("both", "right") else ")"
+    lo = "-inf" if low is None else f"{low:g}" if isinstance(low, float) else str(low)
+    hi = "inf" if high is None else f"{high:g}" if isinstance(high, float) else str(high)
+    return f"{left}{lo}, {hi}{right}"
+
+
+def _in_interval(x, low, high, closed: str) -> bool:
+    if low is not None and (x < low or (x == low and closed in ("neither", "right"))):
+        return False
+    return not (high is not None and (x > high or (x == high and closed in ("neither", "left"))))
+
+
+def check_int(value, name: str, func: str, *, low=None, high=None, closed: str = "both") -> int:
+    """Return ``value`` as ``int`` if it is an integer (not bool) within the interval.
+
+    Examples
+    --------
+    >>> check_int(3, "k", "f", low=1, high=4)
+    3
+    >>> check_int(0, "k", "f", low=1)
+    Traceback (most recent call last):
+    ...
+    cxpath.errors.InvalidParameterError: The 'k' parameter of f must be an integer in [1, inf]. Got 0 instead.
+    """
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        fail(name, func, "an integer" + (f" in {_interval(low, high, closed)}"
+                                         if low is not None or high is not None else ""), value)
+    value = int(value)
+    if not _in_interval(value, low, high, closed):
+        fail(name, func, f"an integer in {_interval(low, high, closed)}", value)
+    return value
+
+
+def check_real(value, name: str, func: str, *, low=None, high=None, closed: str = "both",
+               allow_inf: bool = False) -> float:
+    """Return ``value`` as ``float`` if it is a real number (not bool, not NaN) in the interval.
+
+    Examples
+    --------
+    >>> check_real(0.5, "alpha", "f", low=0.0, high=1.0, closed="neither")
+    0.5
+    """
+    must = "a real number" + (f" in {_interval(low, high, closed)}"
+                              if low is not None or high is not None else "")
+    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+        fail(name, func, must, value)
+    value = float(value)
+    if math.isnan(value) or (math.isinf(value) and not allow_inf):
+        fail(name, func, "a finite real number" if not allow_inf else must, value)
+    if not _in_interval(value, low, high, closed):
+        fail(name, func, must, value)
+    return value
+
+
+def check_probability(value, name: str, func: str, *, closed: str = "both") -> float:
+    """A real number in [0, 1] (or the open/half-open interval given by ``closed``)."""
+    return check_real(value, name, func, low=0.0, high=1.0, closed=closed)
+
+
+def check_bool(value, name: str, func: str) -> bool:
+    """Return ``value`` if it is a bool (numpy bools included)."""
+    if not isinstance(value, (bool, np.bool_)):
+        fail(name, func, "True or False", value)
+    return bool(value)
+
+
+def check_option(value, name: str, func: str, options: Iterable):
+    """Return ``value`` if it is one of ``options``.
+
+    Examples
+    --------
+    >>> check_option("volume", "by", "critical_path", ("probability", "volume", "time"))
+    'volume'
+    """
+    options = tuple(options)
+    try:
+        ok = value in options
+    except TypeError:
+        ok = False
+    if not ok:
+        fail(name, func, "one of " + ", ".join(repr(o) for o in options), value)
+    return value
+
+
+def _as_array(values, name: str, func: str, ndim: int | None):
+    try:
+        arr = np.asarray(values)
+    except (TypeError, ValueError) as exc:
+        fail(name, func, "array-like", got=f"an object numpy cannot read ({exc})")
+    if ndim is not None and arr.ndim != ndim:
+        fail(name, func, f"a {ndim}-dimensional array", got=f"an array of shape {arr.shape}")
+    return arr
+
+
+def as_float_array(values, name: str, func: str, *, ndim: int | None = 1, allow_nan=False,
+                   allow_inf=False, low=None, high=None, closed="both", min_size=1) -> np.ndarray:
+    """Coerce to a contiguous float64 array and check its contents.
+
+    Errors name the first offending position so the user can find the bad value.
+
+    Examples
+    --------
+    >>> as_float_array([1, 2.5], "x", "f")
+    array([1. , 2.5])
+    >>> as_float_array([1, float("nan")], "x", "f")
+    Traceback (most recent call last):
+    ...
+    cxpath.errors.DataError: The 'x' parameter of f must be free of NaN. Got NaN at position 1 instead.
+    """
+    arr = _as_array(values, name, func, ndim)
+    if arr.dtype.kind == "b" or arr.dtype.kind not in "iuf":
+        fail(name, func, "numeric", got=f"an array of dtype {arr.dtype}", data=True)
+    arr = np.ascontiguousarray(arr, dtype=np.float64)
+    if arr.size < min_size:
+        fail(name, func, f"an array with at least {min_size} element(s)",
+             got=f"{arr.size} element(s)", data=True)
+    if not allow_nan:
+        bad = np.isnan(arr)
+        if bad.any():
+            pos = np.unravel_index(int(np.argmax(bad)), arr.shape)
+            fail(name, func, "free of NaN", got=f"NaN at position {_pos(pos)}", data=True)
+    if not allow_inf:
+        bad = np.isinf(arr)
+        if bad.any():
+            pos = np.unravel_index(int(np.argmax(bad)), arr.shape)
+            fail(name, func, "finite", got=f"{arr[pos]} at position {_pos(pos)}", data=True)
+    _check_range(arr, name, func, low, high, closed)
+    return arr
+
+
+def as_int_array(values, name: str, func: str, *, ndim: int | None = 1, low=None, high=None,
+                 closed="both", min_size=1) -> np.ndarray:
+    """Coerce to a contiguous int64 array; floats are accepted only when integral.
+
+    Examples
+    --------
+    >>> as_int_array([1.0, 2.0], "n", "f", low=0)
+    array([1, 2])
+    >>> as_int_array([1, -2], "n", "f", low=0)
+    Traceback (most recent call last):
+    ...
+    cxpath.errors.DataError: The 'n' parameter of f must be in [0, inf]. Got -2 at position 1 instead.
+    """
+    arr = _as_array(values, name, func, ndim)
+    if arr.dtype.kind == "f":
+        bad = ~np.isfinite(arr) | (arr != np.round(arr))
+        if bad.any():
+            pos = np.unravel_index(int(np.argmax(bad)), arr.shape)
+            fail(name, func, "whole numbers", got=f"{arr[pos]!r} at position {_pos(pos)}",
+                 data=True)
+    elif arr.dtype.kind not in "iub":
+        fail(name, func, "integers", got=f"an array of dtype {arr.dtype}", data=True)
+    arr = np.ascontiguousarray(arr, dtype=np.int64)
+    if arr.size < min_size:
+        fail(name, func, f"an array with at least {min_size} element(s)",
+             got=f"{arr.size} element(s)", data=True)
+    _check_range(arr, name, func, low, high, closed)
+    return arr
+
+
+def _pos(pos) -> str:
+    return str(pos[0]) if len(pos) == 1 else str(tuple(int(p) for p in pos))
+
+
+def _check_range(arr, name, func, low, high, closed):
+    if (low is None and high is None) or arr.size == 0:
+        return
+    bad = np.zeros(arr.shape, dtype=bool)
+    if low is not None:
+        bad |= arr < low if closed in ("both", "left") else arr <= low
+    if high is not None:
+        bad |= arr > high if closed in ("both", "right") else arr >= high
+    if bad.any():
+        pos = np.unravel_index(int(np.argmax(bad)), arr.shape)
+        value = arr[pos]
+        shown = int(value) if arr.dtype.kind in "iu" else float(value)
+        fail(name, func, f"in {_interval(low, high, closed)}",
+             got=f"{shown} at position {_pos(pos)}", data=True)
+
+
+def check_same_length(func: str, **arrays) -> int:
+    """Check that every non-None array has the same length; return it.
+
+    Examples
+    --------
+    >>> check_same_length("f", case=[1, 2], touchpoint=["a"])
+    Traceback (most recent call last):
+    ...
+    cxpath.errors.DataError: The 'touchpoint' parameter of f must have the same length as 'case' (2). Got length 1 instead.
+    """
+    first = None
+    for key, arr in arrays.items():
+        if arr is None:
+            continue
+        n = len(arr)
+        if first is None:
+            first = (key, n)
+        elif n != first[1]:
+            fail(key, func, f"have the same length as '{first[0]}' ({first[1]})",
+                 got=f"length {n}", data=True)
+    return 0 if first is None else first[1]

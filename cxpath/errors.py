@@ -1,0 +1,53 @@
+"""Exceptions and warnings raised by cxpath.
+
+Every error about a caller's input is a :class:`CxpathError`, which subclasses
+:class:`ValueError` so that ``except ValueError`` keeps working. Messages have one shape::
+
+    The 'severity' parameter of fmea.rpn must be an integer in [1, 10]. Got 11 instead.
+
+Examples
+--------
+>>> from cxpath.errors import CxpathError, InvalidParameterError
+>>> issubclass(InvalidParameterError, ValueError)
+True
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CxpathError",
+    "CxpathWarning",
+    "DataError",
+    "InvalidParameterError",
+    "MissingExtraError",
+    "StrictCleaningError",
+    "VocabularyMismatchError",
+]
+
+
+class CxpathError(ValueError):
+    """Base class of every error cxpath raises about its input."""
+
+
+class InvalidParameterError(CxpathError):
+    """A parameter has the wrong type, is out of range or is not one of the allowed options."""
+
+
+class DataError(CxpathError):
+    """The data passed in cannot be analysed as given (wrong shape, missing values, …)."""
+
+
+class StrictCleaningError(DataError):
+    """Raised with ``strict=True`` where the default would clean the data and report it."""
+
+
+class VocabularyMismatchError(CxpathError):
+    """Two objects that must share a touchpoint vocabulary do not."""
+
+
+class MissingExtraError(ImportError):
+    """An optional dependency is needed; the message names the extra that installs it."""
+
+
+class CxpathWarning(UserWarning):
+    """A documented, recoverable condition that the caller should know about."""

@@ -1,0 +1,17 @@
+"""Shared fixtures: the third-party logs in ../shared/data (skipped cleanly when absent)."""
+
+from __future__ import annotations
+
+import pathlib
+
+import pytest
+
+SHARED_DATA = pathlib.Path(__file__).resolve().parents[1].parent / "shared" / "data"
+
+
+@pytest.fixture(scope="session")
+def shared_data() -> pathlib.Path:
+    """Folder of the real third-party logs; skips the test when it is absent."""
+    if not SHARED_DATA.is_dir():
+        pytest.skip(f"real-data folder {SHARED_DATA} is absent (tests on real logs skipped)")
+    return SHARED_DATA
