@@ -104,9 +104,9 @@ def _from_pandas(series) -> np.ndarray:
         return series.astype(object).to_numpy()
     if dtype.kind in "iufb":
         return series.to_numpy()
-    if dtype.kind == "M":
-        return series.to_numpy()
-    # string/object/nullable extension types: object array with None for missing values
+    if dtype.kind in "MO":
+        return series.to_numpy()  # object columns as they are: missing values stay None/NaN
+    # string and nullable extension types: object array with None for missing values
     return series.to_numpy(dtype=object, na_value=None)
 
 

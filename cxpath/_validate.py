@@ -244,7 +244,7 @@ def check_same_length(func: str, **arrays) -> int:
     >>> check_same_length("f", case=[1, 2], touchpoint=["a"])
     Traceback (most recent call last):
     ...
-    cxpath.errors.DataError: The 'touchpoint' parameter of f must have the same length as 'case' (2). Got length 1 instead.
+    cxpath.errors.DataError: The 'touchpoint' parameter of f must be of the same length as 'case' (2). Got length 1 instead.
     """
     first = None
     for key, arr in arrays.items():
@@ -254,6 +254,6 @@ def check_same_length(func: str, **arrays) -> int:
         if first is None:
             first = (key, n)
         elif n != first[1]:
-            fail(key, func, f"have the same length as '{first[0]}' ({first[1]})",
+            fail(key, func, f"of the same length as '{first[0]}' ({first[1]})",
                  got=f"length {n}", data=True)
     return 0 if first is None else first[1]

@@ -1,0 +1,458 @@
+"""The central data model: :class:`Journeys`, a columnar, immutable set of customer journeys."""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+
+import attrs
+import numpy as np
+
+from .. import _validate as v
+from .._frames import make_frame
+from .cleaning import CleaningReport
+
+__all__ = ["Journey", "Journeys"]
+
+
+def _readonly(arr):
+    if arr is None:
+        return None
+    arr = np.ascontiguousarray(arr)
+    arr.setflags(write=False)
+    return arr
+
+
+def _as(dtype):
+    def convert(x):
+        return None if x is None else _readonly(np.asarray(x, dtype=dtype))
+    return convert
+
+
+def _seconds_to_datetime(seconds: np.ndarray) -> np.ndarray:
+    return np.round(seconds * 1e6).astype(np.int64).astype("datetime64[us]")
+
+
+@attrs.frozen(repr=False, eq=False)
+class Journey:
+    """One case of a :class:`Journeys`: its touchpoints in order, times and outcome.
+
+    Examples
+    --------
+    >>> from cxpath import Journeys
+    >>> j = Journeys.from_events(case=[7, 7], touchpoint=["ivr", "agent"], timestamp=[0, 90],
+    ...                          success={"agent"})
+    >>> j[0]
+    Journey(case=7, 'ivr > agent', success=True, 2 events over 1.5 min)
+    """
+
+    case_id: object
+    touchpoints: tuple
+    times: np.ndarray | None
+    channels: tuple | None
+    outcome: bool | None
+    value: float | None
+    weight: int
+
+    def __len__(self) -> int:
+        return len(self.touchpoints)
+
+    @property
+    def path(self) -> str:
+        """The touchpoints joined with ``' > '``."""
+        return " > ".join(self.touchpoints)
+
+    def __repr__(self) -> str:
+        steps = self.touchpoints
+        shown = " > ".join(steps if len(steps) <= 8 else (*steps[:4], "…", *steps[-3:]))
+        parts = [f"case={self.case_id!r}", repr(shown)]
+        if self.outcome is not None:
+            parts.append(f"success={self.outcome}")
+        span = ""
+        if self.times is not None and len(self.times) > 1:
+            seconds = (self.times[-1] - self.times[0]) / np.timedelta64(1, "s")
+            span = f" over {_duration(seconds)}"
+        parts.append(f"{len(self)} events{span}")
+        if self.weight != 1:
+            parts.append(f"weight={self.weight}")
+        return f"Journey({', '.join(parts)})"
+
+
+def _duration(seconds: float) -> str:
+    for unit, size in (("d", 86400.0), ("h", 3600.0), ("min", 60.0)):
+        if seconds >= size:
+            return f"{seconds / size:.3g} {unit}"
+    return f"{seconds:.3g} s"
+
+
+@attrs.frozen(repr=False, eq=False)
+class Journeys:
+    """Customer journeys in a compact columnar (CSR) layout.
+
+    Case ``i`` is ``codes[offsets[i]:offsets[i + 1]]``: the touchpoint codes of its events in
+    time order. Build one with :meth:`from_events` (a long event log) or :meth:`from_paths`
+    (aggregated path strings); constructing directly is for code that already holds the
+    arrays, and is validated.
+
+    Parameters
+    ----------
+    codes : array of int, shape (n_events,)
+        Touchpoint code of each event, indexes into ``vocab``.
+    offsets : array of int, shape (n_cases + 1,)
+        Start of each case in ``codes``; ``offsets[0] == 0`` and ``offsets[-1] == n_events``.
+    vocab : tuple of str
+        Touchpoint label of each code.
+    case_ids : array, shape (n_cases,)
+        The original case identifiers.
+    times : array of float, shape (n_events,), optional
+        Event times in seconds since 1970-01-01 UTC, non-decreasing within a case.
+    channels : array of int, shape (n_events,), optional
+        Channel code of each event into ``channel_vocab`` (-1: unknown).
+    channel_vocab : tuple of str, optional
+    outcome : array of bool, shape (n_cases,), optional
+        Whether the case ended in success (resolved, converted).
+    value : array of float, shape (n_cases,), optional
+        Value attached to the case (revenue, cost, satisfaction).
+    weight : array of int, shape (n_cases,), optional
+        Multiplicity of each case (aggregated paths); all ones when absent.
+    cleaning_report : CleaningReport, optional
+        What ingestion removed or changed.
+
+    Examples
+    --------
+    >>> from cxpath import Journeys
+    >>> j = Journeys.from_events(
+    ...     {"case": ["a", "a", "b"], "step": ["web", "chat", "web"],
+    ...      "at": ["2025-01-01T10:00", "2025-01-01T10:05", "2025-01-02T09:00"]},
+    ...     case="case", touchpoint="step", timestamp="at", success={"chat"})
+    >>> j.vocab, j.offsets.tolist(), j.outcome.tolist()
+    (('chat', 'web'), [0, 2, 3], [True, False])
+    """
+
+    codes: np.ndarray = attrs.field(converter=_as(np.int64))
+    offsets: np.ndarray = attrs.field(converter=_as(np.int64))
+    vocab: tuple = attrs.field(converter=lambda x: tuple(str(s) for s in x))
+    case_ids: np.ndarray = attrs.field(converter=lambda x: _readonly(np.asarray(x)))
+    times: np.ndarray | None = attrs.field(default=None, converter=_as(np.float64))
+    channels: np.ndarray | None = attrs.field(default=None, converter=_as(np.int64))
+    channel_vocab: tuple | None = attrs.field(
+        default=None, converter=lambda x: None if x is None else tuple(str(s) for s in x))
+    outcome: np.ndarray | None = attrs.field(default=None, converter=_as(np.bool_))
+    value: np.ndarray | None = attrs.field(default=None, converter=_as(np.float64))
+    weight: np.ndarray | None = attrs.field(default=None, converter=_as(np.int64))
+    cleaning_report: CleaningReport | None = attrs.field(default=None)
+
+    def __attrs_post_init__(self):
+        func = "Journeys"
+        offsets, codes = self.offsets, self.codes
+        if codes.ndim != 1 or offsets.ndim != 1 or len(offsets) < 1:
+            v.fail("offsets", func, "a 1-D array of length n_cases + 1",
+                   got=f"shape {offsets.shape}", data=True)
+        if offsets[0] != 0 or offsets[-1] != len(codes):
+            v.fail("offsets", func, f"0 first and len(codes) = {len(codes)} last",
+                   got=f"{offsets[0]} … {offsets[-1]}", data=True)
+        if len(offsets) > 1 and (np.diff(offsets) < 0).any():
+            v.fail("offsets", func, "non-decreasing", got="a decrease", data=True)
+        if len(codes) and (codes.min() < 0 or codes.max() >= len(self.vocab)):
+            v.fail("codes", func, f"in [0, {len(self.vocab) - 1}] (indexes into vocab)",
+                   got=f"values in [{codes.min()}, {codes.max()}]", data=True)
+        n_cases = len(offsets) - 1
+        v.check_same_length(func, codes=codes, times=self.times, channels=self.channels)
+        v.check_same_length(func, case_ids=self.case_ids, outcome=self.outcome,
+                            value=self.value, weight=self.weight)
+        if len(self.case_ids) != n_cases:
+            v.fail("case_ids", func, f"of length n_cases = {n_cases}",
+                   got=f"length {len(self.case_ids)}", data=True)
+        if self.channels is not None and self.channel_vocab is None:
+            v.fail("channel_vocab", func, "given when 'channels' is", got="None")
+        if self.weight is not None and len(self.weight) and self.weight.min() < 0:
+            v.fail("weight", func, "non-negative", got=f"{self.weight.min()}", data=True)
+        if self.times is not None and len(codes) > 1:
+            dt = np.diff(self.times)
+            bounds = offsets[1:-1]
+            dt[bounds[(bounds > 0) & (bounds < len(codes))] - 1] = 0.0  # across cases
+            if (dt < 0).any() or np.isnan(self.times).any():
+                v.fail("times", func, "finite and non-decreasing within each case",
+                       got="a decrease or NaN", data=True)
+
+    # --- constructors -------------------------------------------------------------------
+    @classmethod
+    def from_events(cls, data=None, *, case, touchpoint, timestamp=None, channel=None,
+                    outcome=None, value=None, success=None, strict: bool = False,
+                    duplicates: str = "keep", value_agg: str = "sum",
+                    time_format: str | None = None, vocab: Sequence[str] | None = None
+                    ) -> Journeys:
+        """Build journeys from a long event log (one row per touchpoint event).
+
+        Parameters
+        ----------
+        data : pandas.DataFrame, polars.DataFrame, pyarrow.Table, dict of arrays, optional
+            The table. When absent, ``case``, ``touchpoint`` … are the columns themselves.
+        case, touchpoint : str or array-like
+            Column name (or values) of the case id and of the touchpoint label.
+        timestamp : str or array-like, optional
+            Event time: datetime64, time-zone aware pandas datetimes (converted to UTC),
+            ISO-8601 strings (``Z`` or offsets converted to UTC, naive strings taken as UTC)
+            or numbers (epoch seconds). Without it, events keep their input order.
+        channel : str or array-like, optional
+            Channel of each event (phone, chat, app, …).
+        outcome : str or array-like, optional
+            Success flag per row (bool or 0/1). A case succeeds when any of its rows is
+            truthy, so both a case-level column repeated on every row and an event-level
+            flag (e.g. a conversion event) work.
+        value : str or array-like, optional
+            Numeric value per row, aggregated per case by ``value_agg``.
+        success : set of str, optional
+            Touchpoints that mean success when they are a case's last event (e.g.
+            ``{"resolved"}``). Exclusive with ``outcome``.
+        strict : bool, default False
+            Raise :class:`~cxpath.errors.StrictCleaningError` instead of removing or
+            altering rows.
+        duplicates : {'keep', 'drop'}, default 'keep'
+            Rows repeating an earlier row exactly (same case, touchpoint, timestamp and the
+            other given columns) are counted in the report and kept (as process-mining
+            tools do) or dropped.
+        value_agg : {'sum', 'first', 'last', 'max', 'mean'}, default 'sum'
+            How row values make the case value. Use 'first' for a case-level column repeated
+            on every row.
+        time_format : str, optional
+            :func:`~datetime.datetime.strptime` format for non-ISO timestamp strings.
+        vocab : sequence of str, optional
+            When given, ``touchpoint`` holds integer codes into it (pre-encoded input; the
+            fastest path) instead of labels.
+
+        Returns
+        -------
+        Journeys
+            Cases ordered by case id, events stably sorted by timestamp within each case
+            (equal timestamps keep input order), with ``cleaning_report`` set.
+
+        Raises
+        ------
+        CxpathError
+            Mismatched lengths, empty input, unknown columns or success labels, no
+            parseable timestamp; with ``strict=True``, anything that needs cleaning.
+        """
+        from .ingest import from_events
+
+        return from_events(cls, data, case=case, touchpoint=touchpoint, timestamp=timestamp,
+                           channel=channel, outcome=outcome, value=value, success=success,
+                           strict=strict, duplicates=duplicates, value_agg=value_agg,
+                           time_format=time_format, vocab=vocab)
+
+    @classmethod
+    def from_paths(cls, paths, conversions=None, nulls=None, value=None, *, sep: str = ">",
+                   strict: bool = False) -> Journeys:
+        """Build journeys from aggregated paths, one row per distinct path.
+
+        Each row becomes up to two weighted cases: one converting case with weight
+        ``conversions[i]`` and value ``value[i]``, and one non-converting case with weight
+        ``nulls[i]``. Rows whose counts are both zero are reported and left out. Without
+        counts each path is one case of weight 1 and no outcome.
+
+        Parameters
+        ----------
+        paths : sequence of str
+            Paths such as ``"web > chat > phone"``; labels are stripped of white space.
+        conversions, nulls : array-like of int, optional
+            Converting and non-converting journeys that followed each path.
+        value : array-like of float, optional
+            Total conversion value of each row.
+        sep : str, default ">"
+            Separator between touchpoints.
+        strict : bool, default False
+            Raise instead of leaving out rows with zero counts.
+
+        Returns
+        -------
+        Journeys
+            ``case_ids`` hold the row number each case came from.
+
+        Examples
+        --------
+        >>> from cxpath import Journeys
+        >>> j = Journeys.from_paths(["web > chat", "web"], conversions=[2, 0], nulls=[1, 4],
+        ...                         value=[50.0, 0.0])
+        >>> [(x.path, x.outcome, x.weight) for x in j]
+        [('web > chat', True, 2), ('web > chat', False, 1), ('web', False, 4)]
+        """
+        from .ingest import from_paths
+
+        return from_paths(cls, paths, conversions, nulls, value, sep=sep, strict=strict)
+
+    # --- sizes and access ---------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    @property
+    def n_cases(self) -> int:
+        """Number of cases."""
+        return len(self.offsets) - 1
+
+    @property
+    def n_events(self) -> int:
+        """Number of events."""
+        return len(self.codes)
+
+    @property
+    def lengths(self) -> np.ndarray:
+        """Events per case."""
+        return np.diff(self.offsets)
+
+    @property
+    def case_weights(self) -> np.ndarray:
+        """``weight``, or ones when the journeys are not weighted."""
+        return self.weight if self.weight is not None else np.ones(len(self), dtype=np.int64)
+
+    def __getitem__(self, i) -> Journey:
+        n = len(self)
+        if n == 0:
+            v.fail("i", "Journeys.__getitem__", "an index of an existing case", i,
+                   got=f"{i!r} on empty journeys")
+        i = v.check_int(i, "i", "Journeys.__getitem__", low=-n, high=n - 1) % n
+        lo, hi = self.offsets[i], self.offsets[i + 1]
+        return Journey(
+            case_id=self.case_ids[i].item() if hasattr(self.case_ids[i], "item")
+            else self.case_ids[i],
+            touchpoints=tuple(self.vocab[c] for c in self.codes[lo:hi]),
+            times=None if self.times is None else _seconds_to_datetime(self.times[lo:hi]),
+            channels=None if self.channels is None else tuple(
+                self.channel_vocab[c] if c >= 0 else None for c in self.channels[lo:hi]),
+            outcome=None if self.outcome is None else bool(self.outcome[i]),
+            value=None if self.value is None else float(self.value[i]),
+            weight=1 if self.weight is None else int(self.weight[i]),
+        )
+
+    def __iter__(self):
+        for i in range(len(self)):
+            yield self[i]
+
+    def select(self, which) -> Journeys:
+        """Keep a subset of cases, in their current order.
+
+        Parameters
+        ----------
+        which : array of bool of length n_cases, or sequence of case ids
+            A boolean mask over cases, or the ids of the cases to keep.
+
+        Examples
+        --------
+        >>> from cxpath import Journeys
+        >>> j = Journeys.from_events(case=[1, 1, 2, 3], touchpoint=list("abab"))
+        >>> j.select([3, 1]).case_ids.tolist(), j.select(j.lengths > 1).n_events
+        ([1, 3], 2)
+        """
+        func = "Journeys.select"
+        arr = np.asarray(which)
+        if arr.dtype == bool:
+            if arr.shape != (len(self),):
+                v.fail("which", func, f"a boolean mask of length {len(self)}",
+                       got=f"shape {arr.shape}")
+            mask = arr
+        else:
+            arr = arr.ravel()
+            mask = np.isin(self.case_ids, arr)
+            if mask.sum() != len(np.unique(arr)):
+                missing = np.setdiff1d(arr, self.case_ids)
+                v.fail("which", func, "ids of existing cases",
+                       got=f"unknown ids {missing[:5].tolist()}")
+        lengths = self.lengths
+        event_mask = np.repeat(mask, lengths)
+        offsets = np.concatenate(([0], np.cumsum(lengths[mask])))
+
+        def cases(x):
+            return None if x is None else x[mask]
+
+        def events(x):
+            return None if x is None else x[event_mask]
+
+        return attrs.evolve(self, codes=self.codes[event_mask], offsets=offsets,
+                            case_ids=self.case_ids[mask], times=events(self.times),
+                            channels=events(self.channels), outcome=cases(self.outcome),
+                            value=cases(self.value), weight=cases(self.weight),
+                            cleaning_report=None)
+
+    def equals(self, other: Journeys) -> bool:
+        """True when both hold the same cases, events and labels (reports not compared)."""
+        if not isinstance(other, Journeys) or self.vocab != other.vocab or \
+                self.channel_vocab != other.channel_vocab:
+            return False
+        for name in ("codes", "offsets", "case_ids", "times", "channels", "outcome", "value",
+                     "weight"):
+            a, b = getattr(self, name), getattr(other, name)
+            if (a is None) != (b is None):
+                return False
+            if a is not None and not np.array_equal(a, b):
+                return False
+        return True
+
+    def to_frame(self, backend: str = "pandas"):
+        """Back to a long event log, one row per event.
+
+        Columns: ``case_id``, ``position`` (0-based within the case), ``touchpoint`` and,
+        when present, ``timestamp`` (datetime64[us], UTC), ``channel``, and the case-level
+        ``outcome``, ``value`` and ``weight`` repeated on every event (read ``value`` back
+        with ``value_agg='first'``).
+
+        Examples
+        --------
+        >>> from cxpath import Journeys
+        >>> j = Journeys.from_events(case=[1, 1], touchpoint=["a", "b"])
+        >>> j.to_frame("dict")["touchpoint"].tolist()
+        ['a', 'b']
+        """
+        lengths = self.lengths
+        case_of_event = np.repeat(np.arange(len(self)), lengths)
+        labels = np.asarray(self.vocab, dtype=object)
+        cols = {"case_id": self.case_ids[case_of_event],
+                "position": np.arange(self.n_events) - np.repeat(self.offsets[:-1], lengths),
+                "touchpoint": labels[self.codes] if len(labels) else
+                np.zeros(0, dtype=object)}
+        if self.times is not None:
+            cols["timestamp"] = _seconds_to_datetime(self.times)
+        if self.channels is not None:
+            ch = np.asarray((*self.channel_vocab, None), dtype=object)
+            cols["channel"] = ch[self.channels]
+        for name in ("outcome", "value", "weight"):
+            x = getattr(self, name)
+            if x is not None:
+                cols[name] = x[case_of_event]
+        return make_frame(cols, backend, func="Journeys.to_frame")
+
+    # --- display ------------------------------------------------------------------------
+    def _facts(self) -> list[str]:
+        n = len(self)
+        w = self.case_weights
+        facts = [f"{n:,} cases, {self.n_events:,} events, {len(self.vocab)} touchpoints"]
+        if self.weight is not None:
+            facts[0] += f", {int(w.sum()):,} journeys by weight"
+        if self.channel_vocab is not None:
+            facts.append(f"channels: {', '.join(self.channel_vocab)}")
+        if self.times is not None and self.n_events:
+            first, last = _seconds_to_datetime(np.array([self.times.min(), self.times.max()]))
+            facts.append(f"from {str(first)[:19]} to {str(last)[:19]} (UTC)")
+        if self.outcome is not None and n:
+            rate = float((self.outcome * w).sum() / max(w.sum(), 1))
+            facts.append(f"success rate {rate:.1%}")
+        if n:
+            facts.append(f"events per case: mean {self.n_events / n:.2f}, "
+                         f"max {int(self.lengths.max())}")
+        return facts
+
+    def __repr__(self) -> str:
+        lines = ["Journeys: " + "; ".join(self._facts())]
+        for i in range(min(len(self), 5)):
+            lines.append("  " + repr(self[i]))
+        if len(self) > 5:
+            lines.append(f"  … {len(self) - 5:,} more cases")
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        items = "".join(f"<li>{html.escape(f)}</li>" for f in self._facts())
+        rows = "".join(f"<tr><td>{html.escape(str(j.case_id))}</td><td>"
+                       f"{html.escape(j.path)}</td><td>{j.outcome}</td></tr>"
+                       for j in (self[i] for i in range(min(len(self), 10))))
+        return (f"<div><strong>Journeys</strong><ul>{items}</ul><table><thead><tr>"
+                f"<th>case</th><th>path</th><th>success</th></tr></thead><tbody>{rows}"
+                f"</tbody></table></div>")
+

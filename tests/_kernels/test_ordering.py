@@ -1,0 +1,20 @@
+"""group_by_key against numpy's stable sort (runs jitted and with NUMBA_DISABLE_JIT=1)."""
+
+import numpy as np
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cxpath._kernels.ordering import group_by_key
+
+
+@settings(max_examples=60, deadline=None)
+@given(keys=st.lists(st.integers(0, 6), max_size=60))
+def test_group_by_key_is_a_stable_sort_carrying_columns(keys):
+    arr = np.array(keys, dtype=np.int64)
+    floats = np.arange(len(keys), dtype=np.float64) * 0.5
+    ints = np.arange(len(keys), dtype=np.int64)[::-1].copy()
+    order, f, i = group_by_key(arr, 7, floats, ints)
+    expected = np.argsort(arr, kind="mergesort")  # oracle: numpy's stable merge sort
+    np.testing.assert_array_equal(order, expected)
+    np.testing.assert_array_equal(f, floats[expected])
+    np.testing.assert_array_equal(i, ints[expected])
