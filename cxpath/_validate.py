@@ -166,6 +166,8 @@ def as_float_array(values, name: str, func: str, *, ndim: int | None = 1, allow_
     cxpath.errors.DataError: The 'x' parameter of f must be free of NaN. Got NaN at position 1 instead.
     """
     arr = _as_array(values, name, func, ndim)
+    if arr.dtype.kind == "O":
+        arr = _object_to_float(arr, name, func)
     if arr.dtype.kind == "b" or arr.dtype.kind not in "iuf":
         fail(name, func, "numeric", got=f"an array of dtype {arr.dtype}", data=True)
     arr = np.ascontiguousarray(arr, dtype=np.float64)
@@ -214,6 +216,18 @@ def as_int_array(values, name: str, func: str, *, ndim: int | None = 1, low=None
              got=f"{arr.size} element(s)", data=True)
     _check_range(arr, name, func, low, high, closed)
     return arr
+
+
+def _object_to_float(arr: np.ndarray, name: str, func: str) -> np.ndarray:
+    """Numbers held in an object array (None counts as NaN); anything else is an error."""
+    flat = arr.ravel().tolist()
+    for i, x in enumerate(flat):
+        if x is not None and (isinstance(x, (bool, np.bool_)) or
+                              not isinstance(x, (numbers.Real, np.number))):
+            pos = np.unravel_index(i, arr.shape)
+            fail(name, func, "numeric", got=f"{x!r} at position {_pos(pos)}", data=True)
+    return np.array([np.nan if x is None else x for x in flat],
+                    dtype=np.float64).reshape(arr.shape)
 
 
 def _pos(pos) -> str:

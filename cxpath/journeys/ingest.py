@@ -274,9 +274,11 @@ def from_paths(cls, paths, conversions, nulls, value, *, sep, strict):
     strict = v.check_bool(strict, "strict", func)
     if not isinstance(sep, str) or not sep:
         v.fail("sep", func, "a non-empty string", sep)
-    paths = column(None, paths, "paths", func) if not isinstance(paths, str) else None
-    if paths is None:
+    if isinstance(paths, str):
         v.fail("paths", func, "a sequence of path strings", got="a single string")
+    if isinstance(paths, (list, tuple)):  # keep each element's own type for the checks
+        paths = np.array([*paths, None], dtype=object)[:-1]
+    paths = column(None, paths, "paths", func)
     n = len(paths)
     if n == 0:
         _no_rows(func)

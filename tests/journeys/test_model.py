@@ -1,0 +1,101 @@
+"""The Journeys container: validation, access, selection, frames and reprs."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from cxpath import Journeys
+from cxpath.errors import DataError, InvalidParameterError
+
+
+@pytest.fixture
+def small():
+    return Journeys.from_events(case=["a", "a", "b", "c", "c", "c"],
+                                touchpoint=["web", "chat", "web", "ivr", "agent", "agent"],
+                                timestamp=[0, 60, 10, 0, 120, 7200],
+                                channel=["web", "chat", "web", "phone", "phone", "phone"],
+                                success={"agent"})
+
+
+def test_sizes_and_indexing(small):
+    assert (len(small), small.n_cases, small.n_events) == (3, 3, 6)
+    assert small.lengths.tolist() == [2, 1, 3]
+    assert small[-1].touchpoints == ("ivr", "agent", "agent")
+    assert small[2].channels == ("phone", "phone", "phone")
+    assert small[0].times.dtype == np.dtype("datetime64[us]")
+    assert [j.case_id for j in small] == ["a", "b", "c"]
+    with pytest.raises(InvalidParameterError, match=r"integer in \[-3, 2\]"):
+        small[3]
+
+
+def test_arrays_are_read_only(small):
+    with pytest.raises(ValueError, match="read-only"):
+        small.codes[0] = 1
+
+
+def test_select_by_mask_and_ids(small):
+    sub = small.select(small.outcome)
+    assert sub.case_ids.tolist() == ["c"] and sub.n_events == 3
+    assert sub.times.tolist() == [0.0, 120.0, 7200.0]
+    assert small.select(["c", "a"]).case_ids.tolist() == ["a", "c"]
+    with pytest.raises(InvalidParameterError, match=r"unknown ids \['zz'\]"):
+        small.select(["zz"])
+    with pytest.raises(InvalidParameterError, match="boolean mask of length 3"):
+        small.select(np.array([True]))
+
+
+def test_to_frame_backends(small):
+    pd = pytest.importorskip("pandas")
+    pl = pytest.importorskip("polars")
+    frame = small.to_frame()
+    assert isinstance(frame, pd.DataFrame)
+    assert frame.columns.tolist() == ["case_id", "position", "touchpoint", "timestamp",
+                                      "channel", "outcome"]
+    assert frame["position"].tolist() == [0, 1, 0, 0, 1, 2]
+    polars_frame = small.to_frame("polars")
+    assert isinstance(polars_frame, pl.DataFrame) and polars_frame.height == 6
+    with pytest.raises(InvalidParameterError, match="'backend' parameter"):
+        small.to_frame("excel")
+
+
+def test_repr_is_readable(small):
+    text = repr(small)
+    assert text.startswith("Journeys: 3 cases, 6 events, 4 touchpoints")
+    assert "success rate 33.3%" in text
+    assert "Journey(case='c', 'ivr > agent > agent', success=True, 3 events over 2 h)" in text
+    assert "<table>" in small._repr_html_()
+
+
+def test_long_paths_are_shortened_in_repr():
+    j = Journeys.from_events(case=[1] * 12, touchpoint=[f"s{i:02d}" for i in range(12)])
+    assert "'s00 > s01 > s02 > s03 > … > s09 > s10 > s11'" in repr(j[0])
+
+
+@pytest.mark.parametrize("kwargs, fragment", [
+    (dict(codes=[0, 1], offsets=[0, 1], vocab=["a", "b"], case_ids=[1]), "len(codes) = 2 last"),
+    (dict(codes=[0, 5], offsets=[0, 2], vocab=["a", "b"], case_ids=[1]), "indexes into vocab"),
+    (dict(codes=[0], offsets=[0, 1], vocab=["a"], case_ids=[1, 2]), "of length n_cases = 1"),
+    (dict(codes=[0, 0], offsets=[0, 2], vocab=["a"], case_ids=[1], times=[5.0, 1.0]),
+     "non-decreasing within each case"),
+    (dict(codes=[0], offsets=[0, 1], vocab=["a"], case_ids=[1], channels=[0]),
+     "'channel_vocab' parameter"),
+    (dict(codes=[0], offsets=[0, 1], vocab=["a"], case_ids=[1], weight=[-1]), "non-negative"),
+])
+def test_direct_construction_is_validated(kwargs, fragment):
+    with pytest.raises((DataError, InvalidParameterError)) as info:
+        Journeys(**kwargs)
+    assert fragment in str(info.value)
+
+
+def test_times_may_fall_between_cases():
+    # a later case may start before an earlier one ends
+    j = Journeys(codes=[0, 0, 0], offsets=[0, 2, 3], vocab=["a"], case_ids=[1, 2],
+                 times=[10.0, 20.0, 5.0])
+    assert j.n_events == 3
+
+
+def test_equals_compares_content(small):
+    assert small.equals(small.select(np.ones(3, dtype=bool)))
+    assert not small.equals(small.select([True, True, False]))
+    assert not small.equals("not journeys")
