@@ -131,10 +131,11 @@ def to_epoch_seconds(values: np.ndarray, time_format: str | None, name: str, fun
         secs = (values - _EPOCH) / np.timedelta64(1, "s")
         return secs.astype(np.float64, copy=False), missing, no
     if kind in "iuf":
-        secs = values.astype(np.float64)
+        secs = values.astype(np.float64, copy=False)
         missing = np.isnan(secs)
         bad = np.isinf(secs)
-        secs[bad] = np.nan
+        if bad.any():
+            secs = np.where(bad, np.nan, secs)  # never write into the caller's array
         return secs, missing, bad
     if kind == "b":
         v.fail(name, func, "datetimes, epoch seconds or ISO-8601 strings",

@@ -168,10 +168,10 @@ class Journeys:
         if self.weight is not None and len(self.weight) and self.weight.min() < 0:
             v.fail("weight", func, "non-negative", got=f"{self.weight.min()}", data=True)
         if self.times is not None and len(codes) > 1:
-            dt = np.diff(self.times)
+            backwards = self.times[1:] < self.times[:-1]
             bounds = offsets[1:-1]
-            dt[bounds[(bounds > 0) & (bounds < len(codes))] - 1] = 0.0  # across cases
-            if (dt < 0).any() or np.isnan(self.times).any():
+            backwards[bounds[(bounds > 0) & (bounds < len(codes))] - 1] = False  # across cases
+            if backwards.any() or np.isnan(self.times).any():
                 v.fail("times", func, "finite and non-decreasing within each case",
                        got="a decrease or NaN", data=True)
 
