@@ -27,7 +27,7 @@ def test_dir_lists_the_lazy_public_names():
         assert name in listed
         assert getattr(cxpath, name) is not None
     with pytest.raises(AttributeError, match="no attribute 'nope'"):
-        cxpath.nope  # noqa: B018
+        cxpath.nope
 
 
 def test_errors_are_value_errors_with_one_message_shape():
