@@ -133,7 +133,7 @@ def from_events(cls, data, *, case, touchpoint, timestamp, channel, outcome, val
         labels = tuple(str(x) for x in tp_uniques.tolist())
     else:
         labels = _check_vocab(vocab, func)
-        tp_codes = _coded(raw["touchpoint"], len(labels), func)
+        tp_codes = _coded(raw["touchpoint"], labels, func)
     bad["missing_touchpoint"] = tp_codes < 0
     secs = None
     if raw["timestamp"] is not None:
@@ -238,8 +238,21 @@ def _check_vocab(vocab, func):
     return labels
 
 
-def _coded(values: np.ndarray, n_labels: int, func: str) -> np.ndarray:
-    """Pre-encoded touchpoint codes; NaN (float input) is missing."""
+def _coded(values: np.ndarray, labels: tuple, func: str) -> np.ndarray:
+    """Touchpoints against a fixed vocabulary: integer codes into it, or its labels.
+
+    NaN (float input) and None are missing (-1); a label outside the vocabulary is an error.
+    """
+    n_labels = len(labels)
+    if values.dtype.kind in "OUS":
+        codes, uniques = factorize(values, "touchpoint", func)
+        index = {label: i for i, label in enumerate(labels)}
+        unknown = [u for u in uniques.tolist() if str(u) not in index]
+        if unknown:
+            v.fail("touchpoint", func, "labels from 'vocab' (or integer codes into it)",
+                   got=f"unknown labels {sorted(map(str, unknown))[:5]}", data=True)
+        mapping = np.array([index[str(u)] for u in uniques.tolist()] + [-1], dtype=np.int64)
+        return mapping[codes]
     if values.dtype.kind == "f":
         missing = np.isnan(values)
         codes = v.as_int_array(np.where(missing, -1, values), "touchpoint", func, min_size=0)

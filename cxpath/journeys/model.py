@@ -218,8 +218,9 @@ class Journeys:
         time_format : str, optional
             :func:`~datetime.datetime.strptime` format for non-ISO timestamp strings.
         vocab : sequence of str, optional
-            When given, ``touchpoint`` holds integer codes into it (pre-encoded input; the
-            fastest path) instead of labels.
+            A fixed touchpoint vocabulary, so that journeys built from separate batches
+            share codes. ``touchpoint`` then holds either labels from it (a label outside it
+            is an error) or integer codes into it (pre-encoded input: the fastest path).
 
         Returns
         -------

@@ -137,6 +137,14 @@ def test_pre_encoded_touchpoints_with_vocab():
     assert j[0].touchpoints == ("phone", "web")
 
 
+def test_fixed_vocab_with_labels_keeps_its_codes():
+    j = Journeys.from_events(case=[0, 0], touchpoint=["phone", "web"], vocab=["web", "app",
+                                                                              "phone"])
+    assert j.codes.tolist() == [2, 0] and j.vocab == ("web", "app", "phone")
+    with pytest.raises(DataError, match=r"unknown labels \['fax'\]"):
+        Journeys.from_events(case=[0], touchpoint=["fax"], vocab=["web"])
+
+
 def test_time_format_for_non_iso_strings():
     j = Journeys.from_events(case=[1], touchpoint=["a"], timestamp=["2012/10/9 14:50:17"],
                              time_format="%Y/%m/%d %H:%M:%S")
