@@ -120,7 +120,7 @@ class Result:
         cols = self._columns()
         n = len(next(iter(cols.values()))) if cols else 0
         head = f"{self._title()} ({n} rows)"
-        return "\n".join([head, *self._summary(), format_table(cols)])
+        return "\n".join([head, *self._summary(), *([format_table(cols)] if n else [])])
 
     def _repr_html_(self) -> str:
         cols = self._columns()
