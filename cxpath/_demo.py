@@ -11,6 +11,7 @@ __all__ = ["SECTIONS", "demo_report"]
 SECTIONS = (
     ("cxpath.datasets._demo", "Data overview"),
     ("cxpath._demo", "Journeys and cleaning"),
+    ("cxpath.journeys._demo", "Paths: variants, breakpoints, bottlenecks, critical path"),
 )
 
 RULE = "=" * 78

@@ -1,0 +1,57 @@
+"""Small statistical helpers shared across subpackages."""
+
+from __future__ import annotations
+
+import numpy as np
+from scipy import special
+
+__all__ = ["quantiles_by_group", "wilson_interval"]
+
+
+def wilson_interval(successes, n, confidence: float = 0.95):
+    """Wilson score interval for binomial proportions (vectorised; n = 0 gives NaN).
+
+    References
+    ----------
+    Wilson, E. B. (1927). Probable inference, the law of succession, and statistical
+    inference. JASA 22, 209–212.
+
+    Examples
+    --------
+    >>> lo, hi = wilson_interval(45, 50)
+    >>> round(float(lo), 4), round(float(hi), 4)
+    (0.7864, 0.9565)
+    """
+    x = np.asarray(successes, dtype=np.float64)
+    n = np.asarray(n, dtype=np.float64)
+    z = np.sqrt(2.0) * special.erfinv(confidence)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        p = x / n
+        centre = (p + z**2 / (2 * n)) / (1 + z**2 / n)
+        half = z / (1 + z**2 / n) * np.sqrt(p * (1 - p) / n + z**2 / (4 * n**2))
+    lo = np.where(x == 0, 0.0, np.clip(centre - half, 0.0, 1.0))
+    hi = np.where(x == n, 1.0, np.clip(centre + half, 0.0, 1.0))
+    return lo, hi
+
+
+def quantiles_by_group(groups, values, n_groups: int, qs) -> np.ndarray:
+    """Quantiles (numpy's linear method) of ``values`` within each group id.
+
+    Returns an array of shape ``(n_groups, len(qs))``; empty groups give NaN.
+    """
+    qs = np.asarray(qs, dtype=np.float64)
+    out = np.full((n_groups, len(qs)), np.nan)
+    if len(values) == 0:
+        return out
+    order = np.lexsort((values, groups))
+    g, v = groups[order], values[order]
+    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
+    ends = np.r_[starts[1:], len(g)]
+    sizes = ends - starts
+    for j, q in enumerate(qs):
+        pos = q * (sizes - 1)
+        lo = np.floor(pos).astype(np.int64)
+        hi = np.minimum(lo + 1, sizes - 1)
+        frac = pos - lo
+        out[g[starts], j] = v[starts + lo] * (1 - frac) + v[starts + hi] * frac
+    return out

@@ -1,0 +1,33 @@
+"""Demo section: variants, breakpoints, bottlenecks and the critical path of the sample."""
+
+from __future__ import annotations
+
+from .._results import format_table
+from . import bottlenecks, breakpoints, critical_path, variants
+
+
+def _head(result, columns, k=5):
+    cols = result._columns()
+    return format_table({c: cols[c][:k] for c in columns}, max_rows=k)
+
+
+def demo_section(sample) -> str:
+    """The path analysis of the sample's journeys."""
+    j = sample.journeys
+    var = variants(j, top=5)
+    brk = breakpoints(j)
+    bot = bottlenecks(j, sla=2 * 86400)
+    lines = [f"Top variants ({var.n_variants} distinct paths):",
+             _head(var, ["path", "cases", "share", "success_rate"]), "",
+             f"Breakpoints (pooled drop-off rate {brk.expected_rate:.1%}):",
+             _head(brk, ["step", "cases", "dropoff_rate", "ci_low", "ci_high",
+                         "lost_successes"], 3), "",
+             "Bottlenecks (waiting time; SLA 2 days):",
+             _head(bot, ["step", "count", "total_wait_h", "share", "median_wait_h",
+                         "sla_breach"], 3), ""]
+    for by in ("probability", "time"):
+        cp = critical_path(j, by=by)
+        lines.append(f"Critical path by {by}: {' > '.join(cp.steps)} "
+                     f"(p = {cp.probability:.3g}, {cp.cases} cases, median "
+                     f"{cp.median_duration / 3600:.3g} h)")
+    return "\n".join(lines)

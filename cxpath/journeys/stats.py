@@ -1,0 +1,279 @@
+"""Mergeable sufficient statistics of a set of journeys: :class:`JourneyStats`."""
+
+from __future__ import annotations
+
+import attrs
+import numpy as np
+
+from .. import _validate as v
+from ..errors import VocabularyMismatchError
+from .model import Journeys
+
+__all__ = ["JourneyStats", "case_facts"]
+
+
+def _ro(x):
+    x = np.ascontiguousarray(x)
+    x.setflags(write=False)
+    return x
+
+
+def case_facts(journeys: Journeys) -> dict:
+    """Per-case arrays the analyses share: weights, success, first/last code, duration."""
+    w = journeys.case_weights
+    success = journeys.outcome if journeys.outcome is not None else np.zeros(len(journeys),
+                                                                           dtype=bool)
+    nonempty = journeys.lengths > 0
+    first = np.where(nonempty, journeys.codes[np.minimum(journeys.offsets[:-1],
+                                                         max(journeys.n_events - 1, 0))], -1)
+    last = np.where(nonempty, journeys.codes[np.maximum(journeys.offsets[1:] - 1, 0)], -1)
+    duration = None
+    if journeys.times is not None:
+        t = journeys.times
+        duration = np.where(nonempty, t[np.maximum(journeys.offsets[1:] - 1, 0)] -
+                            t[np.minimum(journeys.offsets[:-1], max(len(t) - 1, 0))], 0.0)
+    return {"weight": w, "success": success, "first": first, "last": last,
+            "duration": duration, "nonempty": nonempty}
+
+
+def _edges(journeys: Journeys):
+    """Source code, target code, wait and case index of every within-case transition."""
+    codes, offsets = journeys.codes, journeys.offsets
+    if journeys.n_events < 2:
+        empty = np.zeros(0, dtype=np.int64)
+        return empty, empty, np.zeros(0), empty
+    inside = np.ones(journeys.n_events - 1, dtype=bool)
+    bounds = offsets[1:-1]
+    inside[bounds[(bounds > 0) & (bounds < journeys.n_events)] - 1] = False
+    idx = np.flatnonzero(inside)
+    case = np.searchsorted(offsets, idx, side="right") - 1
+    wait = (journeys.times[idx + 1] - journeys.times[idx]) if journeys.times is not None \
+        else np.zeros(len(idx))
+    return codes[idx], codes[idx + 1], wait, case
+
+
+@attrs.frozen(repr=False, eq=False)
+class JourneyStats:
+    """Sufficient statistics of journeys that add up over disjoint sets of cases.
+
+    Everything the graph, variants, breakpoints and bottleneck rankings need, except exact
+    quantiles of times (kept only as sums, counts, minima and maxima here, so the mean is
+    exact after merging; medians and p90 need the journeys). Build with
+    :meth:`from_journeys`, combine with :meth:`merge` (associative and commutative, with
+    :meth:`empty` as identity).
+
+    Attributes
+    ----------
+    vocab : tuple of str
+    order : int
+        Width minus one of the counted windows (``order`` = 1: transitions).
+    n_cases, n_success : int
+        Cases and successful cases (weighted).
+    starts, ends, ends_success, visits, reach, reach_success : ndarray (n_states,)
+        Weighted counts per touchpoint: cases starting there, ending there (and successful),
+        events there, cases reaching it (and successful).
+    transitions, transitions_success : ndarray (n_states, n_states)
+        First-order transition counts (all cases / successful cases).
+    wait_sum, wait_count, wait_min, wait_max : ndarray (n_states, n_states)
+        Transition times in seconds (unweighted, one per observed transition).
+    window_keys, window_counts, window_success : ndarray
+        Windows of ``order + 1`` consecutive touchpoints (keys in base ``n_states``).
+    variant_codes, variant_offsets, variant_counts, variant_success, variant_duration_sum
+        Distinct paths in CSR layout with their weighted counts and summed durations.
+    """
+
+    vocab: tuple
+    order: int
+    n_cases: int
+    n_success: int
+    starts: np.ndarray = attrs.field(converter=_ro)
+    ends: np.ndarray = attrs.field(converter=_ro)
+    ends_success: np.ndarray = attrs.field(converter=_ro)
+    visits: np.ndarray = attrs.field(converter=_ro)
+    reach: np.ndarray = attrs.field(converter=_ro)
+    reach_success: np.ndarray = attrs.field(converter=_ro)
+    transitions: np.ndarray = attrs.field(converter=_ro)
+    transitions_success: np.ndarray = attrs.field(converter=_ro)
+    wait_sum: np.ndarray = attrs.field(converter=_ro)
+    wait_count: np.ndarray = attrs.field(converter=_ro)
+    wait_min: np.ndarray = attrs.field(converter=_ro)
+    wait_max: np.ndarray = attrs.field(converter=_ro)
+    window_keys: np.ndarray = attrs.field(converter=_ro)
+    window_counts: np.ndarray = attrs.field(converter=_ro)
+    window_success: np.ndarray = attrs.field(converter=_ro)
+    variant_codes: np.ndarray = attrs.field(converter=_ro)
+    variant_offsets: np.ndarray = attrs.field(converter=_ro)
+    variant_counts: np.ndarray = attrs.field(converter=_ro)
+    variant_success: np.ndarray = attrs.field(converter=_ro)
+    variant_duration_sum: np.ndarray = attrs.field(converter=_ro)
+    has_times: bool = False
+
+    @property
+    def n_states(self) -> int:
+        """Number of touchpoints."""
+        return len(self.vocab)
+
+    @classmethod
+    def empty(cls, vocab, order: int = 1, has_times: bool = False) -> JourneyStats:
+        """The identity of :meth:`merge` for this vocabulary and order."""
+        order = v.check_int(order, "order", "JourneyStats.empty", low=1, high=4)
+        n = len(vocab)
+        zi, zf = np.zeros(n, dtype=np.int64), np.zeros((n, n))
+        return cls(vocab=tuple(str(x) for x in vocab), order=order, n_cases=0, n_success=0,
+                   starts=zi, ends=zi, ends_success=zi, visits=zi, reach=zi, reach_success=zi,
+                   transitions=np.zeros((n, n), dtype=np.int64),
+                   transitions_success=np.zeros((n, n), dtype=np.int64), wait_sum=zf,
+                   wait_count=np.zeros((n, n), dtype=np.int64), wait_min=np.full((n, n), np.inf),
+                   wait_max=np.full((n, n), -np.inf), window_keys=np.zeros(0, dtype=np.int64),
+                   window_counts=np.zeros(0, dtype=np.int64),
+                   window_success=np.zeros(0, dtype=np.int64),
+                   variant_codes=np.zeros(0, dtype=np.int64),
+                   variant_offsets=np.zeros(1, dtype=np.int64),
+                   variant_counts=np.zeros(0, dtype=np.int64),
+                   variant_success=np.zeros(0, dtype=np.int64),
+                   variant_duration_sum=np.zeros(0), has_times=has_times)
+
+    @classmethod
+    def from_journeys(cls, journeys: Journeys, order: int = 1) -> JourneyStats:
+        """Summarise ``journeys``; ``order`` (1–4) sets the width of the counted windows.
+
+        Examples
+        --------
+        >>> from cxpath import Journeys
+        >>> from cxpath.journeys import JourneyStats
+        >>> j = Journeys.from_paths(["a > b", "a"], conversions=[1, 0], nulls=[1, 2])
+        >>> s = JourneyStats.from_journeys(j)
+        >>> s.n_cases, s.n_success, s.transitions.tolist()
+        (4, 1, [[0, 2], [0, 0]])
+        """
+        from .._kernels.paths import reach_counts, window_keys
+        from .._kernels.transitions import first_order_counts
+
+        func = "JourneyStats.from_journeys"
+        if not isinstance(journeys, Journeys):
+            v.fail("journeys", func, "a Journeys object", got=type(journeys).__name__)
+        order = v.check_int(order, "order", func, low=1, high=4)
+        n = len(journeys.vocab)
+        facts = case_facts(journeys)
+        w, ok = facts["weight"], facts["success"]
+        ws = w * ok
+        trans, starts, ends = first_order_counts(journeys.codes, journeys.offsets, w, n)
+        trans_s, _, ends_s = first_order_counts(journeys.codes, journeys.offsets, ws, n)
+        event_w = np.repeat(w, journeys.lengths)
+        visits = np.bincount(journeys.codes, weights=event_w, minlength=n).astype(np.int64)
+        reached = reach_counts(journeys.codes, journeys.offsets, n)
+        reach = (reached * w[:, None]).sum(axis=0).astype(np.int64)
+        reach_s = (reached * ws[:, None]).sum(axis=0).astype(np.int64)
+        src, dst, wait, _ = _edges(journeys)
+        edge = src * n + dst
+        wait_sum = np.bincount(edge, weights=wait, minlength=n * n).reshape(n, n)
+        wait_count = np.bincount(edge, minlength=n * n).reshape(n, n).astype(np.int64)
+        wait_min = np.full(n * n, np.inf)
+        wait_max = np.full(n * n, -np.inf)
+        np.minimum.at(wait_min, edge, wait)
+        np.maximum.at(wait_max, edge, wait)
+        keys, owner = window_keys(journeys.codes, journeys.offsets, order + 1, n)
+        ukeys, inv = np.unique(keys, return_inverse=True)
+        wcount = np.bincount(inv, weights=w[owner], minlength=len(ukeys)).astype(np.int64)
+        wsucc = np.bincount(inv, weights=ws[owner], minlength=len(ukeys)).astype(np.int64)
+        from .variants import distinct_paths
+
+        rep, group, n_groups = distinct_paths(journeys)
+        vcount = np.bincount(group, weights=w, minlength=n_groups).astype(np.int64)
+        vsucc = np.bincount(group, weights=ws, minlength=n_groups).astype(np.int64)
+        dur = facts["duration"] if facts["duration"] is not None else np.zeros(len(w))
+        vdur = np.bincount(group, weights=dur * w, minlength=n_groups)
+        lengths = journeys.lengths[rep]
+        voff = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+        gather = np.repeat(journeys.offsets[rep] - voff[:-1], lengths) + np.arange(voff[-1])
+        vcodes = journeys.codes[gather]
+        return cls(vocab=journeys.vocab, order=order, n_cases=int(w.sum()),
+                   n_success=int(ws.sum()), starts=starts, ends=ends, ends_success=ends_s,
+                   visits=visits, reach=reach, reach_success=reach_s, transitions=trans,
+                   transitions_success=trans_s, wait_sum=wait_sum, wait_count=wait_count,
+                   wait_min=wait_min.reshape(n, n), wait_max=wait_max.reshape(n, n),
+                   window_keys=ukeys, window_counts=wcount, window_success=wsucc,
+                   variant_codes=vcodes, variant_offsets=voff, variant_counts=vcount,
+                   variant_success=vsucc, variant_duration_sum=vdur,
+                   has_times=journeys.times is not None)
+
+    def merge(self, other: JourneyStats) -> JourneyStats:
+        """Statistics of the union of two disjoint sets of cases.
+
+        Raises
+        ------
+        VocabularyMismatchError
+            When the vocabularies or orders differ.
+        """
+        if not isinstance(other, JourneyStats):
+            v.fail("other", "JourneyStats.merge", "a JourneyStats", got=type(other).__name__)
+        if self.vocab != other.vocab or self.order != other.order:
+            raise VocabularyMismatchError(
+                "The 'other' parameter of JourneyStats.merge must have the same vocabulary "
+                f"and order. Got vocabularies of {len(self.vocab)} and {len(other.vocab)} "
+                f"touchpoints (equal: {self.vocab == other.vocab}) and orders {self.order} "
+                f"and {other.order} instead. Build both with the same fixed vocab "
+                "(Journeys.from_events(..., vocab=...)).")
+        keys = np.concatenate([self.window_keys, other.window_keys])
+        ukeys, inv = np.unique(keys, return_inverse=True)
+
+        def windows(a, b):
+            return np.bincount(inv, weights=np.concatenate([a, b]),
+                               minlength=len(ukeys)).astype(np.int64)
+
+        table: dict = {}
+        for stats in (self, other):
+            for i in range(len(stats.variant_counts)):
+                path = stats.variant_codes[stats.variant_offsets[i]:
+                                           stats.variant_offsets[i + 1]].tobytes()
+                c, s, d = table.get(path, (0, 0, 0.0))
+                table[path] = (c + int(stats.variant_counts[i]),
+                               s + int(stats.variant_success[i]),
+                               d + float(stats.variant_duration_sum[i]))
+        paths = sorted(table, key=lambda p: (len(p), p))
+        arrays = [np.frombuffer(p, dtype=np.int64) for p in paths]
+        voff = np.concatenate(([0], np.cumsum([len(a) for a in arrays]))).astype(np.int64)
+        return JourneyStats(
+            vocab=self.vocab, order=self.order, n_cases=self.n_cases + other.n_cases,
+            n_success=self.n_success + other.n_success,
+            **{name: getattr(self, name) + getattr(other, name) for name in (
+                "starts", "ends", "ends_success", "visits", "reach", "reach_success",
+                "transitions", "transitions_success", "wait_sum", "wait_count")},
+            wait_min=np.minimum(self.wait_min, other.wait_min),
+            wait_max=np.maximum(self.wait_max, other.wait_max),
+            window_keys=ukeys, window_counts=windows(self.window_counts, other.window_counts),
+            window_success=windows(self.window_success, other.window_success),
+            variant_codes=np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int64),
+            variant_offsets=voff,
+            variant_counts=np.array([table[p][0] for p in paths], dtype=np.int64),
+            variant_success=np.array([table[p][1] for p in paths], dtype=np.int64),
+            variant_duration_sum=np.array([table[p][2] for p in paths], dtype=np.float64),
+            has_times=self.has_times and other.has_times)
+
+    def canonical(self) -> JourneyStats:
+        """The same statistics with variants in canonical order (length, then codes)."""
+        return self.merge(JourneyStats.empty(self.vocab, self.order, self.has_times))
+
+    def equals(self, other: JourneyStats, rtol: float = 1e-9) -> bool:
+        """Equal counts (exactly) and times (to ``rtol``), variants compared canonically."""
+        a, b = self.canonical(), other.canonical()
+        if (a.vocab, a.order, a.n_cases, a.n_success) != (b.vocab, b.order, b.n_cases,
+                                                          b.n_success):
+            return False
+        for f in attrs.fields(JourneyStats):
+            x, y = getattr(a, f.name), getattr(b, f.name)
+            if isinstance(x, np.ndarray):
+                if x.shape != y.shape:
+                    return False
+                if x.dtype.kind == "f":
+                    if not np.allclose(x, y, rtol=rtol, atol=1e-9 * max(1.0, np.abs(
+                            x[np.isfinite(x)]).max(initial=0.0))):
+                        return False
+                elif not np.array_equal(x, y):
+                    return False
+        return True
+
+    def __repr__(self) -> str:
+        return (f"JourneyStats(order={self.order}, {self.n_cases:,} cases, "
+                f"{self.n_success:,} successful, {self.n_states} touchpoints, "
+                f"{len(self.variant_counts):,} variants, {len(self.window_keys):,} windows)")

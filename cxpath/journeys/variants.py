@@ -1,0 +1,152 @@
+"""Variants: the distinct paths customers take, exactly grouped."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _validate as v
+from .._results import Result, result
+from .._stats import quantiles_by_group
+from .model import Journeys
+
+__all__ = ["Variants", "distinct_paths", "variants"]
+
+
+def distinct_paths(journeys: Journeys):
+    """Group cases by their exact touchpoint sequence.
+
+    Returns ``(representative, group, n_groups)``: a representative case per group, the group
+    of every case, and the number of groups. Cases are hashed (64-bit) and every case is then
+    compared with its group's representative, so a hash collision can never merge two
+    different paths: colliding cases are split into groups of their own.
+    """
+    from .._kernels.paths import case_hashes, same_as
+
+    if len(journeys) == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), 0
+    hashes = case_hashes(journeys.codes, journeys.offsets)
+    _, first, group = np.unique(hashes, return_index=True, return_inverse=True)
+    group = group.astype(np.int64)
+    rep = first.astype(np.int64)
+    ok = same_as(journeys.codes, journeys.offsets, rep[group])
+    if not ok.all():  # hash collision: regroup the odd ones exactly
+        extra: dict = {}
+        for case in np.flatnonzero(~ok):
+            key = journeys.codes[journeys.offsets[case]:journeys.offsets[case + 1]].tobytes()
+            if key not in extra:
+                extra[key] = len(rep) + len(extra)
+                rep = np.append(rep, case)
+            group[case] = extra[key]
+    return rep, group, len(rep)
+
+
+@result
+class Variants(Result):
+    """Distinct paths ranked by weighted case count.
+
+    Attributes
+    ----------
+    paths : ndarray of str
+        Touchpoints joined with ``' > '``.
+    lengths, counts, success : ndarray of int
+        Path length, weighted cases and weighted successful cases.
+    share, success_rate : ndarray of float
+    median_duration, p90_duration : ndarray of float
+        Seconds from first to last event over the variant's cases (NaN without times;
+        quantiles are over cases, not weighted).
+    n_cases, n_variants : int
+        Weighted cases in all, and distinct paths in all (before ``top``).
+    """
+
+    paths: np.ndarray
+    lengths: np.ndarray
+    counts: np.ndarray
+    share: np.ndarray
+    success: np.ndarray
+    success_rate: np.ndarray
+    median_duration: np.ndarray
+    p90_duration: np.ndarray
+    n_cases: int
+    n_variants: int
+
+    def _summary(self):
+        return [f"{self.n_variants:,} distinct paths over {self.n_cases:,} cases; the "
+                f"{len(self.paths)} shown cover {self.share.sum():.1%}"]
+
+    def _columns(self):
+        return {"path": self.paths, "length": self.lengths, "cases": self.counts,
+                "share": self.share, "success_rate": self.success_rate,
+                "median_duration_s": self.median_duration, "p90_duration_s": self.p90_duration}
+
+
+def variants(journeys, top: int | None = None) -> Variants:
+    """Rank the distinct paths (variants) of ``journeys``.
+
+    Parameters
+    ----------
+    journeys : Journeys or JourneyStats
+        From :class:`JourneyStats` the durations are not available (NaN).
+    top : int, optional
+        Keep the ``top`` most frequent variants (ties broken by path order).
+
+    Returns
+    -------
+    Variants
+
+    Examples
+    --------
+    >>> from cxpath import Journeys
+    >>> from cxpath.journeys import variants
+    >>> j = Journeys.from_paths(["a > b", "a", "a > b"], conversions=[1, 0, 2],
+    ...                         nulls=[0, 5, 1])
+    >>> variants(j).to_frame("dict")["path"].tolist()
+    ['a', 'a > b']
+    """
+    from .stats import JourneyStats
+
+    func = "journeys.variants"
+    if top is not None:
+        top = v.check_int(top, "top", func, low=1)
+    labels = None
+    if isinstance(journeys, JourneyStats):
+        stats = journeys
+        labels = np.asarray(stats.vocab, dtype=object)
+        counts, success = stats.variant_counts, stats.variant_success
+        offsets, codes = stats.variant_offsets, stats.variant_codes
+        median = p90 = np.full(len(counts), np.nan)
+    elif isinstance(journeys, Journeys):
+        labels = np.asarray(journeys.vocab, dtype=object)
+        rep, group, n_groups = distinct_paths(journeys)
+        w = journeys.case_weights
+        ok = journeys.outcome if journeys.outcome is not None else np.zeros(len(w), bool)
+        counts = np.bincount(group, weights=w, minlength=n_groups).astype(np.int64)
+        success = np.bincount(group, weights=w * ok, minlength=n_groups).astype(np.int64)
+        lengths_rep = journeys.lengths[rep]
+        offsets = np.concatenate(([0], np.cumsum(lengths_rep))).astype(np.int64)
+        gather = np.repeat(journeys.offsets[rep] - offsets[:-1], lengths_rep) + np.arange(
+            offsets[-1])
+        codes = journeys.codes[gather]
+        if journeys.times is not None:
+            from .stats import case_facts
+
+            q = quantiles_by_group(group, case_facts(journeys)["duration"], n_groups,
+                                   [0.5, 0.9])
+            median, p90 = q[:, 0], q[:, 1]
+        else:
+            median = p90 = np.full(n_groups, np.nan)
+    else:
+        v.fail("journeys", func, "a Journeys or JourneyStats",
+               got=type(journeys).__name__)
+    lengths = np.diff(offsets)
+    paths = np.array([" > ".join(labels[codes[offsets[i]:offsets[i + 1]]])
+                      for i in range(len(counts))], dtype=object)
+    order = np.lexsort((paths, -counts))
+    if top is not None:
+        order = order[:top]
+    total = int(counts.sum())
+    with np.errstate(invalid="ignore", divide="ignore"):
+        rate = success / counts
+    return Variants(paths=paths[order], lengths=lengths[order], counts=counts[order],
+                    share=counts[order] / max(total, 1), success=success[order],
+                    success_rate=rate[order], median_duration=median[order],
+                    p90_duration=p90[order], n_cases=total, n_variants=len(counts))
