@@ -38,20 +38,14 @@ def quantiles_by_group(groups, values, n_groups: int, qs) -> np.ndarray:
     """Quantiles (numpy's linear method) of ``values`` within each group id.
 
     Returns an array of shape ``(n_groups, len(qs))``; empty groups give NaN.
+
+    Examples
+    --------
+    >>> quantiles_by_group(np.array([0, 0, 1]), np.array([1.0, 3.0, 5.0]), 2, [0.5]).ravel()
+    array([2., 5.])
     """
-    qs = np.asarray(qs, dtype=np.float64)
-    out = np.full((n_groups, len(qs)), np.nan)
-    if len(values) == 0:
-        return out
-    order = np.lexsort((values, groups))
-    g, v = groups[order], values[order]
-    starts = np.flatnonzero(np.r_[True, g[1:] != g[:-1]])
-    ends = np.r_[starts[1:], len(g)]
-    sizes = ends - starts
-    for j, q in enumerate(qs):
-        pos = q * (sizes - 1)
-        lo = np.floor(pos).astype(np.int64)
-        hi = np.minimum(lo + 1, sizes - 1)
-        frac = pos - lo
-        out[g[starts], j] = v[starts + lo] * (1 - frac) + v[starts + hi] * frac
-    return out
+    from ._kernels.ordering import grouped_quantiles
+
+    return grouped_quantiles(np.ascontiguousarray(groups, dtype=np.int64), int(n_groups),
+                             np.ascontiguousarray(values, dtype=np.float64),
+                             np.ascontiguousarray(qs, dtype=np.float64))

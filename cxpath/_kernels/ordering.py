@@ -35,3 +35,40 @@ def group_by_key(keys, n_keys, floats, ints):
         ints_out[pos] = ints[i]
         counts[k] = pos + 1
     return order, floats_out, ints_out
+
+
+@kernel(example=lambda: (np.array([1, 0, 1], dtype=np.int64), 2, np.array([3.0, 1.0, 2.0]),
+                         np.array([0.5])))
+def grouped_quantiles(keys, n_keys, values, qs):
+    """Quantiles (numpy's default linear method) of ``values`` within each key.
+
+    Returns an ``(n_keys, len(qs))`` array, NaN for keys without values. A counting sort
+    by key, then a sort inside each group: O(n log(n / n_keys)).
+    """
+    n = keys.shape[0]
+    counts = np.zeros(n_keys + 1, dtype=np.int64)
+    for i in range(n):
+        counts[keys[i] + 1] += 1
+    for k in range(n_keys):
+        counts[k + 1] += counts[k]
+    starts = counts.copy()
+    grouped = np.empty(n, dtype=np.float64)
+    for i in range(n):
+        k = keys[i]
+        grouped[counts[k]] = values[i]
+        counts[k] += 1
+    out = np.full((n_keys, qs.shape[0]), np.nan)
+    for k in range(n_keys):
+        lo = starts[k]
+        hi = starts[k + 1]
+        size = hi - lo
+        if size == 0:
+            continue
+        seg = np.sort(grouped[lo:hi])
+        for j in range(qs.shape[0]):
+            pos = qs[j] * (size - 1)
+            below = int(np.floor(pos))
+            above = min(below + 1, size - 1)
+            frac = pos - below
+            out[k, j] = seg[below] * (1.0 - frac) + seg[above] * frac
+    return out

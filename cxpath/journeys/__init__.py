@@ -9,13 +9,19 @@ Examples
 
 from .bottlenecks import Bottlenecks, bottlenecks
 from .breakpoints import Breakpoints, breakpoints
+from .channels import ChannelSwitching, channel_switching
 from .cleaning import CleaningReport
+from .conformance import Conformance, conformance
 from .critical_path import CriticalPath, critical_path
+from .funnel import Funnel, funnel
 from .graph import journey_graph
 from .model import Journey, Journeys
+from .rework import RepeatContacts, Rework, repeat_contacts, rework
 from .stats import JourneyStats
 from .variants import Variants, variants
 
-__all__ = ["Bottlenecks", "Breakpoints", "CleaningReport", "CriticalPath", "Journey",
-           "JourneyStats", "Journeys", "Variants", "bottlenecks", "breakpoints",
-           "critical_path", "journey_graph", "variants"]
+__all__ = ["Bottlenecks", "Breakpoints", "ChannelSwitching", "CleaningReport", "Conformance",
+           "CriticalPath", "Funnel", "Journey", "JourneyStats", "Journeys", "RepeatContacts",
+           "Rework", "Variants", "bottlenecks", "breakpoints", "channel_switching",
+           "conformance", "critical_path", "funnel", "journey_graph", "repeat_contacts",
+           "rework", "variants"]

@@ -107,8 +107,6 @@ def breakpoints(journeys, *, level: str = "touchpoint", min_cases: int = 1,
     >>> breakpoints(load_sample().journeys).steps[0]
     'chatbot'
     """
-    from .stats import JourneyStats
-
     func = "journeys.breakpoints"
     v.check_option(level, "level", func, ("touchpoint", "transition"))
     min_cases = v.check_int(min_cases, "min_cases", func, low=1)
@@ -119,12 +117,9 @@ def breakpoints(journeys, *, level: str = "touchpoint", min_cases: int = 1,
                got="journeys without outcome")
     labels = None
     if level == "touchpoint":
-        if isinstance(journeys, Journeys):
-            stats = JourneyStats.from_journeys(journeys)
-        elif isinstance(journeys, JourneyStats):
-            stats = journeys
-        else:
-            v.fail("journeys", func, "a Journeys or JourneyStats", got=type(journeys).__name__)
+        from .graph import _as_stats
+
+        stats, _ = _as_stats(journeys, func)
         # success markers (every case reaching them ends there successfully, e.g. a
         # 'resolved' event) cannot be breakpoints and would dilute the pooled rate
         steps = np.flatnonzero((stats.reach > 0) & (stats.ends_success < stats.reach))

@@ -15,12 +15,17 @@ START, SUCCESS, DROP = "__start__", "__success__", "__drop__"
 
 
 def _as_stats(journeys, func):
-    from .stats import JourneyStats
+    """(counts with JourneyStats' attribute names, the journeys or None)."""
+    from types import SimpleNamespace
+
+    from .stats import JourneyStats, _counts
 
     if isinstance(journeys, JourneyStats):
         return journeys, None
     if isinstance(journeys, Journeys):
-        return JourneyStats.from_journeys(journeys), journeys
+        counts = SimpleNamespace(**_counts(journeys))
+        counts.n_states = len(counts.vocab)
+        return counts, journeys
     v.fail("journeys", func, "a Journeys or JourneyStats", got=type(journeys).__name__)
 
 

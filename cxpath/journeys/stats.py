@@ -9,7 +9,7 @@ from .. import _validate as v
 from ..errors import VocabularyMismatchError
 from .model import Journeys
 
-__all__ = ["JourneyStats", "case_facts"]
+__all__ = ["JourneyStats", "case_facts", "transition_index"]
 
 
 def _ro(x):
@@ -36,20 +36,54 @@ def case_facts(journeys: Journeys) -> dict:
             "duration": duration, "nonempty": nonempty}
 
 
+def transition_index(journeys: Journeys) -> np.ndarray:
+    """Event positions ``i`` such that events ``i`` and ``i + 1`` are in the same case."""
+    if journeys.n_events < 2:
+        return np.zeros(0, dtype=np.int64)
+    inside = np.ones(journeys.n_events - 1, dtype=bool)
+    bounds = journeys.offsets[1:-1]
+    inside[bounds[(bounds > 0) & (bounds < journeys.n_events)] - 1] = False
+    return np.flatnonzero(inside)
+
+
 def _edges(journeys: Journeys):
     """Source code, target code, wait and case index of every within-case transition."""
-    codes, offsets = journeys.codes, journeys.offsets
-    if journeys.n_events < 2:
-        empty = np.zeros(0, dtype=np.int64)
-        return empty, empty, np.zeros(0), empty
-    inside = np.ones(journeys.n_events - 1, dtype=bool)
-    bounds = offsets[1:-1]
-    inside[bounds[(bounds > 0) & (bounds < journeys.n_events)] - 1] = False
-    idx = np.flatnonzero(inside)
-    case = np.searchsorted(offsets, idx, side="right") - 1
+    idx = transition_index(journeys)
+    case = np.searchsorted(journeys.offsets, idx, side="right") - 1
     wait = (journeys.times[idx + 1] - journeys.times[idx]) if journeys.times is not None \
         else np.zeros(len(idx))
-    return codes[idx], codes[idx + 1], wait, case
+    return journeys.codes[idx], journeys.codes[idx + 1], wait, case
+
+
+def _counts(journeys: Journeys) -> dict:
+    """The first-order counts and transition times of :class:`JourneyStats` (no variants)."""
+    from .._kernels.paths import reach_counts
+    from .._kernels.transitions import first_order_counts
+
+    n = len(journeys.vocab)
+    facts = case_facts(journeys)
+    w, ok = facts["weight"], facts["success"]
+    ws = w * ok
+    trans, starts, ends = first_order_counts(journeys.codes, journeys.offsets, w, n)
+    trans_s, _, ends_s = first_order_counts(journeys.codes, journeys.offsets, ws, n)
+    event_w = np.repeat(w, journeys.lengths)
+    visits = np.bincount(journeys.codes, weights=event_w, minlength=n).astype(np.int64)
+    reached = reach_counts(journeys.codes, journeys.offsets, n)
+    reach = (reached * w[:, None]).sum(axis=0).astype(np.int64)
+    reach_s = (reached * ws[:, None]).sum(axis=0).astype(np.int64)
+    src, dst, wait, _ = _edges(journeys)
+    edge = src * n + dst
+    wait_sum = np.bincount(edge, weights=wait, minlength=n * n).reshape(n, n)
+    wait_count = np.bincount(edge, minlength=n * n).reshape(n, n).astype(np.int64)
+    wait_min = np.full(n * n, np.inf)
+    wait_max = np.full(n * n, -np.inf)
+    np.minimum.at(wait_min, edge, wait)
+    np.maximum.at(wait_max, edge, wait)
+    return dict(vocab=journeys.vocab, n_cases=int(w.sum()), n_success=int(ws.sum()),
+                starts=starts, ends=ends, ends_success=ends_s, visits=visits, reach=reach,
+                reach_success=reach_s, transitions=trans, transitions_success=trans_s,
+                wait_sum=wait_sum, wait_count=wait_count, wait_min=wait_min.reshape(n, n),
+                wait_max=wait_max.reshape(n, n), has_times=journeys.times is not None)
 
 
 @attrs.frozen(repr=False, eq=False)
@@ -146,32 +180,17 @@ class JourneyStats:
         >>> s.n_cases, s.n_success, s.transitions.tolist()
         (4, 1, [[0, 2], [0, 0]])
         """
-        from .._kernels.paths import reach_counts, window_keys
-        from .._kernels.transitions import first_order_counts
+        from .._kernels.paths import window_keys
 
         func = "JourneyStats.from_journeys"
         if not isinstance(journeys, Journeys):
             v.fail("journeys", func, "a Journeys object", got=type(journeys).__name__)
         order = v.check_int(order, "order", func, low=1, high=4)
+        counts = _counts(journeys)
         n = len(journeys.vocab)
         facts = case_facts(journeys)
         w, ok = facts["weight"], facts["success"]
         ws = w * ok
-        trans, starts, ends = first_order_counts(journeys.codes, journeys.offsets, w, n)
-        trans_s, _, ends_s = first_order_counts(journeys.codes, journeys.offsets, ws, n)
-        event_w = np.repeat(w, journeys.lengths)
-        visits = np.bincount(journeys.codes, weights=event_w, minlength=n).astype(np.int64)
-        reached = reach_counts(journeys.codes, journeys.offsets, n)
-        reach = (reached * w[:, None]).sum(axis=0).astype(np.int64)
-        reach_s = (reached * ws[:, None]).sum(axis=0).astype(np.int64)
-        src, dst, wait, _ = _edges(journeys)
-        edge = src * n + dst
-        wait_sum = np.bincount(edge, weights=wait, minlength=n * n).reshape(n, n)
-        wait_count = np.bincount(edge, minlength=n * n).reshape(n, n).astype(np.int64)
-        wait_min = np.full(n * n, np.inf)
-        wait_max = np.full(n * n, -np.inf)
-        np.minimum.at(wait_min, edge, wait)
-        np.maximum.at(wait_max, edge, wait)
         keys, owner = window_keys(journeys.codes, journeys.offsets, order + 1, n)
         ukeys, inv = np.unique(keys, return_inverse=True)
         wcount = np.bincount(inv, weights=w[owner], minlength=len(ukeys)).astype(np.int64)
@@ -187,15 +206,10 @@ class JourneyStats:
         voff = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
         gather = np.repeat(journeys.offsets[rep] - voff[:-1], lengths) + np.arange(voff[-1])
         vcodes = journeys.codes[gather]
-        return cls(vocab=journeys.vocab, order=order, n_cases=int(w.sum()),
-                   n_success=int(ws.sum()), starts=starts, ends=ends, ends_success=ends_s,
-                   visits=visits, reach=reach, reach_success=reach_s, transitions=trans,
-                   transitions_success=trans_s, wait_sum=wait_sum, wait_count=wait_count,
-                   wait_min=wait_min.reshape(n, n), wait_max=wait_max.reshape(n, n),
-                   window_keys=ukeys, window_counts=wcount, window_success=wsucc,
+        return cls(order=order, **counts, window_keys=ukeys, window_counts=wcount,
+                   window_success=wsucc,
                    variant_codes=vcodes, variant_offsets=voff, variant_counts=vcount,
-                   variant_success=vsucc, variant_duration_sum=vdur,
-                   has_times=journeys.times is not None)
+                   variant_success=vsucc, variant_duration_sum=vdur)
 
     def merge(self, other: JourneyStats) -> JourneyStats:
         """Statistics of the union of two disjoint sets of cases.

@@ -46,8 +46,10 @@ class Variants(Result):
 
     Attributes
     ----------
-    paths : ndarray of str
-        Touchpoints joined with ``' > '``.
+    vocab : tuple of str
+    path_codes, path_offsets : ndarray of int
+        The variants' touchpoint codes in CSR layout, in rank order; ``paths`` (the labels
+        joined with ``' > '``) and ``path(i)`` are built from them on demand.
     lengths, counts, success : ndarray of int
         Path length, weighted cases and weighted successful cases.
     share, success_rate : ndarray of float
@@ -58,7 +60,9 @@ class Variants(Result):
         Weighted cases in all, and distinct paths in all (before ``top``).
     """
 
-    paths: np.ndarray
+    vocab: tuple
+    path_codes: np.ndarray
+    path_offsets: np.ndarray
     lengths: np.ndarray
     counts: np.ndarray
     share: np.ndarray
@@ -68,6 +72,29 @@ class Variants(Result):
     p90_duration: np.ndarray
     n_cases: int
     n_variants: int
+
+    def path(self, i: int) -> str:
+        """Variant ``i`` as ``'a > b > c'``."""
+        codes = self.path_codes[self.path_offsets[i]:self.path_offsets[i + 1]]
+        return " > ".join(self.vocab[c] for c in codes)
+
+    @property
+    def paths(self) -> np.ndarray:
+        """Every variant as a string (built on access)."""
+        return np.array([self.path(i) for i in range(len(self.counts))], dtype=object)
+
+    def __repr__(self):
+        head = Variants(vocab=self.vocab, path_codes=self.path_codes,
+                        path_offsets=self.path_offsets[:11], lengths=self.lengths[:10],
+                        counts=self.counts[:10], share=self.share[:10],
+                        success=self.success[:10], success_rate=self.success_rate[:10],
+                        median_duration=self.median_duration[:10],
+                        p90_duration=self.p90_duration[:10], n_cases=self.n_cases,
+                        n_variants=self.n_variants)
+        text = Result.__repr__(head).replace(f"({len(head.counts)} rows)",
+                                             f"({len(self.counts)} rows)")
+        more = len(self.counts) - len(head.counts)
+        return text + (f"\n… {more:,} more rows" if more > 0 else "")
 
     def _summary(self):
         return [f"{self.n_variants:,} distinct paths over {self.n_cases:,} cases; the "
@@ -107,15 +134,14 @@ def variants(journeys, top: int | None = None) -> Variants:
     func = "journeys.variants"
     if top is not None:
         top = v.check_int(top, "top", func, low=1)
-    labels = None
     if isinstance(journeys, JourneyStats):
         stats = journeys
-        labels = np.asarray(stats.vocab, dtype=object)
+        labels = stats.vocab
         counts, success = stats.variant_counts, stats.variant_success
         offsets, codes = stats.variant_offsets, stats.variant_codes
         median = p90 = np.full(len(counts), np.nan)
     elif isinstance(journeys, Journeys):
-        labels = np.asarray(journeys.vocab, dtype=object)
+        labels = journeys.vocab
         rep, group, n_groups = distinct_paths(journeys)
         w = journeys.case_weights
         ok = journeys.outcome if journeys.outcome is not None else np.zeros(len(w), bool)
@@ -138,15 +164,21 @@ def variants(journeys, top: int | None = None) -> Variants:
         v.fail("journeys", func, "a Journeys or JourneyStats",
                got=type(journeys).__name__)
     lengths = np.diff(offsets)
-    paths = np.array([" > ".join(labels[codes[offsets[i]:offsets[i + 1]]])
-                      for i in range(len(counts))], dtype=object)
-    order = np.lexsort((paths, -counts))
+    # rank by count; ties keep the order of first appearance (group ids follow hash order,
+    # so break ties on the first case of each variant instead)
+    first_case = rep if isinstance(journeys, Journeys) else np.arange(len(counts))
+    order = np.lexsort((first_case, -counts))
     if top is not None:
         order = order[:top]
+    new_lengths = lengths[order]
+    new_offsets = np.concatenate(([0], np.cumsum(new_lengths))).astype(np.int64)
+    gather = np.repeat(offsets[order] - new_offsets[:-1], new_lengths) + np.arange(
+        new_offsets[-1])
     total = int(counts.sum())
     with np.errstate(invalid="ignore", divide="ignore"):
         rate = success / counts
-    return Variants(paths=paths[order], lengths=lengths[order], counts=counts[order],
+    return Variants(vocab=tuple(labels), path_codes=codes[gather], path_offsets=new_offsets,
+                    lengths=new_lengths, counts=counts[order],
                     share=counts[order] / max(total, 1), success=success[order],
                     success_rate=rate[order], median_duration=median[order],
                     p90_duration=p90[order], n_cases=total, n_variants=len(counts))

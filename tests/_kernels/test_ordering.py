@@ -18,3 +18,20 @@ def test_group_by_key_is_a_stable_sort_carrying_columns(keys):
     np.testing.assert_array_equal(order, expected)
     np.testing.assert_array_equal(f, floats[expected])
     np.testing.assert_array_equal(i, ints[expected])
+
+
+@settings(max_examples=60, deadline=None)
+@given(pairs=st.lists(st.tuples(st.integers(0, 4), st.floats(-1e6, 1e6)), max_size=50))
+def test_grouped_quantiles_match_numpy_percentile(pairs):
+    from cxpath._kernels.ordering import grouped_quantiles
+
+    keys = np.array([p[0] for p in pairs], dtype=np.int64)
+    values = np.array([p[1] for p in pairs], dtype=np.float64)
+    got = grouped_quantiles(keys, 5, values, np.array([0.0, 0.5, 0.9, 1.0]))
+    for k in range(5):
+        chosen = values[keys == k]
+        if len(chosen) == 0:
+            assert np.isnan(got[k]).all()
+        else:  # oracle: numpy's linear-interpolation percentile
+            np.testing.assert_allclose(got[k], np.percentile(chosen, [0, 50, 90, 100]),
+                                       rtol=1e-12, atol=1e-9)

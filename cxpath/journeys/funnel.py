@@ -1,0 +1,138 @@
+"""Funnels: how many journeys reach each of a sequence of steps, and where the rest go."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+import numpy as np
+
+from .. import _validate as v
+from .._results import Result, result
+from .model import Journeys
+
+__all__ = ["Funnel", "funnel"]
+
+MODES = {"ordered": 0, "consecutive": 1, "any_order": 2}
+END = "(journey ended)"
+
+
+@result
+class Funnel(Result):
+    """Reach and conversion per funnel step.
+
+    Attributes
+    ----------
+    steps : ndarray of str
+    mode : str
+    reached : ndarray of int
+        Weighted cases reaching each step (and every step before it).
+    step_conversion, overall_conversion : ndarray of float
+        Reach over the previous step's reach, and over the cases entering the funnel
+        (reaching step 1). Step 1's conversions are 1.
+    entry_rate : float
+        Share of all cases reaching step 1.
+    median_time : ndarray of float
+        Median seconds from the previous step to this one (NaN for step 1, for
+        ``mode='any_order'`` and without times).
+    went_next : ndarray of str
+        For the cases reaching a step but not the next, their most common next touchpoints
+        (``'(journey ended)'`` when nothing followed), with shares.
+    """
+
+    steps: np.ndarray
+    mode: str
+    reached: np.ndarray
+    step_conversion: np.ndarray
+    overall_conversion: np.ndarray
+    entry_rate: float
+    median_time: np.ndarray
+    went_next: np.ndarray
+
+    def _summary(self):
+        return [f"mode {self.mode}; {self.entry_rate:.1%} of cases enter the funnel"]
+
+    def _columns(self):
+        return {"step": self.steps, "reached": self.reached,
+                "step_conversion": self.step_conversion,
+                "overall_conversion": self.overall_conversion,
+                "median_time_s": self.median_time, "lost_went_to": self.went_next}
+
+
+def funnel(journeys: Journeys, steps, mode: str = "ordered", top_next: int = 3) -> Funnel:
+    """Funnel analysis over touchpoint steps.
+
+    Parameters
+    ----------
+    journeys : Journeys
+    steps : sequence of str
+        Touchpoint labels, at least one.
+    mode : {'ordered', 'consecutive', 'any_order'}
+        ``'ordered'``: the steps in this order, other touchpoints allowed in between (first
+        match of each step after the previous one); ``'consecutive'``: the steps as an
+        unbroken run (a case reaches step *k* when its longest run of the first steps has
+        length ≥ *k*); ``'any_order'``: a case reaches step *k* when it contains steps 1…*k*
+        in any order.
+    top_next : int, default 3
+        How many next touchpoints to list for the cases lost after each step.
+
+    Returns
+    -------
+    Funnel
+
+    Examples
+    --------
+    >>> from cxpath import Journeys
+    >>> from cxpath.journeys import funnel
+    >>> j = Journeys.from_paths(["ivr > agent > resolved", "ivr > chatbot", "web"])
+    >>> funnel(j, ["ivr", "agent", "resolved"]).reached.tolist()
+    [2, 1, 1]
+    """
+    from .._kernels.paths import funnel_match
+
+    func = "journeys.funnel"
+    if not isinstance(journeys, Journeys):
+        v.fail("journeys", func, "a Journeys object", got=type(journeys).__name__)
+    v.check_option(mode, "mode", func, tuple(MODES))
+    top_next = v.check_int(top_next, "top_next", func, low=1)
+    if isinstance(steps, str) or len(steps) == 0:
+        v.fail("steps", func, "a non-empty sequence of touchpoint labels", steps)
+    index = {label: i for i, label in enumerate(journeys.vocab)}
+    unknown = [s for s in steps if s not in index]
+    if unknown:
+        v.fail("steps", func, "touchpoints of the journeys", got=f"unknown labels {unknown}")
+    codes = np.array([index[s] for s in steps], dtype=np.int64)
+    pos = funnel_match(journeys.codes, journeys.offsets, codes, MODES[mode])
+    w = journeys.case_weights
+    hit = pos >= 0
+    reached = (hit * w[:, None]).sum(axis=0).astype(np.int64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        step_conv = reached / np.r_[reached[0], reached[:-1]]
+        overall = reached / reached[0]
+    median = np.full(len(steps), np.nan)
+    if journeys.times is not None and mode != "any_order":
+        for k in range(1, len(steps)):
+            both = hit[:, k]
+            if both.any():
+                gaps = journeys.times[pos[both, k]] - journeys.times[pos[both, k - 1]]
+                median[k] = float(np.median(np.repeat(gaps, w[both])))
+    went = []
+    labels = journeys.vocab
+    case_end = journeys.offsets[1:]
+    for k in range(len(steps)):
+        lost = hit[:, k] & (~hit[:, k + 1] if k + 1 < len(steps) else False)
+        if k + 1 == len(steps) or not lost.any():
+            went.append("")
+            continue
+        after = pos[lost, k] + 1
+        nxt = [labels[journeys.codes[a]] if a < e else END
+               for a, e in zip(after, case_end[lost])]
+        tally = Counter()
+        for name, weight in zip(nxt, w[lost]):
+            tally[name] += int(weight)
+        total = sum(tally.values())
+        went.append(", ".join(f"{name} {c / total:.0%}" for name, c in
+                              sorted(tally.items(), key=lambda kv: (-kv[1], kv[0]))[:top_next]))
+    return Funnel(steps=np.asarray(steps, dtype=object), mode=mode, reached=reached,
+                  step_conversion=step_conv, overall_conversion=overall,
+                  entry_rate=float(reached[0] / max(w.sum(), 1)), median_time=median,
+                  went_next=np.asarray(went, dtype=object))
