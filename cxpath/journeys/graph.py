@@ -14,7 +14,7 @@ __all__ = ["DROP", "START", "SUCCESS", "journey_graph", "transition_times"]
 START, SUCCESS, DROP = "__start__", "__success__", "__drop__"
 
 
-def _as_stats(journeys, func):
+def _as_stats(journeys, func, edges=None):
     """(counts with JourneyStats' attribute names, the journeys or None)."""
     from types import SimpleNamespace
 
@@ -23,27 +23,25 @@ def _as_stats(journeys, func):
     if isinstance(journeys, JourneyStats):
         return journeys, None
     if isinstance(journeys, Journeys):
-        counts = SimpleNamespace(**_counts(journeys))
+        counts = SimpleNamespace(**_counts(journeys, edges))
         counts.n_states = len(counts.vocab)
         return counts, journeys
     v.fail("journeys", func, "a Journeys or JourneyStats", got=type(journeys).__name__)
 
 
-def transition_times(journeys: Journeys):
+def transition_times(journeys: Journeys, edges=None):
     """Per-edge transition-time quantiles: arrays (n, n) of median, p90 (NaN if unseen)."""
     from .stats import _edges
 
     n = len(journeys.vocab)
-    src, dst, wait, _ = _edges(journeys)
+    src, dst, wait, _ = _edges(journeys, with_case=False) if edges is None else edges
     q = quantiles_by_group(src * n + dst, wait, n * n, [0.5, 0.9])
     return q[:, 0].reshape(n, n), q[:, 1].reshape(n, n)
 
 
-def _dwell(journeys: Journeys):
-    from .stats import _edges
-
+def _dwell(journeys: Journeys, edges):
     n = len(journeys.vocab)
-    src, _, wait, _ = _edges(journeys)
+    src, _, wait, _ = edges
     mean = np.bincount(src, weights=wait, minlength=n) / np.maximum(
         np.bincount(src, minlength=n), 1)
     q = quantiles_by_group(src, wait, n, [0.5, 0.9])
@@ -88,15 +86,20 @@ def journey_graph(journeys, *, min_count: int = 1, min_coverage: float = 0.0) ->
     func = "journeys.journey_graph"
     min_count = v.check_int(min_count, "min_count", func, low=1)
     min_coverage = v.check_real(min_coverage, "min_coverage", func, low=0.0, high=1.0)
-    stats, raw = _as_stats(journeys, func)
+    edges = None
+    if isinstance(journeys, Journeys):
+        from .stats import _edges
+
+        edges = _edges(journeys, with_case=False)
+    stats, raw = _as_stats(journeys, func, edges)
     labels = stats.vocab
     keep = stats.reach >= min_coverage * max(stats.n_cases, 1)
     keep &= stats.reach > 0
     timed = stats.has_times
     median = p90 = dwell = None
     if raw is not None and timed:
-        median, p90 = transition_times(raw)
-        dwell = _dwell(raw)
+        median, p90 = transition_times(raw, edges)
+        dwell = _dwell(raw, edges)
     drops = stats.ends - stats.ends_success
     out_total = stats.transitions.sum(axis=1) + stats.ends
     g = nx.DiGraph(n_cases=stats.n_cases, n_success=stats.n_success)

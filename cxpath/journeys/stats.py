@@ -46,16 +46,16 @@ def transition_index(journeys: Journeys) -> np.ndarray:
     return np.flatnonzero(inside)
 
 
-def _edges(journeys: Journeys):
-    """Source code, target code, wait and case index of every within-case transition."""
+def _edges(journeys: Journeys, with_case: bool = True):
+    """Source code, target code, wait and case index (or None) of every transition."""
     idx = transition_index(journeys)
-    case = np.searchsorted(journeys.offsets, idx, side="right") - 1
+    case = np.searchsorted(journeys.offsets, idx, side="right") - 1 if with_case else None
     wait = (journeys.times[idx + 1] - journeys.times[idx]) if journeys.times is not None \
         else np.zeros(len(idx))
     return journeys.codes[idx], journeys.codes[idx + 1], wait, case
 
 
-def _counts(journeys: Journeys) -> dict:
+def _counts(journeys: Journeys, edges=None) -> dict:
     """The first-order counts and transition times of :class:`JourneyStats` (no variants)."""
     from .._kernels.paths import reach_counts
     from .._kernels.transitions import first_order_counts
@@ -71,7 +71,7 @@ def _counts(journeys: Journeys) -> dict:
     reached = reach_counts(journeys.codes, journeys.offsets, n)
     reach = (reached * w[:, None]).sum(axis=0).astype(np.int64)
     reach_s = (reached * ws[:, None]).sum(axis=0).astype(np.int64)
-    src, dst, wait, _ = _edges(journeys)
+    src, dst, wait, _ = _edges(journeys, with_case=False) if edges is None else edges
     edge = src * n + dst
     wait_sum = np.bincount(edge, weights=wait, minlength=n * n).reshape(n, n)
     wait_count = np.bincount(edge, minlength=n * n).reshape(n, n).astype(np.int64)

@@ -1,0 +1,96 @@
+"""cxpath.distributed.journey_stats equals the single-machine JourneyStats."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cxpath import Journeys
+from cxpath.datasets import load_sample
+from cxpath.distributed import journey_stats
+from cxpath.errors import CxpathError, DataError
+from cxpath.journeys import JourneyStats, breakpoints, variants
+
+pd = pytest.importorskip("pandas")
+dd = pytest.importorskip("dask.dataframe")
+
+COLUMNS = dict(case="case_id", touchpoint="touchpoint", timestamp="timestamp",
+               channel="channel")
+
+
+def single_machine(frame, vocab, order=1):
+    j = Journeys.from_events(frame, success={"resolved"}, vocab=vocab, **COLUMNS)
+    return JourneyStats.from_journeys(j, order=order)
+
+
+@pytest.fixture(scope="module")
+def sample_frame():
+    events = load_sample().events
+    return pd.DataFrame({k: np.asarray(v) for k, v in events.items()})
+
+
+@pytest.mark.parametrize("order", [1, 2])
+def test_threads_scheduler_matches_single_machine(sample_frame, order):
+    ddf = dd.from_pandas(sample_frame.sample(frac=1.0, random_state=1), npartitions=7)
+    got = journey_stats(ddf, success={"resolved"}, order=order, scheduler="threads", **COLUMNS)
+    expected = single_machine(sample_frame, got.vocab, order)
+    assert got.vocab == tuple(sorted(sample_frame["touchpoint"].unique()))
+    assert got.equals(expected)
+    # analyses run unchanged on the distributed result
+    assert breakpoints(got).steps[0] == "chatbot"
+    assert variants(got).counts.sum() == 5000
+
+
+def test_local_cluster_with_two_workers(sample_frame):
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        ddf = dd.from_pandas(sample_frame, npartitions=4)
+        got = journey_stats(ddf, success={"resolved"}, scheduler=client, **COLUMNS)
+    assert got.equals(single_machine(sample_frame, got.vocab))
+
+
+def test_real_helpdesk_log(shared_data):
+    frame = pd.read_csv(shared_data / "helpdesk.csv.gz")
+    frame["ts"] = pd.to_datetime(frame["Complete Timestamp"], format="%Y/%m/%d %H:%M:%S")
+    cols = dict(case="Case ID", touchpoint="Activity", timestamp="ts")
+    got = journey_stats(dd.from_pandas(frame, npartitions=5), scheduler="threads", **cols)
+    j = Journeys.from_events(frame, vocab=got.vocab, **cols)
+    assert got.equals(JourneyStats.from_journeys(j))
+    assert got.n_cases == 4580
+
+
+@settings(max_examples=15, deadline=None)
+@given(n_parts=st.integers(1, 6), seed=st.integers(0, 1000))
+def test_any_partitioning_gives_the_same_statistics(sample_frame, n_parts, seed):
+    small = sample_frame.iloc[:600]
+    ddf = dd.from_pandas(small.sample(frac=1.0, random_state=seed), npartitions=n_parts)
+    got = journey_stats(ddf, success={"resolved"}, scheduler="synchronous", **COLUMNS)
+    assert got.equals(single_machine(small, got.vocab))
+
+
+def test_declared_partitioning_is_checked(sample_frame):
+    shuffled = dd.from_pandas(sample_frame.sample(frac=1.0, random_state=3), npartitions=4)
+    with pytest.raises(DataError, match="cases span several partitions"):
+        journey_stats(shuffled, partitioned_by_case=True, scheduler="threads", **COLUMNS)
+    # set_index on the case column keeps each case in one partition
+    by_case = dd.from_pandas(sample_frame, npartitions=4).set_index("case_id").reset_index()
+    got = journey_stats(by_case, partitioned_by_case=True, success={"resolved"},
+                        scheduler="threads", **COLUMNS)
+    assert got.n_cases == 5000
+
+
+@pytest.mark.parametrize("kwargs, fragment", [
+    (dict(ddf="not a frame"), "a dask DataFrame"),
+    (dict(order=7), "'order' parameter of distributed.journey_stats"),
+    (dict(case="nope"), "a column of the dask DataFrame"),
+])
+def test_bad_input(sample_frame, kwargs, fragment):
+    args = dict(ddf=dd.from_pandas(sample_frame.iloc[:50], npartitions=2), **COLUMNS)
+    args.update(kwargs)
+    with pytest.raises(CxpathError) as info:
+        journey_stats(args.pop("ddf"), **args)
+    assert fragment in str(info.value)
