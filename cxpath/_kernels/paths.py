@@ -84,3 +84,73 @@ def reach_counts(codes, offsets, n_states):
         for i in range(offsets[case], offsets[case + 1]):
             out[case, codes[i]] = True
     return out
+
+
+@kernel(example=lambda: (_CODES, _OFFSETS, np.array([0, 1], dtype=np.int64), 0))
+def funnel_match(codes, offsets, steps, mode):
+    """Event index at which each case reaches each funnel step (-1: not reached).
+
+    ``mode`` 0: steps in order, gaps allowed (greedy first match); 1: strictly consecutive
+    (the longest run of the steps' prefix, first such run); 2: any order (first occurrence of
+    each step, counted only while every earlier step also occurs).
+    """
+    n_cases = offsets.shape[0] - 1
+    k = steps.shape[0]
+    out = np.full((n_cases, k), -1, dtype=np.int64)
+    for case in range(n_cases):
+        lo = offsets[case]
+        hi = offsets[case + 1]
+        if mode == 0:
+            nxt = 0
+            for i in range(lo, hi):
+                if nxt < k and codes[i] == steps[nxt]:
+                    out[case, nxt] = i
+                    nxt += 1
+        elif mode == 1:
+            best = 0
+            best_start = -1
+            for start in range(lo, hi):
+                m = 0
+                while m < k and start + m < hi and codes[start + m] == steps[m]:
+                    m += 1
+                if m > best:
+                    best = m
+                    best_start = start
+            for m in range(best):
+                out[case, m] = best_start + m
+        else:
+            for s in range(k):
+                for i in range(lo, hi):
+                    if codes[i] == steps[s]:
+                        out[case, s] = i
+                        break
+                if out[case, s] < 0:
+                    for t in range(s + 1, k):
+                        out[case, t] = -1
+                    break
+    return out
+
+
+@kernel(example=lambda: (_CODES, _OFFSETS, np.ones((2, 2), dtype=np.bool_),
+                         np.ones(2, dtype=np.bool_)))
+def first_deviation(codes, offsets, allowed, allowed_start):
+    """Event index of each case's first step outside the reference (-1: conformant).
+
+    The first event deviates when its touchpoint is not an allowed start; event ``i > 0``
+    deviates when the transition from event ``i - 1`` is not allowed.
+    """
+    n_cases = offsets.shape[0] - 1
+    out = np.full(n_cases, -1, dtype=np.int64)
+    for case in range(n_cases):
+        lo = offsets[case]
+        hi = offsets[case + 1]
+        if hi <= lo:
+            continue
+        if not allowed_start[codes[lo]]:
+            out[case] = lo
+            continue
+        for i in range(lo + 1, hi):
+            if not allowed[codes[i - 1], codes[i]]:
+                out[case] = i
+                break
+    return out

@@ -45,3 +45,62 @@ def test_reach_counts_match_oracle(paths):
     got = reach_counts(codes, offsets, 4)
     for i, p in enumerate(paths):
         assert got[i].tolist() == [s in p for s in range(4)]
+
+
+def funnel_oracle(path, steps, mode):
+    out = [-1] * len(steps)
+    if mode == 0:
+        nxt = 0
+        for i, c in enumerate(path):
+            if nxt < len(steps) and c == steps[nxt]:
+                out[nxt] = i
+                nxt += 1
+    elif mode == 1:
+        best, where = 0, -1
+        for s in range(len(path)):
+            m = 0
+            while m < len(steps) and s + m < len(path) and path[s + m] == steps[m]:
+                m += 1
+            if m > best:
+                best, where = m, s
+        out[:best] = [where + m for m in range(best)]
+    else:
+        for s, step in enumerate(steps):
+            if step not in path:
+                break
+            out[s] = path.index(step)
+    return out
+
+
+@settings(max_examples=60, deadline=None)
+@given(paths=paths_strategy, steps=st.lists(st.integers(0, 3), min_size=1, max_size=3),
+       mode=st.integers(0, 2))
+def test_funnel_match_matches_oracle(paths, steps, mode):
+    from cxpath._kernels.paths import funnel_match
+
+    codes, offsets = csr(paths)
+    got = funnel_match(codes, offsets, np.array(steps, dtype=np.int64), mode)
+    for k, p in enumerate(paths):
+        expected = [x + offsets[k] if x >= 0 else -1 for x in funnel_oracle(p, steps, mode)]
+        assert got[k].tolist() == expected
+
+
+@settings(max_examples=60, deadline=None)
+@given(paths=paths_strategy, allowed=st.lists(st.booleans(), min_size=16, max_size=16),
+       starts=st.lists(st.booleans(), min_size=4, max_size=4))
+def test_first_deviation_matches_oracle(paths, allowed, starts):
+    from cxpath._kernels.paths import first_deviation
+
+    codes, offsets = csr(paths)
+    table = np.array(allowed).reshape(4, 4)
+    got = first_deviation(codes, offsets, table, np.array(starts))
+    for k, p in enumerate(paths):
+        expected = -1
+        if p and not starts[p[0]]:
+            expected = 0
+        else:
+            for i in range(1, len(p)):
+                if not table[p[i - 1], p[i]]:
+                    expected = i
+                    break
+        assert got[k] == (expected + offsets[k] if expected >= 0 else -1)
