@@ -17,8 +17,9 @@ import importlib
 
 __version__ = "0.1.0.dev0"
 
-_SUBPACKAGES = ("datasets", "errors", "journeys")
-_ATTRIBUTES = {"Journeys": "journeys", "Journey": "journeys", "CleaningReport": "journeys"}
+_SUBPACKAGES = ("datasets", "distributed", "errors", "journeys")
+_ATTRIBUTES = {"Journeys": "journeys", "Journey": "journeys", "CleaningReport": "journeys",
+               "JourneyStats": "journeys"}
 
 __all__ = ["__version__", "warmup", *_SUBPACKAGES, *_ATTRIBUTES]
 

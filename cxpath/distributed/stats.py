@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import importlib
+
 from .. import _validate as v
 from .._optional import require
 from ..errors import DataError
@@ -78,6 +80,10 @@ def journey_stats(ddf, *, case: str, touchpoint: str, timestamp: str | None = No
     JourneyStats
     """
     dask = require("dask", FUNC)
+    if hasattr(scheduler, "run") and hasattr(scheduler, "submit"):  # a distributed.Client
+        # workers import pandas before the first frame arrives: unpickling a DataFrame in a
+        # worker that has not imported pandas yet can hit a partial-import race
+        scheduler.run(importlib.import_module, "pandas")
     if not (hasattr(ddf, "to_delayed") and hasattr(ddf, "npartitions")):
         v.fail("ddf", FUNC, "a dask DataFrame", got=f"an object of type {type(ddf).__name__}")
     order = v.check_int(order, "order", FUNC, low=1, high=4)
