@@ -66,8 +66,10 @@ def bottlenecks(journeys: Journeys, *, sla: float | None = None, level: str = "t
 
     Parameters
     ----------
-    journeys : Journeys
-        With timestamps.
+    journeys : Journeys or JourneyStats
+        With timestamps. From :class:`JourneyStats` (e.g. computed on Dask) only the
+        totals and means are available: quantiles are NaN and ``sla`` is refused; waits
+        are then counted once per observed transition (not weighted).
     sla : float, optional
         Threshold in seconds; reports the share of waits above it.
     level : {'transition', 'touchpoint'}
@@ -85,11 +87,13 @@ def bottlenecks(journeys: Journeys, *, sla: float | None = None, level: str = "t
     >>> bottlenecks(load_sample().journeys).steps[0]
     'escalation -> field_visit'
     """
-    from .stats import _edges
+    from .stats import JourneyStats, _edges
 
     func = "journeys.bottlenecks"
+    if isinstance(journeys, JourneyStats):
+        return _from_stats(journeys, sla, level, min_count, func)
     if not isinstance(journeys, Journeys):
-        v.fail("journeys", func, "a Journeys object", got=type(journeys).__name__)
+        v.fail("journeys", func, "a Journeys or JourneyStats", got=type(journeys).__name__)
     if journeys.times is None:
         v.fail("journeys", func, "journeys with timestamps", got="journeys without times")
     v.check_option(level, "level", func, ("transition", "touchpoint"))
@@ -118,3 +122,28 @@ def bottlenecks(journeys: Journeys, *, sla: float | None = None, level: str = "t
                        p90_wait=q[seen, 1],
                        sla_breach=None if breach is None else breach[seen] / count[seen],
                        sla=sla)
+
+
+def _from_stats(stats, sla, level, min_count, func) -> Bottlenecks:
+    if not stats.has_times:
+        v.fail("journeys", func, "statistics of journeys with timestamps",
+               got="statistics without times")
+    if sla is not None:
+        v.fail("sla", func, "None for JourneyStats (SLA shares need the journeys)", sla)
+    v.check_option(level, "level", func, ("transition", "touchpoint"))
+    min_count = v.check_int(min_count, "min_count", func, low=1)
+    n = stats.n_states
+    total, count = stats.wait_sum.ravel(), stats.wait_count.ravel().astype(np.float64)
+    if level == "touchpoint":
+        total = stats.wait_sum.sum(axis=1)
+        count = stats.wait_count.sum(axis=1).astype(np.float64)
+    seen = np.flatnonzero(count >= min_count)
+    seen = seen[np.argsort(-total[seen], kind="stable")]
+    labels = np.asarray(stats.vocab, dtype=object)
+    steps = (np.array([f"{labels[k // n]} -> {labels[k % n]}" for k in seen], dtype=object)
+             if level == "transition" else labels[seen])
+    nan = np.full(len(seen), np.nan)
+    return Bottlenecks(steps=steps, count=count[seen].astype(np.int64), total_wait=total[seen],
+                       share_of_wait=total[seen] / max(total.sum(), 1e-300),
+                       mean_wait=total[seen] / count[seen], median_wait=nan, p90_wait=nan,
+                       sla_breach=None, sla=None)

@@ -11,7 +11,7 @@ from cxpath import Journeys
 from cxpath.datasets import load_sample
 from cxpath.distributed import journey_stats
 from cxpath.errors import CxpathError, DataError
-from cxpath.journeys import JourneyStats, breakpoints, variants
+from cxpath.journeys import JourneyStats, bottlenecks, breakpoints, variants
 
 pd = pytest.importorskip("pandas")
 dd = pytest.importorskip("dask.dataframe")
@@ -40,6 +40,7 @@ def test_threads_scheduler_matches_single_machine(sample_frame, order):
     assert got.equals(expected)
     # analyses run unchanged on the distributed result
     assert breakpoints(got).steps[0] == "chatbot"
+    assert bottlenecks(got).steps[0] == "escalation -> field_visit"
     assert variants(got).counts.sum() == 5000
 
 

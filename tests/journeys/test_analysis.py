@@ -121,6 +121,15 @@ def test_breakpoint_numbers_by_hand():
     assert (brk.ci_low[row], brk.ci_high[row]) == pytest.approx((0.1500, 0.8500), abs=1e-4)
 
 
+def test_bottlenecks_from_stats_equal_the_journeys_totals():
+    j = load_sample().journeys
+    direct, merged = bottlenecks(j), bottlenecks(JourneyStats.from_journeys(j))
+    assert merged.steps.tolist() == direct.steps.tolist()
+    np.testing.assert_allclose(merged.total_wait, direct.total_wait, rtol=1e-12)
+    with pytest.raises(CxpathError, match="'sla' parameter"):
+        bottlenecks(JourneyStats.from_journeys(j), sla=60)
+
+
 def test_bottleneck_sla_share():
     j = Journeys.from_events(case=[1, 1, 2, 2], touchpoint=["a", "b", "a", "b"],
                              timestamp=[0, 100, 0, 300])
