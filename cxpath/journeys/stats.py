@@ -55,6 +55,14 @@ def _edges(journeys: Journeys, with_case: bool = True):
     return journeys.codes[idx], journeys.codes[idx + 1], wait, case
 
 
+def _gather_paths(codes, offsets, rows):
+    """The CSR arrays of the paths ``rows`` of (codes, offsets), in that order."""
+    lengths = np.diff(offsets)[rows]
+    new_offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+    gather = np.repeat(offsets[rows] - new_offsets[:-1], lengths) + np.arange(new_offsets[-1])
+    return codes[gather], new_offsets
+
+
 def _counts(journeys: Journeys, edges=None) -> dict:
     """The first-order counts and transition times of :class:`JourneyStats` (no variants)."""
     from .._kernels.paths import reach_counts
@@ -195,17 +203,14 @@ class JourneyStats:
         ukeys, inv = np.unique(keys, return_inverse=True)
         wcount = np.bincount(inv, weights=w[owner], minlength=len(ukeys)).astype(np.int64)
         wsucc = np.bincount(inv, weights=ws[owner], minlength=len(ukeys)).astype(np.int64)
-        from .variants import distinct_paths
+        from .variants import canonical_groups
 
-        rep, group, n_groups = distinct_paths(journeys)
+        rep, group, n_groups = canonical_groups(journeys.codes, journeys.offsets)
         vcount = np.bincount(group, weights=w, minlength=n_groups).astype(np.int64)
         vsucc = np.bincount(group, weights=ws, minlength=n_groups).astype(np.int64)
         dur = facts["duration"] if facts["duration"] is not None else np.zeros(len(w))
         vdur = np.bincount(group, weights=dur * w, minlength=n_groups)
-        lengths = journeys.lengths[rep]
-        voff = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
-        gather = np.repeat(journeys.offsets[rep] - voff[:-1], lengths) + np.arange(voff[-1])
-        vcodes = journeys.codes[gather]
+        vcodes, voff = _gather_paths(journeys.codes, journeys.offsets, rep)
         return cls(order=order, **counts, window_keys=ukeys, window_counts=wcount,
                    window_success=wsucc,
                    variant_codes=vcodes, variant_offsets=voff, variant_counts=vcount,
@@ -235,18 +240,18 @@ class JourneyStats:
             return np.bincount(inv, weights=np.concatenate([a, b]),
                                minlength=len(ukeys)).astype(np.int64)
 
-        table: dict = {}
-        for stats in (self, other):
-            for i in range(len(stats.variant_counts)):
-                path = stats.variant_codes[stats.variant_offsets[i]:
-                                           stats.variant_offsets[i + 1]].tobytes()
-                c, s, d = table.get(path, (0, 0, 0.0))
-                table[path] = (c + int(stats.variant_counts[i]),
-                               s + int(stats.variant_success[i]),
-                               d + float(stats.variant_duration_sum[i]))
-        paths = sorted(table, key=lambda p: (len(p), p))
-        arrays = [np.frombuffer(p, dtype=np.int64) for p in paths]
-        voff = np.concatenate(([0], np.cumsum([len(a) for a in arrays]))).astype(np.int64)
+        codes = np.concatenate([self.variant_codes, other.variant_codes])
+        lengths = np.concatenate([np.diff(self.variant_offsets), np.diff(other.variant_offsets)])
+        offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+        from .variants import canonical_groups
+
+        rep, group, n_groups = canonical_groups(codes, offsets)
+
+        def variant_sum(a, b, dtype):
+            return np.bincount(group, weights=np.concatenate([a, b]),
+                               minlength=n_groups).astype(dtype)
+
+        vcodes, voff = _gather_paths(codes, offsets, rep)
         return JourneyStats(
             vocab=self.vocab, order=self.order, n_cases=self.n_cases + other.n_cases,
             n_success=self.n_success + other.n_success,
@@ -257,20 +262,20 @@ class JourneyStats:
             wait_max=np.maximum(self.wait_max, other.wait_max),
             window_keys=ukeys, window_counts=windows(self.window_counts, other.window_counts),
             window_success=windows(self.window_success, other.window_success),
-            variant_codes=np.concatenate(arrays) if arrays else np.zeros(0, dtype=np.int64),
-            variant_offsets=voff,
-            variant_counts=np.array([table[p][0] for p in paths], dtype=np.int64),
-            variant_success=np.array([table[p][1] for p in paths], dtype=np.int64),
-            variant_duration_sum=np.array([table[p][2] for p in paths], dtype=np.float64),
+            variant_codes=vcodes, variant_offsets=voff,
+            variant_counts=variant_sum(self.variant_counts, other.variant_counts, np.int64),
+            variant_success=variant_sum(self.variant_success, other.variant_success,
+                                        np.int64),
+            variant_duration_sum=variant_sum(self.variant_duration_sum,
+                                             other.variant_duration_sum, np.float64),
             has_times=self.has_times and other.has_times)
 
-    def canonical(self) -> JourneyStats:
-        """The same statistics with variants in canonical order (length, then codes)."""
-        return self.merge(JourneyStats.empty(self.vocab, self.order, self.has_times))
-
     def equals(self, other: JourneyStats, rtol: float = 1e-9) -> bool:
-        """Equal counts (exactly) and times (to ``rtol``), variants compared canonically."""
-        a, b = self.canonical(), other.canonical()
+        """Equal counts (exactly) and times (to ``rtol``).
+
+        Variants are kept in a content-based order, so equal statistics list them alike.
+        """
+        a, b = self, other
         if (a.vocab, a.order, a.n_cases, a.n_success) != (b.vocab, b.order, b.n_cases,
                                                           b.n_success):
             return False

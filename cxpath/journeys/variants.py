@@ -20,24 +20,47 @@ def distinct_paths(journeys: Journeys):
     compared with its group's representative, so a hash collision can never merge two
     different paths: colliding cases are split into groups of their own.
     """
+    return group_paths(journeys.codes, journeys.offsets)
+
+
+def group_paths(codes: np.ndarray, offsets: np.ndarray):
+    """:func:`distinct_paths` over any CSR arrays (codes, offsets)."""
     from .._kernels.paths import case_hashes, same_as
 
-    if len(journeys) == 0:
+    if len(offsets) < 2:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), 0
-    hashes = case_hashes(journeys.codes, journeys.offsets)
+    hashes = case_hashes(codes, offsets)
     _, first, group = np.unique(hashes, return_index=True, return_inverse=True)
     group = group.astype(np.int64)
     rep = first.astype(np.int64)
-    ok = same_as(journeys.codes, journeys.offsets, rep[group])
+    ok = same_as(codes, offsets, rep[group])
     if not ok.all():  # hash collision: regroup the odd ones exactly
         extra: dict = {}
         for case in np.flatnonzero(~ok):
-            key = journeys.codes[journeys.offsets[case]:journeys.offsets[case + 1]].tobytes()
+            key = codes[offsets[case]:offsets[case + 1]].tobytes()
             if key not in extra:
                 extra[key] = len(rep) + len(extra)
                 rep = np.append(rep, case)
             group[case] = extra[key]
     return rep, group, len(rep)
+
+
+def canonical_groups(codes: np.ndarray, offsets: np.ndarray):
+    """Like :func:`group_paths`, with groups numbered in a content-based order.
+
+    Groups are ordered by (path length, path hash), which depends only on the paths, so
+    statistics built from any partition of the cases list their variants identically.
+    """
+    from .._kernels.paths import case_hashes
+
+    rep, group, n = group_paths(codes, offsets)
+    if n == 0:
+        return rep, group, n
+    lengths = np.diff(offsets)[rep]
+    order = np.lexsort((case_hashes(codes, offsets)[rep], lengths))
+    rank = np.empty(n, dtype=np.int64)
+    rank[order] = np.arange(n)
+    return rep[order], rank[group], n
 
 
 @result
@@ -129,7 +152,7 @@ def variants(journeys, top: int | None = None) -> Variants:
     >>> variants(j).to_frame("dict")["path"].tolist()
     ['a', 'a > b']
     """
-    from .stats import JourneyStats
+    from .stats import JourneyStats, _gather_paths
 
     func = "journeys.variants"
     if top is not None:
@@ -139,6 +162,7 @@ def variants(journeys, top: int | None = None) -> Variants:
         labels = stats.vocab
         counts, success = stats.variant_counts, stats.variant_success
         offsets, codes = stats.variant_offsets, stats.variant_codes
+        rows = np.arange(len(counts))
         median = p90 = np.full(len(counts), np.nan)
     elif isinstance(journeys, Journeys):
         labels = journeys.vocab
@@ -147,11 +171,7 @@ def variants(journeys, top: int | None = None) -> Variants:
         ok = journeys.outcome if journeys.outcome is not None else np.zeros(len(w), bool)
         counts = np.bincount(group, weights=w, minlength=n_groups).astype(np.int64)
         success = np.bincount(group, weights=w * ok, minlength=n_groups).astype(np.int64)
-        lengths_rep = journeys.lengths[rep]
-        offsets = np.concatenate(([0], np.cumsum(lengths_rep))).astype(np.int64)
-        gather = np.repeat(journeys.offsets[rep] - offsets[:-1], lengths_rep) + np.arange(
-            offsets[-1])
-        codes = journeys.codes[gather]
+        offsets, codes, rows = journeys.offsets, journeys.codes, rep
         if journeys.times is not None:
             from .stats import case_facts
 
@@ -163,22 +183,17 @@ def variants(journeys, top: int | None = None) -> Variants:
     else:
         v.fail("journeys", func, "a Journeys or JourneyStats",
                got=type(journeys).__name__)
-    lengths = np.diff(offsets)
-    # rank by count; ties keep the order of first appearance (group ids follow hash order,
-    # so break ties on the first case of each variant instead)
-    first_case = rep if isinstance(journeys, Journeys) else np.arange(len(counts))
-    order = np.lexsort((first_case, -counts))
+    # rank by count; ties keep the order of first appearance (the first case of each
+    # variant from journeys, the stored content-based order from statistics)
+    order = np.lexsort((rows, -counts))
     if top is not None:
         order = order[:top]
-    new_lengths = lengths[order]
-    new_offsets = np.concatenate(([0], np.cumsum(new_lengths))).astype(np.int64)
-    gather = np.repeat(offsets[order] - new_offsets[:-1], new_lengths) + np.arange(
-        new_offsets[-1])
+    path_codes, path_offsets = _gather_paths(codes, offsets, rows[order])
     total = int(counts.sum())
     with np.errstate(invalid="ignore", divide="ignore"):
         rate = success / counts
-    return Variants(vocab=tuple(labels), path_codes=codes[gather], path_offsets=new_offsets,
-                    lengths=new_lengths, counts=counts[order],
+    return Variants(vocab=tuple(labels), path_codes=path_codes, path_offsets=path_offsets,
+                    lengths=np.diff(path_offsets), counts=counts[order],
                     share=counts[order] / max(total, 1), success=success[order],
                     success_rate=rate[order], median_duration=median[order],
                     p90_duration=p90[order], n_cases=total, n_variants=len(counts))
