@@ -7,6 +7,17 @@ import numpy as np
 from ._jit import kernel
 
 
+@kernel(example=lambda: (np.array([1, 0, 1], dtype=np.int64), 2))
+def key_starts(keys, n_keys):
+    """Where each key's rows start in a stable sort by key (length ``n_keys + 1``)."""
+    starts = np.zeros(n_keys + 1, dtype=np.int64)
+    for i in range(keys.shape[0]):
+        starts[keys[i] + 1] += 1
+    for k in range(n_keys):
+        starts[k + 1] += starts[k]
+    return starts
+
+
 def _example():
     return (np.array([1, 0, 1], dtype=np.int64), 2, np.zeros(3), np.zeros(3, dtype=np.int64))
 
@@ -19,11 +30,7 @@ def group_by_key(keys, n_keys, floats, ints):
     along in the same pass (cheaper than gathering them afterwards).
     """
     n = keys.shape[0]
-    counts = np.zeros(n_keys + 1, dtype=np.int64)
-    for i in range(n):
-        counts[keys[i] + 1] += 1
-    for k in range(n_keys):
-        counts[k + 1] += counts[k]
+    counts = key_starts(keys, n_keys)
     order = np.empty(n, dtype=np.int64)
     floats_out = np.empty(n, dtype=np.float64)
     ints_out = np.empty(n, dtype=np.int64)
@@ -46,11 +53,7 @@ def grouped_quantiles(keys, n_keys, values, qs):
     by key, then selection (``np.partition``) inside each group: O(n) per quantile.
     """
     n = keys.shape[0]
-    counts = np.zeros(n_keys + 1, dtype=np.int64)
-    for i in range(n):
-        counts[keys[i] + 1] += 1
-    for k in range(n_keys):
-        counts[k + 1] += counts[k]
+    counts = key_starts(keys, n_keys)
     starts = counts.copy()
     grouped = np.empty(n, dtype=np.float64)
     for i in range(n):
