@@ -50,7 +50,8 @@ def grouped_quantiles(keys, n_keys, values, qs):
     """Quantiles (numpy's default linear method) of ``values`` within each key.
 
     Returns an ``(n_keys, len(qs))`` array, NaN for keys without values. A counting sort
-    by key, then selection (``np.partition``) inside each group: O(n) per quantile.
+    by key, then inside each group an insertion sort (up to 64 values) or selection
+    (``np.partition``, O(size) per quantile).
     """
     n = keys.shape[0]
     counts = key_starts(keys, n_keys)
@@ -68,13 +69,25 @@ def grouped_quantiles(keys, n_keys, values, qs):
         if size == 0:
             continue
         seg = grouped[lo:hi]
+        small = size <= 64
+        if small:  # insertion sort in place: no allocation for the many tiny groups
+            for a in range(1, size):
+                x = seg[a]
+                b = a - 1
+                while b >= 0 and seg[b] > x:
+                    seg[b + 1] = seg[b]
+                    b -= 1
+                seg[b + 1] = x
         for j in range(qs.shape[0]):
             pos = qs[j] * (size - 1)
             below = int(np.floor(pos))
             above = min(below + 1, size - 1)
             frac = pos - below
-            # selection instead of a full sort: O(size) per order statistic
-            low_value = np.partition(seg, below)[below]
-            high_value = low_value if above == below else np.partition(seg, above)[above]
+            if small:
+                low_value = seg[below]
+                high_value = seg[above]
+            else:  # selection instead of a full sort: O(size) per order statistic
+                low_value = np.partition(seg, below)[below]
+                high_value = low_value if above == below else np.partition(seg, above)[above]
             out[k, j] = low_value * (1.0 - frac) + high_value * frac
     return out

@@ -21,7 +21,7 @@ def test_group_by_key_is_a_stable_sort_carrying_columns(keys):
 
 
 @settings(max_examples=60, deadline=None)
-@given(pairs=st.lists(st.tuples(st.integers(0, 4), st.floats(-1e6, 1e6)), max_size=50))
+@given(pairs=st.lists(st.tuples(st.integers(0, 4), st.floats(-1e6, 1e6)), max_size=400))
 def test_grouped_quantiles_match_numpy_percentile(pairs):
     from cxpath._kernels.ordering import grouped_quantiles
 
