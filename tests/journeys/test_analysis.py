@@ -130,6 +130,18 @@ def test_bottlenecks_from_stats_equal_the_journeys_totals():
         bottlenecks(JourneyStats.from_journeys(j), sla=60)
 
 
+def test_transition_breakpoints_by_hand():
+    j = Journeys.from_paths(["a > b", "a > b > c"], conversions=[0, 2], nulls=[2, 0])
+    brk = breakpoints(j, level="transition")
+    assert brk.steps.tolist() == ["a -> b", "b -> c"]
+    assert brk.cases.tolist() == [4, 2] and brk.dropoffs.tolist() == [2, 0]
+    assert brk.expected_rate == pytest.approx(2 / 6)
+    # excess 2 - 4/3 = 2/3; both cases that went on past a -> b succeeded
+    assert brk.lost_successes[0] == pytest.approx(2 / 3)
+    with pytest.raises(CxpathError, match="a Journeys object for level='transition'"):
+        breakpoints(JourneyStats.from_journeys(j), level="transition")
+
+
 def test_bottleneck_sla_share():
     j = Journeys.from_events(case=[1, 1, 2, 2], touchpoint=["a", "b", "a", "b"],
                              timestamp=[0, 100, 0, 300])
