@@ -88,10 +88,7 @@ def _from_values(values) -> np.ndarray:
         return _from_polars(values)
     if kind == "pyarrow":
         return _from_arrow(values)
-    arr = np.asarray(values)
-    if arr.dtype.kind == "M" and arr.dtype != np.dtype("datetime64[ns]"):
-        return arr
-    return arr
+    return np.asarray(values)
 
 
 def _from_pandas(series) -> np.ndarray:
