@@ -1,0 +1,83 @@
+"""KPI maths: satisfaction, service efficiency, queueing, inventory, money, tests of change.
+
+Submodules, one topic each: :mod:`~cxpath.kpi.satisfaction` (NPS, CSAT, CES),
+:mod:`~cxpath.kpi.efficiency` (FCR, AHT, ASA, SLA, backlog …), :mod:`~cxpath.kpi.queueing`
+(Erlang B/C/A and staffing), :mod:`~cxpath.kpi.inventory` (EOQ, safety stock, slow movers),
+:mod:`~cxpath.kpi.money` (ROI, NPV, payback) and :mod:`~cxpath.kpi.change` (did it change?).
+
+Examples
+--------
+>>> from cxpath.kpi import staffing
+>>> int(staffing(100, 180, target=0.8).agents[0])
+14
+"""
+
+from .change import Cohorts, Comparison, compare, retention_cohorts
+from .efficiency import (
+    SLA,
+    Backlog,
+    Durations,
+    Rates,
+    TicketKPIs,
+    abandonment_rate,
+    average_handle_time,
+    average_speed_of_answer,
+    backlog,
+    business_seconds,
+    durations,
+    first_contact_resolution,
+    rate,
+    repeat_contact_rate,
+    resolution_times,
+    response_times,
+    sla_attainment,
+    task_completion_rate,
+    ticket_kpis,
+)
+from .inventory import (
+    EOQ,
+    PartsPolicy,
+    ReorderPoint,
+    SlowMoverStock,
+    days_of_supply,
+    eoq,
+    inventory_turnover,
+    parts_policy,
+    reorder_point,
+    slow_mover_stock,
+)
+from .money import BusinessCase, business_case, irr, npv, payback_period, roi
+from .queueing import (
+    ErlangA,
+    ErlangC,
+    IntervalStaffing,
+    Staffing,
+    erlang_a,
+    erlang_b,
+    erlang_c,
+    interval_staffing,
+    staffing,
+    staffing_erlang_a,
+)
+from .satisfaction import NPS, Rating, ces, csat, nps, nps_sample_size
+
+__all__ = [
+    # satisfaction
+    "NPS", "Rating", "ces", "csat", "nps", "nps_sample_size",
+    # efficiency
+    "SLA", "Backlog", "Durations", "Rates", "TicketKPIs", "abandonment_rate",
+    "average_handle_time", "average_speed_of_answer", "backlog", "business_seconds",
+    "durations", "first_contact_resolution", "rate", "repeat_contact_rate",
+    "resolution_times", "response_times", "sla_attainment", "task_completion_rate",
+    "ticket_kpis",
+    # queueing
+    "ErlangA", "ErlangC", "IntervalStaffing", "Staffing", "erlang_a", "erlang_b", "erlang_c",
+    "interval_staffing", "staffing", "staffing_erlang_a",
+    # inventory
+    "EOQ", "PartsPolicy", "ReorderPoint", "SlowMoverStock", "days_of_supply", "eoq",
+    "inventory_turnover", "parts_policy", "reorder_point", "slow_mover_stock",
+    # money
+    "BusinessCase", "business_case", "irr", "npv", "payback_period", "roi",
+    # change
+    "Cohorts", "Comparison", "compare", "retention_cohorts",
+]

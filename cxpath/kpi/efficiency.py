@@ -1,0 +1,979 @@
+"""Service-efficiency KPIs from arrays or a ticket table, with segment breakdowns.
+
+Rates (first-contact resolution, abandonment, repeat contacts, task completion) come with
+Wilson intervals; durations (handle time, speed of answer, response and resolution times)
+with means and percentiles; SLA attainment per priority optionally counts business hours
+only; the backlog is followed over time with its ageing.
+"""
+
+from __future__ import annotations
+
+import attrs
+import numpy as np
+
+from .. import _validate as v
+from .._frames import column
+from .._results import Result, result
+from .._stats import wilson_interval
+from ._common import segments
+
+__all__ = ["SLA", "Backlog", "Durations", "Rates", "TicketKPIs", "abandonment_rate",
+           "average_handle_time", "average_speed_of_answer", "backlog", "business_seconds",
+           "durations", "first_contact_resolution", "rate", "repeat_contact_rate",
+           "resolution_times", "response_times", "sla_attainment", "task_completion_rate",
+           "ticket_kpis"]
+
+
+# ------------------------------------------------------------------ helpers
+
+def _flags(data, values, name, func) -> np.ndarray:
+    arr = column(data, values, name, func)
+    if arr.dtype.kind == "b":
+        if arr.size == 0:
+            v.fail(name, func, "an array with at least 1 element(s)", got="0 element(s)",
+                   data=True)
+        return arr
+    x = v.as_float_array(arr, name, func)
+    bad = (x != 0) & (x != 1)
+    if bad.any():
+        i = int(np.argmax(bad))
+        v.fail(name, func, "booleans or 0/1 values", got=f"{x[i]:g} at position {i}",
+               data=True)
+    return x.astype(bool)
+
+
+def _times(data, values, name, func) -> np.ndarray:
+    """Timestamps as datetime64[s] (NaT allowed) from a column or values."""
+    arr = column(data, values, name, func)
+    if arr.dtype.kind != "M":
+        try:
+            arr = np.asarray(arr, dtype="datetime64[s]")
+        except (TypeError, ValueError):
+            v.fail(name, func, "timestamps (datetime64 or ISO strings)",
+                   got=f"values of dtype {arr.dtype}", data=True)
+    if arr.size == 0:
+        v.fail(name, func, "an array with at least 1 element(s)", got="0 element(s)",
+               data=True)
+    return arr.astype("datetime64[s]")
+
+
+def _elapsed(start, end) -> np.ndarray:
+    """Seconds from start to end, NaN where either is NaT."""
+    out = (end - start).astype("timedelta64[s]").astype(np.float64)
+    out[np.isnat(start) | np.isnat(end)] = np.nan
+    return out
+
+
+def _business_calendar(business_hours, func):
+    if business_hours is None:
+        return None
+    if not isinstance(business_hours, dict):
+        v.fail("business_hours", func, "a dict with keys 'open', 'close' (hours) and "
+               "optionally 'weekmask', 'holidays'", business_hours)
+    unknown = set(business_hours) - {"open", "close", "weekmask", "holidays"}
+    if unknown:
+        v.fail("business_hours", func, "a dict with keys among 'open', 'close', 'weekmask', "
+               "'holidays'", got=f"unknown keys {sorted(unknown)}")
+    opens = v.check_real(business_hours.get("open", 9), "business_hours['open']", func,
+                         low=0.0, high=24.0)
+    close = v.check_real(business_hours.get("close", 17), "business_hours['close']", func,
+                         low=opens, high=24.0, closed="right")
+    if close <= opens:
+        v.fail("business_hours['close']", func, "later than 'open'", close)
+    weekmask = business_hours.get("weekmask", "1111100")
+    holidays = np.asarray(business_hours.get("holidays", []), dtype="datetime64[D]")
+    try:
+        cal = np.busdaycalendar(weekmask=weekmask, holidays=holidays)
+    except (ValueError, TypeError) as exc:
+        v.fail("business_hours", func, "a valid numpy weekmask and holiday list",
+               got=str(exc))
+    return opens * 3600.0, close * 3600.0, cal
+
+
+def _business_clock(t, calendar) -> np.ndarray:
+    """Business seconds from 1970-01-01 to each time (NaN for NaT)."""
+    opens, close, cal = calendar
+    nat = np.isnat(t)
+    safe = np.where(nat, np.datetime64(0, "s"), t)
+    day = safe.astype("datetime64[D]")
+    days = np.busday_count(np.datetime64("1970-01-01", "D"), day, busdaycal=cal)
+    tod = (safe - day).astype("timedelta64[s]").astype(np.float64)
+    within = np.clip(tod, opens, close) - opens
+    within = np.where(np.is_busday(day, busdaycal=cal), within, 0.0)
+    out = days * (close - opens) + within
+    return np.where(nat, np.nan, out)
+
+
+def business_seconds(start, end, *, open=9, close=17, weekmask="1111100",
+                     holidays=()) -> np.ndarray:
+    """Elapsed business seconds between paired timestamps (NaN where either is missing).
+
+    Parameters
+    ----------
+    start, end : array of datetime64 or ISO strings
+    open, close : float, default 9 and 17
+        Opening hours (local clock of the timestamps), 0–24.
+    weekmask : str, default '1111100'
+        numpy weekmask, Monday first (Monday–Friday open).
+    holidays : sequence of dates
+        Closed days.
+
+    Returns
+    -------
+    ndarray of float
+
+    Raises
+    ------
+    InvalidParameterError, DataError
+        Bad hours or calendar, unequal lengths.
+
+    Examples
+    --------
+    >>> from cxpath.kpi import business_seconds
+    >>> # Friday 16:00 to Monday 10:00 is two business hours
+    >>> business_seconds(["2025-07-04T16:00"], ["2025-07-07T10:00"]) / 3600
+    array([2.])
+    """
+    func = "kpi.business_seconds"
+    s = _times(None, start, "start", func)
+    e = _times(None, end, "end", func)
+    v.check_same_length(func, start=s, end=e)
+    cal = _business_calendar({"open": open, "close": close, "weekmask": weekmask,
+                              "holidays": list(holidays)}, func)
+    return _business_clock(e, cal) - _business_clock(s, cal)
+
+
+# ------------------------------------------------------------------ rates
+
+@result
+class Rates(Result):
+    """A proportion per segment with its Wilson interval.
+
+    Attributes
+    ----------
+    segment : ndarray of str
+    n : ndarray of int
+        Rows counted.
+    successes : ndarray of int
+    rate : ndarray
+    ci_low, ci_high : ndarray
+    name : str
+    confidence : float
+    """
+
+    segment: np.ndarray
+    n: np.ndarray
+    successes: np.ndarray
+    rate: np.ndarray
+    ci_low: np.ndarray
+    ci_high: np.ndarray
+    name: str
+    confidence: float
+
+    def _title(self):
+        return self.name
+
+    def _columns(self):
+        return {"segment": self.segment, "n": self.n, "successes": self.successes,
+                "rate": self.rate, "ci_low": self.ci_low, "ci_high": self.ci_high}
+
+
+def _rate(flags, codes, labels, name, confidence):
+    k = len(labels)
+    n = np.bincount(codes, minlength=k)
+    hits = np.bincount(codes, weights=flags.astype(np.float64), minlength=k).astype(np.int64)
+    lo, hi = wilson_interval(hits, n, confidence)
+    return Rates(segment=labels, n=n, successes=hits, rate=hits / n, ci_low=lo, ci_high=hi,
+                 name=name, confidence=confidence)
+
+
+def rate(flags, *, data=None, by=None, name="rate", confidence=0.95) -> Rates:
+    """Share of true flags per segment, with a Wilson interval.
+
+    Parameters
+    ----------
+    flags : str or array of bool or 0/1
+    data : table, optional
+        pandas / polars / pyarrow table or dict holding named columns.
+    by : str or array, optional
+        Segment column (channel, agent, product …).
+    name : str, default 'rate'
+        Label of the result.
+    confidence : float, default 0.95
+
+    Returns
+    -------
+    Rates
+
+    Raises
+    ------
+    InvalidParameterError, DataError
+        Values other than booleans or 0/1, empty input, a ``by`` of another length.
+
+    Examples
+    --------
+    >>> from cxpath.kpi import rate
+    >>> rate([1, 0, 1, 1], by=["a", "a", "b", "b"]).rate.tolist()
+    [0.5, 1.0]
+    """
+    func = "kpi.rate"
+    v.check_real(confidence, "confidence", func, low=0.0, high=1.0, closed="neither")
+    f = _flags(data, flags, "flags", func)
+    codes, labels = segments(data, by, f.size, func)
+    return _rate(f, codes, labels, str(name), confidence)
+
+
+def first_contact_resolution(resolved_first_contact, *, data=None, by=None,
+                             confidence=0.95) -> Rates:
+    """First-contact resolution rate: share of cases resolved without a further contact.
+
+    Parameters
+    ----------
+    resolved_first_contact : str or array of bool
+        One flag per case (the sample's ``first_contact_resolution``).
+    data, by, confidence
+        As in :func:`rate`.
+
+    Returns
+    -------
+    Rates
+
+    Raises
+    ------
+    InvalidParameterError, DataError
+        As :func:`rate`.
+
+    Examples
+    --------
+    >>> from cxpath.kpi import first_contact_resolution
+    >>> round(float(first_contact_resolution([True, False, True]).rate[0]), 3)
+    0.667
+    """
+    res = rate(resolved_first_contact, data=data, by=by, confidence=confidence)
+    return attrs.evolve(res, name="First-contact resolution")
+
+
+def abandonment_rate(abandoned, *, data=None, by=None, confidence=0.95) -> Rates:
+    """Share of offered contacts abandoned before an answer.
+
+    Parameters
+    ----------
+    abandoned : str or array of bool
+    data, by, confidence
+        As in :func:`rate`.
+
+    Returns
+    -------
+    Rates
+
+    Raises
+    ------
+    InvalidParameterError, DataError
+        As :func:`rate`.
+
+    Examples
+    --------
+    >>> from cxpath.kpi import abandonment_rate
+    >>> float(abandonment_rate([0, 0, 1, 0]).rate[0])
+    0.25
+    """
+    res = rate(abandoned, data=data, by=by, confidence=confidence)
+    return attrs.evolve(res, name="Abandonment")
+
+
+def task_completion_rate(completed, *, data=None, by=None, confidence=0.95) -> Rates:
+    """Share of attempted tasks (self-service, bot) completed.
+
+    Parameters
+    ----------
+    completed : str or array of bool
+    data, by, confidence
+        As in :func:`rate`.
+
+    Returns
+    -------
+    Rates
+
+    Raises
+    ------
+    InvalidParameterError, DataError
+        As :func:`rate`.
+
+    Examples
+    --------
+    >>> from cxpath.kpi import task_completion_rate
+    >>> float(task_completion_rate([1, 1, 0, 1]).rate[0])
+    0.75
+    """
+    res = rate(completed, data=data, by=by, confidence=confidence)
+    return attrs.evolve(res, name="Task completion")
+
+
+def repeat_contact_rate(contacts, *, data=None, by=None, confidence=0.95) -> Rates:
+    """Share of cases needing more than one contact.
+
+    Parameters
+    ----------
+    contacts : str or array of int
+        Contacts per case (≥ 1).
+    data, by, confidence
+        As in :func:`rate`.
+
+    Returns
+    -------
+    Rates
+
+    Raises
+    ------
+    InvalidParameterError, DataError
+        Contacts below 1 or not whole.
+
+    Examples
+    --------
+    >>> from cxpath.kpi import repeat_contact_rate
+    >>> float(repeat_contact_rate([1, 2, 1, 3]).rate[0])
+    0.5
+    """
+    func = "kpi.repeat_contact_rate"
+    v.check_real(confidence, "confidence", func, low=0.0, high=1.0, closed="neither")
+    c = v.as_int_array(column(data, contacts, "contacts", func), "contacts", func, low=1)
+    codes, labels = segments(data, by, c.size, func)
+    return _rate(c > 1, codes, labels, "Repeat contacts", confidence)
+
+
+# ------------------------------------------------------------------ durations
+
+@result
+class Durations(Result):
+    """A duration (or any positive quantity) summarised per segment.
+
+    Attributes
+    ----------
+    segment : ndarray of str
+    n : ndarray of int
+        Values summarised.
+    missing : ndarray of int
+        Rows without a value (NaN / NaT: e.g. not yet resolved), left out.
+    mean, sd : ndarray
+    quantiles : ndarray
+        Shape (segments, len(probs)); numpy's linear interpolation.
+    probs : tuple of float
+    name : str
+    unit : str
+
+    Notes
+    -----
+    A segment whose rows all lack a value keeps its row with ``n = 0`` and NaN
+    statistics.
+    """
+
+    segment: np.ndarray
+    n: np.ndarray
+    missing: np.ndarray
+    mean: np.ndarray
+    sd: np.ndarray
+    quantiles: np.ndarray
+    probs: tuple
+    name: str
+    unit: str
+
+    def _title(self):
+        return f"{self.name} ({self.unit})"
+
+    def _columns(self):
+        cols = {"segment": self.segment, "n": self.n, "missing": self.missing,
+                "mean": self.mean, "sd": self.sd}
+        for j, p in enumerate(self.probs):
+            cols[f"p{100 * p:g}"] = self.quantiles[:, j]
+        return cols
+
+
+def _durations(x, codes, labels, probs, name, unit, scale=1.0):
+    k = len(labels)
+    ok = ~np.isnan(x)
+    n = np.bincount(codes[ok], minlength=k)
+    missing = np.bincount(codes[~ok], minlength=k)
+    mean = np.full(k, np.nan)
+    sd = np.full(k, np.nan)
+    q = np.full((k, len(probs)), np.nan)
+    order = np.argsort(codes[ok], kind="stable")
+    xs, cs = x[ok][order] / scale, codes[ok][order]
+    bounds = np.searchsorted(cs, np.arange(k + 1))
+    for g in range(k):
+        part = xs[bounds[g]:bounds[g + 1]]
+        if part.size:
+            mean[g] = part.mean()
+            sd[g] = part.std(ddof=1) if part.size > 1 else np.nan
+            q[g] = np.quantile(part, probs)
+    return Durations(segment=labels, n=n, missing=missing, mean=mean, sd=sd, quantiles=q,
+                     probs=tuple(float(p) for p in probs), name=name, unit=unit)
+
+
+def _probs(probs, func):
+    p = v.as_float_array(probs, "probs", func, low=0.0, high=1.0)
+    return p
+
+
+def durations(values, *, data=None, by=None, probs=(0.5, 0.8, 0.9, 0.95), name="duration",
+              unit="s") -> Durations:
+    """Mean, standard deviation and percentiles of a non-negative quantity per segment.
+
+    Parameters
+    ----------
+    values : str or array of float
+        NaN marks a missing value (left out and counted).
+    data : table, optional
+    by : str or array, optional
+        Segment column.
+    probs : sequence of float, default (0.5, 0.8, 0.9, 0.95)
+        Percentiles as probabilities.
+    name, unit : str
+        Labels of the result.
+
+    Returns
+    -------
+    Durations
+
+    Raises
+    ------
+    InvalidParameterError, DataError
+        Negative values, probabilities outside [0, 1].
+
+    Examples
+    --------
+    >>> from cxpath.kpi import durations
+    >>> durations([10.0, 20.0, 30.0, float("nan")], probs=[0.5]).quantiles.ravel().tolist()
+    [20.0]
+    """
+    func = "kpi.durations"
+    p = _probs(probs, func)
+    x = v.as_float_array(column(data, values, "values", func), "values", func, allow_nan=True,
+                         low=0.0)
+    codes, labels = segments(data, by, x.size, func)
+    return _durations(x, codes, labels, p, str(name), str(unit))
+
+
+def average_handle_time(handle_time, *, data=None, by=None, probs=(0.5, 0.9)) -> Durations:
+    """Average handle time (talk + hold + wrap-up) with percentiles, per segment.
+
+    Parameters
+    ----------
+    handle_time : str or array of float
+        Seconds per handled contact.
+    data, by, probs
+        As in :func:`durations`.
+
+    Returns
+    -------
+    Durations
+
+    Raises
+    ------
+    InvalidParameterError, DataError
+        Negative handle times.
+
+    Examples
+    --------
+    >>> from cxpath.kpi import average_handle_time
+    >>> float(average_handle_time([200.0, 400.0]).mean[0])
+    300.0
+    """
+    func = "kpi.average_handle_time"
+    p = _probs(probs, func)
+    x = v.as_float_array(column(data, handle_time, "handle_time", func), "handle_time", func,
+                         allow_nan=True, low=0.0)
+    codes, labels = segments(data, by, x.size, func)
+    return _durations(x, codes, labels, p, "Handle time", "s")
+
+
+def average_speed_of_answer(wait, answered=None, *, data=None, by=None,
+                            probs=(0.5, 0.9)) -> Durations:
+    """Average speed of answer: mean queue wait of the answered contacts, per segment.
+
+    Parameters
+    ----------
+    wait : str or array of float
+        Seconds in queue per offered contact.
+    answered : str or array of bool, optional
+        Whether each contact was answered; abandoned contacts are left out of the ASA
+        (their waits are counted in ``missing``). All answered when omitted.
+    data, by, probs
+        As in :func:`durations`.
+
+    Returns
+    -------
+    Durations
+
+    Raises
+    ------
+    InvalidParameterError, DataError
+        Negative waits, unequal lengths.
+
+    Examples
+    --------
+    >>> from cxpath.kpi import average_speed_of_answer
+    >>> float(average_speed_of_answer([10.0, 50.0, 30.0], [True, False, True]).mean[0])
+    20.0
+    """
+    func = "kpi.average_speed_of_answer"
+    p = _probs(probs, func)
+    x = v.as_float_array(column(data, wait, "wait", func), "wait", func, low=0.0)
+    if answered is not None:
+        a = _flags(data, answered, "answered", func)
+        v.check_same_length(func, wait=x, answered=a)
+        x = np.where(a, x, np.nan)
+    codes, labels = segments(data, by, x.size, func)
+    return _durations(x, codes, labels, p, "Speed of answer", "s")
+
+
+def _interval_times(data, start, end, by, probs, business_hours, name, func):
+    p = _probs(probs, func)
+    s = _times(data, start, "start", func)
+    e = _times(data, end, "end", func)
+    v.check_same_length(func, start=s, end=e)
+    cal = _business_calendar(business_hours, func)
+    x = _elapsed(s, e) if cal is None else _business_clock(e, cal) - _business_clock(s, cal)
+    neg = x < 0
+    if neg.any():
+        i = int(np.argmax(neg))
+        v.fail("end", func, "at or after 'start'", got=f"{e[i]} before {s[i]} at position {i}",
+               data=True)
+    codes, labels = segments(data, by, x.size, func)
+    unit = "business h" if cal is not None else "h"
+    return _durations(x, codes, labels, p, name, unit, scale=3600.0)
+
+
+def response_times(created, first_response, *, data=None, by=None, probs=(0.5, 0.9),
+                   business_hours=None) -> Durations:
+    """First-response time in hours per segment (NaT responses are counted as missing).
+
+    Parameters
+    ----------
+    created, first_response : str or array of datetime64
+    data, by, probs
+        As in :func:`durations`.
+    business_hours : dict, optional
+        Count business time only: ``{'open': 9, 'close': 17, 'weekmask': '1111100',
+        'holidays': [...]}`` (see :func:`business_seconds`).
+
+    Returns
+    -------
+    Durations
+        In hours (or business hours).
+
+    Raises
+    ------
+    InvalidParameterError, DataError
+        Responses before creation, unequal lengths, bad calendars.
+
+    Examples
+    --------
+    >>> from cxpath.kpi import response_times
+    >>> r = response_times(["2025-01-01T10:00"], ["2025-01-01T12:30"])
+    >>> float(r.mean[0])
+    2.5
+    """
+    return _interval_times(data, created, first_response, by, probs, business_hours,
+                           "First response time", "kpi.response_times")
+
+
+def resolution_times(created, resolved_at, *, data=None, by=None, probs=(0.5, 0.9),
+                     business_hours=None) -> Durations:
+    """Time to resolution in hours per segment (unresolved tickets counted as missing).
+
+    Parameters
+    ----------
+    created, resolved_at : str or array of datetime64
+    data, by, probs, business_hours
+        As in :func:`response_times`.
+
+    Returns
+    -------
+    Durations
+
+    Raises
+    ------
+    InvalidParameterError, DataError
+        As :func:`response_times`.
+
+    Examples
+    --------
+    >>> from cxpath.kpi import resolution_times
+    >>> r = resolution_times(["2025-01-01T10:00", "2025-01-01T10:00"],
+    ...                      ["2025-01-02T10:00", "NaT"])
+    >>> float(r.mean[0]), int(r.missing[0])
+    (24.0, 1)
+    """
+    return _interval_times(data, created, resolved_at, by, probs, business_hours,
+                           "Resolution time", "kpi.resolution_times")
+
+
+# ------------------------------------------------------------------ SLA
+
+@result
+class SLA(Result):
+    """SLA attainment per segment and priority.
+
+    Attributes
+    ----------
+    segment, priority : ndarray of str
+    threshold_h : ndarray
+        Target in hours (business hours when a calendar was given).
+    due : ndarray of int
+        Tickets whose outcome is known: ended, or still open past the threshold.
+    met, missed, pending : ndarray of int
+        ``pending``: still open and within the threshold at ``as_of`` (not counted).
+    attainment, ci_low, ci_high : ndarray
+        ``met / due`` with a Wilson interval (NaN where nothing is due).
+    as_of : numpy.datetime64
+    business_hours : bool
+    """
+
+    segment: np.ndarray
+    priority: np.ndarray
+    threshold_h: np.ndarray
+    due: np.ndarray
+    met: np.ndarray
+    missed: np.ndarray
+    pending: np.ndarray
+    attainment: np.ndarray
+    ci_low: np.ndarray
+    ci_high: np.ndarray
+    as_of: np.datetime64
+    business_hours: bool
+
+    def _summary(self):
+        clock = "business hours" if self.business_hours else "calendar hours"
+        return [f"as of {self.as_of}; {clock}; open tickets still within target are pending"]
+
+    def _columns(self):
+        return {"segment": self.segment, "priority": self.priority,
+                "threshold_h": self.threshold_h, "due": self.due, "met": self.met,
+                "missed": self.missed, "pending": self.pending,
+                "attainment": self.attainment, "ci_low": self.ci_low, "ci_high": self.ci_high}
+
+
+def sla_attainment(start, end, priority, thresholds, *, data=None, by=None, as_of=None,
+                   business_hours=None, confidence=0.95) -> SLA:
+    """Share of tickets meeting their priority's time target (response or resolution).
+
+    Parameters
+    ----------
+    start, end : str or array of datetime64
+        E.g. ``created`` and ``resolved_at`` (NaT while open) or ``first_response``.
+    priority : str or array
+        Priority per ticket.
+    thresholds : dict
+        Priority -> target in hours (> 0). Every priority present needs a target.
+    data : table, optional
+    by : str or array, optional
+        Segment column; rows are segment × priority.
+    as_of : datetime64 or str, optional
+        When open tickets are judged (default: the latest timestamp in the data). An open
+        ticket already older than its target is a miss; a younger one is pending.
+    business_hours : dict, optional
+        Business calendar as in :func:`response_times`.
+    confidence : float, default 0.95
+
+    Returns
+    -------
+    SLA
+
+    Raises
+    ------
+    InvalidParameterError, DataError
+        Priorities without a target, non-positive targets, ends before starts.
+
+    Examples
+    --------
+    >>> from cxpath.kpi import sla_attainment
+    >>> r = sla_attainment(["2025-01-01T08:00"] * 3,
+    ...                    ["2025-01-01T09:00", "2025-01-01T20:00", "NaT"],
+    ...                    ["P1", "P1", "P2"], {"P1": 4, "P2": 48},
+    ...                    as_of="2025-01-02T08:00")
+    >>> r.attainment.tolist()[0], int(r.pending[1])
+    (0.5, 1)
+    """
+    func = "kpi.sla_attainment"
+    v.check_real(confidence, "confidence", func, low=0.0, high=1.0, closed="neither")
+    s = _times(data, start, "start", func)
+    e = _times(data, end, "end", func)
+    pr = np.asarray(column(data, priority, "priority", func)).astype(str)
+    v.check_same_length(func, start=s, end=e, priority=pr)
+    if not isinstance(thresholds, dict) or not thresholds:
+        v.fail("thresholds", func, "a non-empty dict priority -> hours", thresholds)
+    for key, hours in thresholds.items():
+        v.check_real(hours, f"thresholds[{key!r}]", func, low=0.0, closed="neither")
+    present = np.unique(pr)
+    lacking = [p for p in present.tolist() if p not in {str(k) for k in thresholds}]
+    if lacking:
+        v.fail("thresholds", func, "a target for every priority in the data",
+               got=f"no target for {lacking}")
+    if np.isnat(s).any():
+        i = int(np.argmax(np.isnat(s)))
+        v.fail("start", func, "free of missing times", got=f"NaT at position {i}", data=True)
+    if as_of is None:
+        both = np.concatenate([s, e[~np.isnat(e)]])
+        as_of = both.max()
+    else:
+        as_of = _times(None, [as_of], "as_of", func)[0]
+        if np.isnat(as_of):
+            v.fail("as_of", func, "a timestamp", got="NaT")
+    cal = _business_calendar(business_hours, func)
+    clock_end = np.where(np.isnat(e), as_of, e)
+    if cal is None:
+        x = _elapsed(s, clock_end)
+    else:
+        x = _business_clock(clock_end, cal) - _business_clock(s, cal)
+    neg = x < 0
+    if neg.any():
+        i = int(np.argmax(neg))
+        v.fail("end", func, "at or after 'start' (and 'as_of' after every open start)",
+               got=f"{clock_end[i]} before {s[i]} at position {i}", data=True)
+    limit = np.array([float(thresholds[p]) for p in pr]) * 3600.0
+    open_ = np.isnat(e)
+    met = ~open_ & (x <= limit)
+    missed = (~open_ & (x > limit)) | (open_ & (x > limit))
+    pending = open_ & (x <= limit)
+    codes, labels = segments(data, by, s.size, func)
+    p_labels, p_codes = np.unique(pr, return_inverse=True)
+    key = codes * len(p_labels) + p_codes.ravel()
+    used = np.unique(key)
+    seg_of, pri_of = used // len(p_labels), used % len(p_labels)
+    idx = np.searchsorted(used, key)
+    m = len(used)
+    n_met = np.bincount(idx, weights=met, minlength=m).astype(np.int64)
+    n_missed = np.bincount(idx, weights=missed, minlength=m).astype(np.int64)
+    n_pending = np.bincount(idx, weights=pending, minlength=m).astype(np.int64)
+    due = n_met + n_missed
+    lo, hi = wilson_interval(n_met, due, confidence)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        att = np.where(due > 0, n_met / np.maximum(due, 1), np.nan)
+    lo = np.where(due > 0, lo, np.nan)
+    hi = np.where(due > 0, hi, np.nan)
+    return SLA(segment=labels[seg_of], priority=p_labels[pri_of].astype(object),
+               threshold_h=np.array([float(thresholds[p]) for p in p_labels[pri_of]]),
+               due=due, met=n_met, missed=n_missed, pending=n_pending, attainment=att,
+               ci_low=lo, ci_high=hi, as_of=as_of, business_hours=cal is not None)
+
+
+# ------------------------------------------------------------------ backlog
+
+@result
+class Backlog(Result):
+    """Open tickets at a series of times, with their ageing.
+
+    Attributes
+    ----------
+    at : ndarray of datetime64
+    open : ndarray of int
+        Tickets created at or before ``at`` and not resolved by then.
+    opened, closed : ndarray of int
+        Created / resolved since the previous time (since the first creation for row 0).
+    mean_age_days, p90_age_days : ndarray
+        Age of the open tickets (NaN when none is open).
+    age_counts : ndarray of int
+        Shape (times, len(age_bins) + 1): open tickets younger than each bin edge (days),
+        then older than the last.
+    age_bins : tuple of float
+    """
+
+    at: np.ndarray
+    open: np.ndarray
+    opened: np.ndarray
+    closed: np.ndarray
+    mean_age_days: np.ndarray
+    p90_age_days: np.ndarray
+    age_counts: np.ndarray
+    age_bins: tuple
+
+    def _columns(self):
+        cols = {"at": self.at, "open": self.open, "opened": self.opened,
+                "closed": self.closed, "mean_age_days": self.mean_age_days,
+                "p90_age_days": self.p90_age_days}
+        edges = (0.0, *self.age_bins)
+        for j in range(len(self.age_bins)):
+            cols[f"age_{edges[j]:g}_{edges[j + 1]:g}d"] = self.age_counts[:, j]
+        cols[f"age_over_{self.age_bins[-1]:g}d"] = self.age_counts[:, -1]
+        return cols
+
+
+def backlog(created, resolved_at, *, data=None, at=None, freq="W",
+            age_bins=(1, 3, 7, 14, 30)) -> Backlog:
+    """Backlog (open tickets) and its ageing at regular times.
+
+    Parameters
+    ----------
+    created, resolved_at : str or array of datetime64
+        ``resolved_at`` is NaT for tickets still open.
+    data : table, optional
+    at : array of datetime64, optional
+        Times to measure at; by default every day (``freq='D'``) or Monday 00:00
+        (``freq='W'``) from the first creation to the last event.
+    freq : {'D', 'W'}, default 'W'
+    age_bins : sequence of float, default (1, 3, 7, 14, 30)
+        Increasing age edges in days.
+
+    Returns
+    -------
+    Backlog
+
+    Raises
+    ------
+    InvalidParameterError, DataError
+        Resolutions before creation, missing creation times, bad bins.
+
+    Examples
+    --------
+    >>> from cxpath.kpi import backlog
+    >>> b = backlog(["2025-01-01", "2025-01-02", "2025-01-03"],
+    ...             ["2025-01-02T12:00", "NaT", "2025-01-03T06:00"],
+    ...             at=np.array(["2025-01-03T00:00", "2025-01-04T00:00"], "datetime64[s]"))
+    >>> b.open.tolist(), b.closed.tolist()
+    ([2, 1], [1, 1])
+    """
+    func = "kpi.backlog"
+    s = _times(data, created, "created", func)
+    e = _times(data, resolved_at, "resolved_at", func)
+    v.check_same_length(func, created=s, resolved_at=e)
+    if np.isnat(s).any():
+        i = int(np.argmax(np.isnat(s)))
+        v.fail("created", func, "free of missing times", got=f"NaT at position {i}",
+               data=True)
+    bad = ~np.isnat(e) & (e < s)
+    if bad.any():
+        i = int(np.argmax(bad))
+        v.fail("resolved_at", func, "at or after 'created'",
+               got=f"{e[i]} before {s[i]} at position {i}", data=True)
+    bins = v.as_float_array(age_bins, "age_bins", func, low=0.0, closed="neither")
+    if (np.diff(bins) <= 0).any():
+        v.fail("age_bins", func, "strictly increasing", got=str(bins.tolist()))
+    if at is None:
+        v.check_option(freq, "freq", func, ("D", "W"))
+        last = max(s.max(), e[~np.isnat(e)].max()) if (~np.isnat(e)).any() else s.max()
+        first_day = s.min().astype("datetime64[D]")
+        if freq == "W":  # Mondays: 1970-01-01 was a Thursday
+            first_day = first_day - ((first_day.astype(np.int64) + 3) % 7)
+        step = 7 if freq == "W" else 1
+        days = np.arange(first_day + step, last.astype("datetime64[D]") + step + 1, step)
+        at = days.astype("datetime64[s]")
+    else:
+        at = _times(None, at, "at", func)
+        if (np.diff(at.astype(np.int64)) <= 0).any():
+            v.fail("at", func, "strictly increasing times", got="unsorted or repeated times")
+    sc = np.sort(s)
+    ec = np.sort(e[~np.isnat(e)])
+    created_by = np.searchsorted(sc, at, side="right")
+    resolved_by = np.searchsorted(ec, at, side="right")
+    open_ = created_by - resolved_by
+    opened = np.diff(np.concatenate([[0], created_by]))
+    closed = np.diff(np.concatenate([[0], resolved_by]))
+    mean_age = np.full(at.size, np.nan)
+    p90 = np.full(at.size, np.nan)
+    counts = np.zeros((at.size, bins.size + 1), dtype=np.int64)
+    end_or_inf = np.where(np.isnat(e), np.datetime64("9999-01-01", "s"), e)
+    for j, t in enumerate(at):
+        live = (s <= t) & (end_or_inf > t)
+        if live.any():
+            age = (t - s[live]).astype(np.float64) / 86400.0
+            mean_age[j] = age.mean()
+            p90[j] = np.quantile(age, 0.9)
+            counts[j] = np.bincount(np.searchsorted(bins, age, side="right"),
+                                    minlength=bins.size + 1)
+    return Backlog(at=at, open=open_.astype(np.int64), opened=opened.astype(np.int64),
+                   closed=closed.astype(np.int64), mean_age_days=mean_age,
+                   p90_age_days=p90, age_counts=counts,
+                   age_bins=tuple(float(b) for b in bins))
+
+
+# ------------------------------------------------------------------ one table
+
+@result
+class TicketKPIs(Result):
+    """The headline efficiency KPIs of a ticket table, one row per segment.
+
+    Attributes
+    ----------
+    segment : ndarray of str
+    tickets : ndarray of int
+    fcr, fcr_low, fcr_high : ndarray
+        First-contact resolution with its Wilson interval.
+    resolved : ndarray
+        Share resolved.
+    repeat : ndarray
+        Share with more than one contact.
+    aht_s : ndarray
+        Mean handle time in seconds.
+    frt_p50_h, frt_p90_h : ndarray
+        First-response time percentiles (hours).
+    ttr_p50_h, ttr_p90_h : ndarray
+        Resolution time percentiles (hours, resolved tickets).
+    """
+
+    segment: np.ndarray
+    tickets: np.ndarray
+    fcr: np.ndarray
+    fcr_low: np.ndarray
+    fcr_high: np.ndarray
+    resolved: np.ndarray
+    repeat: np.ndarray
+    aht_s: np.ndarray
+    frt_p50_h: np.ndarray
+    frt_p90_h: np.ndarray
+    ttr_p50_h: np.ndarray
+    ttr_p90_h: np.ndarray
+
+    def _columns(self):
+        return {"segment": self.segment, "tickets": self.tickets, "fcr": self.fcr,
+                "fcr_low": self.fcr_low, "fcr_high": self.fcr_high,
+                "resolved": self.resolved, "repeat": self.repeat, "aht_s": self.aht_s,
+                "frt_p50_h": self.frt_p50_h, "frt_p90_h": self.frt_p90_h,
+                "ttr_p50_h": self.ttr_p50_h, "ttr_p90_h": self.ttr_p90_h}
+
+
+def ticket_kpis(data, *, by=None, created="created", first_response="first_response",
+                resolved_at="resolved_at", resolved="resolved",
+                fcr="first_contact_resolution", handle_time="handle_time_s",
+                contacts="contacts", business_hours=None) -> TicketKPIs:
+    """FCR, resolution, repeat contacts, AHT, response and resolution times per segment.
+
+    Parameters
+    ----------
+    data : table
+        One row per ticket; the default column names are the bundled sample's.
+    by : str or array, optional
+        Segment column (``'channel'``, ``'agent'``, ``'product'`` …).
+    created, first_response, resolved_at, resolved, fcr, handle_time, contacts : str
+        Column names (or arrays).
+    business_hours : dict, optional
+        Business calendar for the time KPIs (see :func:`response_times`).
+
+    Returns
+    -------
+    TicketKPIs
+
+    Raises
+    ------
+    InvalidParameterError, DataError
+        Missing columns or invalid values (as the single-KPI functions).
+
+    Examples
+    --------
+    >>> from cxpath.datasets import load_sample
+    >>> from cxpath.kpi import ticket_kpis
+    >>> t = ticket_kpis(load_sample().tickets, by="channel")
+    >>> t.segment.tolist()[:2]
+    ['app', 'chat']
+    """
+    f = first_contact_resolution(fcr, data=data, by=by)
+    res = rate(resolved, data=data, by=by)
+    rep = repeat_contact_rate(contacts, data=data, by=by)
+    aht = average_handle_time(handle_time, data=data, by=by)
+    frt = response_times(created, first_response, data=data, by=by,
+                         business_hours=business_hours)
+    ttr = resolution_times(created, resolved_at, data=data, by=by,
+                           business_hours=business_hours)
+    return TicketKPIs(segment=f.segment, tickets=f.n, fcr=f.rate, fcr_low=f.ci_low,
+                      fcr_high=f.ci_high, resolved=res.rate, repeat=rep.rate, aht_s=aht.mean,
+                      frt_p50_h=frt.quantiles[:, 0], frt_p90_h=frt.quantiles[:, 1],
+                      ttr_p50_h=ttr.quantiles[:, 0], ttr_p90_h=ttr.quantiles[:, 1])
