@@ -1,0 +1,62 @@
+"""Demo section: a u-chart of the sample's daily complaints per order, with the planted shift."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .._results import format_table
+from .attributes import u_chart
+from .timeweighted import cusum
+
+SHIFT = np.datetime64("2025-09-15")  # documented in cxpath.datasets (complaint rate +40 %)
+
+
+def demo_section(sample) -> str:
+    """Phase I on January–June, then monitor the rest of the year against frozen limits."""
+    data = sample.daily_complaints
+    dates, complaints, orders = data["date"], data["complaints"], data["orders"]
+    base = dates < np.datetime64("2025-07-01")
+    chart = u_chart(complaints, orders, baseline=base, refit=1, labels=dates, rules="we")
+    flagged = chart.signalled
+    before = ~base & (dates < SHIFT)
+    after = dates >= SHIFT
+    p = chart.params
+    lines = [f"u-chart of complaints per 1,000 orders, phase I {dates[base][0]} to "
+             f"{dates[base][-1]} ({int(chart.excluded.sum())} day(s) excluded on refit), "
+             "Western Electric rules 1-4:",
+             f"  centre {1000 * p['center']:.2f} per 1,000 orders; limits vary with daily "
+             f"orders (e.g. [{1000 * chart.lcl[-1]:.2f}, {1000 * chart.ucl[-1]:.2f}] on "
+             f"{dates[-1]})",
+             f"  days flagged, phase II before {SHIFT}: {int(flagged[before].sum())} of "
+             f"{int(before.sum())} ({flagged[before].mean():.0%}); from {SHIFT} on: "
+             f"{int(flagged[after].sum())} of {int(after.sum())} ({flagged[after].mean():.0%})"]
+    sig = chart.signals
+    late = sig.index >= int(np.argmax(after))
+    if late.any():
+        j = int(sig.index[late][0])
+        lines.append(f"  first signal on or after the planted shift ({SHIFT}): {dates[j]}, "
+                     f"{(dates[j] - SHIFT).astype(int)} day(s) later — "
+                     f"{sig.rule[late][0]}: {sig.explanation[late][0]}")
+        beyond = late & np.isin(sig.rule, ["WE1"])
+        if beyond.any():
+            lines.append(f"  first point beyond the limits after the shift: "
+                         f"{dates[int(sig.index[beyond][0])]}")
+    rate = 1000.0 * complaints / orders
+    cs = cusum(rate, baseline=base, labels=dates)
+    up = (cs.signals.rule == "CUSUM+") & (cs.signals.index >= int(np.argmax(~base)))
+    if up.any():
+        early = int((up & (cs.signals.index < int(np.argmax(after)))).sum())
+        lines.append(f"  upper tabular CUSUM (k = 0.5, h = 5) on the daily rate, first phase II "
+                     f"alarm ({early} upper alarm(s) before the shift): "
+                     f"{cs.signals.explanation[up][0]}")
+    months = dates.astype("datetime64[M]")
+    table = {"month": [], "days": [], "flagged": [], "complaints_per_1000": []}
+    for m in np.unique(months[~base]):
+        sel = months == m
+        table["month"].append(str(m))
+        table["days"].append(int(sel.sum()))
+        table["flagged"].append(int(flagged[sel].sum()))
+        table["complaints_per_1000"].append(1000.0 * complaints[sel].sum() / orders[sel].sum())
+    lines += ["", "Phase II by month:",
+              format_table({k: np.array(val) for k, val in table.items()}, max_rows=12)]
+    return "\n".join(lines)
