@@ -1,0 +1,402 @@
+"""Construct validity: composite reliability, AVE, the Fornell–Larcker table and HTMT."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+import numpy as np
+
+from .. import _validate as v
+from .._results import Result, format_table, result
+from ..errors import CxpathError
+from ._common import (
+    bootstrap_covariances,
+    check_correlation,
+    check_pairs,
+    correlation,
+    read_items,
+)
+
+__all__ = ["ConstructValidity", "Htmt", "construct_validity", "htmt"]
+
+
+def _constructs(constructs, func):
+    if not isinstance(constructs, Mapping) or len(constructs) < 1:
+        v.fail("constructs", func, "a dict mapping each construct to its item columns",
+               constructs)
+    out = {}
+    seen = {}
+    for name, items in constructs.items():
+        items = [items] if isinstance(items, str) else list(items)
+        if len(items) < 2:
+            v.fail("constructs", func, "at least 2 items per construct",
+                   got=f"{len(items)} item(s) for {name!r}")
+        for it in items:
+            if it in seen:
+                v.fail("constructs", func, "constructs with disjoint items",
+                       got=f"item {it!r} in both {seen[it]!r} and {name!r}")
+            seen[it] = name
+        out[str(name)] = [str(i) for i in items]
+    return out
+
+
+def _prepare(data, constructs, func, nan_policy, min_constructs=1):
+    cons = _constructs(constructs, func)
+    if len(cons) < min_constructs:
+        v.fail("constructs", func, f"at least {min_constructs} constructs",
+               got=f"{len(cons)}")
+    all_items = [i for items in cons.values() for i in items]
+    if isinstance(data, np.ndarray):
+        v.fail("data", func, "a table whose columns the constructs name (or a dict of "
+               "arrays)", got=f"a bare array of shape {data.shape}")
+    it = read_items(data, all_items, func, nan_policy=nan_policy, min_rows=3)
+    r, npair = correlation(it.x)
+    check_pairs(npair, it.labels, func)
+    idx = {}
+    pos = 0
+    for name, items in cons.items():
+        idx[name] = np.arange(pos, pos + len(items))
+        pos += len(items)
+    return cons, idx, r, it
+
+
+def _htmt_matrix(r, idx, absolute, func):
+    names = list(idx)
+    c = len(names)
+    rr = np.abs(r) if absolute else r
+    mono = {}
+    for n in names:
+        sub = rr[np.ix_(idx[n], idx[n])]
+        k = len(idx[n])
+        mono[n] = (sub.sum() - np.trace(sub)) / (k * (k - 1))
+        if mono[n] <= 0:
+            v.fail("constructs", func, "constructs whose items correlate positively on "
+                   "average (reverse-code negatively worded items, or use absolute=True)",
+                   got=f"a mean within-construct correlation of {mono[n]:.3g} for {n!r}",
+                   data=True)
+    h = np.full((c, c), np.nan)
+    for a in range(c):
+        h[a, a] = 1.0
+        for b in range(a + 1, c):
+            hetero = rr[np.ix_(idx[names[a]], idx[names[b]])].mean()
+            prod = mono[names[a]] * mono[names[b]]
+            h[a, b] = h[b, a] = hetero / np.sqrt(prod)
+    return h, mono
+
+
+@result
+class Htmt(Result):
+    """Heterotrait–monotrait ratios of every construct pair.
+
+    Attributes
+    ----------
+    constructs : ndarray of str
+    matrix : ndarray (n_constructs, n_constructs)
+        HTMT ratios (1 on the diagonal).
+    threshold : float
+        Discriminant-validity cut-off used for ``exceeds`` (0.85 strict, 0.90 liberal).
+    """
+
+    constructs: np.ndarray
+    matrix: np.ndarray
+    threshold: float
+    absolute: bool
+    ci: np.ndarray | None = None
+    confidence: float = 0.95
+    n_boot: int = 0
+    seed: int | None = None
+    n_boot_obs: int = 0
+
+    def _title(self) -> str:
+        return "Heterotrait-monotrait ratio (HTMT)"
+
+    def _summary(self) -> list[str]:
+        n = int(self._columns()["exceeds"].sum())
+        return [f"{n} pair(s) above {self.threshold:g} (discriminant validity in doubt)"]
+
+    def _columns(self) -> dict:
+        c = len(self.constructs)
+        a, b = np.triu_indices(c, 1)
+        vals = self.matrix[a, b]
+        cols = {"construct_a": self.constructs[a], "construct_b": self.constructs[b],
+                "htmt": vals, "above_0.85": vals > 0.85, "above_0.90": vals > 0.90,
+                "exceeds": vals > self.threshold}
+        if self.ci is not None:
+            cols["ci_low"] = self.ci[a, b, 0]
+            cols["ci_high"] = self.ci[a, b, 1]
+            cols["ci_below_threshold"] = self.ci[a, b, 1] < self.threshold
+        return cols
+
+
+def htmt(data, constructs, *, threshold: float = 0.85, absolute: bool = True,
+         nan_policy: str = "pairwise", n_boot: int = 0, confidence: float = 0.95,
+         seed: int | None = None) -> Htmt:
+    """Heterotrait–monotrait ratio of correlations for every pair of constructs.
+
+    Parameters
+    ----------
+    data : table
+        Item answers: a pandas / polars DataFrame, pyarrow Table or dict of columns.
+    constructs : dict of str to sequence of str
+        Each construct's item columns (at least 2 items each, no item in two constructs).
+    threshold : float
+        Cut-off flagged in ``exceeds`` (0.85, Kline; 0.90 for conceptually close
+        constructs, Gold et al.). Both cut-offs are always reported.
+    absolute : bool
+        Average absolute correlations (True, as ``semTools::htmt``) or signed ones (the
+        original definition, which assumes positively coded items).
+    nan_policy : {'pairwise', 'listwise', 'error'}
+        Missing-answer handling of the item correlation matrix.
+    n_boot : int
+        Bootstrap resamples for percentile intervals of every ratio (0, the default, skips
+        them). Resampling uses the respondents who answered every item.
+    confidence : float
+        Level of the bootstrap intervals; ``ci_below_threshold`` flags pairs whose upper
+        bound is below ``threshold`` (the HTMT-inference test of Henseler et al.).
+    seed : int, optional
+        Seed of the bootstrap, for reproducible intervals.
+
+    Returns
+    -------
+    Htmt
+
+    Raises
+    ------
+    DataError
+        Non-numeric or constant items, too few respondents.
+    InvalidParameterError
+        Malformed ``constructs`` (fewer than 2 constructs, a construct with one item, an item
+        in two constructs, an unknown column).
+
+    Notes
+    -----
+    :math:`\\mathrm{HTMT}_{AB} = \\bar r_{AB} / \\sqrt{\\bar r_{A}\\,\\bar r_{B}}`: the mean
+    correlation between items of A and items of B over the geometric mean of the average
+    within-construct (off-diagonal) correlations.
+
+    References
+    ----------
+    Henseler, J., Ringle, C. M., & Sarstedt, M. (2015). A new criterion for assessing
+    discriminant validity in variance-based structural equation modeling. Journal of the
+    Academy of Marketing Science 43, 115–135.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cxpath.survey import htmt
+    >>> rng = np.random.default_rng(0)
+    >>> f = rng.multivariate_normal([0, 0], [[1, 0.5], [0.5, 1]], 500)
+    >>> data = {f"a{i}": f[:, 0] + rng.standard_normal(500) for i in range(3)}
+    >>> data.update({f"b{i}": f[:, 1] + rng.standard_normal(500) for i in range(3)})
+    >>> res = htmt(data, {"A": ["a0", "a1", "a2"], "B": ["b0", "b1", "b2"]})
+    >>> bool(0.35 < res.matrix[0, 1] < 0.65)
+    True
+    """
+    func = "survey.htmt"
+    threshold = v.check_real(threshold, "threshold", func, low=0.0, closed="neither")
+    absolute = v.check_bool(absolute, "absolute", func)
+    n_boot = v.check_int(n_boot, "n_boot", func, low=0)
+    confidence = v.check_real(confidence, "confidence", func, low=0.0, high=1.0,
+                              closed="neither")
+    if seed is not None:
+        seed = v.check_int(seed, "seed", func, low=0)
+    _, idx, r, it = _prepare(data, constructs, func, nan_policy, min_constructs=2)
+    h, _ = _htmt_matrix(r, idx, absolute, func)
+    ci = None
+    n_used = 0
+    if n_boot:
+        x = it.x[~np.isnan(it.x).any(axis=1)]
+        n_used = len(x)
+        if n_used < 4:
+            v.fail("data", func, "at least 4 respondents answering every item for the "
+                   "bootstrap", got=f"{n_used}", data=True)
+        floor = 1e-12 * x.var(axis=0)
+        draws = []
+        for cb in bootstrap_covariances(x, n_boot, np.random.default_rng(seed)):
+            var = np.diag(cb)
+            if (var <= floor).any():
+                continue
+            rb = cb / np.sqrt(np.outer(var, var))
+            try:
+                draws.append(_htmt_matrix(rb, idx, absolute, func)[0])
+            except CxpathError:
+                continue
+        if len(draws) < 2:
+            v.fail("data", func, "enough variation for the bootstrap",
+                   got=f"{n_boot - len(draws)} of {n_boot} failed resamples", data=True)
+        a = (1.0 - confidence) / 2
+        ci = np.moveaxis(np.quantile(np.array(draws), [a, 1 - a], axis=0), 0, -1)
+    return Htmt(constructs=np.array(list(idx)), matrix=h, threshold=threshold,
+                absolute=absolute, ci=ci, confidence=confidence, n_boot=n_boot, seed=seed,
+                n_boot_obs=n_used)
+
+
+@result
+class ConstructValidity(Result):
+    """Convergent and discriminant validity of a measurement model, one row per construct.
+
+    Attributes
+    ----------
+    constructs : ndarray of str
+    alpha, cr, ave : ndarray
+        Standardised Cronbach's alpha, composite reliability and average variance extracted.
+    loadings : dict of str to ndarray
+        Standardised one-factor loadings of each construct's items.
+    correlations : ndarray (n_constructs, n_constructs)
+        Correlations between unit-weighted composites of standardised items.
+    fornell_larcker : ndarray (n_constructs, n_constructs)
+        ``correlations`` with :math:`\\sqrt{\\mathrm{AVE}}` on the diagonal.
+    htmt : ndarray (n_constructs, n_constructs)
+        HTMT ratios (absolute correlations).
+    """
+
+    constructs: np.ndarray
+    n_items: np.ndarray
+    alpha: np.ndarray
+    cr: np.ndarray
+    ave: np.ndarray
+    loadings: dict
+    correlations: np.ndarray
+    fornell_larcker: np.ndarray
+    htmt: np.ndarray
+    cr_threshold: float
+    ave_threshold: float
+    htmt_threshold: float
+    n_obs: int
+    nan_policy: str
+
+    def _title(self) -> str:
+        return "Construct validity"
+
+    def _summary(self) -> list[str]:
+        cols = {"construct": self.constructs}
+        cols.update({c: self.fornell_larcker[:, j] for j, c in enumerate(self.constructs)})
+        return [f"thresholds: CR >= {self.cr_threshold:g}, AVE >= {self.ave_threshold:g}, "
+                f"sqrt(AVE) > correlations (Fornell-Larcker), HTMT < {self.htmt_threshold:g}; "
+                f"n = {self.n_obs} ({self.nan_policy})",
+                "Fornell-Larcker table (sqrt(AVE) on the diagonal):", format_table(cols)]
+
+    def _columns(self) -> dict:
+        c = len(self.constructs)
+        off = ~np.eye(c, dtype=bool)
+        max_corr = np.array([np.abs(self.correlations[j][off[j]]).max() if c > 1 else 0.0
+                             for j in range(c)])
+        max_htmt = np.array([self.htmt[j][off[j]].max() if c > 1 else 0.0 for j in range(c)])
+        return {"construct": self.constructs, "n_items": self.n_items, "alpha": self.alpha,
+                "cr": self.cr, "ave": self.ave, "sqrt_ave": np.sqrt(self.ave),
+                "max_corr": max_corr, "max_htmt": max_htmt,
+                "cr_ok": self.cr >= self.cr_threshold, "ave_ok": self.ave >= self.ave_threshold,
+                "fornell_larcker_ok": np.sqrt(self.ave) > max_corr,
+                "htmt_ok": max_htmt < self.htmt_threshold}
+
+    def htmt_frame(self, backend: str = "pandas"):
+        """The HTMT ratio of every construct pair, flagged at 0.85 and 0.90, as a table."""
+        return Htmt(constructs=self.constructs, matrix=self.htmt,
+                    threshold=self.htmt_threshold, absolute=True).to_frame(backend)
+
+
+def construct_validity(data, constructs, *, method: str = "minres",
+                       cr_threshold: float = 0.7, ave_threshold: float = 0.5,
+                       htmt_threshold: float = 0.85, nan_policy: str = "pairwise"
+                       ) -> ConstructValidity:
+    """Composite reliability, AVE, Fornell–Larcker and HTMT for a set of constructs.
+
+    Parameters
+    ----------
+    data : table
+        Item answers: a pandas / polars DataFrame, pyarrow Table or dict of columns.
+    constructs : dict of str to sequence of str
+        Each construct's item columns (at least 2 items each).
+    method : {'minres', 'ml', 'pa'}
+        Extraction of each construct's one-factor model giving the standardised loadings
+        (constructs of 2 items use :math:`\\lambda = \\sqrt{|r_{12}|}` for both items).
+    cr_threshold, ave_threshold, htmt_threshold : float
+        Cut-offs flagged in the table: 0.7, 0.5 and 0.85 (use 0.90 for conceptually close
+        constructs).
+    nan_policy : {'pairwise', 'listwise', 'error'}
+        Missing-answer handling of the item correlation matrix.
+
+    Returns
+    -------
+    ConstructValidity
+
+    Raises
+    ------
+    DataError
+        Non-numeric or constant items, too few respondents, a construct whose items have a
+        singular correlation matrix.
+    InvalidParameterError
+        Malformed ``constructs`` or thresholds.
+
+    Notes
+    -----
+    From standardised loadings :math:`\\lambda_i` of a construct's items,
+    :math:`\\mathrm{CR} = (\\sum\\lambda_i)^2 / ((\\sum\\lambda_i)^2 + \\sum(1-\\lambda_i^2))`
+    and :math:`\\mathrm{AVE} = \\overline{\\lambda^2}`. Construct correlations are those of
+    unit-weighted composites of the standardised items,
+    :math:`\\mathbf 1'R_{AB}\\mathbf 1 / \\sqrt{\\mathbf 1'R_{AA}\\mathbf 1\\,
+    \\mathbf 1'R_{BB}\\mathbf 1}`, computed from the item correlation matrix (a latent
+    correlation from a CFA would be larger by the attenuation due to unreliability, so the
+    Fornell–Larcker check here is the lenient, composite-based one used by PLS software).
+
+    References
+    ----------
+    Fornell, C., & Larcker, D. F. (1981). Evaluating structural equation models with
+    unobservable variables and measurement error. Journal of Marketing Research 18, 39–50.
+    Hair, J. F., et al. (2019). Multivariate data analysis (8th ed.). Cengage.
+
+    Examples
+    --------
+    >>> import cxpath
+    >>> s = cxpath.datasets.load_sample()
+    >>> res = construct_validity(s.survey, s.survey_constructs)
+    >>> bool(res.cr.min() > 0.7), res.to_frame("dict")["construct"].tolist()
+    (True, ['wait', 'reso', 'staff', 'sat', 'loyal'])
+    """
+    from .factor_analysis import _extract
+
+    func = "survey.construct_validity"
+    v.check_option(method, "method", func, ("minres", "ml", "pa"))
+    cr_t = v.check_real(cr_threshold, "cr_threshold", func, low=0.0, high=1.0)
+    ave_t = v.check_real(ave_threshold, "ave_threshold", func, low=0.0, high=1.0)
+    htmt_t = v.check_real(htmt_threshold, "htmt_threshold", func, low=0.0, closed="neither")
+    cons, idx, r, it = _prepare(data, constructs, func, nan_policy)
+    names = list(cons)
+    c = len(names)
+    alpha = np.empty(c)
+    cr = np.empty(c)
+    ave = np.empty(c)
+    loads = {}
+    for j, n in enumerate(names):
+        sub = r[np.ix_(idx[n], idx[n])]
+        k = len(idx[n])
+        labels = [it.labels[i] for i in idx[n]]
+        check_correlation(sub, labels, func)
+        if k == 2:
+            lam = np.full(2, np.sqrt(abs(sub[0, 1])))
+        else:
+            lam = _extract(sub, 1, method, None)[0][:, 0]
+            if lam.sum() < 0:
+                lam = -lam
+        loads[n] = lam
+        s = lam.sum() ** 2
+        cr[j] = s / (s + (1.0 - lam**2).sum())
+        ave[j] = (lam**2).mean()
+        mr = (sub.sum() - k) / (k * (k - 1))
+        alpha[j] = k * mr / (1 + (k - 1) * mr)
+    corr = np.eye(c)
+    for a in range(c):
+        for b in range(a + 1, c):
+            num = r[np.ix_(idx[names[a]], idx[names[b]])].sum()
+            den = np.sqrt(r[np.ix_(idx[names[a]], idx[names[a]])].sum()
+                          * r[np.ix_(idx[names[b]], idx[names[b]])].sum())
+            corr[a, b] = corr[b, a] = num / den
+    fl = corr.copy()
+    np.fill_diagonal(fl, np.sqrt(ave))
+    h, _ = _htmt_matrix(r, idx, True, func)
+    return ConstructValidity(constructs=np.array(names),
+                             n_items=np.array([len(cons[n]) for n in names], dtype=np.int64),
+                             alpha=alpha, cr=cr, ave=ave, loadings=loads, correlations=corr,
+                             fornell_larcker=fl, htmt=h, cr_threshold=cr_t,
+                             ave_threshold=ave_t, htmt_threshold=htmt_t,
+                             n_obs=it.x.shape[0], nan_policy=nan_policy)
