@@ -12,6 +12,11 @@ SECTIONS = (
     ("cxpath.datasets._demo", "Data overview"),
     ("cxpath._demo", "Journeys and cleaning"),
     ("cxpath.journeys._demo", "Paths: variants, breakpoints, bottlenecks, critical path"),
+    ("cxpath.attribution._demo", "Attribution: which touchpoints earn resolutions"),
+    ("cxpath.fmea._demo", "FMEA: action priority, occurrence from data, Pareto"),
+    ("cxpath.kpi._demo", "KPIs: NPS, FCR change, SLA, peak staffing, spare parts"),
+    ("cxpath.spc._demo", "Control charts: early warning on daily complaints"),
+    ("cxpath.survey._demo", "Survey reliability, validity and key drivers"),
 )
 
 RULE = "=" * 78
