@@ -122,6 +122,11 @@ class JourneyStats:
         Windows of ``order + 1`` consecutive touchpoints (keys in base ``n_states``).
     variant_codes, variant_offsets, variant_counts, variant_success, variant_duration_sum
         Distinct paths in CSR layout with their weighted counts and summed durations.
+    variant_value : ndarray
+        Summed value of each distinct path's successful cases (zeros without values), so
+        value attribution runs on statistics too.
+    has_times, has_value : bool
+        Whether the journeys had event times / case values.
     """
 
     vocab: tuple
@@ -148,7 +153,9 @@ class JourneyStats:
     variant_counts: np.ndarray = attrs.field(converter=_ro)
     variant_success: np.ndarray = attrs.field(converter=_ro)
     variant_duration_sum: np.ndarray = attrs.field(converter=_ro)
+    variant_value: np.ndarray = attrs.field(converter=_ro)
     has_times: bool = False
+    has_value: bool = False
 
     @property
     def n_states(self) -> int:
@@ -156,7 +163,8 @@ class JourneyStats:
         return len(self.vocab)
 
     @classmethod
-    def empty(cls, vocab, order: int = 1, has_times: bool = False) -> JourneyStats:
+    def empty(cls, vocab, order: int = 1, has_times: bool = False,
+              has_value: bool = False) -> JourneyStats:
         """The identity of :meth:`merge` for this vocabulary and order."""
         order = v.check_int(order, "order", "JourneyStats.empty", low=1, high=4)
         n = len(vocab)
@@ -173,7 +181,8 @@ class JourneyStats:
                    variant_offsets=np.zeros(1, dtype=np.int64),
                    variant_counts=np.zeros(0, dtype=np.int64),
                    variant_success=np.zeros(0, dtype=np.int64),
-                   variant_duration_sum=np.zeros(0), has_times=has_times)
+                   variant_duration_sum=np.zeros(0), variant_value=np.zeros(0),
+                   has_times=has_times, has_value=has_value)
 
     @classmethod
     def from_journeys(cls, journeys: Journeys, order: int = 1) -> JourneyStats:
@@ -210,11 +219,14 @@ class JourneyStats:
         vsucc = np.bincount(group, weights=ws, minlength=n_groups).astype(np.int64)
         dur = facts["duration"] if facts["duration"] is not None else np.zeros(len(w))
         vdur = np.bincount(group, weights=dur * w, minlength=n_groups)
+        value = journeys.value if journeys.value is not None else np.zeros(len(w))
+        vval = np.bincount(group, weights=value * ok, minlength=n_groups)
         vcodes, voff = _gather_paths(journeys.codes, journeys.offsets, rep)
         return cls(order=order, **counts, window_keys=ukeys, window_counts=wcount,
                    window_success=wsucc,
                    variant_codes=vcodes, variant_offsets=voff, variant_counts=vcount,
-                   variant_success=vsucc, variant_duration_sum=vdur)
+                   variant_success=vsucc, variant_duration_sum=vdur, variant_value=vval,
+                   has_value=journeys.value is not None)
 
     def merge(self, other: JourneyStats) -> JourneyStats:
         """Statistics of the union of two disjoint sets of cases.
@@ -268,7 +280,14 @@ class JourneyStats:
                                         np.int64),
             variant_duration_sum=variant_sum(self.variant_duration_sum,
                                              other.variant_duration_sum, np.float64),
-            has_times=self.has_times and other.has_times)
+            variant_value=variant_sum(self.variant_value, other.variant_value, np.float64),
+            has_times=self._flag(other, "has_times"), has_value=self._flag(other, "has_value"))
+
+    def _flag(self, other: JourneyStats, name: str) -> bool:
+        """A merged has_* flag: both sides have it, an empty side (the identity) aside."""
+        if self.n_cases == 0 or other.n_cases == 0:
+            return getattr(other if self.n_cases == 0 else self, name)
+        return getattr(self, name) and getattr(other, name)
 
     def equals(self, other: JourneyStats, rtol: float = 1e-9) -> bool:
         """Equal counts (exactly) and times (to ``rtol``).

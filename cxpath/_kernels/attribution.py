@@ -1,0 +1,280 @@
+"""Attribution kernels: heuristic credit, k-order Markov counts, channel sets, Shapley."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ._jit import kernel
+
+_CODES = np.array([0, 1, 1, 0], dtype=np.int64)
+_OFFSETS = np.array([0, 3, 4], dtype=np.int64)
+_CASE_F = np.array([1.0, 0.0])
+_TIMES = np.array([0.0, 60.0, 120.0, 0.0])
+
+FIRST, LAST, LINEAR, LINEAR_UNIQUE, POSITION, TIME_DECAY = range(6)
+HEURISTICS = ("first_touch", "last_touch", "linear", "linear_unique", "position_based",
+              "time_decay")
+
+
+@kernel(example=lambda: (_CODES, _OFFSETS, _TIMES, _TIMES[[2, 3]], _CASE_F, _CASE_F, 2,
+                         86400.0, 0.4, 0.4))
+def heuristic_credit(codes, offsets, times, end_time, conv, value, n, half_life, first_share,
+                     last_share):
+    """Credit of the six heuristic models, rows in ``HEURISTICS`` order.
+
+    Returns ``(conversions, value)``, each (6, n). ``times``/``end_time`` may be empty
+    (no time decay: its row stays zero). Position-based: one touch takes everything, two
+    split ``first_share : last_share``, longer journeys give ``first_share`` and
+    ``last_share`` to the ends and the rest equally to the touches between.
+    """
+    out_c = np.zeros((6, n))
+    out_v = np.zeros((6, n))
+    mark = np.full(n, -1, dtype=np.int64)
+    timed = times.shape[0] == codes.shape[0] and end_time.shape[0] == offsets.shape[0] - 1
+    middle_share = 1.0 - first_share - last_share
+    for case in range(offsets.shape[0] - 1):
+        lo = offsets[case]
+        hi = offsets[case + 1]
+        length = hi - lo
+        c = conv[case]
+        val = value[case]
+        if length == 0 or (c == 0.0 and val == 0.0):
+            continue
+        first = codes[lo]
+        last = codes[hi - 1]
+        out_c[FIRST, first] += c
+        out_v[FIRST, first] += val
+        out_c[LAST, last] += c
+        out_v[LAST, last] += val
+        unique = 0
+        for i in range(lo, hi):
+            ch = codes[i]
+            out_c[LINEAR, ch] += c / length
+            out_v[LINEAR, ch] += val / length
+            if mark[ch] != 2 * case:
+                mark[ch] = 2 * case
+                unique += 1
+        for i in range(lo, hi):
+            ch = codes[i]
+            if mark[ch] == 2 * case:
+                mark[ch] = 2 * case + 1
+                out_c[LINEAR_UNIQUE, ch] += c / unique
+                out_v[LINEAR_UNIQUE, ch] += val / unique
+        if length == 1:
+            out_c[POSITION, first] += c
+            out_v[POSITION, first] += val
+        elif length == 2:
+            share = first_share / (first_share + last_share)
+            out_c[POSITION, first] += c * share
+            out_v[POSITION, first] += val * share
+            out_c[POSITION, last] += c * (1.0 - share)
+            out_v[POSITION, last] += val * (1.0 - share)
+        else:
+            out_c[POSITION, first] += c * first_share
+            out_v[POSITION, first] += val * first_share
+            out_c[POSITION, last] += c * last_share
+            out_v[POSITION, last] += val * last_share
+            each = middle_share / (length - 2)
+            for i in range(lo + 1, hi - 1):
+                out_c[POSITION, codes[i]] += c * each
+                out_v[POSITION, codes[i]] += val * each
+        if timed:
+            total = 0.0
+            for i in range(lo, hi):
+                total += 2.0 ** (-(end_time[case] - times[i]) / half_life)
+            for i in range(lo, hi):
+                share = 2.0 ** (-(end_time[case] - times[i]) / half_life) / total
+                out_c[TIME_DECAY, codes[i]] += c * share
+                out_v[TIME_DECAY, codes[i]] += val * share
+    return out_c, out_v
+
+
+@kernel(example=lambda: (_CODES, _OFFSETS, _CASE_F, _CASE_F, _CASE_F, 2, 2, True))
+def markov_dense_counts(codes, offsets, conv, null, value, n, order, collapse):
+    """Weighted transition counts of the order-``order`` chain, dense over state keys.
+
+    A state is the last ``order`` touches (fewer at the start of a journey), keyed in base
+    ``n + 1`` with digit ``code + 1`` (0: no touch yet), so the start state is key 0.
+    Returns ``(n + 1) ** order`` rows by ``n + 3`` columns: to channel ``c`` (0..n-1), to
+    conversion (n), to null (n + 1), and the converting value leaving the state (n + 2).
+    ``collapse`` skips a touch equal to the one before it.
+    """
+    base = n + 1
+    n_keys = base ** order
+    counts = np.zeros((n_keys, n + 3))
+    for case in range(offsets.shape[0] - 1):
+        wc = conv[case]
+        wn = null[case]
+        if wc == 0.0 and wn == 0.0:
+            continue
+        w = wc + wn
+        key = 0
+        prev = -1
+        for i in range(offsets[case], offsets[case + 1]):
+            ch = codes[i]
+            if collapse and ch == prev:
+                continue
+            counts[key, ch] += w
+            key = (key * base + ch + 1) % n_keys
+            prev = ch
+        counts[key, n] += wc
+        counts[key, n + 1] += wn
+        counts[key, n + 2] += value[case]
+    return counts
+
+
+@kernel(example=lambda: (_CODES, _OFFSETS, 2, 2, True))
+def markov_transitions(codes, offsets, n, order, collapse):
+    """Every transition of the chain as ``(from_key, to_column, case)`` (sparse route).
+
+    Same keys and columns as :func:`markov_dense_counts`; the journey's exit is column
+    ``n`` (conversion or null is decided by the case's weights).
+    """
+    base = n + 1
+    n_keys = base ** order
+    total = 0
+    for case in range(offsets.shape[0] - 1):
+        prev = -1
+        for i in range(offsets[case], offsets[case + 1]):
+            if not (collapse and codes[i] == prev):
+                total += 1
+            prev = codes[i]
+        total += 1
+    from_key = np.empty(total, dtype=np.int64)
+    to_col = np.empty(total, dtype=np.int64)
+    owner = np.empty(total, dtype=np.int64)
+    out = 0
+    for case in range(offsets.shape[0] - 1):
+        key = 0
+        prev = -1
+        for i in range(offsets[case], offsets[case + 1]):
+            ch = codes[i]
+            if collapse and ch == prev:
+                continue
+            from_key[out] = key
+            to_col[out] = ch
+            owner[out] = case
+            out += 1
+            key = (key * base + ch + 1) % n_keys
+            prev = ch
+        from_key[out] = key
+        to_col[out] = n
+        owner[out] = case
+        out += 1
+    return from_key, to_col, owner
+
+
+@kernel(example=lambda: (_CODES, _OFFSETS))
+def channel_masks(codes, offsets):
+    """Bit mask of the channels each case touches (codes below 63)."""
+    n_cases = offsets.shape[0] - 1
+    out = np.zeros(n_cases, dtype=np.int64)
+    for case in range(n_cases):
+        m = 0
+        for i in range(offsets[case], offsets[case + 1]):
+            m |= np.int64(1) << codes[i]
+        out[case] = m
+    return out
+
+
+@kernel(example=lambda: (np.array([[0.0, 1.0, 0.0, 2.0]]), 2))
+def shapley_from_subsets(f, n):
+    """Exact Shapley values of ``v(S) = sum of f(T) over T ⊆ S``, for each row of ``f``.
+
+    ``f`` is (k, 2**n), indexed by channel bit mask. The zeta (subset-sum) transform makes
+    ``v`` in O(n·2ⁿ); the Shapley sum over coalitions then takes another O(n·2ⁿ).
+    Returns ``(phi, v)``: (k, n) values and the (k, 2**n) characteristic function.
+    """
+    k = f.shape[0]
+    size = 1 << n
+    v = f.copy()
+    for i in range(n):
+        bit = 1 << i
+        for s in range(size):
+            if s & bit:
+                for r in range(k):
+                    v[r, s] += v[r, s ^ bit]
+    weight = np.empty(n)
+    for s in range(n):
+        weight[s] = math.exp(math.lgamma(s + 1) + math.lgamma(n - s) - math.lgamma(n + 1))
+    popcount = np.zeros(size, dtype=np.int64)
+    for s in range(1, size):
+        popcount[s] = popcount[s >> 1] + (s & 1)
+    phi = np.zeros((k, n))
+    for s in range(size):
+        w = weight[popcount[s]] if popcount[s] < n else 0.0
+        for i in range(n):
+            bit = 1 << i
+            if not s & bit:
+                for r in range(k):
+                    phi[r, i] += w * (v[r, s | bit] - v[r, s])
+    return phi, v
+
+
+@kernel(example=lambda: (_CODES, _OFFSETS, np.array([[1.0, 0.0]]), 2))
+def equal_split(codes, offsets, weight, n):
+    """Each case's weights split equally over its distinct channels, by first-touch rank.
+
+    ``weight`` is (k, n_cases). Returns (k, n, max_distinct): credit of channel ``c`` when it
+    is the ``p``-th distinct channel of the journey (ordered Shapley); summing the last axis
+    gives the equal-split (simplified) Shapley value.
+    """
+    k = weight.shape[0]
+    n_cases = offsets.shape[0] - 1
+    mark = np.full(n, -1, dtype=np.int64)
+    widest = 0
+    for case in range(n_cases):
+        distinct = 0
+        for i in range(offsets[case], offsets[case + 1]):
+            if mark[codes[i]] != case:
+                mark[codes[i]] = case
+                distinct += 1
+        widest = max(widest, distinct)
+    mark[:] = -1
+    out = np.zeros((k, n, widest))
+    order = np.empty(max(widest, 1), dtype=np.int64)
+    for case in range(n_cases):
+        distinct = 0
+        for i in range(offsets[case], offsets[case + 1]):
+            if mark[codes[i]] != case:
+                mark[codes[i]] = case
+                order[distinct] = codes[i]
+                distinct += 1
+        for p in range(distinct):
+            for r in range(k):
+                out[r, order[p], p] += weight[r, case] / distinct
+    return out
+
+
+@kernel(example=lambda: (_CODES, _OFFSETS, np.array([[1.0, 2.0]]),
+                         np.array([[0, 1], [1, 0]], dtype=np.int64)))
+def permutation_credit(set_codes, set_offsets, weight, permutations):
+    """Marginal contributions of every channel under each sampled arrival order.
+
+    With ``v(S)`` the weight of the channel sets inside ``S``, a channel's marginal
+    contribution when it arrives is the weight of the sets it completes: those whose members
+    all arrived before it. ``set_codes``/``set_offsets`` list the distinct channel sets,
+    ``weight`` is (k, n_sets). Returns (n_permutations, k, n).
+    """
+    n_perm = permutations.shape[0]
+    n = permutations.shape[1]
+    k = weight.shape[0]
+    out = np.zeros((n_perm, k, n))
+    rank = np.empty(n, dtype=np.int64)
+    for p in range(n_perm):
+        for j in range(n):
+            rank[permutations[p, j]] = j
+        for s in range(set_offsets.shape[0] - 1):
+            lo = set_offsets[s]
+            hi = set_offsets[s + 1]
+            if hi == lo:
+                continue
+            last = set_codes[lo]
+            for i in range(lo + 1, hi):
+                if rank[set_codes[i]] > rank[last]:
+                    last = set_codes[i]
+            for r in range(k):
+                out[p, r, last] += weight[r, s]
+    return out

@@ -1,0 +1,135 @@
+"""The absorbing Markov chain of a set of paths, and exact solves on it."""
+
+from __future__ import annotations
+
+import attrs
+import numpy as np
+
+from .. import _validate as v
+from ._paths import AttributionPaths
+
+__all__ = ["Chain", "build_chain", "solve_absorbing"]
+
+DENSE_CELLS = 1 << 23  # dense counting up to 8M cells (64 MB); sparse route beyond
+DENSE_SOLVE = 400  # states up to which a dense LU beats a sparse one
+
+
+@attrs.frozen(eq=False)
+class Chain:
+    """Transient states (``keys``), transition counts between them and to the two exits.
+
+    ``keys`` are sorted, so the start state (key 0) is state 0. ``moves`` is a CSR matrix of
+    weighted transition counts between states; ``to_conversion``, ``to_null`` and
+    ``value`` the weighted exits and the converting value leaving each state.
+    """
+
+    n_channels: int
+    order: int
+    keys: np.ndarray
+    moves: object
+    to_conversion: np.ndarray
+    to_null: np.ndarray
+    value: np.ndarray
+
+    @property
+    def n_states(self) -> int:
+        return len(self.keys)
+
+    @property
+    def out_total(self) -> np.ndarray:
+        return np.asarray(self.moves.sum(axis=1)).ravel() + self.to_conversion + self.to_null
+
+    def probabilities(self):
+        """``(Q, r_conversion, r_null, r_value)``: row-normalised moves and exits."""
+        import scipy.sparse as sp
+
+        total = self.out_total
+        inv = np.divide(1.0, total, out=np.zeros_like(total), where=total > 0)
+        q = sp.diags(inv) @ self.moves
+        return q.tocsr(), self.to_conversion * inv, self.to_null * inv, self.value * inv
+
+    def last_channel(self) -> np.ndarray:
+        """Code of the latest touch in each state (-1 for the start state)."""
+        return self.keys % (self.n_channels + 1) - 1
+
+    def labels(self, channels) -> list[str]:
+        """``"(start)"`` and ``"a > b"`` style labels of the states."""
+        base = self.n_channels + 1
+        out = []
+        for key in self.keys.tolist():
+            digits = []
+            for _ in range(self.order):
+                key, d = divmod(key, base)
+                if d:
+                    digits.append(channels[d - 1])
+            out.append(" > ".join(reversed(digits)) if digits else "(start)")
+        return out
+
+
+def build_chain(paths: AttributionPaths, order: int, collapse: bool, func: str) -> Chain:
+    """Count the order-``order`` chain of ``paths`` (dense keys when small, else sparse)."""
+    import scipy.sparse as sp
+
+    from .._kernels.attribution import markov_dense_counts, markov_transitions
+
+    n = paths.n_channels
+    base = n + 1
+    n_keys = base ** order
+    if n_keys > 2 ** 62:
+        v.fail("order", func, f"small enough that {n} channels fit in 64-bit state keys",
+               order)
+    if n_keys * (n + 3) <= DENSE_CELLS:
+        counts = markov_dense_counts(paths.codes, paths.offsets, paths.conversions,
+                                     paths.nulls, paths.value, n, order, collapse)
+        keys = np.flatnonzero(counts[:, :n + 2].sum(axis=1) > 0)
+        sub = counts[keys]
+        rows, cols = np.nonzero(sub[:, :n])
+        weights = sub[rows, cols]
+        to_key = (keys[rows] * base + cols + 1) % n_keys
+        conv, null, value = sub[:, n], sub[:, n + 1], sub[:, n + 2]
+    else:
+        from_key, to_col, owner = markov_transitions(paths.codes, paths.offsets, n, order,
+                                                     collapse)
+        keys, state = np.unique(from_key, return_inverse=True)
+        exits = to_col == n
+        m = len(keys)
+        conv = np.bincount(state[exits], weights=paths.conversions[owner[exits]], minlength=m)
+        null = np.bincount(state[exits], weights=paths.nulls[owner[exits]], minlength=m)
+        value = np.bincount(state[exits], weights=paths.value[owner[exits]], minlength=m)
+        moving = ~exits
+        rows = state[moving]
+        weights = (paths.conversions + paths.nulls)[owner[moving]]
+        to_key = (from_key[moving] * base + to_col[moving] + 1) % n_keys
+    m = len(keys)
+    moves = sp.csr_matrix((weights, (rows, np.searchsorted(keys, to_key))), shape=(m, m))
+    moves.sum_duplicates()
+    return Chain(n_channels=n, order=order, keys=keys, moves=moves,
+                 to_conversion=np.asarray(conv, dtype=np.float64),
+                 to_null=np.asarray(null, dtype=np.float64),
+                 value=np.asarray(value, dtype=np.float64))
+
+
+def solve_absorbing(q, rhs: np.ndarray, keep: np.ndarray | None = None) -> np.ndarray:
+    """Solve ``(I - Q) x = rhs`` over the states in ``keep`` (others get ``x = 0``).
+
+    Dropping a state from ``keep`` makes it absorbing with no reward: the removal of a
+    channel in the removal-effect calculation.
+    """
+    import scipy.linalg
+    import scipy.sparse as sp
+    import scipy.sparse.linalg as spla
+
+    m = q.shape[0]
+    rhs = np.asarray(rhs, dtype=np.float64).reshape(m, -1)
+    out = np.zeros_like(rhs)
+    idx = np.arange(m) if keep is None else np.flatnonzero(keep)
+    if len(idx) == 0:
+        return out
+    sub = q[idx][:, idx]
+    if len(idx) <= DENSE_SOLVE:
+        a = np.eye(len(idx)) - sub.toarray()
+        out[idx] = scipy.linalg.solve(a, rhs[idx], check_finite=False)
+    else:
+        a = (sp.identity(len(idx), format="csc") - sub).tocsc()
+        out[idx] = spla.splu(a).solve(rhs[idx])
+    return out

@@ -1,0 +1,94 @@
+"""Rule-based attribution: first and last touch, linear, position-based, time decay."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _validate as v
+from ._paths import prepare
+from .result import Attribution
+
+__all__ = ["HEURISTIC_MODELS", "heuristic"]
+
+FUNC = "attribution.heuristic"
+HEURISTIC_MODELS = ("first_touch", "last_touch", "linear", "linear_unique", "position_based",
+                    "time_decay")
+DAY = 86400.0
+
+
+def heuristic(data, models=None, *, half_life: float = 7 * DAY, first: float = 0.4,
+              last: float = 0.4, by: str = "touchpoint", exclude=None, path=None,
+              conversions=None, nulls=None, value=None, sep: str = ">") -> Attribution:
+    """Credit each converting journey's conversions and value by a fixed rule.
+
+    Parameters
+    ----------
+    data : Journeys, JourneyStats or table
+        As in :func:`markov`.
+    models : sequence of str, optional
+        Any of ``HEURISTIC_MODELS``; all that the data allow by default (``time_decay``
+        needs event times, so only journeys with timestamps have it).
+    half_life : float, default 7 days
+        Time decay half-life in seconds: a touch ``half_life`` before the journey's last
+        event weighs half as much as one at that event; weights are normalised per journey.
+    first, last : float, default 0.4
+        Position-based shares of the first and last touch; the rest is split equally over
+        the touches between. A one-touch journey gives it everything; a two-touch journey
+        splits ``first : last`` (0.5/0.5 by default).
+    by, exclude, path, conversions, nulls, value, sep
+        As in :func:`markov`.
+
+    Returns
+    -------
+    Attribution
+        One row per channel, one column per model.
+
+    Notes
+    -----
+    Repeated touches count once per touch in ``linear``, ``position_based`` and
+    ``time_decay`` (ChannelAttribution's linear model does the same); ``linear_unique``
+    splits equally over the distinct channels of the journey instead. The time decay
+    reference is the journey's last event before ``exclude`` removes any (the resolution
+    or conversion itself when it is an event).
+
+    Examples
+    --------
+    >>> from cxpath import Journeys
+    >>> from cxpath.attribution import heuristic
+    >>> j = Journeys.from_paths(["web > app > web"], conversions=[6])
+    >>> h = heuristic(j, models=("first_touch", "linear", "linear_unique", "position_based"))
+    >>> h.to_frame("dict")["linear"].tolist(), h.conversions[-1].round(6).tolist()
+    ([2.0, 4.0], [1.2, 4.8])
+    """
+    from .._kernels.attribution import heuristic_credit
+
+    half_life = v.check_real(half_life, "half_life", FUNC, low=0, closed="neither")
+    first = v.check_real(first, "first", FUNC, low=0, high=1)
+    last = v.check_real(last, "last", FUNC, low=0, high=1)
+    if first + last > 1 or first + last == 0:
+        v.fail("first", FUNC, "a share that with 'last' adds up to more than 0 and at most 1",
+               got=f"first={first}, last={last}")
+    paths = prepare(data, FUNC, by=by, exclude=exclude, path=path, conversions=conversions,
+                    nulls=nulls, value=value, sep=sep)
+    timed = paths.times is not None
+    if models is None:
+        models = tuple(m for m in HEURISTIC_MODELS if timed or m != "time_decay")
+    else:
+        models = (models,) if isinstance(models, str) else tuple(models)
+        for m in models:
+            v.check_option(m, "models", FUNC, HEURISTIC_MODELS)
+        if "time_decay" in models and not timed:
+            v.fail("models", FUNC, "models without 'time_decay' for journeys without event "
+                   "times (JourneyStats and aggregated paths have none)", "time_decay")
+    empty = np.zeros(0)
+    conv, val = heuristic_credit(paths.codes, paths.offsets,
+                                 paths.times if timed else empty,
+                                 paths.end_time if timed else empty, paths.conversions,
+                                 paths.value, paths.n_channels, half_life, first, last)
+    rows = [HEURISTIC_MODELS.index(m) for m in models]
+    return Attribution(channels=paths.channels, models=models, conversions=conv[rows],
+                       value=val[rows] if paths.has_value else None,
+                       total_conversions=paths.total_conversions,
+                       total_value=paths.total_value,
+                       unattributed_conversions=paths.unattributed_conversions,
+                       unattributed_value=paths.unattributed_value)

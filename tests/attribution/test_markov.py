@@ -1,0 +1,228 @@
+"""Markov attribution: exact removal effects against independent solves and peers."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cxpath import Journeys
+from cxpath.attribution import markov
+from cxpath.errors import CxpathError
+from cxpath.journeys import JourneyStats
+
+from ._reference import dense_markov, random_paths
+
+
+@pytest.mark.parametrize("order", [1, 2, 3])
+@pytest.mark.parametrize("collapse", [True, False])
+def test_removal_effects_equal_a_dense_solve(rows, journeys, order, collapse):
+    # reference: tests/attribution/_reference.py dense_markov (explicit tuple states, numpy inv)
+    channels, base, effects = dense_markov(rows, order=order, collapse=collapse)
+    m = markov(journeys, order=order, collapse_repeats=collapse)
+    assert list(m.channels) == channels
+    assert m.conversion_probability == pytest.approx(base[0], abs=1e-12)
+    assert m.expected_value == pytest.approx(base[1], rel=1e-12)
+    np.testing.assert_allclose(m.removal_effects, effects[:, 0], atol=1e-10)
+    np.testing.assert_allclose(m.removal_effects_value, effects[:, 1], atol=1e-10)
+
+
+def test_sparse_route_equals_dense_route(rows, journeys, monkeypatch):
+    from cxpath.attribution import _chain
+
+    dense = markov(journeys, order=3)
+    monkeypatch.setattr(_chain, "DENSE_CELLS", 0)
+    monkeypatch.setattr(_chain, "DENSE_SOLVE", 0)
+    sparse = markov(journeys, order=3)
+    np.testing.assert_allclose(sparse.removal_effects, dense.removal_effects, atol=1e-12)
+    assert sparse.states == dense.states
+
+
+def _mam_frame(rows):
+    pl = pytest.importorskip("polars")
+    recs = []
+    for i, (path, conv, null, value) in enumerate(rows):
+        if conv:
+            recs.append((f"{i}c", path, True, conv, value))
+        if null:
+            recs.append((f"{i}n", path, False, null, 0.0))
+    return pl.DataFrame({"journey_id": [r[0] for r in recs], "channels": [r[1] for r in recs],
+                         "has_conversion": [r[2] for r in recs],
+                         "weight": [r[3] for r in recs],
+                         "conversion_value": [r[4] for r in recs]})
+
+
+def test_order_one_equals_marketing_attribution_models(rows, journeys):
+    # marketing-attribution-models 2.1.1 (package mam): MarkovModel solves (I - Q)^-1 exactly
+    mam_markov = pytest.importorskip("mam.models.markov")
+    model = mam_markov.MarkovModel()
+    model._compute_markov(_mam_frame(rows))
+    peer = model.removal_effect_df["removal_effect"]
+    m = markov(journeys)
+    np.testing.assert_allclose(m.removal_effects, peer.loc[list(m.channels)].to_numpy(),
+                               atol=1e-10)
+
+
+def _aggregated(rows):
+    frame = pd.DataFrame({"path": [" > ".join(p) for p, *_ in rows],
+                          "conv": [r[1] for r in rows], "null": [r[2] for r in rows],
+                          "value": [r[3] for r in rows]})
+    return frame.groupby("path", as_index=False).sum()
+
+
+def test_credit_within_two_percent_of_channelattribution_simulation(rows):
+    # ChannelAttribution 2.2.5 markov_model, 2M simulated journeys; max_step raised so that
+    # simulated journeys are not cut at the longest observed path (its default)
+    ca = pytest.importorskip("ChannelAttribution")
+    data = _aggregated(rows)
+    peer = ca.markov_model(data, "path", "conv", var_value="value", var_null="null", order=1,
+                           nsim_start=2e6, max_step=200, verbose=False, flg_pro=False)
+    peer = peer.set_index("channel_name")
+    m = markov(data, path="path", conversions="conv", nulls="null", value="value")
+    np.testing.assert_allclose(m.conversions,
+                               peer.loc[list(m.channels), "total_conversions"], rtol=0.02)
+    np.testing.assert_allclose(m.value,
+                               peer.loc[list(m.channels), "total_conversion_value"], rtol=0.02)
+
+
+def test_hand_computed_chain():
+    # by hand: start->a 1/2, start->b 1/2; a->b 1/2, a->null 1/2; b->conv 2/3.
+    # P = 1/2 * 1/2 * 2/3 + 1/2 * 2/3 = 1/2; without a: 1/3 (RE 1/3); without b: 0 (RE 1)
+    j = Journeys.from_paths(["a > b", "b", "a"], conversions=[1, 1, 0], nulls=[0, 1, 1])
+    m = markov(j)
+    assert m.conversion_probability == pytest.approx(0.5)
+    np.testing.assert_allclose(m.removal_effects, [1 / 3, 1.0])
+    np.testing.assert_allclose(m.conversions, [0.5, 1.5])
+    matrix = m.transition_matrix()
+    assert matrix[m.states.index("(start)"), m.states.index("a")] == pytest.approx(0.5)
+    assert matrix[m.states.index("b"), m.states.index("(conversion)")] == pytest.approx(2 / 3)
+    frame = m.transitions()
+    assert set(frame.columns) == {"from", "to", "probability"}
+    np.testing.assert_allclose(frame.groupby("from")["probability"].sum(), 1.0)
+
+
+def test_channelattribution_example_of_the_docs():
+    # ChannelAttribution 2.2.5 on these four rows reports transition a->b 0.8, a->c 0.2
+    # (repeats collapsed) and removal effects ~0.357/0.451/0.571 by simulation; the exact
+    # values (dense solve in _reference.dense_markov) are 0.35918/0.45143/0.57143
+    data = pd.DataFrame({"path": ["a > a > b", "b", "a > b > a > c", "c > c"],
+                         "conv": [2, 1, 1, 3], "val": [10.0, 5, 4, 9], "null": [1, 2, 0, 1]})
+    m = markov(data, path="path", conversions="conv", nulls="null", value="val")
+    np.testing.assert_allclose(m.removal_effects, [0.359184, 0.451429, 0.571429], atol=1e-6)
+    np.testing.assert_allclose(m.removal_effects_value, [0.398980, 0.554286, 0.464286],
+                               atol=1e-6)
+    t = m.transitions()
+    a_to = dict(zip(t[t["from"] == "a"]["to"], t[t["from"] == "a"]["probability"]))
+    assert a_to == pytest.approx({"b": 0.8, "c": 0.2})
+
+
+def test_journeys_and_their_statistics_agree(journeys):
+    a = markov(journeys, order=2)
+    b = markov(JourneyStats.from_journeys(journeys), order=2)
+    np.testing.assert_allclose(a.conversions, b.conversions, rtol=1e-12)
+    np.testing.assert_allclose(a.value, b.value, rtol=1e-12)
+
+
+def test_bootstrap_is_seeded_and_reports_progress(journeys):
+    calls = []
+    a = markov(journeys, n_boot=30, seed=5, progress=lambda d, t: calls.append((d, t)))
+    b = markov(journeys, n_boot=30, seed=5)
+    np.testing.assert_array_equal(a.conversions_ci, b.conversions_ci)
+    assert calls[-1] == (30, 30) and len(calls) == 30
+    assert np.all(a.conversions_ci[:, 0] <= a.conversions + 1e-9)
+    assert np.all(a.conversions_ci[:, 1] >= a.conversions - 1e-9)
+    assert "conversions_low" in a.to_frame("dict")
+
+
+def test_exclude_drops_labels_and_reports_empty_journeys():
+    j = Journeys.from_paths(["web > resolved", "resolved", "web"], conversions=[2, 1, 0],
+                            nulls=[0, 0, 3])
+    m = markov(j, exclude="resolved")
+    assert m.channels == ("web",)
+    assert m.total_conversions == 2 and m.unattributed_conversions == 1
+    assert m.conversions.tolist() == [2.0]
+
+
+paths_strategy = st.lists(
+    st.tuples(st.lists(st.sampled_from("abcd"), min_size=1, max_size=5),
+              st.integers(0, 4), st.integers(0, 4)), min_size=1, max_size=12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(paths_strategy, st.integers(1, 3), st.randoms(use_true_random=False))
+def test_credit_sums_to_conversions_and_ignores_row_order(rows, order, rnd):
+    rows = [r for r in rows if r[1] + r[2] > 0] or [(["a"], 1, 0)]
+    names = [" > ".join(p) for p, *_ in rows]
+    conv = [r[1] for r in rows]
+    null = [r[2] for r in rows]
+    value = [2.5 * c for c in conv]
+    m = markov(Journeys.from_paths(names, conv, null, value), order=order)
+    if sum(conv):
+        assert m.conversions.sum() == pytest.approx(sum(conv))
+        assert m.value.sum() == pytest.approx(sum(value))
+    else:
+        assert not m.conversions.any()
+    perm = list(range(len(rows)))
+    rnd.shuffle(perm)
+    shuffled = markov(Journeys.from_paths([names[i] for i in perm], [conv[i] for i in perm],
+                                          [null[i] for i in perm],
+                                          [value[i] for i in perm]), order=order)
+    np.testing.assert_allclose(shuffled.conversions, m.conversions, atol=1e-9)
+
+
+
+@settings(max_examples=40, deadline=None)
+@given(paths_strategy, st.integers(1, 3))
+def test_a_channel_that_cannot_lead_to_conversion_earns_nothing(rows, order):
+    # 'z' ends some non-converting journeys only, so no chain path through it converts.
+    # (A channel merely absent from converting journeys can still earn credit in a
+    # first-order chain: 'a' in a/0, b/1, a>b/0 leads to b, which converts.)
+    rows = [r for r in rows if r[1] + r[2] > 0] or [(["a"], 1, 0)]
+    names = [" > ".join(p) for p, *_ in rows] + [" > ".join(rows[0][0]) + " > z", "z"]
+    conv = [r[1] for r in rows] + [0, 0]
+    null = [r[2] for r in rows] + [2, 1]
+    m = markov(Journeys.from_paths(names, conv, null), order=order)
+    assert m.conversions[m.channels.index("z")] == pytest.approx(0.0, abs=1e-9)
+    assert m.removal_effects[m.channels.index("z")] == pytest.approx(0.0, abs=1e-12)
+
+
+def test_first_order_chain_credits_a_channel_leading_to_conversion():
+    # by hand: start->a 2/3, start->b 1/3; a->b 1/2; b->conv 1/2: P = 2/3*1/2*1/2 + 1/3*1/2
+    # without a: 1/6, so a's removal effect is 1/2 though no converting journey touched a
+    j = Journeys.from_paths(["a", "b", "a > b"], conversions=[0, 1, 0], nulls=[1, 0, 1])
+    m = markov(j)
+    assert m.conversion_probability == pytest.approx(1 / 3)
+    assert m.removal_effects[m.channels.index("a")] == pytest.approx(0.5)
+
+
+@pytest.mark.parametrize("kwargs, fragment", [
+    ({"order": 5}, "'order' parameter of attribution.markov"),
+    ({"n_boot": -1}, "'n_boot'"),
+    ({"level": 1.0}, "'level'"),
+    ({"progress": "yes"}, "'progress'"),
+    ({"by": "channel"}, "'by'"),
+    ({"exclude": "nowhere"}, "'exclude'"),
+    ({"collapse_repeats": "no"}, "'collapse_repeats'"),
+])
+def test_bad_parameters(journeys, kwargs, fragment):
+    with pytest.raises(CxpathError, match=fragment):
+        markov(journeys, **kwargs)
+
+
+def test_bad_data():
+    with pytest.raises(CxpathError, match=r"'data' parameter of attribution.markov"):
+        markov([1, 2, 3])
+    with pytest.raises(CxpathError, match="outcomes"):
+        markov(Journeys.from_paths(["a > b"]))
+    with pytest.raises(CxpathError, match="'path'"):
+        markov({"p": ["a"], "c": [1]}, conversions="c")
+
+
+def test_random_reference_data_have_many_states():
+    rows = random_paths(np.random.default_rng(1), n_rows=200, channels="abcdefgh")
+    _channels, _base, effects = dense_markov(rows, order=2)
+    j = Journeys.from_paths([" > ".join(p) for p, *_ in rows], [r[1] for r in rows],
+                            [r[2] for r in rows], [r[3] for r in rows])
+    m = markov(j, order=2)
+    assert len(m.states) > 40
+    np.testing.assert_allclose(m.removal_effects, effects[:, 0], atol=1e-10)
