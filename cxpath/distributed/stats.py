@@ -43,7 +43,8 @@ def _split_cases(ddf, case: str, scheduler):
 
 
 def journey_stats(ddf, *, case: str, touchpoint: str, timestamp: str | None = None,
-                  channel: str | None = None, outcome: str | None = None, success=None,
+                  channel: str | None = None, outcome: str | None = None,
+                  value: str | None = None, value_agg: str = "sum", success=None,
                   order: int = 1, vocab=None, partitioned_by_case: bool = False,
                   scheduler=None, split_every: int = 8):
     """Compute :class:`~cxpath.journeys.JourneyStats` of a Dask DataFrame event log.
@@ -58,8 +59,12 @@ def journey_stats(ddf, *, case: str, touchpoint: str, timestamp: str | None = No
     ----------
     ddf : dask.dataframe.DataFrame
         Long event log, one row per event.
-    case, touchpoint, timestamp, channel, outcome : str
+    case, touchpoint, timestamp, channel, outcome, value : str
         Column names, as in :meth:`Journeys.from_events <cxpath.Journeys.from_events>`.
+        With ``value``, the statistics keep each distinct path's converting value, for
+        value attribution.
+    value_agg : str, default 'sum'
+        How row values make the case value (see ``from_events``).
     success : set of str, optional
         Touchpoints meaning success when they end a case.
     order : int, default 1
@@ -90,7 +95,7 @@ def journey_stats(ddf, *, case: str, touchpoint: str, timestamp: str | None = No
     split_every = v.check_int(split_every, "split_every", FUNC, low=2)
     partitioned_by_case = v.check_bool(partitioned_by_case, "partitioned_by_case", FUNC)
     columns = {"case": case, "touchpoint": touchpoint, "timestamp": timestamp,
-               "channel": channel, "outcome": outcome}
+               "channel": channel, "outcome": outcome, "value": value}
     for name, col in columns.items():
         if col is not None and col not in ddf.columns:
             v.fail(name, FUNC, "a column of the dask DataFrame", col)
@@ -107,6 +112,9 @@ def journey_stats(ddf, *, case: str, touchpoint: str, timestamp: str | None = No
     else:
         ddf = ddf.shuffle(on=case)
     delayed = dask.delayed
+    if value is not None:
+        columns["value_agg"] = v.check_option(value_agg, "value_agg", FUNC,
+                                              ("sum", "first", "last", "max", "mean"))
     parts = [delayed(_partition_stats)(p, columns, vocab, order, success)
              for p in ddf.to_delayed()]
     while len(parts) > 1:

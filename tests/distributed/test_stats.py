@@ -44,6 +44,25 @@ def test_threads_scheduler_matches_single_machine(sample_frame, order):
     assert variants(got).counts.sum() == 5000
 
 
+def test_attribution_runs_unchanged_on_the_distributed_result(sample_frame):
+    from cxpath.attribution import attribute, markov
+
+    frame = sample_frame.assign(value=np.where(sample_frame["touchpoint"] == "resolved",
+                                               np.arange(len(sample_frame)) % 7 + 1.0, 0.0))
+    ddf = dd.from_pandas(frame.sample(frac=1.0, random_state=3), npartitions=5)
+    got = journey_stats(ddf, success={"resolved"}, value="value", scheduler="threads",
+                        **COLUMNS)
+    j = Journeys.from_events(frame, success={"resolved"}, vocab=got.vocab, value="value",
+                             **COLUMNS)
+    models = ("linear", "markov_1", "markov_3", "shapley")
+    ours, single = (attribute(x, models=models, exclude="resolved") for x in (got, j))
+    np.testing.assert_allclose(ours.conversions, single.conversions, rtol=1e-10)
+    np.testing.assert_allclose(ours.value, single.value, rtol=1e-10)
+    assert ours.value[1].sum() == pytest.approx(frame["value"].sum())
+    ci = markov(got, exclude="resolved", n_boot=5, seed=0).conversions_ci
+    assert ci.shape == (len(got.vocab) - 1, 2)
+
+
 def test_local_cluster_with_two_workers(sample_frame):
     distributed = pytest.importorskip("distributed")
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
