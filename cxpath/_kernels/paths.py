@@ -56,6 +56,40 @@ def case_hashes(codes, offsets):
     return out
 
 
+@kernel(example=lambda: (np.array([5, 3, 5], dtype=np.uint64),))
+def hash_groups(hashes):
+    """Group equal hashes in one pass (open addressing), numbered by first appearance.
+
+    Returns ``(group, first)``: the group of every element and the first element of each
+    group. O(n) expected, against the O(n log n) sort of ``numpy.unique``.
+    """
+    n = hashes.shape[0]
+    size = 2
+    while size < 2 * n:
+        size *= 2
+    mask = np.uint64(size - 1)
+    table = np.full(size, -1, dtype=np.int64)
+    group = np.empty(n, dtype=np.int64)
+    first = np.empty(n, dtype=np.int64)
+    n_groups = 0
+    for i in range(n):
+        h = hashes[i]
+        slot = np.int64((h ^ (h >> np.uint64(31))) & mask)
+        while True:
+            g = table[slot]
+            if g == -1:
+                table[slot] = n_groups
+                first[n_groups] = i
+                group[i] = n_groups
+                n_groups += 1
+                break
+            if hashes[first[g]] == h:
+                group[i] = g
+                break
+            slot = (slot + 1) & (size - 1)
+    return group, first[:n_groups].copy()
+
+
 @kernel(example=lambda: (_CODES, _OFFSETS, np.array([0, 1], dtype=np.int64)))
 def same_as(codes, offsets, representative):
     """Whether each case has exactly the codes of case ``representative[case]``."""

@@ -27,13 +27,20 @@ def case_facts(journeys: Journeys) -> dict:
     first = np.where(nonempty, journeys.codes[np.minimum(journeys.offsets[:-1],
                                                          max(journeys.n_events - 1, 0))], -1)
     last = np.where(nonempty, journeys.codes[np.maximum(journeys.offsets[1:] - 1, 0)], -1)
-    duration = None
-    if journeys.times is not None:
-        t = journeys.times
-        duration = np.where(nonempty, t[np.maximum(journeys.offsets[1:] - 1, 0)] -
-                            t[np.minimum(journeys.offsets[:-1], max(len(t) - 1, 0))], 0.0)
     return {"weight": w, "success": success, "first": first, "last": last,
-            "duration": duration, "nonempty": nonempty}
+            "duration": case_durations(journeys), "nonempty": nonempty}
+
+
+def case_durations(journeys: Journeys) -> np.ndarray | None:
+    """Seconds from each case's first to last event (0 for empty cases; None without times)."""
+    t = journeys.times
+    if t is None:
+        return None
+    if len(t) == 0:
+        return np.zeros(len(journeys))
+    last = t[np.maximum(journeys.offsets[1:] - 1, 0)]
+    first = t[np.minimum(journeys.offsets[:-1], len(t) - 1)]
+    return np.where(journeys.lengths > 0, last - first, 0.0)
 
 
 def transition_index(journeys: Journeys) -> np.ndarray:

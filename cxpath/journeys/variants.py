@@ -24,15 +24,15 @@ def distinct_paths(journeys: Journeys):
 
 
 def group_paths(codes: np.ndarray, offsets: np.ndarray):
-    """:func:`distinct_paths` over any CSR arrays (codes, offsets)."""
-    from .._kernels.paths import case_hashes, same_as
+    """:func:`distinct_paths` over any CSR arrays (codes, offsets).
+
+    Groups are numbered in order of first appearance, so ``representative`` increases.
+    """
+    from .._kernels.paths import case_hashes, hash_groups, same_as
 
     if len(offsets) < 2:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), 0
-    hashes = case_hashes(codes, offsets)
-    _, first, group = np.unique(hashes, return_index=True, return_inverse=True)
-    group = group.astype(np.int64)
-    rep = first.astype(np.int64)
+    group, rep = hash_groups(case_hashes(codes, offsets))
     ok = same_as(codes, offsets, rep[group])
     if not ok.all():  # hash collision: regroup the odd ones exactly
         extra: dict = {}
@@ -173,10 +173,9 @@ def variants(journeys, top: int | None = None) -> Variants:
         success = np.bincount(group, weights=w * ok, minlength=n_groups).astype(np.int64)
         offsets, codes, rows = journeys.offsets, journeys.codes, rep
         if journeys.times is not None:
-            from .stats import case_facts
+            from .stats import case_durations
 
-            q = quantiles_by_group(group, case_facts(journeys)["duration"], n_groups,
-                                   [0.5, 0.9])
+            q = quantiles_by_group(group, case_durations(journeys), n_groups, [0.5, 0.9])
             median, p90 = q[:, 0], q[:, 1]
         else:
             median = p90 = np.full(n_groups, np.nan)
@@ -184,8 +183,9 @@ def variants(journeys, top: int | None = None) -> Variants:
         v.fail("journeys", func, "a Journeys or JourneyStats",
                got=type(journeys).__name__)
     # rank by count; ties keep the order of first appearance (the first case of each
-    # variant from journeys, the stored content-based order from statistics)
-    order = np.lexsort((rows, -counts))
+    # variant from journeys, the stored content-based order from statistics): groups are
+    # numbered in that order, so a stable sort suffices
+    order = np.argsort(-counts, kind="stable")
     if top is not None:
         order = order[:top]
     path_codes, path_offsets = _gather_paths(codes, offsets, rows[order])

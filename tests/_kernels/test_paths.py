@@ -107,3 +107,18 @@ def test_first_deviation_matches_oracle(paths, allowed, starts):
                     expected = i
                     break
         assert got[k] == (expected + offsets[k] if expected >= 0 else -1)
+
+
+def test_hash_groups_number_groups_by_first_appearance():
+    from cxpath._kernels.paths import hash_groups
+
+    rng = np.random.default_rng(0)
+    hashes = rng.integers(0, 50, 400).astype(np.uint64) * np.uint64(2**40 + 7)
+    group, first = hash_groups(hashes)
+    seen: dict = {}
+    for i, h in enumerate(hashes.tolist()):
+        seen.setdefault(h, len(seen))
+        assert group[i] == seen[h]
+    assert first.tolist() == [hashes.tolist().index(h) for h in seen]
+    empty_group, empty_first = hash_groups(np.zeros(0, dtype=np.uint64))
+    assert len(empty_group) == 0 and len(empty_first) == 0
