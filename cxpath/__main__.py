@@ -13,6 +13,10 @@ def main(argv=None) -> int:
     demo = commands.add_parser("demo", help="run the end-to-end analysis on the sample data")
     demo.add_argument("--seed", type=int, default=None,
                       help="generate a fresh sample with this seed instead of the bundled one")
+    demo.add_argument("--out", metavar="DIR", default=None,
+                      help="write the report with figures into DIR instead of printing it")
+    demo.add_argument("--format", choices=("html", "md"), default="html",
+                      help="report format with --out (default: html)")
     commands.add_parser("version", help="print the version")
     args = parser.parse_args(argv)
     if args.command == "version":
@@ -24,6 +28,11 @@ def main(argv=None) -> int:
     from .datasets import generate_sample
 
     sample = None if args.seed is None else generate_sample(seed=args.seed)
+    if args.out is not None:
+        from ._report import write_report
+
+        print(write_report(args.out, sample, fmt=args.format))
+        return 0
     sys.stdout.write(demo_report(sample))
     return 0
 

@@ -1,6 +1,11 @@
 """Sphinx configuration for cxpath."""
 
+import pathlib
+import sys
+
 import cxpath
+
+sys.path.insert(0, str(pathlib.Path(__file__).parent / "_ext"))
 
 project = "cxpath"
 author = "cxpath developers"
@@ -14,9 +19,10 @@ extensions = [
     "sphinx.ext.mathjax",
     "numpydoc",
     "myst_parser",
+    "runblock",
 ]
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
-exclude_patterns = ["_build"]
+exclude_patterns = ["_build", "_generated"]
 myst_enable_extensions = ["dollarmath", "colon_fence"]
 myst_heading_anchors = 3
 
