@@ -50,8 +50,8 @@ def grouped_quantiles(keys, n_keys, values, qs):
     """Quantiles (numpy's default linear method) of ``values`` within each key.
 
     Returns an ``(n_keys, len(qs))`` array, NaN for keys without values. A counting sort
-    by key, then inside each group an insertion sort (up to 64 values) or selection
-    (``np.partition``, O(size) per quantile).
+    by key, then inside each group an insertion sort (up to 64 values) or an in-place
+    quickselect (Hoare partition, median-of-three pivot: O(size) per quantile, no copies).
     """
     n = keys.shape[0]
     counts = key_starts(keys, n_keys)
@@ -86,8 +86,36 @@ def grouped_quantiles(keys, n_keys, values, qs):
             if small:
                 low_value = seg[below]
                 high_value = seg[above]
-            else:  # selection instead of a full sort: O(size) per order statistic
-                low_value = np.partition(seg, below)[below]
-                high_value = low_value if above == below else np.partition(seg, above)[above]
+            else:
+                left = 0
+                right = size - 1
+                while right > left:  # quickselect: afterwards seg[below] is in place
+                    mid = (left + right) // 2
+                    x, y, z = seg[left], seg[mid], seg[right]
+                    pivot = max(min(x, y), min(max(x, y), z))
+                    i = left
+                    r = right
+                    while i <= r:
+                        while seg[i] < pivot:
+                            i += 1
+                        while seg[r] > pivot:
+                            r -= 1
+                        if i <= r:
+                            seg[i], seg[r] = seg[r], seg[i]
+                            i += 1
+                            r -= 1
+                    if below <= r:
+                        right = r
+                    elif below >= i:
+                        left = i
+                    else:
+                        break
+                low_value = seg[below]
+                high_value = low_value
+                if above != below:  # the next order statistic: the minimum above it
+                    high_value = seg[above]
+                    for t in range(above, size):
+                        if seg[t] < high_value:
+                            high_value = seg[t]
             out[k, j] = low_value * (1.0 - frac) + high_value * frac
     return out

@@ -35,3 +35,18 @@ def test_grouped_quantiles_match_numpy_percentile(pairs):
         else:  # oracle: numpy's linear-interpolation percentile
             np.testing.assert_allclose(got[k], np.percentile(chosen, [0, 50, 90, 100]),
                                        rtol=1e-12, atol=1e-9)
+
+
+@settings(max_examples=40, deadline=None)
+@given(seed=st.integers(0, 10_000), size=st.integers(65, 3000), distinct=st.integers(1, 50))
+def test_grouped_quantiles_quickselect_on_large_groups_with_ties(seed, size, distinct):
+    from cxpath._kernels.ordering import grouped_quantiles
+
+    rng = np.random.default_rng(seed)
+    values = rng.integers(0, distinct, size).astype(np.float64)  # many equal values
+    keys = rng.integers(0, 2, size).astype(np.int64)
+    qs = np.array([0.9, 0.0, 0.5, 0.25, 1.0, 0.999])
+    got = grouped_quantiles(keys, 2, values, qs)
+    for k in range(2):  # oracle: numpy's linear-interpolation percentile
+        np.testing.assert_allclose(got[k], np.percentile(values[keys == k], qs * 100),
+                                   rtol=1e-12)
