@@ -13,6 +13,7 @@ from .channels import ChannelSwitching, channel_switching
 from .cleaning import CleaningReport
 from .conformance import Conformance, conformance
 from .critical_path import CriticalPath, critical_path
+from .export import to_dot, to_graphml, to_mermaid
 from .funnel import Funnel, funnel
 from .graph import journey_graph
 from .model import Journey, Journeys
@@ -24,4 +25,4 @@ __all__ = ["Bottlenecks", "Breakpoints", "ChannelSwitching", "CleaningReport", "
            "CriticalPath", "Funnel", "Journey", "JourneyStats", "Journeys", "RepeatContacts",
            "Rework", "Variants", "bottlenecks", "breakpoints", "channel_switching",
            "conformance", "critical_path", "funnel", "journey_graph", "repeat_contacts",
-           "rework", "variants"]
+           "rework", "to_dot", "to_graphml", "to_mermaid", "variants"]
