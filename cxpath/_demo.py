@@ -16,6 +16,7 @@ SECTIONS = (
     ("cxpath.fmea._demo", "FMEA: action priority, occurrence from data, Pareto"),
     ("cxpath.kpi._demo", "KPIs: NPS, FCR change, SLA, peak staffing, spare parts"),
     ("cxpath.spc._demo", "Control charts: early warning on daily complaints"),
+    ("cxpath.forecast._demo", "Forecasting: contact volume, backtest, spare parts"),
     ("cxpath.survey._demo", "Survey reliability, validity and key drivers"),
 )
 

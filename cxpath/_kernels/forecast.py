@@ -1,0 +1,1106 @@
+"""Forecasting kernels: exponential smoothing recursions, intermittent-demand updates, ETS.
+
+Conventions
+-----------
+* Component codes: ``0`` none, ``1`` additive, ``2`` multiplicative (error, trend, season).
+* ETS states follow Hyndman et al. (2008): ``[l, b, s_0, ..., s_{m-1}]`` where ``s_0`` is the
+  most recent seasonal state and ``s_{m-1}`` the one used for the next forecast.
+* The ETS criterion returned by :func:`ets_calc` is R forecast's ``lik``:
+  ``n * log(SSE)`` (+ ``2 * sum(log|yhat|)`` for multiplicative errors).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ._jit import kernel
+
+_TOL = 1e-10
+_HUGE = 1e10
+_Y = np.array([3.0, 0.0, 5.0, 2.0, 0.0, 0.0, 4.0, 1.0, 0.0, 2.0, 0.0, 3.0])
+_YS = np.array([10.0, 12.0, 14.0, 11.0, 10.0, 13.0, 15.0, 12.0, 11.0, 14.0, 16.0, 13.0,
+                12.0, 15.0, 17.0, 14.0])
+_BOUNDS_LO = np.array([1e-4, 1e-4, 1e-4, 0.8])
+_BOUNDS_HI = np.array([0.9999, 0.9999, 0.9999, 0.98])
+_NAN4 = np.full(4, np.nan)
+
+
+@kernel(example=lambda: (_Y,))
+def scan(y):
+    """``(minimum, all finite)`` of a series in one pass (the validation fast path)."""
+    low = np.inf
+    ok = True
+    for v in y:
+        if not np.isfinite(v):
+            ok = False
+        elif v < low:
+            low = v
+    return low, ok
+
+
+# --------------------------------------------------------------------------- SES family
+
+
+@kernel(example=lambda: (_Y, 0.1))
+def ses_forecast(x, alpha):
+    """Simple exponential smoothing started at ``x[0]``: ``(next value, one-step fitted)``.
+
+    ``fitted[0]`` is NaN; ``fitted[i]`` is the forecast of ``x[i]`` made from ``x[:i]``.
+    """
+    n = x.shape[0]
+    fitted = np.empty(n)
+    if n == 1:
+        fitted[0] = np.nan
+        return x[0], fitted
+    keep = 1.0 - alpha
+    fitted[0] = x[0]
+    for i in range(1, n):
+        fitted[i] = alpha * x[i - 1] + keep * fitted[i - 1]
+    nxt = alpha * x[n - 1] + keep * fitted[n - 1]
+    fitted[0] = np.nan
+    return nxt, fitted
+
+
+@kernel(example=lambda: (0.1, _Y))
+def ses_sse(alpha, x):
+    """Sum of squared one-step errors of SES started at ``x[0]`` (0 for fewer than 2 values)."""
+    n = x.shape[0]
+    if n < 2:
+        return 0.0
+    keep = 1.0 - alpha
+    level = x[0]
+    total = 0.0
+    for i in range(1, n):
+        level = alpha * x[i - 1] + keep * level
+        err = x[i] - level
+        total += err * err
+    return total
+
+
+@kernel(example=lambda: (_Y, 0.1, 0.3))
+def golden_ses(x, lower, upper):
+    """Golden-section search of the SES alpha in ``[lower, upper]`` minimising the SSE.
+
+    Stops when the bracket is narrower than 1e-12 or the two probes tie exactly; returns
+    the bracket midpoint.
+    """
+    ratio = (math.sqrt(5.0) + 1.0) / 2.0
+    a = lower
+    b = upper
+    c = b - (b - a) / ratio
+    d = a + (b - a) / ratio
+    fc = ses_sse(c, x)
+    fd = ses_sse(d, x)
+    while abs(b - a) >= 1e-12:
+        if fc < fd:
+            b = d
+            d = c
+            fd = fc
+            c = b - (b - a) / ratio
+            fc = ses_sse(c, x)
+        elif fd < fc:
+            a = c
+            c = d
+            fc = fd
+            d = a + (b - a) / ratio
+            fd = ses_sse(d, x)
+        else:
+            break
+    return (a + b) / 2.0
+
+
+@kernel(example=lambda: (_Y, 0.1, 0.3))
+def ses_optimized(x, lower, upper):
+    """SES forecast with alpha chosen by :func:`golden_ses`: ``(forecast, alpha)``."""
+    alpha = golden_ses(x, lower, upper)
+    fc, _ = ses_forecast(x, alpha)
+    return fc, alpha
+
+
+# --------------------------------------------------------------------------- intermittent
+
+
+@kernel(example=lambda: (_Y,))
+def demand_sizes(y):
+    """The non-zero values of ``y`` in order."""
+    k = 0
+    for v in y:
+        if v != 0.0:
+            k += 1
+    out = np.empty(k)
+    j = 0
+    for v in y:
+        if v != 0.0:
+            out[j] = v
+            j += 1
+    return out
+
+
+@kernel(example=lambda: (_Y,))
+def demand_intervals(y):
+    """Periods between successive non-zero values; the first counts from before ``y[0]``."""
+    k = 0
+    for v in y:
+        if v != 0.0:
+            k += 1
+    out = np.empty(k)
+    j = 0
+    prev = 0
+    for i in range(y.shape[0]):
+        if y[i] != 0.0:
+            out[j] = float(i + 1 - prev)
+            prev = i + 1
+            j += 1
+    return out
+
+
+@kernel(example=lambda: (_Y, 2))
+def chunk_forecast(y, level):
+    """Optimised-SES forecast of the sums of ``level``-period blocks (oldest partial block
+    dropped); the last value when no full block exists, the one sum when only one."""
+    n = y.shape[0]
+    lost = n % level
+    n_cut = n - lost
+    if n_cut < level:
+        return y[n - 1]
+    n_chunks = n_cut // level
+    sums = np.empty(n_chunks)
+    for i in range(n_chunks):
+        s = 0.0
+        base = lost + i * level
+        for j in range(level):
+            s += y[base + j]
+        sums[i] = s
+    if n_chunks <= 1:
+        return sums[0]
+    fc, _ = ses_optimized(sums, 0.1, 0.3)
+    return fc
+
+
+@kernel(example=lambda: (_Y, 0, 0.1, 0.1))
+def intermittent_point(y, method, p1, p2):
+    """Flat point forecast of an intermittent-demand method from the history ``y``.
+
+    ``method``: 0 Croston with alphas ``(p1, p2)`` for sizes and intervals, 1 Croston with
+    both alphas optimised by golden section in ``[p1, p2]``, 2 TSB with ``(p1, p2)`` for
+    sizes and probability, 3 ADIDA, 4 IMAPA. All-zero history forecasts 0.
+    """
+    n = y.shape[0]
+    nz = 0
+    total = 0.0
+    for v in y:
+        if v != 0.0:
+            nz += 1
+            total += v
+    if nz == 0:
+        return 0.0
+    if method == 0 or method == 1:
+        sizes = demand_sizes(y)
+        gaps = demand_intervals(y)
+        if method == 0:
+            zd, _ = ses_forecast(sizes, p1)
+            zi, _ = ses_forecast(gaps, p2)
+        else:
+            zd, _ = ses_optimized(sizes, p1, p2)
+            zi, _ = ses_optimized(gaps, p1, p2)
+        if zi != 0.0:
+            return zd / zi
+        return zd
+    if method == 2:
+        sizes = demand_sizes(y)
+        occur = np.empty(n)
+        for i in range(n):
+            occur[i] = 1.0 if y[i] != 0.0 else 0.0
+        zp, _ = ses_forecast(occur, p2)
+        zd, _ = ses_forecast(sizes, p1)
+        return zp * zd
+    gaps = demand_intervals(y)
+    top = int(np.rint(gaps.mean()))
+    if top < 1:
+        top = 1
+    if method == 3:
+        return chunk_forecast(y, top) / top
+    acc = 0.0
+    for level in range(1, top + 1):
+        lost = n % level
+        n_chunks = (n - lost) // level
+        sums = np.empty(n_chunks)
+        for i in range(n_chunks):
+            s = 0.0
+            base = lost + i * level
+            for j in range(level):
+                s += y[base + j]
+            sums[i] = s
+        fc, _ = ses_optimized(sums, 0.1, 0.3)
+        acc += fc / level
+    return acc / top
+
+
+@kernel(example=lambda: (_Y, 0, 0.1, 0.1))
+def smoothing_prefix(y, method, p1, p2):
+    """Croston (``method=0``) or TSB (``method=2``) forecast from every prefix, in one pass.
+
+    ``out[t]`` is :func:`intermittent_point` of ``y[:t]`` for ``t = 0..n`` (0 before any
+    demand), computed with the same arithmetic by carrying the smoothed states forward.
+    """
+    n = y.shape[0]
+    out = np.zeros(n + 1)
+    k1 = 1.0 - p1
+    k2 = 1.0 - p2
+    size = 0.0
+    gap = 0.0
+    prob = 0.0
+    seen = 0
+    prev = 0
+    # like ses_forecast: the forecast after one value is that value, but the smoother's
+    # next step starts from alpha * x0 + (1 - alpha) * x0 (which may differ in rounding)
+    fsize = 0.0
+    fgap = 0.0
+    fprob = 0.0
+    for i in range(n):
+        v = y[i]
+        if method == 2:
+            occ = 1.0 if v != 0.0 else 0.0
+            if i == 0:
+                prob = occ
+                fprob = p2 * occ + k2 * occ
+            else:
+                prob = p2 * occ + k2 * fprob
+                fprob = prob
+        if v != 0.0:
+            g = float(i + 1 - prev)
+            prev = i + 1
+            if seen == 0:
+                size = v
+                gap = g
+                fsize = p1 * v + k1 * v
+                fgap = p2 * g + k2 * g
+            else:
+                size = p1 * v + k1 * fsize
+                gap = p2 * g + k2 * fgap
+                fsize = size
+                fgap = gap
+            seen += 1
+        if seen == 0:
+            out[i + 1] = 0.0
+        elif method == 2:
+            out[i + 1] = prob * size
+        else:
+            out[i + 1] = size / gap if gap != 0.0 else size
+    return out
+
+
+@kernel(example=lambda: (_Y, 0, 0.1, 0.1, 2))
+def intermittent_rolling(y, method, p1, p2, start):
+    """:func:`intermittent_point` from every prefix ``y[:t]``, ``t = start, ..., n``."""
+    n = y.shape[0]
+    out = np.empty(n - start + 1)
+    for t in range(start, n + 1):
+        out[t - start] = intermittent_point(y[:t], method, p1, p2)
+    return out
+
+
+# --------------------------------------------------------------------------- ETS recursions
+
+
+@kernel(example=lambda: (np.array([10.0, 0.5, 1.0, -1.0, 0.5, -0.5]), 4, 1, 1, 0.98, 3))
+def ets_point_forecast(state, m, trend, season, phi, h):
+    """Point forecasts ``1..h`` steps ahead from the state ``[l, (b), (s_0..s_{m-1})]``."""
+    out = np.empty(h)
+    level = state[0]
+    slope = state[1] if trend != 0 else 0.0
+    off = 2 if trend != 0 else 1
+    damp = phi
+    for i in range(h):
+        if trend == 0:
+            f = level
+        elif trend == 1:
+            f = level + damp * slope
+        else:
+            f = level * slope ** damp if slope >= 0.0 else np.nan
+        if season != 0:
+            j = m - 1 - (i % m)
+            if season == 1:
+                f = f + state[off + j]
+            else:
+                f = f * state[off + j]
+        out[i] = f
+        if abs(phi - 1.0) < _TOL:
+            damp = damp + 1.0
+        else:
+            damp = damp + phi ** (i + 2)
+    return out
+
+
+@kernel(example=lambda: (_YS, np.array([12.0, 0.1, 0.5, 1.5, -1.0, -1.0]), 4, 1, 1, 1,
+                         0.3, 0.05, 0.1, 1.0, np.empty(16), np.empty((17, 6))))
+def ets_calc(y, init, m, error, trend, season, alpha, beta, gamma, phi, e, states):
+    """Run the ETS recursion of R forecast (``etscalc``) from the initial state ``init``.
+
+    Fills the one-step errors ``e`` (relative for multiplicative errors) and, when
+    ``states`` has ``n + 1`` rows, the state after each observation. Returns the criterion
+    ``n log(SSE) (+ 2 sum log|yhat|)``, or NaN when a forecast is undefined.
+    """
+    n = y.shape[0]
+    p = init.shape[0]
+    keep = states.shape[0] == n + 1
+    level = init[0]
+    slope = init[1] if trend != 0 else 0.0
+    off = 2 if trend != 0 else 1
+    ms = m if season != 0 else 0
+    s = np.empty(max(ms, 1))
+    for j in range(ms):
+        s[j] = init[off + j]
+    if keep:
+        for j in range(p):
+            states[0, j] = init[j]
+    sse = 0.0
+    logs = 0.0
+    for i in range(n):
+        old_l = level
+        old_b = slope
+        # forecast and level update share q (level + damped trend)
+        if trend == 0:
+            q = old_l
+            phib = 0.0
+        elif trend == 1:
+            phib = phi * old_b
+            q = old_l + phib
+        else:
+            if old_b < 0.0:
+                return np.nan
+            phib = old_b if abs(phi - 1.0) < _TOL else old_b ** phi
+            q = old_l * phib
+        if season == 0:
+            f = q
+        elif season == 1:
+            f = q + s[ms - 1]
+        else:
+            f = q * s[ms - 1]
+        if error == 1:
+            e[i] = y[i] - f
+        else:
+            div = f + _TOL if abs(f) < _TOL else f
+            e[i] = (y[i] - f) / div
+        # new level
+        if season == 0:
+            pv = y[i]
+        elif season == 1:
+            pv = y[i] - s[ms - 1]
+        else:
+            pv = _HUGE if abs(s[ms - 1]) < _TOL else y[i] / s[ms - 1]
+        level = q + alpha * (pv - q)
+        if trend != 0:
+            if trend == 1:
+                r = level - old_l
+            else:
+                r = _HUGE if abs(old_l) < _TOL else level / old_l
+            slope = phib + (beta / alpha) * (r - phib)
+        if season != 0:
+            if season == 1:
+                t = y[i] - q
+            else:
+                t = _HUGE if abs(q) < _TOL else y[i] / q
+            new_s = s[ms - 1] + gamma * (t - s[ms - 1])
+            for j in range(ms - 1, 0, -1):
+                s[j] = s[j - 1]
+            s[0] = new_s
+        if keep:
+            states[i + 1, 0] = level
+            if trend != 0:
+                states[i + 1, 1] = slope
+            for j in range(ms):
+                states[i + 1, off + j] = s[j]
+        sse += e[i] * e[i]
+        af = abs(f)
+        logs += math.log(af) if af > 0.0 else math.log(af + 1e-8)
+    lik = n * math.log(sse) if sse > 0.0 else n * math.log(sse + 1e-8)
+    if error == 2:
+        lik += 2.0 * logs
+    return lik
+
+
+@kernel(example=lambda: (_YS, np.array([12.0, 0.1, 0.5, 1.5, -1.0, -1.0]), 4, 1, 1, 1,
+                         0.3, 0.05, 0.1, 1.0, np.empty(4)))
+def ets_lik(y, init, m, error, trend, season, alpha, beta, gamma, phi, ring):
+    """The criterion of :func:`ets_calc` alone, for the optimiser's inner loop.
+
+    Same model, written in error-correction form to shorten the dependency chain: with
+    ``d = p - q`` (``p`` the deseasonalised observation, ``q`` the level plus damped
+    trend), ``l' = q + alpha d`` and, for an additive trend, ``b' = phi b + beta d`` — equal
+    to R's ``b' = phi b + (beta / alpha) (l' - l - phi b)``. Seasonal states live in the
+    ring buffer ``ring`` (length at least ``m``). NaN when a forecast is undefined.
+    """
+    n = y.shape[0]
+    level = init[0]
+    slope = init[1] if trend != 0 else 0.0
+    off = 2 if trend != 0 else 1
+    ms = m if season != 0 else 0
+    for j in range(ms):
+        ring[j] = init[off + j]
+    last = ms - 1  # ring[last] is the oldest seasonal state, s_{m-1}
+    sse = 0.0
+    logs = 0.0
+    prod = 1.0  # product of |yhat| flushed into logs before it can overflow
+    ratio = beta / alpha
+    damped_one = abs(phi - 1.0) < _TOL
+    for i in range(n):
+        yi = y[i]
+        if trend == 0:
+            q = level
+        elif trend == 1:
+            phib = phi * slope
+            q = level + phib
+        else:
+            if slope < 0.0:
+                return np.nan
+            phib = slope if damped_one else slope ** phi
+            q = level * phib
+        if season == 0:
+            f = q
+            d = yi - q
+        elif season == 1:
+            so = ring[last]
+            f = q + so
+            d = yi - f
+        else:
+            so = ring[last]
+            f = q * so
+            d = (_HUGE if abs(so) < _TOL else yi / so) - q
+        if error == 1:
+            err = yi - f
+        else:
+            err = (yi - f) / (f + _TOL if abs(f) < _TOL else f)
+            af = abs(f)
+            prod *= af if af > 0.0 else 1e-8
+            if prod > 1e200 or prod < 1e-200:
+                logs += math.log(prod)
+                prod = 1.0
+        sse += err * err
+        if trend == 1:
+            slope = phib + beta * d
+            level = q + alpha * d
+        elif trend == 2:
+            new_l = q + alpha * d
+            r = _HUGE if abs(level) < _TOL else new_l / level
+            slope = phib + ratio * (r - phib)
+            level = new_l
+        else:
+            level = q + alpha * d
+        if season == 1:
+            ring[last] = so + gamma * (yi - f)
+            last = last - 1 if last > 0 else ms - 1
+        elif season == 2:
+            t = _HUGE if abs(q) < _TOL else yi / q
+            ring[last] = so + gamma * (t - so)
+            last = last - 1 if last > 0 else ms - 1
+    lik = n * math.log(sse) if sse > 0.0 else n * math.log(sse + 1e-8)
+    if error == 2:
+        lik += 2.0 * (logs + math.log(prod))
+    return lik
+
+
+@kernel(example=lambda: (np.array([0.1, -0.5, 1.0]), 1.0 + 1e-10))
+def roots_within(coef, radius):
+    """Whether every root of ``sum(coef[k] z^k)`` has modulus at most ``radius``.
+
+    Schur-Cohn test on ``p(radius * z)``: ``p`` has all roots inside the unit disc iff
+    ``|a_0| < |a_n|`` and the reduced polynomial ``(a_n p(z) - a_0 p*(z)) / z`` does too.
+    No eigenvalues (R uses ``polyroot``); agrees with it up to rounding at the boundary.
+    """
+    k = coef.shape[0]
+    work = np.empty(2 * k)
+    for i in range(k):
+        work[i] = coef[i]
+    return _schur(work, k, radius)
+
+
+@kernel()
+def _schur(work, k, radius):
+    """Schur-Cohn on the ``k`` coefficients in ``work[:k]``; ``work[k:2k]`` is scratch."""
+    n = k - 1
+    while n > 0 and work[n] == 0.0:
+        n -= 1
+    scale = 1.0
+    for i in range(n + 1):
+        work[i] = work[i] * scale
+        scale *= radius
+    deg = n
+    while deg > 0:
+        lead = work[deg]
+        const = work[0]
+        if abs(const) >= abs(lead):
+            return False
+        for i in range(deg):
+            work[k + i] = lead * work[i + 1] - const * work[deg - 1 - i]
+        big = 0.0
+        for i in range(deg):
+            big = max(big, abs(work[k + i]))
+        if big == 0.0:
+            return False
+        deg -= 1
+        for i in range(deg + 1):
+            work[i] = work[k + i] / big
+    return True
+
+
+@kernel(example=lambda: (0.3, 0.05, 0.1, 0.98, 4))
+def ets_admissible(alpha, beta, gamma, phi, m):
+    """Forecastability region of Hyndman et al. (2008, ch. 10); NaN means "not in model"."""
+    return _admissible(alpha, beta, gamma, phi, m, np.empty(2 * (m + 2)))
+
+
+@kernel()
+def _admissible(alpha, beta, gamma, phi, m, work):
+    """:func:`ets_admissible` with caller-provided scratch ``work`` (``2 (m + 2)``)."""
+    if np.isnan(phi):
+        phi = 1.0
+    if phi < 0.0 or phi > 1.0 + 1e-8:
+        return False
+    if np.isnan(gamma):
+        if alpha < 1.0 - 1.0 / phi or alpha > 1.0 + 1.0 / phi:
+            return False
+        if not np.isnan(beta) and (beta < alpha * (phi - 1.0)
+                                   or beta > (1.0 + phi) * (2.0 - alpha)):
+            return False
+    elif m > 1:
+        if np.isnan(beta):
+            beta = 0.0
+        if gamma < max(1.0 - 1.0 / phi - alpha, 0.0) or gamma > 1.0 + 1.0 / phi - alpha:
+            return False
+        if alpha < 1.0 - 1.0 / phi - gamma * (1.0 - m + phi + phi * m) / (2.0 * phi * m):
+            return False
+        if beta < -(1.0 - phi) * (gamma / m + alpha):
+            return False
+        # characteristic polynomial (ascending powers, as R's polyroot), degree m + 1
+        work[0] = phi * (1.0 - alpha - gamma)
+        work[1] = alpha + beta - alpha * phi + gamma - 1.0
+        for k in range(2, m):
+            work[k] = alpha + beta - alpha * phi
+        work[m] = alpha + beta - phi
+        work[m + 1] = 1.0
+        return _schur(work, m + 2, 1.0 + 1e-10)
+    return True
+
+
+@kernel(example=lambda: (_YS, 4, 1))
+def classical_seasonal(y, m, season):
+    """Seasonal figure of a classical decomposition over the whole series, tiled to ``n``.
+
+    Centred moving-average trend (2 x m for even ``m``), detrended by difference
+    (``season=1``) or ratio (``season=2``), averaged by position, normalised to mean 0 / 1.
+    """
+    n = y.shape[0]
+    half = m // 2
+    trend = np.full(n, np.nan)
+    for t in range(half, n - half):
+        if m % 2 == 1:
+            acc = 0.0
+            for k in range(t - half, t + half + 1):
+                acc += y[k]
+            trend[t] = acc / m
+        else:
+            acc = 0.5 * y[t - half] + 0.5 * y[t + half]
+            for k in range(t - half + 1, t + half):
+                acc += y[k]
+            trend[t] = acc / m
+    fig = np.zeros(m)
+    cnt = np.zeros(m)
+    for t in range(n):
+        if not np.isnan(trend[t]):
+            d = y[t] - trend[t] if season == 1 else y[t] / trend[t]
+            fig[t % m] += d
+            cnt[t % m] += 1.0
+    for j in range(m):
+        fig[j] = fig[j] / cnt[j] if cnt[j] > 0 else (0.0 if season == 1 else 1.0)
+    centre = fig.mean()
+    for j in range(m):
+        fig[j] = fig[j] - centre if season == 1 else fig[j] / centre
+    out = np.empty(n)
+    for t in range(n):
+        out[t] = fig[t % m]
+    return out
+
+
+@kernel(example=lambda: (_YS, 4, 1, 1))
+def ets_init_states(y, m, trend, season):
+    """Heuristic initial states of R forecast's ``initstate`` (decomposition then regression).
+
+    Returns ``[l0, (b0), (s_0..s_{m-2})]``; the last seasonal state is implied by the
+    normalisation (sum 0 for additive, m for multiplicative seasonality).
+    """
+    n = y.shape[0]
+    mm = m if season != 0 else 1
+    if season != 0:
+        if n < 3 * m:
+            cols = 4 if m != 2 else 3
+            x = np.empty((n, cols))
+            for t in range(n):
+                x[t, 0] = 1.0
+                x[t, 1] = t + 1.0
+                if m != 2:
+                    x[t, 2] = math.sin(2.0 * math.pi * (t + 1.0) / m)
+                    x[t, 3] = math.cos(2.0 * math.pi * (t + 1.0) / m)
+                else:
+                    x[t, 2] = math.cos(2.0 * math.pi * (t + 1.0) / m)
+            coef = np.linalg.lstsq(x, y.copy())[0]
+            seas = np.empty(n)
+            for t in range(n):
+                base = coef[0] + coef[1] * (t + 1.0)
+                seas[t] = y[t] - base if season == 1 else y[t] / base
+        else:
+            seas = classical_seasonal(y, m, season)
+        init_s = np.empty(m - 1)
+        for j in range(m - 1):
+            init_s[j] = seas[m - 1 - j]
+        ysa = np.empty(n)
+        if season == 1:
+            for t in range(n):
+                ysa[t] = y[t] - seas[t]
+        else:
+            tot = 0.0
+            for j in range(m - 1):
+                init_s[j] = max(init_s[j], 1e-2)
+                tot += init_s[j]
+            if tot > m:
+                tot2 = 0.0
+                for j in range(m - 1):
+                    tot2 += init_s[j] + 1e-2
+                for j in range(m - 1):
+                    init_s[j] = init_s[j] / tot2
+            for t in range(n):
+                ysa[t] = y[t] / max(seas[t], 1e-2)
+    else:
+        init_s = np.empty(0)
+        ysa = y
+    maxn = min(max(10, 2 * mm), n)
+    out = np.empty(1 + (1 if trend != 0 else 0) + init_s.shape[0])
+    if trend == 0:
+        out[0] = ysa[:maxn].mean()
+        off = 1
+    else:
+        tbar = (maxn + 1.0) / 2.0
+        ybar = ysa[:maxn].mean()
+        sxy = 0.0
+        sxx = 0.0
+        for t in range(maxn):
+            sxy += (t + 1.0 - tbar) * (ysa[t] - ybar)
+            sxx += (t + 1.0 - tbar) ** 2
+        b = sxy / sxx if sxx > 0 else 0.0
+        a = ybar - b * tbar
+        if abs(a + b) < 1e-8:
+            a = a * (1.0 + 1e-3)
+            b = b * (1.0 - 1e-3)
+        out[0] = a
+        out[1] = b
+        off = 2
+    for j in range(init_s.shape[0]):
+        out[off + j] = init_s[j]
+    return out
+
+
+@kernel(example=lambda: (0.3, 0.05, 0.1, 0.98, _BOUNDS_LO, _BOUNDS_HI, 4, np.empty(12)))
+def ets_check_param(alpha, beta, gamma, phi, lower, upper, m, work):
+    """R forecast's ``check.param`` with ``bounds="both"`` (usual and admissible regions).
+
+    ``work`` is scratch of length at least ``2 (m + 2)``.
+    """
+    if alpha < lower[0] or alpha > upper[0]:
+        return False
+    if not np.isnan(beta) and (beta < lower[1] or beta > alpha or beta > upper[1]):
+        return False
+    if not np.isnan(phi) and (phi < lower[3] or phi > upper[3]):
+        return False
+    if not np.isnan(gamma) and (gamma < lower[2] or gamma > 1.0 - alpha or gamma > upper[2]):
+        return False
+    return _admissible(alpha, beta, gamma, phi, m, work)
+
+
+@kernel()
+def _unpack(x, fixed, free, trend, season, damped):
+    """Smoothing parameters from the free part of ``x`` and the fixed values."""
+    j = 0
+    vals = np.empty(4)
+    for k in range(4):
+        if free[k]:
+            vals[k] = x[j]
+            j += 1
+        else:
+            vals[k] = fixed[k]
+    if trend == 0:
+        vals[1] = np.nan
+    if season == 0:
+        vals[2] = np.nan
+    if not damped:
+        vals[3] = np.nan
+    return vals, j
+
+
+@kernel(example=lambda: (np.array([0.3, 12.0]), _YS, 1, 1, 0, 0, False, _NAN4,
+                         np.array([True, False, False, False]), np.empty(0), _BOUNDS_LO,
+                         _BOUNDS_HI, np.empty(11), np.empty(1)))
+def ets_objective(x, y, m, error, trend, season, damped, fixed, free, fixed_states, lower,
+                  upper, work, init):
+    """Criterion of a parameter vector ``[free smoothing params..., (initial states)]``.
+
+    ``+inf`` outside the usual/admissible region, for negative multiplicative seasonal
+    states or an undefined recursion. ``init`` (full state length) and ``work`` (length
+    at least ``3 m + 4``) are scratch.
+    """
+    j = 0
+    alpha = fixed[0]
+    if free[0]:
+        alpha = x[j]
+        j += 1
+    beta = np.nan
+    if trend != 0:
+        beta = fixed[1]
+        if free[1]:
+            beta = x[j]
+            j += 1
+    gamma = np.nan
+    if season != 0:
+        gamma = fixed[2]
+        if free[2]:
+            gamma = x[j]
+            j += 1
+    phi = np.nan
+    if damped:
+        phi = fixed[3]
+        if free[3]:
+            phi = x[j]
+            j += 1
+    ms = m if season != 0 else 1
+    if not ets_check_param(alpha, beta, gamma, phi, lower, upper, ms, work[ms:]):
+        return np.inf
+    p = init.shape[0]
+    nfree = p - (1 if season != 0 else 0)
+    if fixed_states.shape[0] == p:
+        for k in range(p):
+            init[k] = fixed_states[k]
+    else:
+        for k in range(nfree):
+            init[k] = x[j + k]
+        if season != 0:
+            off = 2 if trend != 0 else 1
+            acc = 0.0
+            for k in range(off, nfree):
+                acc += init[k]
+            init[p - 1] = (m if season == 2 else 0.0) - acc
+            if season == 2:
+                for k in range(off, p):
+                    if init[k] < 0.0:
+                        return np.inf
+    lik = ets_lik(y, init, m, error, trend, season, alpha,
+                  beta if trend != 0 else 0.0, gamma if season != 0 else 0.0,
+                  phi if damped else 1.0, work)
+    if np.isnan(lik) or not np.isfinite(lik):
+        return np.inf
+    return max(lik, -1e10)
+
+
+@kernel(example=lambda: (np.array([0.3, 12.0]), np.array([1e-4, -np.inf]),
+                         np.array([0.9999, np.inf]), 200, 1e-4, _YS, 1, 1, 0, 0, False,
+                         _NAN4, np.array([True, False, False, False]), np.empty(0),
+                         _BOUNDS_LO, _BOUNDS_HI))
+def ets_nelder_mead(x0, lo, hi, maxit, tol, y, m, error, trend, season, damped, fixed, free,
+                    fixed_states, lower, upper):
+    """Bounded Nelder-Mead (adaptive coefficients of Gao & Han 2012, box by clamping).
+
+    Minimises :func:`ets_objective` from ``x0``; stops when the standard deviation of the
+    simplex values falls below ``tol`` or after ``maxit`` iterations. Returns
+    ``(best x, best value, iterations)``.
+    """
+    n = x0.shape[0]
+    e = np.empty(3 * m + 8)
+    p = 1 + (1 if trend != 0 else 0) + (m if season != 0 else 0)
+    init = np.empty(p)
+    ra = 1.0
+    rg = 1.0 + 2.0 / n
+    rc = 0.75 - 1.0 / (2.0 * n)
+    rs = 1.0 - 1.0 / n
+    sim = np.empty((n + 1, n))
+    fv = np.empty(n + 1)
+    for i in range(n + 1):
+        for k in range(n):
+            sim[i, k] = min(max(x0[k], lo[k]), hi[k])
+    for i in range(n):
+        v = sim[i + 1, i]
+        v = 1e-4 if v == 0.0 else v * 1.05
+        sim[i + 1, i] = min(max(v, lo[i]), hi[i])
+    for i in range(n + 1):
+        fv[i] = ets_objective(sim[i], y, m, error, trend, season, damped, fixed, free,
+                              fixed_states, lower, upper, e, init)
+    xc = np.empty(n)
+    xr = np.empty(n)
+    xt = np.empty(n)
+    it = 0
+    while it < maxit:
+        # best, worst and second-worst vertices (first index wins ties, like a stable sort)
+        best = 0
+        worst = 0
+        for i in range(1, n + 1):
+            if fv[i] < fv[best]:
+                best = i
+            if fv[i] >= fv[worst]:
+                worst = i
+        second = best
+        for i in range(n + 1):
+            if i != worst and fv[i] >= fv[second]:
+                second = i
+        # spread of the simplex values as the stopping rule
+        if np.isfinite(fv[worst]):
+            mu = 0.0
+            for i in range(n + 1):
+                mu += fv[i]
+            mu /= n + 1
+            var = 0.0
+            for i in range(n + 1):
+                var += (fv[i] - mu) ** 2
+            if math.sqrt(var / (n + 1)) < tol:
+                break
+        it += 1
+        for k in range(n):
+            acc = 0.0
+            for i in range(n + 1):
+                if i != worst:
+                    acc += sim[i, k]
+            xc[k] = acc / n
+        for k in range(n):
+            xr[k] = min(max(xc[k] + ra * (xc[k] - sim[worst, k]), lo[k]), hi[k])
+        fr = ets_objective(xr, y, m, error, trend, season, damped, fixed, free, fixed_states,
+                           lower, upper, e, init)
+        if fv[best] <= fr < fv[second]:
+            sim[worst] = xr
+            fv[worst] = fr
+            continue
+        if fr < fv[best]:
+            for k in range(n):
+                xt[k] = min(max(xc[k] + rg * (xr[k] - xc[k]), lo[k]), hi[k])
+            fe = ets_objective(xt, y, m, error, trend, season, damped, fixed, free,
+                               fixed_states, lower, upper, e, init)
+            if fe < fr:
+                sim[worst] = xt
+                fv[worst] = fe
+            else:
+                sim[worst] = xr
+                fv[worst] = fr
+            continue
+        if fr < fv[worst]:
+            for k in range(n):
+                xt[k] = min(max(xc[k] + rc * (xr[k] - xc[k]), lo[k]), hi[k])
+            fc = ets_objective(xt, y, m, error, trend, season, damped, fixed, free,
+                               fixed_states, lower, upper, e, init)
+            if fc <= fr:
+                sim[worst] = xt
+                fv[worst] = fc
+                continue
+        else:
+            for k in range(n):
+                xt[k] = min(max(xc[k] - rc * (xr[k] - xc[k]), lo[k]), hi[k])
+            fc = ets_objective(xt, y, m, error, trend, season, damped, fixed, free,
+                               fixed_states, lower, upper, e, init)
+            if fc < fv[worst]:
+                sim[worst] = xt
+                fv[worst] = fc
+                continue
+        for i in range(n + 1):
+            if i == best:
+                continue
+            for k in range(n):
+                sim[i, k] = min(max(sim[best, k] + rs * (sim[i, k] - sim[best, k]), lo[k]),
+                                hi[k])
+            fv[i] = ets_objective(sim[i], y, m, error, trend, season, damped, fixed, free,
+                                  fixed_states, lower, upper, e, init)
+    best = np.argmin(fv)
+    return sim[best].copy(), fv[best], it
+
+
+@kernel(example=lambda: (_YS, 4, 1, 1, 1, False, _NAN4, np.empty(0), 200, 1e-4,
+                         _BOUNDS_LO, _BOUNDS_HI, 0))
+def ets_fit(y, m, error, trend, season, damped, fixed, fixed_states, maxit, tol, lower,
+            upper, restarts):
+    """Fit one ETS model by Nelder-Mead on R forecast's likelihood criterion.
+
+    ``fixed`` holds alpha, beta, gamma, phi (NaN = estimate); ``fixed_states`` the full
+    initial state (empty = estimate). ``restarts`` reruns Nelder-Mead from the best point
+    (a fresh simplex) up to that many times while it still improves the criterion by more
+    than ``tol`` — 0 is R's and statsforecast's single run. Returns ``(params[4],
+    init_state, criterion, n_estimated, ok)``; ``params`` is NaN where the model has no
+    such component.
+    """
+    mm = m if season != 0 else 1
+    lo4 = lower.copy()
+    hi4 = upper.copy()
+    # R forecast initparam
+    start = np.empty(4)
+    free = np.zeros(4, dtype=np.bool_)
+    alpha = fixed[0]
+    if np.isnan(alpha):
+        alpha = lo4[0] + 0.2 * (hi4[0] - lo4[0]) / mm
+        if alpha > 1.0 or alpha < 0.0:
+            alpha = lo4[0] + 2e-3
+        free[0] = True
+    start[0] = alpha
+    if trend != 0:
+        beta = fixed[1]
+        if np.isnan(beta):
+            ub = min(hi4[1], alpha)
+            beta = lo4[1] + 0.1 * (ub - lo4[1])
+            if beta < 0.0 or beta > alpha:
+                beta = alpha - 1e-3
+            free[1] = True
+        start[1] = beta
+    if season != 0:
+        gamma = fixed[2]
+        if np.isnan(gamma):
+            ug = min(hi4[2], 1.0 - alpha)
+            gamma = lo4[2] + 0.05 * (ug - lo4[2])
+            if gamma < 0.0 or gamma > 1.0 - alpha:
+                gamma = 1.0 - alpha - 1e-3
+            free[2] = True
+        start[2] = gamma
+    if damped:
+        phi = fixed[3]
+        if np.isnan(phi):
+            phi = lo4[3] + 0.99 * (hi4[3] - lo4[3])
+            if phi < 0.0 or phi > 1.0:
+                phi = hi4[3] - 1e-3
+            free[3] = True
+        start[3] = phi
+    p = 1 + (1 if trend != 0 else 0) + (m if season != 0 else 0)
+    est_states = fixed_states.shape[0] != p
+    if est_states:
+        st = ets_init_states(y, m, trend, season)
+    else:
+        st = np.empty(0)
+    nsm = 0
+    for k in range(4):
+        if free[k]:
+            nsm += 1
+    nx = nsm + st.shape[0]
+    x0 = np.empty(nx)
+    lo = np.empty(nx)
+    hi = np.empty(nx)
+    j = 0
+    for k in range(4):
+        if free[k]:
+            x0[j] = start[k]
+            lo[j] = lo4[k]
+            hi[j] = hi4[k]
+            j += 1
+    for k in range(st.shape[0]):
+        x0[j + k] = st[k]
+        lo[j + k] = -np.inf
+        hi[j + k] = np.inf
+    params = np.full(4, np.nan)
+    init = np.empty(p)
+    n_est = nx + 1
+    if n_est >= y.shape[0] - 1:
+        return params, init, np.inf, n_est, False
+    if nx > 0:
+        xb, fb, _ = ets_nelder_mead(x0, lo, hi, maxit, tol, y, m, error, trend, season,
+                                    damped, fixed, free, fixed_states, lower, upper)
+        for _r in range(restarts):
+            xn, fn, _ = ets_nelder_mead(xb, lo, hi, maxit, tol, y, m, error, trend, season,
+                                        damped, fixed, free, fixed_states, lower, upper)
+            if not fn < fb - tol:
+                if fn < fb:
+                    xb, fb = xn, fn
+                break
+            xb, fb = xn, fn
+    else:
+        xb = x0
+    vals, j = _unpack(xb, fixed, free, trend, season, damped)
+    for k in range(4):
+        params[k] = vals[k]
+    e = np.empty(3 * m + 8)
+    crit = ets_objective(xb, y, m, error, trend, season, damped, fixed, free, fixed_states,
+                         lower, upper, e, init)
+    return params, init, crit, n_est, np.isfinite(crit)
+
+
+@kernel(example=lambda: (_YS, 4, np.array([[1, 0, 0, 0], [1, 1, 1, 0]], dtype=np.int64),
+                         _NAN4, 200, 1e-4, _BOUNDS_LO, _BOUNDS_HI, 0))
+def ets_fit_many_models(y, m, models, fixed, maxit, tol, lower, upper, restarts):
+    """Fit each candidate ``(error, trend, season, damped)`` row of ``models``.
+
+    Returns ``(params k x 4, states k x (2 + m), criterion k, n_estimated k)``; a model
+    that cannot be fitted has criterion ``+inf``.
+    """
+    k = models.shape[0]
+    pw = 2 + m
+    par = np.full((k, 4), np.nan)
+    sts = np.full((k, pw), np.nan)
+    crit = np.full(k, np.inf)
+    nest = np.zeros(k, dtype=np.int64)
+    for i in range(k):
+        mm = m if models[i, 2] != 0 else 1
+        pr, st, c, ne, ok = ets_fit(y, mm, models[i, 0], models[i, 1], models[i, 2],
+                                    models[i, 3] != 0, fixed, np.empty(0), maxit, tol,
+                                    lower, upper, restarts)
+        for q in range(4):
+            par[i, q] = pr[q]
+        for q in range(st.shape[0]):
+            sts[i, q] = st[q]
+        crit[i] = c if ok else np.inf
+        nest[i] = ne
+    return par, sts, crit, nest
+
+
+@kernel(example=lambda: (np.array([10.0, 0.5, 1.0, -1.0, 0.5, -0.5]), 4, 1, 1, 1, 0.3, 0.05,
+                         0.1, 1.0, 1.0, 3, 5, 1))
+def ets_simulate(state, m, error, trend, season, alpha, beta, gamma, phi, sigma, h, npaths,
+                 seed):
+    """Sample paths ``npaths x h`` of an ETS model from its last state, Gaussian errors."""
+    np.random.seed(seed)  # noqa: NPY002 (numba supports the legacy API only)
+    out = np.empty((npaths, h))
+    p = state.shape[0]
+    ms = m if season != 0 else 0
+    off = 2 if trend != 0 else 1
+    s = np.empty(max(ms, 1))
+    for path in range(npaths):
+        level = state[0]
+        slope = state[1] if trend != 0 else 0.0
+        for j in range(ms):
+            s[j] = state[off + j]
+        for i in range(h):
+            if trend == 0:
+                q = level
+                phib = 0.0
+            elif trend == 1:
+                phib = phi * slope
+                q = level + phib
+            else:
+                phib = slope ** phi if slope >= 0.0 else np.nan
+                q = level * phib
+            if season == 0:
+                f = q
+            elif season == 1:
+                f = q + s[ms - 1]
+            else:
+                f = q * s[ms - 1]
+            eps = np.random.standard_normal() * sigma  # noqa: NPY002
+            yv = f + eps if error == 1 else f * (1.0 + eps)
+            out[path, i] = yv
+            old_l = level
+            if season == 0:
+                pv = yv
+            elif season == 1:
+                pv = yv - s[ms - 1]
+            else:
+                pv = _HUGE if abs(s[ms - 1]) < _TOL else yv / s[ms - 1]
+            level = q + alpha * (pv - q)
+            if trend != 0:
+                r = level - old_l if trend == 1 else level / old_l
+                slope = phib + (beta / alpha) * (r - phib)
+            if season != 0:
+                t = yv - q if season == 1 else (_HUGE if abs(q) < _TOL else yv / q)
+                new_s = s[ms - 1] + gamma * (t - s[ms - 1])
+                for j in range(ms - 1, 0, -1):
+                    s[j] = s[j - 1]
+                s[0] = new_s
+    _ = p
+    return out

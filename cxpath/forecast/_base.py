@@ -1,0 +1,208 @@
+"""The forecast result type and the checks every forecasting function shares."""
+
+from __future__ import annotations
+
+import math
+
+import attrs
+import numpy as np
+
+from .. import _validate as v
+from .._results import Result, result
+from ..errors import DataError
+
+__all__ = ["Forecast"]
+
+
+@result
+class Forecast(Result):
+    """Point forecasts with prediction intervals, in-sample fit and the model used.
+
+    Attributes
+    ----------
+    model : str
+        Model name, e.g. ``"ETS(M,Ad,M)"``, ``"Croston(SBA)"``, ``"SeasonalNaive"``.
+    mean : ndarray of shape (h,)
+        Point forecasts for steps ``1..h``.
+    levels : ndarray of shape (k,)
+        Interval levels in percent, ascending.
+    lower, upper : ndarray of shape (k, h)
+        Interval bounds, row ``i`` for ``levels[i]``; nested by construction.
+    fitted, residuals : ndarray of shape (n,)
+        One-step in-sample fitted values and ``y - fitted`` (NaN where undefined, e.g.
+        the first observation of a naive model).
+    interval_method : str
+        ``"analytic"``, ``"simulated"`` or ``"empirical"`` — how the bands were made.
+    params : dict
+        Estimated or given parameters.
+    info : dict
+        Model facts: for ETS the components, AIC/AICc/BIC, log-likelihood, sigma2, states.
+    series_id : object
+        The series' id when fitted as part of many series, else None.
+    """
+
+    model: str
+    mean: np.ndarray
+    levels: np.ndarray
+    lower: np.ndarray
+    upper: np.ndarray
+    fitted: np.ndarray
+    residuals: np.ndarray
+    interval_method: str
+    params: dict = attrs.field(factory=dict)
+    info: dict = attrs.field(factory=dict)
+    series_id: object = None
+
+    @property
+    def h(self) -> int:
+        """Forecast horizon."""
+        return int(self.mean.shape[0])
+
+    def band(self, level) -> tuple[np.ndarray, np.ndarray]:
+        """``(lower, upper)`` of the interval at ``level`` percent."""
+        hit = np.flatnonzero(np.isclose(self.levels, float(level)))
+        if hit.size == 0:
+            v.fail("level", "Forecast.band", "one of the forecast's levels "
+                   + ", ".join(f"{x:g}" for x in self.levels), level)
+        return self.lower[hit[0]], self.upper[hit[0]]
+
+    def _title(self) -> str:
+        who = f" of series {self.series_id!r}" if self.series_id is not None else ""
+        return f"Forecast {self.model}{who}"
+
+    def _summary(self) -> list[str]:
+        lines = [f"intervals: {self.interval_method}"]
+        for key in ("aicc", "sigma2"):
+            if key in self.info and np.isfinite(self.info[key]):
+                lines.append(f"{key}: {self.info[key]:.6g}")
+        if self.params:
+            shown = ", ".join(f"{k}={val:.4g}" for k, val in self.params.items()
+                              if isinstance(val, (float, int)) and not isinstance(val, bool)
+                              and np.isfinite(val))
+            if shown:
+                lines.append("params: " + shown)
+        return lines
+
+    def _columns(self) -> dict:
+        cols = {"step": np.arange(1, self.h + 1), "mean": self.mean}
+        for i, lev in enumerate(self.levels):
+            cols[f"lo_{lev:g}"] = self.lower[i]
+            cols[f"hi_{lev:g}"] = self.upper[i]
+        return cols
+
+
+def kernels():
+    """The forecast kernel module, imported on first use (keeps numba out of import)."""
+    global _KERNELS
+    if _KERNELS is None:
+        from .._kernels import forecast
+
+        _KERNELS = forecast
+    return _KERNELS
+
+
+_KERNELS = None
+
+
+def where(func: str, series_id) -> str:
+    """The public name with the series id, for messages about one of many series."""
+    if isinstance(series_id, np.generic):
+        series_id = series_id.item()
+    return func if series_id is None else f"{func} (series {series_id!r})"
+
+
+def check_series(y, func: str, *, series_id=None, min_size: int = 1,
+                 positive: bool = False, nonnegative: bool = False) -> np.ndarray:
+    """A 1-D float64 series without NaN/inf; errors name the series id when there is one."""
+    if type(y) is np.ndarray and y.ndim == 1 and y.dtype.kind in "fiu" and \
+            y.shape[0] >= max(min_size, 1):  # fast path: a clean numeric vector
+        arr = y if y.dtype == np.float64 and y.flags.c_contiguous else \
+            np.ascontiguousarray(y, dtype=np.float64)
+        low, finite = kernels().scan(arr)
+        if finite and (not positive or low > 0) and (not nonnegative or low >= 0):
+            return arr
+    name = where(func, series_id)
+    arr = v.as_float_array(y, "y", name, min_size=1)
+    if arr.shape[0] < min_size:
+        v.fail("y", name, f"a series of at least {min_size} observations",
+               got=f"{arr.shape[0]} observation(s)", data=True)
+    if positive and (arr <= 0).any():
+        pos = int(np.argmax(arr <= 0))
+        v.fail("y", name, "strictly positive for a multiplicative model",
+               got=f"{arr[pos]:g} at position {pos}", data=True)
+    if nonnegative and (arr < 0).any():
+        pos = int(np.argmax(arr < 0))
+        v.fail("y", name, "non-negative (demand)", got=f"{arr[pos]:g} at position {pos}",
+               data=True)
+    return arr
+
+
+def check_h(h, func: str) -> int:
+    if type(h) is int and h >= 1:
+        return h
+    return v.check_int(h, "h", func, low=1)
+
+
+def check_unit(value, name: str, func: str) -> float:
+    """A real number in (0, 1]."""
+    if type(value) is float and 0.0 < value <= 1.0:
+        return value
+    return v.check_real(value, name, func, low=0.0, high=1.0, closed="right")
+
+
+def check_levels(level, func: str) -> np.ndarray:
+    """Interval levels in percent, each in (0, 100), returned sorted and unique."""
+    if level is None:
+        return np.empty(0)
+    if isinstance(level, (int, float, np.integer, np.floating)) and not isinstance(level,
+                                                                                  bool):
+        level = [level]
+    try:
+        items = list(level)
+    except TypeError:
+        v.fail("level", func, "a number or a sequence of numbers in (0, 100)", level)
+    out = []
+    for x in items:
+        out.append(v.check_real(x, "level", func, low=0.0, high=100.0, closed="neither"))
+    return np.unique(np.asarray(out, dtype=np.float64))
+
+
+def z_values(levels: np.ndarray) -> np.ndarray:
+    """Two-sided standard-normal quantiles for levels in percent."""
+    from scipy.special import ndtri
+
+    return ndtri(0.5 + levels / 200.0)
+
+
+def normal_bands(mean: np.ndarray, se: np.ndarray, levels: np.ndarray):
+    """``mean -/+ z * se`` for every level: arrays of shape (k, h)."""
+    z = z_values(levels)[:, None]
+    return mean[None, :] - z * se[None, :], mean[None, :] + z * se[None, :]
+
+
+def quantile_bands(paths: np.ndarray, levels: np.ndarray):
+    """Per-step quantile bands from sample paths of shape (npaths, h)."""
+    lo = np.quantile(paths, 0.5 - levels / 200.0, axis=0)
+    hi = np.quantile(paths, 0.5 + levels / 200.0, axis=0)
+    return np.atleast_2d(lo), np.atleast_2d(hi)
+
+
+def finite_or_fail(arr: np.ndarray, what: str, func: str, series_id=None) -> np.ndarray:
+    """Never hand back NaN silently: fail naming the series when a forecast is not finite."""
+    if not np.all(np.isfinite(arr)):
+        raise DataError(f"{where(func, series_id)} produced a non-finite {what}; the "
+                        "model does not fit this series (try another model).")
+    return arr
+
+
+def sigma_scale(n_used: int, k: int) -> float:
+    """Degrees of freedom ``n_used - k`` guarded to be at least 1."""
+    return float(max(n_used - k, 1))
+
+
+def isclose_constant(y: np.ndarray) -> bool:
+    return bool(np.all(y == y[0]))
+
+
+def zt(level: float) -> float:
+    return float(z_values(np.array([level]))[0]) if not math.isnan(level) else math.nan

@@ -1,0 +1,61 @@
+"""Model names accepted by :func:`forecast_many` and :func:`backtest`."""
+
+from __future__ import annotations
+
+from .. import _validate as v
+
+
+def _table():
+    import importlib
+
+    b = importlib.import_module("cxpath.forecast.baselines")
+    e = importlib.import_module("cxpath.forecast.ets")
+    i = importlib.import_module("cxpath.forecast.intermittent")
+
+    return {
+        "naive": lambda y, h, m, lv, sid, kw: b.naive(y, h, level=lv, series_id=sid, **kw),
+        "seasonal_naive": lambda y, h, m, lv, sid, kw: b.seasonal_naive(
+            y, h, m, level=lv, series_id=sid, **kw),
+        "mean": lambda y, h, m, lv, sid, kw: b.mean_forecast(y, h, level=lv, series_id=sid,
+                                                             **kw),
+        "drift": lambda y, h, m, lv, sid, kw: b.drift(y, h, level=lv, series_id=sid, **kw),
+        "theta": lambda y, h, m, lv, sid, kw: b.theta(y, h, m, level=lv, series_id=sid, **kw),
+        "ses": lambda y, h, m, lv, sid, kw: e.ses(y, h, level=lv, series_id=sid, **kw),
+        "holt": lambda y, h, m, lv, sid, kw: e.holt(y, h, level=lv, series_id=sid, **kw),
+        "holt_winters": lambda y, h, m, lv, sid, kw: e.holt_winters(
+            y, h, m, level=lv, series_id=sid, **kw),
+        "auto_ets": lambda y, h, m, lv, sid, kw: e.auto_ets(y, h, m, level=lv, series_id=sid,
+                                                            **kw),
+        "ets": lambda y, h, m, lv, sid, kw: e.ets(y, h, m, level=lv, series_id=sid, **kw),
+        "croston": lambda y, h, m, lv, sid, kw: i.croston(y, h, level=lv, series_id=sid, **kw),
+        "croston_sba": lambda y, h, m, lv, sid, kw: i.croston(
+            y, h, variant="sba", level=lv, series_id=sid, **kw),
+        "croston_optimized": lambda y, h, m, lv, sid, kw: i.croston(
+            y, h, variant="optimized", level=lv, series_id=sid, **kw),
+        "tsb": lambda y, h, m, lv, sid, kw: i.tsb(y, h, level=lv, series_id=sid, **kw),
+        "adida": lambda y, h, m, lv, sid, kw: i.adida(y, h, level=lv, series_id=sid, **kw),
+        "imapa": lambda y, h, m, lv, sid, kw: i.imapa(y, h, level=lv, series_id=sid, **kw),
+    }
+
+
+METHODS = ("naive", "seasonal_naive", "mean", "drift", "theta", "ses", "holt",
+           "holt_winters", "auto_ets", "ets", "croston", "croston_sba", "croston_optimized",
+           "tsb", "adida", "imapa")
+
+
+def resolve(method, name, func):
+    """``(label, call(y, h, m, level, series_id))`` for a method name or a callable.
+
+    A callable is called as ``method(y, h, level=..., series_id=...)`` and must return a
+    :class:`~cxpath.forecast.Forecast`.
+    """
+    if callable(method):
+        label = getattr(method, "__name__", repr(method))
+
+        def call(y, h, m, lv, sid):
+            return method(y, h, level=lv, series_id=sid)
+
+        return label, call
+    v.check_option(method, name, func, METHODS)
+    fn = _table()[method]
+    return method, lambda y, h, m, lv, sid, kw=None: fn(y, h, m, lv, sid, kw or {})

@@ -1,0 +1,254 @@
+"""Forecast accuracy measures: MAE, RMSE, MASE, sMAPE, WAPE, pinball loss, coverage.
+
+Definitions follow Hyndman & Koehler (2006) and *Forecasting: Principles and Practice*
+(3rd ed., section 5.8): MASE scales the MAE by the in-sample MAE of the seasonal naive
+forecast with period ``m``; sMAPE is ``mean(200 |y - f| / (|y| + |f|))`` with 0/0 taken as
+0; WAPE is ``sum|y - f| / sum|y|``.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _validate as v
+
+__all__ = ["coverage", "mae", "mase", "pinball", "rmse", "smape", "wape"]
+
+
+def _pair(actual, forecast, func):
+    a = v.as_float_array(actual, "actual", func)
+    f = v.as_float_array(forecast, "forecast", func)
+    v.check_same_length(func, actual=a, forecast=f)
+    return a, f
+
+
+def mae(actual, forecast) -> float:
+    """Mean absolute error.
+
+    Parameters
+    ----------
+    actual, forecast : array-like of shape (h,)
+        Observed values and point forecasts.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    DataError
+        Different lengths, NaN or inf.
+
+    Examples
+    --------
+    >>> from cxpath.forecast import mae
+    >>> mae([1.0, 2.0], [2.0, 4.0])
+    1.5
+    """
+    a, f = _pair(actual, forecast, "forecast.mae")
+    return float(np.mean(np.abs(a - f)))
+
+
+def rmse(actual, forecast) -> float:
+    """Root mean squared error.
+
+    Parameters
+    ----------
+    actual, forecast : array-like of shape (h,)
+        Observed values and point forecasts.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    DataError
+        Different lengths, NaN or inf.
+
+    Examples
+    --------
+    >>> from cxpath.forecast import rmse
+    >>> rmse([0.0, 0.0], [3.0, 4.0]) ** 2
+    12.5
+    """
+    a, f = _pair(actual, forecast, "forecast.rmse")
+    return float(np.sqrt(np.mean((a - f) ** 2)))
+
+
+def mase_scale(insample: np.ndarray, m: int) -> float:
+    """In-sample MAE of the seasonal naive forecast (the MASE denominator)."""
+    if insample.shape[0] <= m:
+        return np.nan
+    return float(np.mean(np.abs(insample[m:] - insample[:-m])))
+
+
+def mase(actual, forecast, insample, m=1) -> float:
+    """Mean absolute scaled error (Hyndman & Koehler, 2006).
+
+    Parameters
+    ----------
+    actual, forecast : array-like of shape (h,)
+        Observed values and point forecasts.
+    insample : array-like of shape (n,)
+        The training series, used for the scale.
+    m : int, default 1
+        Seasonal period of the naive benchmark in the scale.
+
+    Returns
+    -------
+    float
+        ``inf`` when the scale is 0 and the errors are not (a constant history).
+
+    Raises
+    ------
+    DataError
+        Training series not longer than ``m``, NaN, different lengths.
+
+    Examples
+    --------
+    >>> from cxpath.forecast import mase
+    >>> mase([5.0, 6.0], [4.0, 6.0], [1.0, 2.0, 3.0, 4.0])
+    0.5
+    """
+    func = "forecast.mase"
+    a, f = _pair(actual, forecast, func)
+    m = v.check_int(m, "m", func, low=1)
+    x = v.as_float_array(insample, "insample", func)
+    if x.shape[0] <= m:
+        v.fail("insample", func, f"longer than m ({m})", got=f"length {x.shape[0]}",
+               data=True)
+    scale = mase_scale(x, m)
+    err = float(np.mean(np.abs(a - f)))
+    if scale == 0:
+        return 0.0 if err == 0 else float("inf")
+    return err / scale
+
+
+def smape(actual, forecast) -> float:
+    """Symmetric MAPE in percent, ``mean(200 |y - f| / (|y| + |f|))``, 0/0 counted as 0.
+
+    Parameters
+    ----------
+    actual, forecast : array-like of shape (h,)
+        Observed values and point forecasts.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    DataError
+        Different lengths, NaN or inf.
+
+    Examples
+    --------
+    >>> from cxpath.forecast import smape
+    >>> smape([100.0, 0.0], [110.0, 0.0])
+    4.761904761904762
+    """
+    a, f = _pair(actual, forecast, "forecast.smape")
+    den = np.abs(a) + np.abs(f)
+    terms = np.divide(200.0 * np.abs(a - f), den, out=np.zeros_like(den), where=den > 0)
+    return float(np.mean(terms))
+
+
+def wape(actual, forecast) -> float:
+    """Weighted absolute percentage error ``sum|y - f| / sum|y|`` (a fraction).
+
+    Parameters
+    ----------
+    actual, forecast : array-like of shape (h,)
+        Observed values and point forecasts.
+
+    Returns
+    -------
+    float
+        ``inf`` when every actual is 0 and some error is not.
+
+    Raises
+    ------
+    DataError
+        Different lengths, NaN or inf.
+
+    Examples
+    --------
+    >>> from cxpath.forecast import wape
+    >>> wape([10.0, 30.0], [12.0, 26.0])
+    0.15
+    """
+    a, f = _pair(actual, forecast, "forecast.wape")
+    den = float(np.sum(np.abs(a)))
+    num = float(np.sum(np.abs(a - f)))
+    if den == 0:
+        return 0.0 if num == 0 else float("inf")
+    return num / den
+
+
+def pinball(actual, quantile_forecast, q) -> float:
+    """Mean pinball (quantile) loss of a forecast of the ``q`` quantile.
+
+    Parameters
+    ----------
+    actual : array-like of shape (h,)
+        Observed values.
+    quantile_forecast : array-like of shape (h,)
+        Forecast of the ``q`` quantile.
+    q : float
+        Quantile in (0, 1).
+
+    Returns
+    -------
+    float
+        ``mean(max(q (y - f), (q - 1) (y - f)))``.
+
+    Raises
+    ------
+    InvalidParameterError
+        ``q`` outside (0, 1).
+    DataError
+        Different lengths, NaN or inf.
+
+    Examples
+    --------
+    >>> from cxpath.forecast import pinball
+    >>> pinball([10.0], [8.0], 0.9)
+    1.8
+    """
+    func = "forecast.pinball"
+    q = v.check_real(q, "q", func, low=0.0, high=1.0, closed="neither")
+    a, f = _pair(actual, quantile_forecast, func)
+    d = a - f
+    return float(np.mean(np.maximum(q * d, (q - 1.0) * d)))
+
+
+def coverage(actual, lower, upper) -> float:
+    """Share of actuals inside ``[lower, upper]``.
+
+    Parameters
+    ----------
+    actual, lower, upper : array-like of shape (h,)
+        Observed values and interval bounds.
+
+    Returns
+    -------
+    float
+
+    Raises
+    ------
+    DataError
+        Different lengths, NaN or inf.
+
+    Examples
+    --------
+    >>> from cxpath.forecast import coverage
+    >>> coverage([1.0, 5.0], [0.0, 0.0], [2.0, 2.0])
+    0.5
+    """
+    func = "forecast.coverage"
+    a = v.as_float_array(actual, "actual", func)
+    lo = v.as_float_array(lower, "lower", func)
+    hi = v.as_float_array(upper, "upper", func)
+    v.check_same_length(func, actual=a, lower=lo, upper=hi)
+    return float(np.mean((a >= lo) & (a <= hi)))

@@ -1,0 +1,605 @@
+"""Exponential smoothing state-space models (ETS) and their automatic selection.
+
+The models are those of Hyndman, Koehler, Ord & Snyder (2008), *Forecasting with
+Exponential Smoothing: The State Space Approach*: error A/M, trend N/A/Ad, season N/A/M.
+Estimation follows R ``forecast::ets``: heuristic initial states (classical decomposition,
+then a regression on the seasonally adjusted start), Nelder-Mead on the likelihood
+criterion ``n log(SSE) (+ 2 sum log|yhat|)`` over smoothing parameters and initial states,
+inside the usual region (``0 < beta < alpha < 1``, ``0 < gamma < 1 - alpha``,
+``0.8 < phi < 0.98``) intersected with the admissible (forecastable) region. The
+recursions, likelihood and optimiser are numba kernels.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _validate as v
+from ..errors import DataError
+from ._base import (
+    Forecast,
+    check_h,
+    check_levels,
+    check_series,
+    normal_bands,
+    quantile_bands,
+    where,
+)
+
+__all__ = ["auto_ets", "ets", "holt", "holt_winters", "ses"]
+
+_LOWER = np.array([1e-4, 1e-4, 1e-4, 0.8])
+_UPPER = np.array([0.9999, 0.9999, 0.9999, 0.98])
+_MAXIT = 1000
+_TOL = 1e-4
+_CODE = {"N": 0, "A": 1, "M": 2}
+_LETTER = "NAM"
+
+
+def model_name(error: int, trend: int, season: int, damped: bool) -> str:
+    """``ETS(M,Ad,M)``-style name of a component code tuple."""
+    t = _LETTER[trend] + ("d" if damped else "")
+    return f"ETS({_LETTER[error]},{t},{_LETTER[season]})"
+
+
+def _parse_model(model, damped, func):
+    if not isinstance(model, str):
+        v.fail("model", func, "a string such as 'ZZZ', 'AAN', 'AAdN' or 'MAM'", model)
+    s = model.strip()
+    d = None
+    if len(s) == 4 and s[2] == "d":
+        s, d = s[0] + s[1] + s[3], True
+    if len(s) != 3 or s[0] not in "AMZ" or s[1] not in "NAZ" or s[2] not in "NAMZ":
+        v.fail("model", func, "three letters: error in A/M/Z, trend in N/A/Z (optionally "
+               "followed by 'd'), season in N/A/M/Z", model)
+    if damped is not None:
+        damped = v.check_bool(damped, "damped", func)
+        if d is not None and not damped:
+            v.fail("damped", func, "True or None for a damped model string", damped)
+        d = damped
+    if d and s[1] == "N":
+        v.fail("damped", func, "False or None when the trend is 'N'", d)
+    return s[0], s[1], s[2], d
+
+
+def _fixed_array(values, func):
+    out = np.full(4, np.nan)
+    for i, (name, val, hi) in enumerate(zip(("alpha", "beta", "gamma", "phi"), values,
+                                            (1.0, 1.0, 1.0, 1.0))):
+        if val is not None:
+            out[i] = v.check_real(val, name, func, low=0.0, high=hi, closed="right")
+    return out
+
+
+def _fit_ets(y, m, error, trend, season, damped, fixed, initial, name, est_count=None,
+             est_crit=None, restarts=0):
+    """Fit one model; return a dict with params, states, criterion, and helpers.
+
+    ``est_count``/``est_crit`` describe an estimate made elsewhere (all parameters and states
+    given): they replace the counts of the no-optimisation run.
+    """
+    from .._kernels import forecast as _k
+
+    fixed_arr = fixed if isinstance(fixed, np.ndarray) else _fixed_array(fixed, name)
+    p = 1 + (trend != 0) + (m if season != 0 else 0)
+    if initial is not None:
+        init = v.as_float_array(initial, "initial_states", name)
+        if init.shape[0] != p:
+            v.fail("initial_states", name, f"of length {p} (level, trend, {m} seasonal "
+                   "states as the model needs)", got=f"length {init.shape[0]}")
+    else:
+        init = np.empty(0)
+    mm = m if season != 0 else 1
+    # the usual bounds restrict estimated parameters; a fixed one only needs [0, 1] and
+    # the admissible region (so ses(alpha=1) is the naive method, as a user expects)
+    lower, upper = _LOWER.copy(), _UPPER.copy()
+    given = ~np.isnan(fixed_arr)
+    lower[given], upper[given] = 0.0, 1.0
+    params, init0, crit, n_est, ok = _k.ets_fit(y, mm, error, trend, season, bool(damped),
+                                                fixed_arr, init, _MAXIT, _TOL, lower, upper,
+                                                restarts)
+    n = y.shape[0]
+    label = model_name(error, trend, season, damped)
+    if est_count is not None:
+        n_est, crit = est_count, est_crit
+    if not ok:
+        raise DataError(f"{name}: {label} cannot be fitted to this series of {n} "
+                        "observations (too short for its parameters, or no admissible "
+                        "parameters found).")
+    alpha = params[0]
+    beta = params[1] if trend != 0 else 0.0
+    gamma = params[2] if season != 0 else 0.0
+    phi = params[3] if damped else 1.0
+    e = np.empty(n)
+    states = np.empty((n + 1, p))
+    _k.ets_calc(y, init0, mm, error, trend, season, alpha, beta, gamma, phi, e, states)
+    sse = float(np.sum(e * e))
+    loglik = -0.5 * (crit + n * (np.log(2.0 * np.pi) + 1.0 - np.log(n)))
+    k = int(n_est)
+    aic = -2.0 * loglik + 2.0 * k
+    aicc = aic + 2.0 * k * (k + 1.0) / (n - k - 1.0) if n - k - 1 > 0 else np.inf
+    bic = -2.0 * loglik + np.log(n) * k
+    sigma2 = sse / max(n - k, 1)
+    last = states[-1].copy()
+
+    def point(h):
+        return _k.ets_point_forecast(last, mm, trend, season, phi, h)
+
+    if error == 1:
+        fitted = y - e
+    else:
+        fitted = y / (1.0 + e)
+    return {"alpha": float(alpha), "beta": float(beta), "gamma": float(gamma),
+            "phi": float(phi), "params": params, "init": init0, "states": states, "e": e,
+            "fitted": fitted, "crit": float(crit), "loglik": float(loglik), "aic": aic,
+            "aicc": aicc, "bic": bic, "sigma2": sigma2, "n_params": k, "point": point,
+            "m": mm, "components": (error, trend, season, bool(damped)), "name": label}
+
+
+def _candidates(y, m, e, t, s, d, additive_only):
+    positive = bool((y > 0).all())
+    n = y.shape[0]
+    errors = ["A", "M"] if e == "Z" else [e]
+    trends = ["N", "A"] if t == "Z" else [t]
+    seasons = ["N", "A", "M"] if s == "Z" else [s]
+    if s == "Z" and (m == 1 or n < 2 * m or m > 24):
+        seasons = ["N"]
+    damps = [True, False] if d is None else [d]
+    out = []
+    for ee in errors:
+        for tt in trends:
+            for ss in seasons:
+                for dd in damps:
+                    if tt == "N" and dd:
+                        continue
+                    if ee == "A" and ss == "M":  # R forecast restrict=TRUE
+                        continue
+                    if additive_only and (ee == "M" or ss == "M"):
+                        continue
+                    if not positive and (ee == "M" or ss == "M"):
+                        continue
+                    out.append((_CODE[ee], _CODE[tt], _CODE[ss], bool(dd)))
+    return out
+
+
+def _class1_variance(fit, h):
+    """Hyndman et al. (2008, Table 6.1): sigma^2 (1 + sum_{j<h} c_j^2), linear models."""
+    a, b, g, phi, m = fit["alpha"], fit["beta"], fit["gamma"], fit["phi"], fit["m"]
+    _error, trend, season, damped = fit["components"]
+    var = np.empty(h)
+    acc = 0.0
+    phij = 0.0
+    for j in range(h):
+        var[j] = fit["sigma2"] * (1.0 + acc)
+        step = j + 1
+        phij = phij + phi ** step if damped else float(step)
+        c = a + (b * phij if trend else 0.0) + (g if season and step % m == 0 else 0.0)
+        acc += c * c
+    return var
+
+
+def _cvals(fit, h):
+    """``c_j = alpha + beta phi_j + gamma [j mod m = 0]`` for ``j = 1..h-1``."""
+    a, b, g, phi, m = fit["alpha"], fit["beta"], fit["gamma"], fit["phi"], fit["m"]
+    _, trend, season, damped = fit["components"]
+    out = np.empty(max(h - 1, 0))
+    phij = 0.0
+    for j in range(1, h):
+        phij = phij + phi ** j if damped else float(j)
+        out[j - 1] = a + (b * phij if trend else 0.0) + (g if season and j % m == 0 else 0.0)
+    return out
+
+
+def _class2_variance(fit, mean):
+    """Hyndman et al. (2008, sec. 6.3): multiplicative error, additive components.
+
+    ``theta_1 = mu_1^2``, ``theta_h = mu_h^2 + sigma^2 sum_{j<h} c_j^2 theta_{h-j}``,
+    ``var_h = (1 + sigma^2) theta_h - mu_h^2``.
+    """
+    h = mean.shape[0]
+    s2 = fit["sigma2"]
+    c2 = _cvals(fit, h) ** 2
+    theta = np.empty(h)
+    for i in range(h):
+        theta[i] = mean[i] ** 2 + s2 * float(np.dot(c2[:i], theta[:i][::-1]))
+    return np.maximum((1.0 + s2) * theta - mean ** 2, 0.0)
+
+
+def _intervals(fit, h, levels, how, npaths, seed, name):
+    from .._kernels import forecast as _k
+
+    mean = fit["point"](h)
+    error, trend, season, _damped = fit["components"]
+    linear = error == 1 and trend != 2 and season != 2
+    class2 = error == 2 and trend != 2 and season != 2
+    if how == "auto":
+        how = "analytic" if linear or class2 else "simulated"
+    if how == "analytic" and not (linear or class2):
+        v.fail("intervals", name, "'simulated' or 'auto' for a multiplicative-season model "
+               "(analytic intervals exist here for models with additive components)", how)
+    if levels.size == 0:
+        return mean, np.empty((0, h)), np.empty((0, h)), how
+    if how == "analytic":
+        var = _class1_variance(fit, h) if linear else _class2_variance(fit, mean)
+        lo, hi = normal_bands(mean, np.sqrt(var), levels)
+        return mean, lo, hi, how
+    a, b, g, phi = fit["alpha"], fit["beta"], fit["gamma"], fit["phi"]
+    paths = _k.ets_simulate(fit["states"][-1].copy(), fit["m"], error, trend, season, a, b,
+                            g, phi, float(np.sqrt(fit["sigma2"])), h, npaths, seed)
+    paths = np.where(np.isfinite(paths), paths, np.nan)
+    if np.isnan(paths).any():
+        paths = paths[~np.isnan(paths).any(axis=1)]
+        if paths.shape[0] < 10:
+            raise DataError(f"{name}: simulated sample paths diverged; intervals cannot be "
+                            "computed for this model.")
+    lo, hi = quantile_bands(paths, levels)
+    return mean, lo, hi, how
+
+
+def _as_forecast(fit, h, levels, how, npaths, seed, name, series_id, extra=None):
+    mean, lo, hi, how = _intervals(fit, h, levels, how, npaths, seed, name)
+    error, trend, season, damped = fit["components"]
+    params = {"alpha": fit["alpha"]}
+    if trend:
+        params["beta"] = fit["beta"]
+    if season:
+        params["gamma"] = fit["gamma"]
+    if damped:
+        params["phi"] = fit["phi"]
+    info = {"components": _LETTER[error] + _LETTER[trend] + ("d" if damped else "")
+            + _LETTER[season], "aic": fit["aic"], "aicc": fit["aicc"], "bic": fit["bic"],
+            "loglik": fit["loglik"], "sigma2": fit["sigma2"], "n_params": fit["n_params"],
+            "initial_state": fit["init"], "states": fit["states"], "m": fit["m"]}
+    if extra:
+        info.update(extra)
+    if not np.all(np.isfinite(mean)):
+        raise DataError(f"{name}: {fit['name']} gives non-finite forecasts for this series.")
+    return Forecast(fit["name"], mean, levels, lo, hi, fit["fitted"], fit["e"] if error == 1
+                    else (fit["e"] * fit["fitted"]), how, params, info, series_id)
+
+
+def ets(y, h, m=1, *, model="ZZZ", damped=None, alpha=None, beta=None, gamma=None, phi=None,
+        initial_states=None, ic="aicc", additive_only=False, level=(80, 95),
+        intervals="auto", npaths=2000, seed=0, restarts=0, series_id=None) -> Forecast:
+    """Fit an ETS model (or select one with ``Z`` letters) and forecast ``h`` steps.
+
+    Parameters
+    ----------
+    y : array-like of shape (n,)
+        The series; strictly positive for multiplicative error or season.
+    h : int
+        Forecast horizon.
+    m : int, default 1
+        Season length.
+    model : str, default "ZZZ"
+        Error, trend and season letters (``A``, ``M``, ``N``; ``Z`` = select). A damped
+        trend is written ``"AAdN"`` or given by ``damped=True``.
+    damped : bool, optional
+        Damped trend; None tries both when the trend is selected or additive.
+    alpha, beta, gamma, phi : float, optional
+        Fixed smoothing parameters (estimated when None).
+    initial_states : array-like, optional
+        Fixed initial state ``[l0, (b0), (s_0, ..., s_{m-1})]`` with ``s_0`` the most
+        recent season and ``s_{m-1}`` the one that forecasts ``y[0]``; estimated if None.
+    ic : {"aicc", "aic", "bic"}, default "aicc"
+        Selection criterion when several models are candidates.
+    additive_only : bool, default False
+        Only consider additive models when selecting.
+    level : float or sequence of float, default (80, 95)
+        Interval levels in percent.
+    intervals : {"auto", "analytic", "simulated"}, default "auto"
+        ``auto``: analytic for models with additive trend and season (Hyndman et al.
+        2008, classes 1 and 2), simulated sample paths for a multiplicative season.
+    npaths : int, default 2000
+        Sample paths for simulated intervals.
+    seed : int, default 0
+        Seed of the simulation (results are reproducible).
+    restarts : int, default 0
+        Extra Nelder-Mead runs from the best point while they improve the likelihood. 0 is
+        the single run of R and statsforecast (and reproduces their fits); 2-3 often
+        finds a higher likelihood for seasonal models at 2-3 times the cost.
+    series_id : object, optional
+        Id used in messages and on the result.
+
+    Returns
+    -------
+    Forecast
+        ``info`` holds the components, AIC/AICc/BIC, Gaussian log-likelihood, sigma2,
+        initial and fitted states, and (when selecting) every candidate's criterion.
+
+    Raises
+    ------
+    InvalidParameterError
+        Unknown model string, bad ``m``/``h``/levels, parameters out of range.
+    DataError
+        NaN/inf, non-positive values for a multiplicative model, a seasonal model on a
+        series shorter than two seasons, no model fittable.
+
+    Notes
+    -----
+    The log-likelihood reported is the concentrated Gaussian one (as statsmodels'
+    ``ETSModel``); R and statsforecast report ``-0.5 * n log(SSE)`` which differs by the
+    constant ``n/2 (log n - log 2 pi - 1)``. Selection is unaffected.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cxpath.forecast import ets
+    >>> y = 50 + 10 * np.sin(np.arange(48) * 2 * np.pi / 12) + np.arange(48)
+    >>> f = ets(y, 6, 12, model="AAA")
+    >>> f.model, f.mean.shape
+    ('ETS(A,A,A)', (6,))
+    """
+    func = "forecast.ets"
+    name = where(func, series_id)
+    m = v.check_int(m, "m", name, low=1)
+    h = check_h(h, name)
+    e, t, s, d = _parse_model(model, damped, name)
+    v.check_option(ic, "ic", name, ("aicc", "aic", "bic"))
+    v.check_bool(additive_only, "additive_only", name)
+    v.check_option(intervals, "intervals", name, ("auto", "analytic", "simulated"))
+    npaths = v.check_int(npaths, "npaths", name, low=10)
+    seed = v.check_int(seed, "seed", name, low=0, high=2**32 - 1)
+    restarts = v.check_int(restarts, "restarts", name, low=0)
+    levels = check_levels(level, name)
+    fixed = _fixed_array((alpha, beta, gamma, phi), name)
+    if s in "AM" and m == 1:
+        v.fail("m", name, "greater than 1 for a seasonal model", m)
+    mult = e == "M" or s == "M"
+    y = check_series(y, func, series_id=series_id, min_size=3, positive=mult)
+    n = y.shape[0]
+    if s in "AM" and n < 2 * m:
+        v.fail("y", name, f"at least two seasons ({2 * m} observations) for a seasonal "
+               "model", got=f"{n} observations", data=True)
+    if "Z" not in model and d is None:
+        d = False
+    if np.all(y == y[0]) and "Z" in (e + t + s):
+        # a constant series: simple exponential smoothing, as R and statsforecast do
+        fit = _fit_ets(y, 1, 1, 0, 0, False, (0.9999, None, None, None), None, name)
+        return _as_forecast(fit, h, levels, intervals, npaths, seed, name, series_id,
+                            {"candidates": {fit["name"]: fit[ic]}})
+    cands = _candidates(y, m, e, t, s, d, additive_only)
+    if not cands:
+        v.fail("model", name, "a combination allowed for this series (multiplicative "
+               "components need positive data; additive error with multiplicative season "
+               "is excluded as in R)", model)
+    if initial_states is not None and len(cands) > 1:
+        v.fail("initial_states", name, "None when the model is selected automatically",
+               got="initial states")
+    if len(cands) == 1:
+        c = cands[0]
+        fit = _fit_ets(y, m, c[0], c[1], c[2], c[3], fixed, initial_states, name,
+                       restarts=restarts)
+        return _as_forecast(fit, h, levels, intervals, npaths, seed, name, series_id)
+    best, table = _select(y, m, cands, fixed, ic, name, restarts)
+    extra = {"candidates": table}
+    if s == "Z" and m > 1 and all(c[2] == 0 for c in cands):
+        extra["note"] = ("seasonal models not considered: " + (
+            f"m = {m} > 24 (as R forecast::ets; fit model='..A' explicitly to force one)"
+            if m > 24 else f"the series has fewer than two seasons ({n} < {2 * m})"))
+    return _as_forecast(best, h, levels, intervals, npaths, seed, name, series_id, extra)
+
+
+def _select(y, m, cands, fixed, ic, name, restarts=0):
+    from .._kernels import forecast as _k
+
+    codes = np.array([[c[0], c[1], c[2], int(c[3])] for c in cands], dtype=np.int64)
+    par, sts, crit, nest = _k.ets_fit_many_models(y, m, codes, fixed, _MAXIT, _TOL, _LOWER,
+                                                  _UPPER, restarts)
+    n = y.shape[0]
+    k = nest.astype(np.float64)
+    m2ll = crit + n * (np.log(2.0 * np.pi) + 1.0 - np.log(n))
+    with np.errstate(divide="ignore", invalid="ignore"):
+        score = {"aic": m2ll + 2 * k, "bic": m2ll + np.log(n) * k,
+                 "aicc": np.where(n - k - 1 > 0, m2ll + 2 * k + 2 * k * (k + 1) / (n - k - 1),
+                                  np.inf)}[ic]
+    score = np.where(np.isfinite(score), score, np.inf)
+    table = {model_name(c[0], c[1], c[2], c[3]): float(sc) for c, sc in zip(cands, score)}
+    if not np.isfinite(score).any():
+        raise DataError(f"{name}: no ETS model can be fitted to this series of {n} "
+                        "observations.")
+    i = int(np.argmin(score))
+    c = cands[i]
+    p = 1 + (c[1] != 0) + (m if c[2] != 0 else 0)
+    fixed_all = par[i].copy()
+    fixed_all[np.isnan(fixed_all)] = 0.0
+    # rerun the winner's recursion from its estimates (no optimisation) for its states
+    best = _fit_ets(y, m, c[0], c[1], c[2], c[3], fixed_all, sts[i, :p], name,
+                    est_count=int(nest[i]), est_crit=float(crit[i]))
+    return best, table
+
+
+def auto_ets(y, h, m=1, *, damped=None, ic="aicc", additive_only=False, level=(80, 95),
+             intervals="auto", npaths=2000, seed=0, restarts=0, series_id=None) -> Forecast:
+    """Select the ETS model with the lowest AICc (as R ``forecast::ets``) and forecast.
+
+    Candidates: error A/M, trend N/A/Ad, season N/A/M (seasonal only when ``1 < m <= 24``
+    and the series covers two seasons; ``info["note"]`` says when they were skipped),
+    excluding additive error with multiplicative season
+    and multiplicative components on non-positive data (R's ``restrict=TRUE``). A constant
+    series gets simple exponential smoothing with ``alpha = 0.9999``.
+
+    Parameters
+    ----------
+    y : array-like of shape (n,)
+        The series.
+    h : int
+        Forecast horizon.
+    m : int, default 1
+        Season length.
+    damped : bool, optional
+        Restrict to damped (True) or undamped (False) trends; None tries both.
+    ic : {"aicc", "aic", "bic"}, default "aicc"
+        Selection criterion.
+    additive_only : bool, default False
+        Only additive models.
+    level : float or sequence of float, default (80, 95)
+        Interval levels in percent.
+    intervals : {"auto", "analytic", "simulated"}, default "auto"
+        How intervals are computed (see :func:`ets`).
+    npaths : int, default 2000
+        Sample paths for simulated intervals.
+    seed : int, default 0
+        Simulation seed.
+    restarts : int, default 0
+        Extra Nelder-Mead runs per candidate (see :func:`ets`).
+    series_id : object, optional
+        Id used in messages and on the result.
+
+    Returns
+    -------
+    Forecast
+        The selected model's forecast; ``info["candidates"]`` maps each model to its
+        criterion value.
+
+    Raises
+    ------
+    InvalidParameterError
+        Bad ``m``, ``h``, levels or options.
+    DataError
+        NaN/inf in ``y``, series too short for any model.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cxpath.forecast import auto_ets
+    >>> rng = np.random.default_rng(0)
+    >>> y = 100 + 20 * (np.arange(70) % 7 == 5) + rng.normal(0, 2, 70)
+    >>> f = auto_ets(y, 14, 7)
+    >>> f.info["components"][-1] in "AM"
+    True
+    """
+    return ets(y, h, m, model="ZZZ", damped=damped, ic=ic, additive_only=additive_only,
+               level=level, intervals=intervals, npaths=npaths, seed=seed,
+               restarts=restarts, series_id=series_id)
+
+
+def ses(y, h, *, alpha=None, level=(80, 95), series_id=None) -> Forecast:
+    """Simple exponential smoothing, ETS(A,N,N), with fixed or estimated ``alpha``.
+
+    Parameters
+    ----------
+    y : array-like of shape (n,)
+        The series.
+    h : int
+        Forecast horizon.
+    alpha : float, optional
+        Smoothing parameter in (0, 1]; estimated with the initial level when None.
+    level : float or sequence of float, default (80, 95)
+        Interval levels in percent.
+    series_id : object, optional
+        Id used in messages and on the result.
+
+    Returns
+    -------
+    Forecast
+
+    Raises
+    ------
+    DataError
+        NaN/inf or too short a series.
+
+    Examples
+    --------
+    >>> from cxpath.forecast import ses
+    >>> f = ses([3.0, 5.0, 4.0, 6.0, 5.0, 7.0], 2, alpha=0.5)
+    >>> f.model
+    'ETS(A,N,N)'
+    """
+    return ets(y, h, 1, model="ANN", alpha=alpha, level=level, series_id=series_id)
+
+
+def holt(y, h, *, damped=False, alpha=None, beta=None, phi=None, level=(80, 95),
+         series_id=None) -> Forecast:
+    """Holt's linear trend method, ETS(A,A,N) or ETS(A,Ad,N), fixed or fitted parameters.
+
+    Parameters
+    ----------
+    y : array-like of shape (n,)
+        The series.
+    h : int
+        Forecast horizon.
+    damped : bool, default False
+        Damped trend.
+    alpha, beta, phi : float, optional
+        Fixed parameters (estimated when None); ``beta`` here is the trend smoothing of
+        the error-correction form (``beta = alpha * beta*``).
+    level : float or sequence of float, default (80, 95)
+        Interval levels in percent.
+    series_id : object, optional
+        Id used in messages and on the result.
+
+    Returns
+    -------
+    Forecast
+
+    Raises
+    ------
+    DataError
+        NaN/inf or too short a series.
+
+    Examples
+    --------
+    >>> from cxpath.forecast import holt
+    >>> holt([1.0, 2.1, 2.9, 4.2, 5.0, 6.1, 6.9, 8.0], 2).model
+    'ETS(A,A,N)'
+    """
+    damped = v.check_bool(damped, "damped", where("forecast.holt", series_id))
+    return ets(y, h, 1, model="AAN", damped=damped, alpha=alpha, beta=beta, phi=phi,
+               level=level, series_id=series_id)
+
+
+def holt_winters(y, h, m, *, seasonal="additive", damped=False, alpha=None, beta=None,
+                 gamma=None, phi=None, initial_states=None, level=(80, 95),
+                 series_id=None) -> Forecast:
+    """Holt-Winters' seasonal method: ETS(A,A,A) (additive) or ETS(M,A,M) (multiplicative).
+
+    Parameters
+    ----------
+    y : array-like of shape (n,)
+        The series (at least two seasons; positive for the multiplicative form).
+    h : int
+        Forecast horizon.
+    m : int
+        Season length (at least 2).
+    seasonal : {"additive", "multiplicative"}, default "additive"
+        Seasonal form.
+    damped : bool, default False
+        Damped trend.
+    alpha, beta, gamma, phi : float, optional
+        Fixed parameters (estimated when None).
+    initial_states : array-like, optional
+        Fixed initial state (see :func:`ets`).
+    level : float or sequence of float, default (80, 95)
+        Interval levels in percent.
+    series_id : object, optional
+        Id used in messages and on the result.
+
+    Returns
+    -------
+    Forecast
+
+    Raises
+    ------
+    InvalidParameterError
+        ``m`` < 2 or unknown ``seasonal``.
+    DataError
+        Series shorter than two seasons, NaN/inf, non-positive values (multiplicative).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cxpath.forecast import holt_winters
+    >>> y = 20 + 5 * np.tile([1.0, -1.0, 2.0, -2.0], 6) + np.arange(24) * 0.5
+    >>> holt_winters(y, 4, 4).mean.shape
+    (4,)
+    """
+    func = "forecast.holt_winters"
+    name = where(func, series_id)
+    v.check_option(seasonal, "seasonal", name, ("additive", "multiplicative"))
+    m = v.check_int(m, "m", name, low=2)
+    damped = v.check_bool(damped, "damped", name)
+    model = "AAA" if seasonal == "additive" else "MAM"
+    return ets(y, h, m, model=model, damped=damped, alpha=alpha, beta=beta,
+               gamma=gamma, phi=phi, initial_states=initial_states, level=level,
+               series_id=series_id)

@@ -1,0 +1,273 @@
+"""Intermittent demand: Croston (classic, SBA, optimised), TSB, ADIDA and IMAPA.
+
+Spare-part demand is mostly zero. These methods forecast a flat demand rate; their
+updates and alpha searches are numba kernels, written to give the same numbers as
+statsforecast 2.x (``CrostonClassic``, ``CrostonSBA``, ``CrostonOptimized``, ``TSB``,
+``ADIDA``, ``IMAPA``). No closed-form intervals exist for them, so intervals are
+*empirical*: quantiles of the errors of the method's own forecasts from every earlier
+origin of the series at each horizon (a rolling-origin backtest on the history), added to
+the point forecast and clipped at zero.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .. import _validate as v
+from ._base import Forecast, check_h, check_levels, check_series, check_unit, kernels, where
+
+__all__ = ["adida", "croston", "imapa", "tsb"]
+
+_MAX_ORIGINS = 400
+
+
+def _empirical(y, h, levels, method, p1, p2, scale):
+    """Point forecast, fitted values, and empirical bands from rolling in-sample forecasts."""
+    _k = kernels()
+
+    n = y.shape[0]
+    k = levels.shape[0]
+    if method in (0, 2):  # exponential smoothing: every prefix in one O(n) pass
+        pre = _k.smoothing_prefix(y, method, p1, p2)
+        if scale != 1.0:
+            pre *= scale
+        if k == 0:
+            fitted = pre[:-1]
+            fitted[0] = np.nan
+            none = np.empty((0, h))
+            return np.full(h, pre[-1]), fitted, none, none, "none"
+        start = 1
+        roll = pre[1:]
+    else:
+        start = max(1, n - _MAX_ORIGINS)
+        roll = _k.intermittent_rolling(y, method, p1, p2, start) * scale
+    point = roll[-1]
+    fitted = np.full(n, np.nan)
+    fitted[start:] = roll[:-1]
+    mean = np.full(h, point)
+    if k == 0:
+        return mean, fitted, np.empty((0, h)), np.empty((0, h)), "none"
+    lo = np.empty((k, h))
+    hi = np.empty((k, h))
+    pooled = []
+    per_h = []
+    for step in range(1, h + 1):
+        # origin t (forecast from y[:t]) predicts y[t + step - 1]
+        ts = np.arange(start, n - step + 1)
+        err = y[ts + step - 1] - roll[ts - start]
+        per_h.append(err)
+        pooled.append(err)
+    allerr = np.concatenate(pooled) if pooled else np.empty(0)
+    note = "empirical"
+    for j in range(h):
+        err = per_h[j]
+        if err.shape[0] < 10:
+            err = allerr
+            note = "empirical (pooled over horizons where a horizon had < 10 errors)"
+        if err.shape[0] == 0:
+            err = np.zeros(1)
+            note = "empirical (degenerate: too few observations for any error)"
+        for i, lev in enumerate(levels):
+            ql, qh = np.quantile(err, [0.5 - lev / 200.0, 0.5 + lev / 200.0])
+            lo[i, j] = max(point + min(ql, 0.0), 0.0)
+            hi[i, j] = max(point + max(qh, 0.0), 0.0)
+    return mean, fitted, lo, hi, note
+
+
+def _finish(model, y, h, levels, method, p1, p2, scale, params, series_id):
+    mean, fitted, lo, hi, note = _empirical(y, h, levels, method, p1, p2, scale)
+    return Forecast(model, mean, levels, lo, hi, fitted, y - fitted, note, params, {},
+                    series_id)
+
+
+def croston(y, h, *, variant="classic", alpha=0.1, level=(80, 95),
+            series_id=None) -> Forecast:
+    """Croston's method: SES of the non-zero demand sizes divided by SES of their intervals.
+
+    Parameters
+    ----------
+    y : array-like of shape (n,)
+        Non-negative demand per period.
+    h : int
+        Forecast horizon.
+    variant : {"classic", "sba", "optimized"}, default "classic"
+        ``classic``: both smoothers with ``alpha``. ``sba``: Syntetos-Boylan
+        approximation, the classic forecast times ``1 - alpha / 2``. ``optimized``: each
+        smoother's alpha chosen in [0.1, 0.3] by golden-section search on its SSE.
+    alpha : float, default 0.1
+        Smoothing parameter in (0, 1] for ``classic`` and ``sba``.
+    level : float or sequence of float, default (80, 95)
+        Interval levels in percent (empirical intervals).
+    series_id : object, optional
+        Id used in messages and on the result.
+
+    Returns
+    -------
+    Forecast
+        Flat point forecast; an all-zero history forecasts 0.
+
+    Raises
+    ------
+    InvalidParameterError
+        Unknown ``variant``, ``alpha`` out of range.
+    DataError
+        Negative, NaN or inf demand.
+
+    References
+    ----------
+    Croston, J. D. (1972). Forecasting and stock control for intermittent demands.
+    *Operational Research Quarterly*, 23(3), 289-303. Syntetos, A. A., & Boylan, J. E.
+    (2005). The accuracy of intermittent demand estimates. *IJF*, 21(2), 303-314.
+
+    Examples
+    --------
+    >>> from cxpath.forecast import croston
+    >>> f = croston([0, 2, 0, 0, 3, 0, 1, 0], 3)
+    >>> round(float(f.mean[0]), 4)
+    0.9522
+    """
+    func = "forecast.croston"
+    name = where(func, series_id)
+    v.check_option(variant, "variant", name, ("classic", "sba", "optimized"))
+    alpha = check_unit(alpha, "alpha", name)
+    y = check_series(y, func, series_id=series_id, nonnegative=True)
+    h = check_h(h, name)
+    levels = check_levels(level, name)
+    if variant == "optimized":
+        return _finish("Croston(optimized)", y, h, levels, 1, 0.1, 0.3, 1.0, {}, series_id)
+    scale = 1.0 - alpha / 2.0 if variant == "sba" else 1.0
+    label = "Croston(SBA)" if variant == "sba" else "Croston"
+    return _finish(label, y, h, levels, 0, alpha, alpha, scale, {"alpha": alpha}, series_id)
+
+
+def tsb(y, h, *, alpha_d=0.1, alpha_p=0.1, level=(80, 95), series_id=None) -> Forecast:
+    """Teunter-Syntetos-Babai: demand probability (updated every period) times size.
+
+    Parameters
+    ----------
+    y : array-like of shape (n,)
+        Non-negative demand per period.
+    h : int
+        Forecast horizon.
+    alpha_d : float, default 0.1
+        Smoothing of the non-zero demand sizes, in (0, 1].
+    alpha_p : float, default 0.1
+        Smoothing of the demand-occurrence indicator, in (0, 1].
+    level : float or sequence of float, default (80, 95)
+        Interval levels in percent (empirical intervals).
+    series_id : object, optional
+        Id used in messages and on the result.
+
+    Returns
+    -------
+    Forecast
+
+    Raises
+    ------
+    InvalidParameterError
+        A smoothing parameter out of range.
+    DataError
+        Negative, NaN or inf demand.
+
+    References
+    ----------
+    Teunter, R. H., Syntetos, A. A., & Babai, M. Z. (2011). Intermittent demand: linking
+    forecasting to inventory obsolescence. *EJOR*, 214(3), 606-615.
+
+    Examples
+    --------
+    >>> from cxpath.forecast import tsb
+    >>> round(float(tsb([0, 2, 0, 0, 3, 0, 1, 0], 2, alpha_d=0.2, alpha_p=0.2).mean[0]), 4)
+    0.6171
+    """
+    func = "forecast.tsb"
+    name = where(func, series_id)
+    alpha_d = check_unit(alpha_d, "alpha_d", name)
+    alpha_p = check_unit(alpha_p, "alpha_p", name)
+    y = check_series(y, func, series_id=series_id, nonnegative=True)
+    h = check_h(h, name)
+    levels = check_levels(level, name)
+    return _finish("TSB", y, h, levels, 2, alpha_d, alpha_p, 1.0,
+                   {"alpha_d": alpha_d, "alpha_p": alpha_p}, series_id)
+
+
+def adida(y, h, *, level=(80, 95), series_id=None) -> Forecast:
+    """ADIDA: aggregate into blocks of the mean inter-demand interval, SES, disaggregate.
+
+    Parameters
+    ----------
+    y : array-like of shape (n,)
+        Non-negative demand per period.
+    h : int
+        Forecast horizon.
+    level : float or sequence of float, default (80, 95)
+        Interval levels in percent (empirical intervals).
+    series_id : object, optional
+        Id used in messages and on the result.
+
+    Returns
+    -------
+    Forecast
+
+    Raises
+    ------
+    DataError
+        Negative, NaN or inf demand.
+
+    References
+    ----------
+    Nikolopoulos, K., et al. (2011). An aggregate-disaggregate intermittent demand
+    approach (ADIDA) to forecasting. *JORS*, 62(3), 544-554.
+
+    Examples
+    --------
+    >>> from cxpath.forecast import adida
+    >>> adida([0, 2, 0, 0, 3, 0, 1, 0], 2).mean.shape
+    (2,)
+    """
+    func = "forecast.adida"
+    y = check_series(y, func, series_id=series_id, nonnegative=True)
+    h = check_h(h, where(func, series_id))
+    levels = check_levels(level, where(func, series_id))
+    return _finish("ADIDA", y, h, levels, 3, 0.0, 0.0, 1.0, {}, series_id)
+
+
+def imapa(y, h, *, level=(80, 95), series_id=None) -> Forecast:
+    """IMAPA: the mean of ADIDA-style forecasts over aggregation levels 1..mean interval.
+
+    Parameters
+    ----------
+    y : array-like of shape (n,)
+        Non-negative demand per period.
+    h : int
+        Forecast horizon.
+    level : float or sequence of float, default (80, 95)
+        Interval levels in percent (empirical intervals).
+    series_id : object, optional
+        Id used in messages and on the result.
+
+    Returns
+    -------
+    Forecast
+
+    Raises
+    ------
+    DataError
+        Negative, NaN or inf demand.
+
+    References
+    ----------
+    Petropoulos, F., & Kourentzes, N. (2015). Forecast combinations for intermittent
+    demand. *JORS*, 66(6), 914-924.
+
+    Examples
+    --------
+    >>> from cxpath.forecast import imapa
+    >>> imapa([0, 2, 0, 0, 3, 0, 1, 0], 2).mean.shape
+    (2,)
+    """
+    func = "forecast.imapa"
+    y = check_series(y, func, series_id=series_id, nonnegative=True)
+    h = check_h(h, where(func, series_id))
+    levels = check_levels(level, where(func, series_id))
+    return _finish("IMAPA", y, h, levels, 4, 0.0, 0.0, 1.0, {}, series_id)
