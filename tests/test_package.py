@@ -77,3 +77,13 @@ def test_cache_switch_and_read_only_fallback(monkeypatch):
 
 def test_warmup_compiles_every_registered_kernel():
     assert cxpath.warmup() >= 2
+
+
+def test_test_file_names_are_unique():
+    # pytest's default import mode needs unique basenames across non-package test folders
+    import collections
+    import pathlib
+
+    names = collections.Counter(p.name for p in pathlib.Path(__file__).parent.rglob("test_*.py")
+                                if not (p.parent / "__init__.py").exists())
+    assert [n for n, c in names.items() if c > 1] == []

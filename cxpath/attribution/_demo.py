@@ -27,3 +27,16 @@ def demo_section(sample) -> str:
         format_table({k: acols[k][worst] for k in ("touchpoint", "success_probability",
                                                   "observed_success_rate", "expected_steps",
                                                   "expected_time_h")}, max_rows=4)])
+
+
+def demo_figures(sample) -> list:
+    """Figure for ``demo --out``: credit per touchpoint under each model."""
+    import matplotlib.pyplot as plt
+
+    from .. import plot
+
+    att = attribute(sample.journeys, exclude="resolved",
+                    models=("first_touch", "last_touch", "linear", "markov_1", "shapley"))
+    fig, ax = plt.subplots(figsize=(12, 5), layout="constrained")
+    plot.attribution(att, ax=ax)
+    return [("Share of resolutions credited to each touchpoint, by model", fig)]

@@ -38,3 +38,17 @@ def demo_section(sample) -> str:
               f"{p.cumulative[p.n_vital - 1]:.0%} of them (80% cut):",
               "  " + ", ".join(p.vital_few[:3]) + (", …" if p.n_vital > 3 else "")]
     return "\n".join(lines)
+
+
+def demo_figures(sample) -> list:
+    """Figure for ``demo --out``: Pareto of failures and the action-priority map."""
+    import matplotlib.pyplot as plt
+
+    from .. import plot
+    from .matrices import risk_matrix
+
+    ws = Worksheet.from_frame(sample.failure_modes)
+    fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.8), layout="constrained")
+    plot.pareto(pareto(sample.failures["failure_mode"]), ax=left)
+    plot.action_priority(detection=5, matrix=risk_matrix(ws), ax=right)
+    return [("Pareto of recorded failures; AIAG-VDA action priority at D = 5", fig)]

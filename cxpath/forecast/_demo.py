@@ -68,3 +68,16 @@ def demo_section(sample) -> str:
               + ", ".join(f"{m} {v:.3f}" for m, v in zip(board.model,
                                                           board.metrics["mase"]))]
     return "\n".join(lines)
+
+
+def demo_figures(sample) -> list:
+    """Figure for ``demo --out``: a 28-day contact forecast against held-out actuals."""
+    import matplotlib.pyplot as plt
+
+    from .. import plot
+
+    y = np.asarray(sample.daily_contacts["contacts"], dtype=np.float64)
+    f = auto_ets(y[:-28], 28, 7, level=[80, 95])
+    fig, ax = plt.subplots(figsize=(12, 4.5), layout="constrained")
+    plot.forecast(f, ax=ax, history=y[:-28], actual=y[-28:], last=120)
+    return [("Daily contacts: 28-day ETS forecast fan with the held-out actuals", fig)]

@@ -31,3 +31,20 @@ def demo_section(sample) -> str:
                      f"(p = {cp.probability:.3g}, {cp.cases} cases, median "
                      f"{cp.median_duration / 3600:.3g} h)")
     return "\n".join(lines)
+
+
+def demo_figures(sample) -> list:
+    """Figures for ``demo --out``: the journey map, breakpoints and bottlenecks."""
+    import matplotlib.pyplot as plt
+
+    from .. import plot
+    from .graph import journey_graph
+
+    j = sample.journeys
+    fig_map, ax = plt.subplots(figsize=(12, 6), layout="constrained")
+    plot.journey_graph(journey_graph(j), ax=ax, min_share=0.02)
+    fig_bars, (left, right) = plt.subplots(1, 2, figsize=(13, 4.5), layout="constrained")
+    plot.breakpoints(breakpoints(j), ax=left, top=8)
+    plot.bottlenecks(bottlenecks(j, sla=2 * 86400), ax=right, top=8)
+    return [("Journey map: node size by visits, colour by drop-off rate", fig_map),
+            ("Breakpoints (Wilson intervals) and bottlenecks (median to p90 wait)", fig_bars)]

@@ -58,3 +58,16 @@ def demo_section(sample) -> str:
                                                          "lead_time", "reorder_point",
                                                          "stock_value")})]
     return "\n".join(lines)
+
+
+def demo_figures(sample) -> list:
+    """Figure for ``demo --out``: monthly cohorts of customers contacting again."""
+    import matplotlib.pyplot as plt
+
+    from .. import plot
+    from .change import retention_cohorts
+
+    t = sample.tickets
+    fig, ax = plt.subplots(figsize=(10, 6), layout="constrained")
+    plot.retention(retention_cohorts(t["customer_id"], t["created"], period="M"), ax=ax)
+    return [("Share of each month's new customers who contact again k months later", fig)]

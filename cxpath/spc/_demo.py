@@ -60,3 +60,18 @@ def demo_section(sample) -> str:
     lines += ["", "Phase II by month:",
               format_table({k: np.array(val) for k, val in table.items()}, max_rows=12)]
     return "\n".join(lines)
+
+
+def demo_figures(sample) -> list:
+    """Figure for ``demo --out``: the u-chart of daily complaints with its signals."""
+    import matplotlib.pyplot as plt
+
+    from .. import plot
+
+    d = sample.daily_complaints
+    chart = u_chart(d["complaints"], d["orders"],
+                    baseline=d["date"] < np.datetime64("2025-07-01"), refit=1,
+                    labels=d["date"], rules="we")
+    fig, ax = plt.subplots(figsize=(12, 4.5), layout="constrained")
+    plot.control_chart(chart, ax=ax)
+    return [("u-chart of complaints per order; circled points are run-rule signals", fig)]

@@ -53,3 +53,16 @@ def demo_section(sample) -> str:
              f"{f['indirect'][j]:.3f} [{f['indirect_low'][j]:.3f}, "
              f"{f['indirect_high'][j]:.3f}], R2(loyal) = {pm.r2['loyal']:.3f}"]
     return "\n".join(lines)
+
+
+def demo_figures(sample) -> list:
+    """Figure for ``demo --out``: loadings of a five-factor EFA of the survey items."""
+    import matplotlib.pyplot as plt
+
+    from .. import plot
+    from .factor_analysis import efa
+
+    items = [i for names in sample.survey_constructs.values() for i in names]
+    fig, ax = plt.subplots(figsize=(7, 6), layout="constrained")
+    plot.loadings(efa(sample.survey, items, n_factors=5, rotation="oblimin"), ax=ax)
+    return [("Survey items: oblimin loadings of five factors", fig)]
