@@ -19,9 +19,11 @@ def demo_section(sample) -> str:
     bot = bottlenecks(j, sla=2 * 86400)
     lines = [f"Top variants ({var.n_variants} distinct paths):",
              _head(var, ["path", "cases", "share", "success_rate"]), "",
-             f"Breakpoints (pooled drop-off rate {brk.expected_rate:.1%}):",
-             _head(brk, ["step", "cases", "dropoff_rate", "ci_low", "ci_high",
-                         "lost_successes"], 3), "",
+             f"Breakpoints (steps losing more cases than the pooled drop-off rate "
+             f"{brk.expected_rate:.1%} predicts):",
+             _head(brk, ["step", "cases", "dropoff_rate", "ci_low", "ci_high", "lift",
+                         "lost_successes"], min(3, int((brk.lost_successes > 0).sum()))),
+             "",
              "Bottlenecks (waiting time; SLA 2 days):",
              _head(bot, ["step", "count", "total_wait_h", "share", "median_wait_h",
                          "sla_breach"], 3), ""]
