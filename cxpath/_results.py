@@ -34,7 +34,7 @@ import numpy as np
 
 from ._frames import make_frame
 
-__all__ = ["Result", "format_table", "result"]
+__all__ = ["Result", "format_p", "format_table", "result"]
 
 
 def result(cls):
@@ -53,6 +53,15 @@ def _cell(x) -> str:
     if isinstance(x, np.datetime64):
         return str(x)
     return str(x)
+
+
+def format_p(p: float) -> str:
+    """A p-value for a sentence: ``'p < 0.001'`` or ``'p = 0.042'``.
+
+    >>> format_p(3e-12), format_p(0.04213)
+    ('p < 0.001', 'p = 0.042')
+    """
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
 
 
 def format_table(columns: dict, max_rows: int = 10) -> str:

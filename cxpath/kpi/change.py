@@ -11,7 +11,7 @@ from scipy import stats
 
 from .. import _validate as v
 from .._frames import column
-from .._results import Result, result
+from .._results import Result, format_p, result
 from .._stats import wilson_interval
 from ._common import z_value
 
@@ -95,11 +95,10 @@ def _fmt_diff(x, kind):
 def _verdict(kind, label, before, after, diff, lo, hi, p, alpha, test, confidence):
     what = {"proportion": "share", "nps": "NPS", "mean": "mean", "duration": "median"}[kind]
     name = f"{label} ({what})" if label else what.capitalize()
-    p_txt = "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
     ci = (f"{confidence:.0%} CI {_fmt_diff(lo, kind)} to {_fmt_diff(hi, kind)}")
     move = "rose" if diff > 0 else "fell" if diff < 0 else "stayed"
     head = (f"{name} {move} from {_fmt(before, kind)} to {_fmt(after, kind)} "
-            f"({_fmt_diff(diff, kind)}, {ci}); {test} {p_txt}: ")
+            f"({_fmt_diff(diff, kind)}, {ci}); {test} {format_p(p)}: ")
     if p < alpha:
         return head + f"a real change at the {alpha:.0%} level."
     return head + (f"no evidence of a change at the {alpha:.0%} level "

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._results import format_table
+from .._results import format_p, format_table
 from .drivers import importance_performance, key_drivers
 from .factorability import bartlett_sphericity, kmo
 from .paths import path_model
@@ -42,7 +42,7 @@ def demo_section(sample) -> str:
     lines = [f"Reliability per construct ({len(survey[items[0]])} respondents, pairwise):",
              format_table(rel), "",
              f"Factorability of the {len(items)} items: KMO = {k.overall:.3f} ({k.verdict}); "
-             f"Bartlett chi2 = {b.statistic:.0f}, df = {b.df}, p = {b.p_value:.2g}",
+             f"Bartlett chi2 = {b.statistic:.0f}, df = {b.df}, {format_p(b.p_value)}",
              f"Discriminant validity: max HTMT = {h.max():.3f} "
              f"({int((h > 0.85).sum())} pair(s) above 0.85)", "",
              f"Key drivers of satisfaction (construct scores, R2 = {kd.r2:.3f}, "
