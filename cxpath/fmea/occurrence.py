@@ -223,9 +223,38 @@ def detection_rating(detected, total=None, *, scale="escape-deciles"):
     return int(out[0]) if scalar else out
 
 
+class _MeasuredRatings(Result):
+    """What measured occurrence and detection ratings share: matching a worksheet."""
+
+    _rating = ""  # the worksheet column the ratings replace
+
+    @property
+    def unmatched(self) -> np.ndarray:
+        """Recorded failure modes that the worksheet does not list."""
+        return self.failure_mode[~self.in_worksheet]
+
+    def apply(self, worksheet: Worksheet) -> Worksheet:
+        """The worksheet with the measured ratings in place of its own.
+
+        Modes without records keep the worksheet's rating.
+        """
+        func = f"fmea.{type(self).__name__}.apply"
+        if not isinstance(worksheet, Worksheet):
+            v.fail("worksheet", func, "a cxpath.fmea.Worksheet",
+                   got=f"an object of type {type(worksheet).__name__}")
+        mine = self.failure_mode[self.in_worksheet]
+        if len(mine) != len(worksheet) or not np.array_equal(mine, worksheet.failure_mode):
+            v.fail("worksheet", func, "the worksheet these ratings were measured for",
+                   got="a worksheet with other failure modes", data=True)
+        return worksheet.with_ratings(**{self._rating: self.rating[self.in_worksheet]})
+
+
 @result
-class ObservedOccurrence(Result):
+class ObservedOccurrence(_MeasuredRatings):
     """Occurrence ratings measured from failure records.
+
+    ``apply(worksheet)`` returns the worksheet with these ratings as its occurrence;
+    ``unmatched`` lists recorded modes the worksheet does not have.
 
     Attributes
     ----------
@@ -262,23 +291,7 @@ class ObservedOccurrence(Result):
     scale: str
     level: float
     conservative: bool
-
-    @property
-    def unmatched(self) -> np.ndarray:
-        """Recorded failure modes that the worksheet does not list."""
-        return self.failure_mode[~self.in_worksheet]
-
-    def apply(self, worksheet: Worksheet) -> Worksheet:
-        """The worksheet with its occurrence column replaced by the measured ratings."""
-        func = "fmea.ObservedOccurrence.apply"
-        if not isinstance(worksheet, Worksheet):
-            v.fail("worksheet", func, "a cxpath.fmea.Worksheet",
-                   got=f"an object of type {type(worksheet).__name__}")
-        mine = self.failure_mode[self.in_worksheet]
-        if len(mine) != len(worksheet) or not np.array_equal(mine, worksheet.failure_mode):
-            v.fail("worksheet", func, "the worksheet these ratings were measured for",
-                   got="a worksheet with other failure modes", data=True)
-        return worksheet.with_ratings(occurrence=self.rating[self.in_worksheet])
+    _rating = "occurrence"
 
     def _title(self):
         return "Observed occurrence"
@@ -423,8 +436,12 @@ def observed_occurrence(worksheet: Worksheet, records=None, *, mode="failure_mod
 
 
 @result
-class ObservedDetection(Result):
+class ObservedDetection(_MeasuredRatings):
     """Detection ratings measured from failure records that say whether each was caught.
+
+    ``apply(worksheet)`` returns the worksheet with these ratings as its detection (modes
+    without records keep theirs); ``unmatched`` lists recorded modes the worksheet does not
+    have.
 
     Attributes
     ----------
@@ -461,23 +478,7 @@ class ObservedDetection(Result):
     scale: str
     level: float
     conservative: bool
-
-    @property
-    def unmatched(self) -> np.ndarray:
-        """Recorded failure modes that the worksheet does not list."""
-        return self.failure_mode[~self.in_worksheet]
-
-    def apply(self, worksheet: Worksheet) -> Worksheet:
-        """The worksheet with the measured detection ratings (unmeasured modes unchanged)."""
-        func = "fmea.ObservedDetection.apply"
-        if not isinstance(worksheet, Worksheet):
-            v.fail("worksheet", func, "a cxpath.fmea.Worksheet",
-                   got=f"an object of type {type(worksheet).__name__}")
-        mine = self.failure_mode[self.in_worksheet]
-        if len(mine) != len(worksheet) or not np.array_equal(mine, worksheet.failure_mode):
-            v.fail("worksheet", func, "the worksheet these ratings were measured for",
-                   got="a worksheet with other failure modes", data=True)
-        return worksheet.with_ratings(detection=self.rating[self.in_worksheet])
+    _rating = "detection"
 
     def _title(self):
         return "Observed detection"
