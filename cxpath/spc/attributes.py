@@ -94,6 +94,18 @@ def _counts(counts, func):
     return v.as_int_array(counts, "counts", func, low=0).astype(np.float64)
 
 
+def _nonconforming(counts, sizes, func):
+    """Checked counts of nonconforming items and subgroup sizes (counts ≤ sizes)."""
+    d = _counts(counts, func)
+    n = _sizes(sizes, d.size, "sizes", func)
+    over = d > n
+    if over.any():
+        i = int(np.argmax(over))
+        v.fail("counts", func, "at most the subgroup size at every position",
+               got=f"{int(d[i])} > {int(n[i])} at position {i}", data=True)
+    return d, n
+
+
 def p_chart(counts, sizes, *, laney: bool = False, baseline=None, exclude=None,
             refit: int = 0, params=None, rules="we", nsigma: float = 3.0,
             labels=None) -> ControlChart:
@@ -139,13 +151,7 @@ def p_chart(counts, sizes, *, laney: bool = False, baseline=None, exclude=None,
     (0.0463, 0.1094)
     """
     func = "spc.p_chart"
-    d = _counts(counts, func)
-    n = _sizes(sizes, d.size, "sizes", func)
-    over = d > n
-    if over.any():
-        i = int(np.argmax(over))
-        v.fail("counts", func, "at most the subgroup size at every position",
-               got=f"{int(d[i])} > {int(n[i])} at position {i}", data=True)
+    d, n = _nonconforming(counts, sizes, func)
     v.check_bool(laney, "laney", func)
     return _rate_chart(func, "p", d, n, binomial=True, laney=laney, baseline=baseline,
                        exclude=exclude, refit=refit, params=params, rules=rules,
@@ -182,13 +188,7 @@ def np_chart(counts, sizes, *, baseline=None, exclude=None, refit: int = 0, para
     (4.75, 11.131)
     """
     func = "spc.np_chart"
-    d = _counts(counts, func)
-    n = _sizes(sizes, d.size, "sizes", func)
-    over = d > n
-    if over.any():
-        i = int(np.argmax(over))
-        v.fail("counts", func, "at most the subgroup size at every position",
-               got=f"{int(d[i])} > {int(n[i])} at position {i}", data=True)
+    d, n = _nonconforming(counts, sizes, func)
     return _rate_chart(func, "np", d, n, binomial=True, laney=False, baseline=baseline,
                        exclude=exclude, refit=refit, params=params, rules=rules,
                        nsigma=nsigma, labels=labels, scale_center=True)
