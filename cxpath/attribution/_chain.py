@@ -39,6 +39,19 @@ class Chain:
     def out_total(self) -> np.ndarray:
         return np.asarray(self.moves.sum(axis=1)).ravel() + self.to_conversion + self.to_null
 
+    def without_self_loops(self) -> Chain:
+        """The chain with every state's moves back to itself left out.
+
+        Absorption probabilities and expected absorbed value do not change (a self-loop
+        only delays leaving); expected steps and times do. ChannelAttribution reports its
+        transition matrices this way.
+        """
+        moves = self.moves.tolil()
+        moves.setdiag(0)
+        moves = moves.tocsr()
+        moves.eliminate_zeros()
+        return attrs.evolve(self, moves=moves)
+
     def probabilities(self):
         """``(Q, r_conversion, r_null, r_value)``: row-normalised moves and exits."""
         import scipy.sparse as sp

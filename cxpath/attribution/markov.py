@@ -134,7 +134,7 @@ def _credit(effects: np.ndarray, total: float) -> np.ndarray:
 
 def _removal(paths, order: int, collapse: bool):
     """Chain, base solution and removal effects of ``paths``."""
-    chain = build_chain(paths, order, collapse, FUNC)
+    chain = build_chain(paths, order, collapse, FUNC).without_self_loops()
     probs = chain.probabilities()
     q, r_conv, _, r_value = probs
     rhs = np.column_stack([r_conv, r_value])
@@ -165,7 +165,7 @@ def _progress_reporter(progress):
     return progress
 
 
-def markov(data, *, order: int = 1, collapse_repeats: bool = True, by: str = "touchpoint",
+def markov(data, *, order: int = 1, collapse_repeats: bool = False, by: str = "touchpoint",
            exclude=None, n_boot: int = 0, level: float = 0.95, seed=None, progress=None,
            path=None, conversions=None, nulls=None, value=None,
            sep: str = ">") -> MarkovAttribution:
@@ -186,10 +186,13 @@ def markov(data, *, order: int = 1, collapse_repeats: bool = True, by: str = "to
         column names ``path``, ``conversions`` and optionally ``nulls`` and ``value``).
     order : int, default 1
         Touches a state remembers (1–4).
-    collapse_repeats : bool, default True
+    collapse_repeats : bool, default False
         Treat a touch equal to the previous one as a single touch (``a > a > b`` is
-        ``a > b``), as ChannelAttribution does. At order 1 this changes nothing but the
-        reported self-transitions; at higher orders it changes the states.
+        ``a > b``). By default repeats stay in the states (``b > b`` is an order-2 state),
+        as in ChannelAttribution; either way a state's moves back to itself are left out,
+        which changes no probability. At order 1 the option changes nothing; at higher
+        orders it changes the states and so the credit (by up to about 6% on
+        ChannelAttribution's test paths).
     by : {'touchpoint', 'channel'}, default 'touchpoint'
         Attribute touchpoints, or the channels of the events (journeys with channels).
     exclude : str or sequence of str, optional

@@ -20,7 +20,7 @@ def random_paths(rng, n_rows=60, channels="abcde", max_len=6, repeats=True):
     return rows
 
 
-def dense_markov(rows, order=1, collapse=True):
+def dense_markov(rows, order=1, collapse=False):
     """Removal effects by a dense fundamental-matrix solve over explicit tuple states.
 
     Removing a channel redirects every transition into a state containing it to null.
