@@ -761,10 +761,14 @@ def sla_attainment(start, end, priority, thresholds, *, data=None, by=None, as_o
 
 @result
 class Backlog(Result):
-    """Open tickets at a series of times, with their ageing.
+    """Open tickets at a series of times, with their ageing, per segment.
+
+    One row per (segment, time): every segment is measured at the same times.
 
     Attributes
     ----------
+    segment : ndarray of str
+        ``'all'`` without ``by``.
     at : ndarray of datetime64
     open : ndarray of int
         Tickets created at or before ``at`` and not resolved by then.
@@ -778,6 +782,7 @@ class Backlog(Result):
     age_bins : tuple of float
     """
 
+    segment: np.ndarray
     at: np.ndarray
     open: np.ndarray
     opened: np.ndarray
@@ -788,7 +793,8 @@ class Backlog(Result):
     age_bins: tuple
 
     def _columns(self):
-        cols = {"at": self.at, "open": self.open, "opened": self.opened,
+        cols = {"segment": self.segment, "at": self.at, "open": self.open,
+                "opened": self.opened,
                 "closed": self.closed, "mean_age_days": self.mean_age_days,
                 "p90_age_days": self.p90_age_days}
         edges = (0.0, *self.age_bins)
@@ -798,7 +804,7 @@ class Backlog(Result):
         return cols
 
 
-def backlog(created, resolved_at, *, data=None, at=None, freq="W",
+def backlog(created, resolved_at, *, data=None, by=None, at=None, freq="W",
             age_bins=(1, 3, 7, 14, 30)) -> Backlog:
     """Backlog (open tickets) and its ageing at regular times.
 
@@ -807,6 +813,9 @@ def backlog(created, resolved_at, *, data=None, at=None, freq="W",
     created, resolved_at : str or array of datetime64
         ``resolved_at`` is NaT for tickets still open.
     data : table, optional
+    by : str or array, optional
+        Segment column (channel, agent, product …); every segment is measured at the same
+        times.
     at : array of datetime64, optional
         Times to measure at; by default every day (``freq='D'``) or Monday 00:00
         (``freq='W'``) from the first creation to the last event.
@@ -861,13 +870,17 @@ def backlog(created, resolved_at, *, data=None, at=None, freq="W",
         at = _times(None, at, "at", func)
         if (np.diff(at.astype(np.int64)) <= 0).any():
             v.fail("at", func, "strictly increasing times", got="unsorted or repeated times")
-    sc = np.sort(s)
-    ec = np.sort(e[~np.isnat(e)])
-    created_by = np.searchsorted(sc, at, side="right")
-    resolved_by = np.searchsorted(ec, at, side="right")
-    open_ = created_by - resolved_by
-    opened = np.diff(np.concatenate([[0], created_by]))
-    closed = np.diff(np.concatenate([[0], resolved_by]))
+    codes, labels = segments(data, by, s.size, func)
+    parts = [_backlog_at(s[codes == g], e[codes == g], at, bins) for g in range(len(labels))]
+    return Backlog(segment=np.repeat(labels, at.size), at=np.tile(at, len(labels)),
+                   **{k: np.concatenate([p[k] for p in parts]) for k in parts[0]},
+                   age_bins=tuple(float(b) for b in bins))
+
+
+def _backlog_at(s, e, at, bins) -> dict:
+    """Backlog columns of one segment's tickets (created ``s``, resolved ``e``) at ``at``."""
+    created_by = np.searchsorted(np.sort(s), at, side="right")
+    resolved_by = np.searchsorted(np.sort(e[~np.isnat(e)]), at, side="right")
     mean_age = np.full(at.size, np.nan)
     p90 = np.full(at.size, np.nan)
     counts = np.zeros((at.size, bins.size + 1), dtype=np.int64)
@@ -880,10 +893,10 @@ def backlog(created, resolved_at, *, data=None, at=None, freq="W",
             p90[j] = np.quantile(age, 0.9)
             counts[j] = np.bincount(np.searchsorted(bins, age, side="right"),
                                     minlength=bins.size + 1)
-    return Backlog(at=at, open=open_.astype(np.int64), opened=opened.astype(np.int64),
-                   closed=closed.astype(np.int64), mean_age_days=mean_age,
-                   p90_age_days=p90, age_counts=counts,
-                   age_bins=tuple(float(b) for b in bins))
+    return {"open": (created_by - resolved_by).astype(np.int64),
+            "opened": np.diff(created_by, prepend=0).astype(np.int64),
+            "closed": np.diff(resolved_by, prepend=0).astype(np.int64),
+            "mean_age_days": mean_age, "p90_age_days": p90, "age_counts": counts}
 
 
 # ------------------------------------------------------------------ one table

@@ -144,6 +144,26 @@ def test_backlog_against_brute_force(tickets):
     assert len(daily.at) > len(b.at)
 
 
+def test_backlog_by_segment_adds_up_and_matches_brute_force(tickets):
+    whole = backlog("created", "resolved_at", data=tickets, freq="W")
+    per = backlog("created", "resolved_at", data=tickets, by="channel", freq="W")
+    labels = np.unique(tickets["channel"].astype(str))
+    assert per.segment.tolist() == np.repeat(labels, len(whole.at)).tolist()
+    assert (per.at.reshape(len(labels), -1) == whole.at).all()
+    for col in ("open", "opened", "closed"):
+        np.testing.assert_array_equal(getattr(per, col).reshape(len(labels), -1).sum(axis=0),
+                                      getattr(whole, col))
+    np.testing.assert_array_equal(per.age_counts.reshape(len(labels), len(whole.at), -1)
+                                  .sum(axis=0), whole.age_counts)
+    j = len(whole.at) // 2
+    t = whole.at[j]
+    sel = tickets["channel"].astype(str) == labels[0]
+    live = sel & (tickets["created"] <= t) & (np.isnat(tickets["resolved_at"])
+                                               | (tickets["resolved_at"] > t))
+    assert per.open[j] == live.sum()
+    assert per.to_frame("dict")["segment"][0] == labels[0]
+
+
 def test_ticket_kpis_table(tickets):
     t = ticket_kpis(tickets, by="product")
     assert t.tickets.sum() == len(tickets["ticket_id"])
@@ -180,6 +200,8 @@ def test_ticket_kpis_table(tickets):
     (lambda: backlog(["2025-01-01"], ["NaT"], age_bins=[3, 1]), InvalidParameterError,
      "strictly increasing"),
     (lambda: backlog(["2025-01-01"], ["NaT"], freq="M"), InvalidParameterError, "'freq'"),
+    (lambda: backlog(["2025-01-01"], ["NaT"], by=["a", "b"]), DataError,
+     "'by' parameter of kpi.backlog"),
     (lambda: ticket_kpis({"x": [1]}), InvalidParameterError, "a column of 'data'"),
 ])
 def test_bad_inputs(call, exc, fragment):
