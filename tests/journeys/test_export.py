@@ -42,7 +42,7 @@ def _unquote(text):
 
 
 def _parse_dot(text):
-    """A strict line parser for the DOT subset to_dot writes (pydot is not a dependency)."""
+    """A strict line parser for the DOT subset to_dot writes (pydot parses it too, below)."""
     lines = text.splitlines()
     assert lines[0].startswith("digraph ") and lines[0].endswith("{")
     assert lines[-1] == "}"
