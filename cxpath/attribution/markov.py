@@ -173,7 +173,8 @@ def markov(data, *, order: int = 1, collapse_repeats: bool = False, by: str = "t
 
     Journeys become an absorbing chain: a start state, one state per run of the last
     ``order`` touches, and the exits conversion and null. The conversion probability
-    ``P`` and the expected value are solved exactly from ``(I - Q) x = r`` (sparse LU);
+    ``P`` and the expected value are solved exactly from ``(I - Q) x = r`` (LU, or GMRES with
+    a proven error below 1e-13 for chains of 2,000+ states);
     removing channel ``c`` sends every state whose latest touch is ``c`` nowhere, and its
     removal effect is ``1 - P(-c) / P``. Credit is the removal effects normalised to total
     conversions; value credit uses the value removal effects (the expected converting

@@ -64,3 +64,17 @@ def test_bad_input():
     j = Journeys.from_paths(["a"], conversions=[1])
     with pytest.raises(CxpathError, match="'collapse_repeats'"):
         absorbing_measures(j, collapse_repeats=None)
+
+
+@pytest.mark.parametrize("route", ["sparse_lu", "krylov"])
+def test_every_solver_route_gives_the_dense_answer(route, monkeypatch):
+    from cxpath.attribution import _chain
+    from cxpath.datasets import load_sample
+
+    j = load_sample().journeys
+    dense = absorbing_measures(j)
+    monkeypatch.setattr(_chain, "DENSE_SOLVE", 0)
+    monkeypatch.setattr(_chain, "KRYLOV_SOLVE", 0 if route == "krylov" else 10**9)
+    other = absorbing_measures(j)
+    for name in ("success_probability", "expected_steps", "expected_time"):
+        np.testing.assert_allclose(getattr(other, name), getattr(dense, name), rtol=1e-12)

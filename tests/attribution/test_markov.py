@@ -27,15 +27,39 @@ def test_removal_effects_equal_a_dense_solve(rows, journeys, order, collapse):
     np.testing.assert_allclose(m.removal_effects_value, effects[:, 1], atol=1e-10)
 
 
-def test_sparse_route_equals_dense_route(rows, journeys, monkeypatch):
+@pytest.mark.parametrize("krylov", [False, True])
+def test_sparse_route_equals_dense_route(rows, journeys, monkeypatch, krylov):
     from cxpath.attribution import _chain
 
     dense = markov(journeys, order=3)
     monkeypatch.setattr(_chain, "DENSE_CELLS", 0)
     monkeypatch.setattr(_chain, "DENSE_SOLVE", 0)
+    monkeypatch.setattr(_chain, "KRYLOV_SOLVE", 0 if krylov else 10**9)
     sparse = markov(journeys, order=3)
     np.testing.assert_allclose(sparse.removal_effects, dense.removal_effects, atol=1e-12)
+    np.testing.assert_allclose(sparse.removal_effects_value, dense.removal_effects_value,
+                               atol=1e-12)
     assert sparse.states == dense.states
+
+
+def test_certified_krylov_solve_declines_when_it_cannot_prove_accuracy():
+    import scipy.sparse as sp
+
+    from cxpath.attribution._chain import _certified_krylov, solve_absorbing
+
+    # a two-state loop leaving with probability 1e-9: (I - Q)^-1 has norm ~1e9, so no
+    # residual GMRES reaches proves 1e-13; the sparse LU answers instead
+    eps = 1e-9
+    q = sp.csr_matrix(np.array([[0.0, 1.0 - eps], [1.0, 0.0]]))
+    a = (sp.identity(2) - q).tocsc()
+    rhs = np.array([[eps], [0.0]])
+    assert _certified_krylov(a, rhs) is None
+    np.testing.assert_allclose(solve_absorbing(q, rhs), [[1.0], [1.0]], rtol=1e-6)
+    # a well-conditioned chain is certified and equals the direct solve
+    q = sp.csr_matrix(np.array([[0.0, 0.5], [0.25, 0.0]]))
+    rhs = np.array([[0.5], [0.75]])
+    x = _certified_krylov((sp.identity(2) - q).tocsc(), rhs)
+    np.testing.assert_allclose(x, np.linalg.solve(np.eye(2) - q.toarray(), rhs), atol=1e-14)
 
 
 def _mam_frame(rows):
