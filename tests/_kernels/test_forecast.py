@@ -296,3 +296,23 @@ def test_scan_matches_numpy(y):
     assert ok == bool(np.all(np.isfinite(y)))
     if ok:
         assert low == y.min()
+
+
+@settings(max_examples=40, deadline=None)
+@given(n=st.integers(4, 40), k_cols=st.integers(1, 4), seed=st.integers(0, 10**6))
+def test_least_squares_equals_numpy_lstsq(n, k_cols, seed):
+    # reference: numpy.linalg.lstsq (LAPACK gelsd) on full-column-rank designs
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=(n, k_cols))
+    y = rng.normal(size=n) * 10
+    ref = np.linalg.lstsq(x, y, rcond=None)[0]
+    np.testing.assert_allclose(k.least_squares(x, y), ref, rtol=1e-9, atol=1e-9)
+
+
+def test_least_squares_on_the_ets_start_design():
+    # the (1, t, sin, cos) design of the short-series seasonal start, m = 12, n = 30
+    t = np.arange(1, 31.0)
+    x = np.column_stack([np.ones(30), t, np.sin(2 * np.pi * t / 12), np.cos(2 * np.pi * t / 12)])
+    y = 50 + 0.5 * t + 3 * np.sin(2 * np.pi * t / 12) + np.random.default_rng(1).normal(size=30)
+    np.testing.assert_allclose(k.least_squares(x, y), np.linalg.lstsq(x, y, rcond=None)[0],
+                               rtol=1e-11)
