@@ -47,8 +47,8 @@ def run(quick: bool = False) -> list[dict]:
     import pandas as pd
 
     from cxpath import Journeys
-    from cxpath.distributed import journey_stats
-    from cxpath.journeys import JourneyStats
+    from cxpath.distributed import journey_stats, top_variants
+    from cxpath.journeys import JourneyStats, variants
 
     n_parts = 16
     cases_per_part = 10_000 if quick else 168_750  # about 20M events in all when full
@@ -81,6 +81,19 @@ def run(quick: bool = False) -> list[dict]:
     rows.append(row("dask threads scheduler (2 threads)", cxpath_s=t_threads,
                     throughput=f"{n_events / t_threads / 1e6:.1f}M ev/s",
                     note=f"equal to single machine: {same}"))
+    start = time.perf_counter()
+    top = top_variants(ddf(), vocab=VOCAB, partitioned_by_case=True, scheduler="threads",
+                       k=20, **cols)
+    t_top = time.perf_counter() - start
+    exact = variants(expected)
+    truth = dict(zip(exact.paths.tolist(), exact.counts.tolist()))
+    inside = all(lo <= truth[p] <= hi
+                 for p, lo, hi in zip(top.paths, top.count_low, top.count_high))
+    rows.append(row(f"top_variants k=20, capacity {top.capacity:,} (threads)",
+                    cxpath_s=t_top, throughput=f"{n_events / t_top / 1e6:.1f}M ev/s",
+                    note=f"{exact.n_variants:,} distinct paths; same top 20: "
+                         f"{top.paths.tolist() == exact.paths[:20].tolist()}; max undercount "
+                         f"{top.max_undercount:,.0f} cases; bounds hold: {inside}"))
     with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
                                   dashboard_address=None, memory_limit=None) as cluster, \
             distributed.Client(cluster) as client:

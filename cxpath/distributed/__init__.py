@@ -4,5 +4,6 @@ Needs the optional extra ``dask`` (``pip install 'cxpath[dask]'``).
 """
 
 from .stats import journey_stats
+from .variants import TopVariants, top_variants
 
-__all__ = ["journey_stats"]
+__all__ = ["TopVariants", "journey_stats", "top_variants"]

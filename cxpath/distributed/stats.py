@@ -8,7 +8,7 @@ from .. import _validate as v
 from .._optional import require
 from ..errors import DataError
 
-__all__ = ["journey_stats"]
+__all__ = ["journey_stats", "prepare", "tree_reduce"]
 
 FUNC = "distributed.journey_stats"
 
@@ -30,9 +30,9 @@ def _merge_all(*parts):
     return result
 
 
-def _split_cases(ddf, case: str, scheduler):
+def _split_cases(ddf, case: str, scheduler, func: str):
     """Case ids found in more than one partition (at most 5 shown)."""
-    pd = require("pandas", FUNC)
+    pd = require("pandas", func)
 
     def distinct(series):
         return pd.Series(series.dropna().unique())
@@ -84,41 +84,53 @@ def journey_stats(ddf, *, case: str, touchpoint: str, timestamp: str | None = No
     -------
     JourneyStats
     """
-    dask = require("dask", FUNC)
+    order = v.check_int(order, "order", FUNC, low=1, high=4)
+    split_every = v.check_int(split_every, "split_every", FUNC, low=2)
+    columns = {"case": case, "touchpoint": touchpoint, "timestamp": timestamp,
+               "channel": channel, "outcome": outcome, "value": value}
+    if value is not None:
+        columns["value_agg"] = v.check_option(value_agg, "value_agg", FUNC,
+                                              ("sum", "first", "last", "max", "mean"))
+    ddf, vocab = prepare(ddf, columns, vocab, partitioned_by_case, scheduler, FUNC)
+    return tree_reduce(ddf, _partition_stats, (columns, vocab, order, success), _merge_all,
+                       split_every, scheduler)
+
+
+def prepare(ddf, columns: dict, vocab, partitioned_by_case, scheduler, func: str):
+    """Checked columns, the vocabulary, and ``ddf`` with every case in one partition."""
+    require("dask", func)
     if hasattr(scheduler, "run") and hasattr(scheduler, "submit"):  # a distributed.Client
         # workers import pandas before the first frame arrives: unpickling a DataFrame in a
         # worker that has not imported pandas yet can hit a partial-import race
         scheduler.run(importlib.import_module, "pandas")
     if not (hasattr(ddf, "to_delayed") and hasattr(ddf, "npartitions")):
-        v.fail("ddf", FUNC, "a dask DataFrame", got=f"an object of type {type(ddf).__name__}")
-    order = v.check_int(order, "order", FUNC, low=1, high=4)
-    split_every = v.check_int(split_every, "split_every", FUNC, low=2)
-    partitioned_by_case = v.check_bool(partitioned_by_case, "partitioned_by_case", FUNC)
-    columns = {"case": case, "touchpoint": touchpoint, "timestamp": timestamp,
-               "channel": channel, "outcome": outcome, "value": value}
+        v.fail("ddf", func, "a dask DataFrame", got=f"an object of type {type(ddf).__name__}")
+    partitioned_by_case = v.check_bool(partitioned_by_case, "partitioned_by_case", func)
     for name, col in columns.items():
-        if col is not None and col not in ddf.columns:
-            v.fail(name, FUNC, "a column of the dask DataFrame", col)
+        if name != "value_agg" and col is not None and col not in ddf.columns:
+            v.fail(name, func, "a column of the dask DataFrame", col)
     if vocab is None:
-        labels = ddf[touchpoint].dropna().unique().compute(scheduler=scheduler)
+        labels = ddf[columns["touchpoint"]].dropna().unique().compute(scheduler=scheduler)
         vocab = tuple(str(x) for x in sorted(labels.tolist()))
     vocab = tuple(str(x) for x in vocab)
     if partitioned_by_case:
-        split = _split_cases(ddf, case, scheduler)
+        split = _split_cases(ddf, columns["case"], scheduler, func)
         if split:
-            raise DataError(f"The 'partitioned_by_case' parameter of {FUNC} was True but "
+            raise DataError(f"The 'partitioned_by_case' parameter of {func} was True but "
                             f"cases span several partitions (e.g. {split}). Pass "
                             "partitioned_by_case=False to shuffle on the case column.")
     else:
-        ddf = ddf.shuffle(on=case)
-    delayed = dask.delayed
-    if value is not None:
-        columns["value_agg"] = v.check_option(value_agg, "value_agg", FUNC,
-                                              ("sum", "first", "last", "max", "mean"))
-    parts = [delayed(_partition_stats)(p, columns, vocab, order, success)
-             for p in ddf.to_delayed()]
+        ddf = ddf.shuffle(on=columns["case"])
+    return ddf, vocab
+
+
+def tree_reduce(ddf, summarise, args: tuple, merge, split_every: int, scheduler):
+    """``summarise(partition, *args)`` per partition, merged ``split_every`` at a time."""
+    import dask
+
+    parts = [dask.delayed(summarise)(p, *args) for p in ddf.to_delayed()]
     while len(parts) > 1:
-        parts = [delayed(_merge_all)(*parts[i:i + split_every])
+        parts = [dask.delayed(merge)(*parts[i:i + split_every])
                  for i in range(0, len(parts), split_every)]
     (result,) = dask.compute(parts[0], scheduler=scheduler)
     return result
