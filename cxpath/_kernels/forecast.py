@@ -627,7 +627,9 @@ def classical_seasonal(y, m, season):
 @kernel(example=lambda: (np.array([[1.0, 1.0], [1.0, 2.0], [1.0, 3.0]]),
                          np.array([1.0, 2.0, 2.0])))
 def least_squares(x, y):
-    """Coefficients minimising ``|x b - y|`` by Householder QR (full column rank assumed).
+    """Coefficients minimising ``|x b - y|`` by Householder QR.
+
+    ``x`` has at least as many rows as columns and full column rank (not checked).
 
     For the few-column regressions of the ETS start; compiles in a fraction of the time of
     ``numpy.linalg.lstsq`` under numba.

@@ -22,7 +22,9 @@ class TopVariants(Result):
     (never more than the truth); ``count_high`` adds the largest possible undercount, so the
     true count lies in ``[count_low, count_high]``. The undercount never exceeds
     ``n_cases / (capacity + 1)``, so every path followed by more cases than that survives
-    the summary (and is listed when it is among the ``k`` largest). With ``exact`` (no
+    the summary. Paths are ranked by ``count_low``: two paths whose intervals overlap may
+    be listed in the wrong order, and a path just outside the ``k`` listed can be truly
+    larger than the last one listed when their intervals overlap. With ``exact`` (no
     summary ever overflowed) the two bounds are equal and the counts exact.
 
     Attributes

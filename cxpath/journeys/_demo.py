@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import numpy as np
+
 from .._results import format_table
 from . import bottlenecks, breakpoints, critical_path, variants
 
 
-def _head(result, columns, k=5):
+def _head(result, columns, k=5, rows=None):
+    """The first ``k`` rows (of ``rows``, an index array, when given) of a result table."""
     cols = result._columns()
-    return format_table({c: cols[c][:k] for c in columns}, max_rows=k)
+    pick = slice(None) if rows is None else rows
+    return format_table({c: cols[c][pick][:k] for c in columns}, max_rows=k)
 
 
 def demo_section(sample) -> str:
@@ -19,10 +23,11 @@ def demo_section(sample) -> str:
     bot = bottlenecks(j, sla=2 * 86400)
     lines = [f"Top variants ({var.n_variants} distinct paths):",
              _head(var, ["path", "cases", "share", "success_rate"]), "",
-             f"Breakpoints (steps losing more cases than the pooled drop-off rate "
-             f"{brk.expected_rate:.1%} predicts):",
+             f"Breakpoints (drop-off rate above the pooled {brk.expected_rate:.1%} "
+             f"beyond its 95% Wilson interval):",
              _head(brk, ["step", "cases", "dropoff_rate", "ci_low", "ci_high", "lift",
-                         "lost_successes"], min(3, int((brk.lost_successes > 0).sum()))),
+                         "lost_successes"], 3,
+                   rows=np.flatnonzero(brk.ci_low > brk.expected_rate)),
              "",
              "Bottlenecks (waiting time; SLA 2 days):",
              _head(bot, ["step", "count", "total_wait_h", "share", "median_wait_h",

@@ -48,7 +48,7 @@ def test_certified_krylov_solve_declines_when_it_cannot_prove_accuracy():
     from cxpath.attribution._chain import _certified_krylov, solve_absorbing
 
     # a two-state loop leaving with probability 1e-9: (I - Q)^-1 has norm ~1e9, so no
-    # residual GMRES reaches proves 1e-13; the sparse LU answers instead
+    # residual GMRES reaches proves 1e-12; the sparse LU answers instead
     eps = 1e-9
     q = sp.csr_matrix(np.array([[0.0, 1.0 - eps], [1.0, 0.0]]))
     a = (sp.identity(2) - q).tocsc()
@@ -60,6 +60,28 @@ def test_certified_krylov_solve_declines_when_it_cannot_prove_accuracy():
     rhs = np.array([[0.5], [0.75]])
     x = _certified_krylov((sp.identity(2) - q).tocsc(), rhs)
     np.testing.assert_allclose(x, np.linalg.solve(np.eye(2) - q.toarray(), rhs), atol=1e-14)
+
+
+def test_a_chain_gmres_cannot_certify_goes_straight_to_lu(monkeypatch):
+    import scipy.sparse as sp
+
+    from cxpath.attribution import _chain
+
+    monkeypatch.setattr(_chain, "DENSE_SOLVE", 0)
+    monkeypatch.setattr(_chain, "KRYLOV_SOLVE", 0)
+    calls = []
+    real = _chain._certified_krylov
+    monkeypatch.setattr(_chain, "_certified_krylov",
+                        lambda a, rhs: calls.append(1) or real(a, rhs))
+    eps = 1e-9
+    q = sp.csr_matrix(np.array([[0.0, 1.0 - eps, 0.0], [1.0, 0.0, 0.0], [0.0, 0.5, 0.0]]))
+    solver = _chain.AbsorbingSolver(q)
+    rhs = np.array([eps, 0.0, 0.5])
+    first = solver.solve(rhs)
+    second = solver.solve(rhs, keep=np.array([True, True, False]))
+    assert calls == [1] and not solver.krylov
+    np.testing.assert_allclose(first[:, 0], [1.0, 1.0, 1.0], rtol=1e-6)
+    np.testing.assert_allclose(second[:2, 0], [1.0, 1.0], rtol=1e-6)
 
 
 def _mam_frame(rows):
