@@ -3,31 +3,80 @@
 from __future__ import annotations
 
 import importlib
+import warnings
 
 from .. import _validate as v
 from .._optional import require
-from ..errors import DataError
+from ..errors import CxpathWarning, DataError
 
-__all__ = ["journey_stats", "prepare", "tree_reduce"]
+__all__ = ["journey_stats", "merge_tallies", "partition_journeys", "prepare", "tree_reduce",
+           "warn_cleaning"]
 
 FUNC = "distributed.journey_stats"
 
 
-def _partition_stats(frame, columns: dict, vocab: tuple, order: int, success):
-    """JourneyStats of one partition (a pandas DataFrame holding whole cases)."""
-    from ..journeys import Journeys, JourneyStats
+def partition_journeys(frame, columns: dict, vocab: tuple, success, strict: bool):
+    """Journeys of one partition (None when no row is usable) and its cleaning tally.
+
+    The tally counts rows by what ``from_events`` did to them (``'removed: <reason>'``,
+    ``'changed: <reason>'``), so the partitions' cleaning can be reported as one.
+    """
+    from ..journeys import Journeys
 
     if len(frame) == 0:
-        return JourneyStats.empty(vocab, order=order)
-    journeys = Journeys.from_events(frame, vocab=vocab, success=success, **columns)
-    return JourneyStats.from_journeys(journeys, order=order)
+        return None, {}
+    try:
+        journeys = Journeys.from_events(frame, vocab=vocab, success=success, strict=strict,
+                                        **columns)
+    except DataError as err:
+        report = getattr(err, "cleaning_report", None)
+        if report is None:
+            raise
+        return None, _tally(report)
+    return journeys, _tally(journeys.cleaning_report)
+
+
+def _tally(report) -> dict:
+    out = {f"removed: {why}": len(rows) for why, rows in report.removed.items() if len(rows)}
+    out.update({f"changed: {why}": len(rows) for why, rows in report.changed.items()
+                if len(rows)})
+    return out
+
+
+def merge_tallies(tallies) -> dict:
+    """Sum cleaning tallies."""
+    out: dict = {}
+    for tally in tallies:
+        for why, count in tally.items():
+            out[why] = out.get(why, 0) + count
+    return out
+
+
+def warn_cleaning(tally: dict, func: str) -> None:
+    """One warning for everything the partitions' cleaning removed or changed."""
+    if tally:
+        what = ", ".join(f"{why} {count:,}" for why, count in sorted(tally.items()))
+        warnings.warn(f"{func} cleaned the rows of every partition as Journeys.from_events "
+                      f"does ({what} rows); pass strict=True to raise instead.",
+                      CxpathWarning, stacklevel=3)
+
+
+def _partition_stats(frame, columns: dict, vocab: tuple, order: int, success, strict):
+    """JourneyStats of one partition (a pandas DataFrame holding whole cases), and its
+    cleaning tally."""
+    from ..journeys import JourneyStats
+
+    journeys, tally = partition_journeys(frame, columns, vocab, success, strict)
+    if journeys is None:
+        return JourneyStats.empty(vocab, order=order), tally
+    return JourneyStats.from_journeys(journeys, order=order), tally
 
 
 def _merge_all(*parts):
-    result = parts[0]
-    for part in parts[1:]:
+    result = parts[0][0]
+    for part, _ in parts[1:]:
         result = result.merge(part)
-    return result
+    return result, merge_tallies(tally for _, tally in parts)
 
 
 def _split_cases(ddf, case: str, scheduler, func: str):
@@ -46,7 +95,7 @@ def journey_stats(ddf, *, case: str, touchpoint: str, timestamp: str | None = No
                   channel: str | None = None, outcome: str | None = None,
                   value: str | None = None, value_agg: str = "sum", success=None,
                   order: int = 1, vocab=None, partitioned_by_case: bool = False,
-                  scheduler=None, split_every: int = 8):
+                  strict: bool = False, scheduler=None, split_every: int = 8):
     """Compute :class:`~cxpath.journeys.JourneyStats` of a Dask DataFrame event log.
 
     The vocabulary is fixed first (given, or one distinct pass over ``touchpoint``), each
@@ -74,6 +123,12 @@ def journey_stats(ddf, *, case: str, touchpoint: str, timestamp: str | None = No
     partitioned_by_case : bool, default False
         Declare that no case spans two partitions (skips the shuffle). The declaration is
         checked and a :class:`~cxpath.errors.DataError` names split cases.
+    strict : bool, default False
+        Every partition is cleaned as :meth:`Journeys.from_events
+        <cxpath.Journeys.from_events>` cleans (a partition left without usable rows counts
+        as empty), and one :class:`~cxpath.errors.CxpathWarning` reports how many rows were
+        removed or changed for each reason. ``True`` raises
+        :class:`~cxpath.errors.StrictCleaningError` instead.
     scheduler : str or distributed.Client, optional
         Passed to ``dask.compute``: ``"threads"`` (kernels release the GIL), ``"processes"``,
         ``"synchronous"`` or a ``distributed.Client``; default: dask's current scheduler.
@@ -91,9 +146,12 @@ def journey_stats(ddf, *, case: str, touchpoint: str, timestamp: str | None = No
     if value is not None:
         columns["value_agg"] = v.check_option(value_agg, "value_agg", FUNC,
                                               ("sum", "first", "last", "max", "mean"))
+    strict = v.check_bool(strict, "strict", FUNC)
     ddf, vocab = prepare(ddf, columns, vocab, partitioned_by_case, scheduler, FUNC)
-    return tree_reduce(ddf, _partition_stats, (columns, vocab, order, success), _merge_all,
-                       split_every, scheduler)
+    stats, tally = tree_reduce(ddf, _partition_stats, (columns, vocab, order, success, strict),
+                               _merge_all, split_every, scheduler)
+    warn_cleaning(tally, FUNC)
+    return stats
 
 
 def prepare(ddf, columns: dict, vocab, partitioned_by_case, scheduler, func: str):

@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import _validate as v
 from .._results import Result, result
-from .stats import prepare, tree_reduce
+from .stats import merge_tallies, partition_journeys, prepare, tree_reduce, warn_cleaning
 
 __all__ = ["TopVariants", "top_variants"]
 
@@ -73,15 +73,17 @@ class _Summary:
     """Misra–Gries counters of paths: ``{path key: [count, seen, success]}``.
 
     ``count`` is decremented when the summary overflows, ``seen`` and ``success`` are not;
-    ``undercount`` is the sum of every decrement that could have reached a counter.
+    ``undercount`` is the sum of every decrement that could have reached a counter;
+    ``cleaning`` tallies the rows cleaning removed or changed.
     """
 
-    __slots__ = ("counters", "n_cases", "undercount")
+    __slots__ = ("cleaning", "counters", "n_cases", "undercount")
 
-    def __init__(self, counters: dict, n_cases: float, undercount: float):
+    def __init__(self, counters: dict, n_cases: float, undercount: float, cleaning: dict):
         self.counters = counters
         self.n_cases = n_cases
         self.undercount = undercount
+        self.cleaning = cleaning
 
     def shrink(self, capacity: int):
         """Keep at most ``capacity`` counters: subtract the (capacity+1)-th largest count."""
@@ -96,14 +98,13 @@ class _Summary:
         return self
 
 
-def _partition_summary(frame, columns: dict, vocab: tuple, success, capacity: int):
+def _partition_summary(frame, columns: dict, vocab: tuple, success, strict, capacity: int):
     """Exact variant counts of one partition, shrunk to ``capacity`` counters."""
-    from ..journeys import Journeys
     from ..journeys.variants import distinct_paths
 
-    if len(frame) == 0:
-        return _Summary({}, 0.0, 0.0)
-    journeys = Journeys.from_events(frame, vocab=vocab, success=success, **columns)
+    journeys, tally = partition_journeys(frame, columns, vocab, success, strict)
+    if journeys is None:
+        return _Summary({}, 0.0, 0.0, tally)
     rep, group, n_groups = distinct_paths(journeys)
     w = journeys.case_weights.astype(np.float64)
     ok = journeys.outcome if journeys.outcome is not None else np.zeros(len(w), bool)
@@ -118,7 +119,7 @@ def _partition_summary(frame, columns: dict, vocab: tuple, success, capacity: in
     counters = {codes[offsets[r]:offsets[r + 1]].tobytes(): [counts[g] - cut, counts[g],
                                                               wins[g]]
                 for g, r in zip(keep.tolist(), rep[keep].tolist())}
-    return _Summary(counters, float(w.sum()), cut)
+    return _Summary(counters, float(w.sum()), cut, tally)
 
 
 def _merge(capacity):
@@ -134,7 +135,8 @@ def _merge(capacity):
                     mine[1] += seen
                     mine[2] += wins
         merged = _Summary(counters, sum(p.n_cases for p in parts),
-                          sum(p.undercount for p in parts))
+                          sum(p.undercount for p in parts),
+                          merge_tallies(p.cleaning for p in parts))
         return merged.shrink(capacity)
     return merge
 
@@ -142,7 +144,7 @@ def _merge(capacity):
 def top_variants(ddf, *, case: str, touchpoint: str, timestamp: str | None = None,
                  outcome: str | None = None, success=None, k: int = 20,
                  capacity: int | None = None, vocab=None, partitioned_by_case: bool = False,
-                 scheduler=None, split_every: int = 8) -> TopVariants:
+                 strict: bool = False, scheduler=None, split_every: int = 8) -> TopVariants:
     """The ``k`` most frequent paths of a Dask event log, in memory bounded by ``capacity``.
 
     :func:`journey_stats` keeps every distinct path exactly, which grows with the log. This
@@ -163,8 +165,8 @@ def top_variants(ddf, *, case: str, touchpoint: str, timestamp: str | None = Non
     capacity : int, optional
         Paths kept per summary (at least ``k``); default ``max(50 k, 1000)``. The undercount
         is at most ``n_cases / (capacity + 1)``.
-    vocab, partitioned_by_case, scheduler, split_every
-        As in :func:`journey_stats`.
+    vocab, partitioned_by_case, strict, scheduler, split_every
+        As in :func:`journey_stats` (cleaning is reported in one warning).
 
     Returns
     -------
@@ -185,11 +187,13 @@ def top_variants(ddf, *, case: str, touchpoint: str, timestamp: str | None = Non
     capacity = max(50 * k, 1000) if capacity is None else v.check_int(capacity, "capacity",
                                                                       FUNC, low=k)
     split_every = v.check_int(split_every, "split_every", FUNC, low=2)
+    strict = v.check_bool(strict, "strict", FUNC)
     columns = {"case": case, "touchpoint": touchpoint, "timestamp": timestamp,
                "outcome": outcome}
     ddf, vocab = prepare(ddf, columns, vocab, partitioned_by_case, scheduler, FUNC)
-    summary = tree_reduce(ddf, _partition_summary, (columns, vocab, success, capacity),
+    summary = tree_reduce(ddf, _partition_summary, (columns, vocab, success, strict, capacity),
                           _merge(capacity), split_every, scheduler)
+    warn_cleaning(summary.cleaning, FUNC)
     keys = list(summary.counters)
     seen = np.array([summary.counters[key][1] for key in keys], dtype=np.float64)
     count = np.array([summary.counters[key][0] for key in keys], dtype=np.float64)

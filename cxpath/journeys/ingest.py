@@ -15,9 +15,13 @@ __all__ = ["from_events", "from_paths"]
 _VALUE_AGGS = ("sum", "first", "last", "max", "mean")
 
 
-def _no_rows(func: str, why: str = ""):
-    raise DataError(f"The 'data' parameter of {func} must hold at least one usable row. "
+def _no_rows(func: str, why: str = "", report=None):
+    """Raise for an input without usable rows; ``report`` (what cleaning removed) rides along
+    on the error as ``cleaning_report``."""
+    err = DataError(f"The 'data' parameter of {func} must hold at least one usable row. "
                     f"Got {why or 'an empty input'} instead.")
+    err.cleaning_report = report
+    raise err
 
 
 def _flags(raw: np.ndarray, func: str):
@@ -214,7 +218,7 @@ def from_events(cls, data, *, case, touchpoint, timestamp, channel, outcome, val
     if strict:
         report.raise_if_unclean(func)
     if len(c) == 0:
-        _no_rows(func, f"no row left after cleaning ({report._summary()[0]})")
+        _no_rows(func, f"no row left after cleaning ({report._summary()[0]})", report)
 
     starts = offsets[:-1]
     case_outcome = None

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from cxpath import Journeys
 from cxpath.datasets import load_sample
 from cxpath.distributed import journey_stats
-from cxpath.errors import CxpathError, DataError
+from cxpath.errors import CxpathError, CxpathWarning, DataError, StrictCleaningError
 from cxpath.journeys import JourneyStats, bottlenecks, breakpoints, variants
 
 pd = pytest.importorskip("pandas")
@@ -103,8 +103,52 @@ def test_declared_partitioning_is_checked(sample_frame):
     assert got.n_cases == 5000
 
 
+def dirty_log(sample_frame):
+    """The sample with unusable rows in some cases, plus a partition of unusable rows only."""
+    good = sample_frame.copy()
+    good.loc[good.index[::97], "touchpoint"] = None
+    good.loc[good.index[5::131], "timestamp"] = pd.NaT
+    bad = pd.DataFrame({"case_id": ["X1", "X1", "X2"], "touchpoint": [None, None, None],
+                        "timestamp": good["timestamp"].iloc[:3].to_numpy(),
+                        "channel": ["app", "app", "web"]})
+    ddf = dd.concat([dd.from_pandas(good, npartitions=1), dd.from_pandas(bad, npartitions=1)])
+    return pd.concat([good, bad], ignore_index=True), ddf
+
+
+def test_cleaning_is_reported_once_never_silently(sample_frame):
+    whole, ddf = dirty_log(sample_frame)
+    j = Journeys.from_events(whole, success={"resolved"}, **COLUMNS)
+    report = j.cleaning_report
+    assert report.n_removed > 0
+    with pytest.warns(CxpathWarning) as caught:
+        got = journey_stats(ddf, success={"resolved"}, partitioned_by_case=True,
+                            vocab=j.vocab, scheduler="threads", **COLUMNS)
+    assert len(caught) == 1
+    message = str(caught[0].message)
+    for why, rows in report.removed.items():
+        if len(rows):
+            assert f"removed: {why} {len(rows):,}" in message
+    assert got.equals(JourneyStats.from_journeys(j))
+    with pytest.raises(StrictCleaningError):
+        journey_stats(ddf, success={"resolved"}, partitioned_by_case=True, vocab=j.vocab,
+                      strict=True, scheduler="threads", **COLUMNS)
+
+
+def test_top_variants_reports_cleaning_too(sample_frame):
+    from cxpath.distributed import top_variants
+
+    whole, ddf = dirty_log(sample_frame)
+    with pytest.warns(CxpathWarning, match="distributed.top_variants cleaned"):
+        top = top_variants(ddf, success={"resolved"}, partitioned_by_case=True,
+                           scheduler="threads", k=3, case="case_id", touchpoint="touchpoint",
+                           timestamp="timestamp")
+    j = Journeys.from_events(whole, success={"resolved"}, **COLUMNS)
+    assert top.n_cases == j.n_cases
+
+
 @pytest.mark.parametrize("kwargs, fragment", [
     (dict(ddf="not a frame"), "a dask DataFrame"),
+    (dict(strict="yes"), "'strict' parameter of distributed.journey_stats"),
     (dict(order=7), "'order' parameter of distributed.journey_stats"),
     (dict(case="nope"), "a column of the dask DataFrame"),
 ])
