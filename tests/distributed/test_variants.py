@@ -105,3 +105,20 @@ def test_bad_input(sample_frame, kwargs, fragment):
         top_variants(dd.from_pandas(sample_frame, npartitions=2), **args)
     with pytest.raises(CxpathError, match="'ddf' parameter"):
         top_variants(sample_frame, case="case_id", touchpoint="touchpoint")
+
+
+def test_local_cluster_with_two_workers(sample_frame):
+    # summaries and the merge closure travel between worker processes
+    distributed = pytest.importorskip("distributed")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                  dashboard_address=None) as cluster, \
+            distributed.Client(cluster) as client:
+        top = top_variants(dd.from_pandas(sample_frame, npartitions=4), case="case_id",
+                           touchpoint="touchpoint", timestamp="timestamp",
+                           success={"resolved"}, k=3, capacity=50, scheduler=client)
+    local = top_variants(dd.from_pandas(sample_frame, npartitions=4), case="case_id",
+                         touchpoint="touchpoint", timestamp="timestamp",
+                         success={"resolved"}, k=3, capacity=50, scheduler="synchronous")
+    assert top.paths.tolist() == local.paths.tolist()
+    np.testing.assert_array_equal(top.count_low, local.count_low)
+    assert top.paths[0] == "ivr > phone_agent > resolved" and top.count_low[0] == 524
