@@ -21,6 +21,17 @@ def test_import_loads_neither_numba_nor_pandas():
     assert out == "[]"
 
 
+@pytest.mark.parametrize("module", ["cxpath.kpi", "cxpath.survey", "cxpath.spc",
+                                    "cxpath.forecast", "cxpath.fmea", "cxpath.distributed"])
+def test_subpackages_import_scipy_and_numba_only_when_used(module):
+    # services pay for scipy.stats (about 0.7 s) and numba on the first call that needs them
+    code = (f"import sys, {module}; "
+            "print(sorted(m for m in ('numba', 'pandas', 'scipy', 'dask') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True).stdout.strip()
+    assert out == "[]"
+
+
 def test_dir_lists_the_lazy_public_names():
     listed = dir(cxpath)
     for name in cxpath.__all__:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
 
 from .. import _validate as v
 from .._frames import column
@@ -36,6 +35,8 @@ def broadcast(func: str, **arrays) -> tuple[list[np.ndarray], bool]:
 
 def z_value(confidence: float, func: str) -> float:
     """Two-sided normal quantile for a confidence level in (0, 1)."""
+    from scipy import stats
+
     confidence = v.check_real(confidence, "confidence", func, low=0.0, high=1.0,
                               closed="neither")
     return float(stats.norm.ppf(0.5 + confidence / 2.0))

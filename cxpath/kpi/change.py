@@ -7,7 +7,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import stats
 
 from .. import _validate as v
 from .._frames import column
@@ -177,6 +176,8 @@ def compare(before, after, *, kind="auto", data=None, confidence=0.95, alpha=Non
     >>> round(r.difference, 2), r.p_value < 0.05
     (0.15, True)
     """
+    from scipy import stats
+
     func = "kpi.compare"
     v.check_option(kind, "kind", func, KINDS)
     z = z_value(confidence, func)
@@ -223,6 +224,8 @@ def compare(before, after, *, kind="auto", data=None, confidence=0.95, alpha=Non
 
 
 def _proportions(xb, xa, alpha, confidence, label):
+    from scipy import stats
+
     nb, na = xb.size, xa.size
     sb, sa = xb.sum(), xa.sum()
     pb, pa = sb / nb, sa / na
@@ -247,6 +250,8 @@ def _proportions(xb, xa, alpha, confidence, label):
 
 
 def _means(xb, xa, confidence, alpha, label):
+    from scipy import stats
+
     nb, na = xb.size, xa.size
     mb, ma = xb.mean(), xa.mean()
     vb, va = xb.var(ddof=1), xa.var(ddof=1)
@@ -273,6 +278,8 @@ def _means(xb, xa, confidence, alpha, label):
 
 
 def _durations(xb, xa, confidence, alpha, n_boot, seed, label):
+    from scipy import stats
+
     nb, na = xb.size, xa.size
     res = stats.mannwhitneyu(xa, xb, alternative="two-sided")
     u_after = float(res.statistic)

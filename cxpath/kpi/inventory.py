@@ -7,7 +7,6 @@ array. Demand and lead time share one time unit (days, weeks …).
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
 
 from .. import _validate as v
 from .._results import Result, result
@@ -89,6 +88,8 @@ def eoq(demand, order_cost, holding_cost) -> EOQ:
 
 def _loss(z):
     """Standard normal loss function G(z) = φ(z) − z (1 − Φ(z))."""
+    from scipy import stats
+
     return stats.norm.pdf(z) - z * stats.norm.sf(z)
 
 
@@ -177,6 +178,8 @@ def reorder_point(demand_mean, demand_sd, lead_time, *, lead_time_sd=0.0,
     >>> round(float(r.ltd_sd[0]), 1), round(float(r.reorder_point[0]))
     (154.2, 1004)
     """
+    from scipy import stats
+
     func = "kpi.reorder_point"
     d = scenario(demand_mean, "demand_mean", func, low=0.0)
     sd = scenario(demand_sd, "demand_sd", func, low=0.0)
@@ -238,6 +241,8 @@ class SlowMoverStock(Result):
 
 
 def _dist(mean, vtm, distribution):
+    from scipy import stats
+
     if distribution == "poisson":
         return stats.poisson(mean)
     p = 1.0 / vtm
@@ -285,6 +290,8 @@ def slow_mover_stock(demand_rate, lead_time, *, target=0.95, measure="cycle",
     >>> int(r.base_stock[0]), round(float(r.cycle_service_level[0]), 4)
     (5, 0.9834)
     """
+    from scipy import stats
+
     func = "kpi.slow_mover_stock"
     v.check_option(measure, "measure", func, ("cycle", "fill"))
     v.check_option(distribution, "distribution", func, DISTRIBUTIONS)
@@ -467,6 +474,8 @@ def parts_policy(demand, lead_time, *, parts=None, service_level=0.95, unit_cost
     >>> p.model.tolist(), p.reorder_point.tolist()
     (['negbin', 'normal'], [5, 69])
     """
+    from scipy import stats
+
     func = "kpi.parts_policy"
     x = v.as_float_array(demand, "demand", func, ndim=2, low=0.0)
     if (x != np.round(x)).any():

@@ -5,7 +5,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import optimize
 
 from .. import _validate as v
 from .._results import Result, result
@@ -108,6 +107,8 @@ def irr(cashflows) -> float:
     >>> round(irr([-100, 39, 59, 55, 20]), 5)
     0.28095
     """
+    from scipy import optimize
+
     func = "kpi.irr"
     cf = _flows(cashflows, func)
     if not ((cf > 0).any() and (cf < 0).any()):

@@ -9,7 +9,6 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import stats
 
 from .. import _validate as v
 from .._frames import column
@@ -311,6 +310,8 @@ class Rating(Result):
 
 
 def _rating(name, func, scores, weights, data, by, scale, threshold, confidence, nan_policy):
+    from scipy import stats
+
     if (not isinstance(scale, tuple) or len(scale) != 2
             or not all(isinstance(s, int) and not isinstance(s, bool) for s in scale)
             or scale[0] >= scale[1]):

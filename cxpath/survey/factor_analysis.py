@@ -5,7 +5,6 @@ from __future__ import annotations
 import warnings
 
 import numpy as np
-from scipy import optimize, stats
 
 from .. import _validate as v
 from .._results import Result, format_table, result
@@ -35,6 +34,8 @@ def _minres(r: np.ndarray, m: int):
     the reduced correlation matrix over the uniquenesses; the residual sum equals the sum of
     the squared discarded eigenvalues."""
 
+    from scipy import optimize
+
     def fg(psi):
         s = r.copy()
         s[np.diag_indices_from(s)] = 1.0 - psi
@@ -55,6 +56,8 @@ def _minres(r: np.ndarray, m: int):
 
 def _ml(r: np.ndarray, m: int):
     """Maximum likelihood (Lawley & Maxwell; the concentrated likelihood of R ``factanal``)."""
+    from scipy import optimize
+
     p = len(r)
 
     def fg(psi):
@@ -314,6 +317,8 @@ def _fit(r, m, method, rotation, labels, n_obs, nan_policy, promax_power=4, gamm
 
 def _fit_test(r, lam, phi, h2, n):
     """Bartlett-corrected likelihood-ratio test of the fitted model (Lawley & Maxwell 1971)."""
+    from scipy import stats
+
     p, m = lam.shape
     df = ((p - m) ** 2 - p - m) // 2
     if df <= 0:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
 
 from .._results import Result, result
 from ._common import check_correlation, check_pairs, correlation, read_items
@@ -183,6 +182,8 @@ def bartlett_sphericity(data, items=None, *, nan_policy: str = "pairwise") -> Ba
     >>> res.df, res.p_value < 1e-10
     (3, True)
     """
+    from scipy import stats
+
     func = "survey.bartlett_sphericity"
     it = read_items(data, items, func, nan_policy=nan_policy, min_items=2, min_rows=3)
     r, npair = correlation(it.x)

@@ -6,7 +6,6 @@ import itertools
 import re
 
 import numpy as np
-from scipy import stats
 
 from .. import _validate as v
 from .._results import Result, format_table, result
@@ -344,6 +343,8 @@ def path_model(data, model: str, *, standardized: bool = True, n_boot: int = 100
     >>> bool(np.allclose(f["total"], f["direct"] + f["indirect"]))
     True
     """
+    from scipy import stats
+
     func = "survey.path_model"
     standardized = v.check_bool(standardized, "standardized", func)
     n_boot = v.check_int(n_boot, "n_boot", func, low=0)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
 
 from .. import _validate as v
 from .._results import Result, result
@@ -83,6 +82,8 @@ def _alpha_std(r: np.ndarray) -> tuple[float, float]:
 
 def feldt_interval(alpha: float, n: int, k: int, confidence: float) -> tuple[float, float]:
     """Feldt (1965) interval: (1 - alpha) / (1 - alpha_pop) ~ F(n - 1, (n - 1)(k - 1))."""
+    from scipy import stats
+
     df1 = n - 1
     df2 = df1 * (k - 1)
     a = 1.0 - confidence
