@@ -33,7 +33,7 @@ def demo_section(sample) -> str:
              _head(bot, ["step", "count", "total_wait_h", "share", "median_wait_h",
                          "sla_breach"], 3), ""]
     for by in ("probability", "time"):
-        cp = critical_path(j, by=by)
+        cp = critical_path(j, rank_by=by)
         lines.append(f"Critical path by {by}: {' > '.join(cp.steps)} "
                      f"(p = {cp.probability:.3g}, {cp.cases} cases, median "
                      f"{cp.median_duration / 3600:.3g} h)")

@@ -14,21 +14,29 @@ __all__ = ["Bottlenecks", "bottlenecks"]
 
 @result
 class Bottlenecks(Result):
-    """Transitions or touchpoints ranked by the total waiting time they contribute.
+    """Transitions or touchpoints ranked by the waiting (or service) time they contribute.
 
     Attributes
     ----------
     steps : ndarray of str
-        ``'a -> b'`` (level ``'transition'``) or a touchpoint (time to the next event).
+        ``'a -> b'`` (level ``'transition'``) or a touchpoint (level ``'touchpoint'``).
     count : ndarray of int
-        Weighted transitions observed.
+        Weighted transitions (or events) observed.
     total_wait, mean_wait, median_wait, p90_wait : ndarray of float
-        Seconds; ``total_wait`` is the weighted sum, the ranking key.
+        Waiting time in seconds: between the two events of a transition (for activity
+        instances, from the first's completion to the second's start, 0 where they
+        overlap); for a touchpoint, the wait from it to the next event of the case.
+        ``total_wait`` is the weighted sum.
     share_of_wait : ndarray of float
         Share of all waiting time.
+    total_service, mean_service, median_service, p90_service, share_of_service : ndarray
+        Service time (start to completion) of the touchpoint's events in seconds, for
+        activity instances at level ``'touchpoint'``; None otherwise.
     sla_breach : ndarray of float or None
         Weighted share of waits longer than ``sla`` seconds.
     sla : float or None
+    rank_by : {'wait', 'service'}
+        The ranking key: ``total_wait`` or ``total_service``.
     """
 
     steps: np.ndarray
@@ -40,29 +48,48 @@ class Bottlenecks(Result):
     p90_wait: np.ndarray
     sla_breach: np.ndarray | None
     sla: float | None
+    total_service: np.ndarray | None = None
+    share_of_service: np.ndarray | None = None
+    mean_service: np.ndarray | None = None
+    median_service: np.ndarray | None = None
+    p90_service: np.ndarray | None = None
+    rank_by: str = "wait"
 
     def _summary(self):
         hours = self.total_wait.sum() / 3600
         extra = f"; SLA {self.sla:g} s" if self.sla is not None else ""
-        return [f"{hours:,.0f} hours of waiting in all; ranked by total wait{extra}"]
+        line = f"{hours:,.0f} hours of waiting in all"
+        if self.total_service is not None:
+            line += f", {self.total_service.sum() / 3600:,.0f} hours of service"
+        return [f"{line}; ranked by total {self.rank_by}{extra}"]
 
     def _columns(self):
         cols = {"step": self.steps, "count": self.count,
                 "total_wait_h": self.total_wait / 3600, "share": self.share_of_wait,
                 "mean_wait_h": self.mean_wait / 3600, "median_wait_h": self.median_wait / 3600,
                 "p90_wait_h": self.p90_wait / 3600}
+        if self.total_service is not None:
+            cols.update(total_service_h=self.total_service / 3600,
+                        share_of_service=self.share_of_service,
+                        mean_service_h=self.mean_service / 3600,
+                        median_service_h=self.median_service / 3600,
+                        p90_service_h=self.p90_service / 3600)
         if self.sla_breach is not None:
             cols["sla_breach"] = self.sla_breach
         return cols
 
 
 def bottlenecks(journeys: Journeys, *, sla: float | None = None, level: str = "transition",
-                min_count: int = 1) -> Bottlenecks:
-    """Rank transitions (or touchpoints) by the waiting time they contribute.
+                min_count: int = 1, rank_by: str = "wait", by: str | None = None):
+    """Rank transitions (or touchpoints) by the waiting or service time they contribute.
 
-    The wait of a transition ``a -> b`` is the time between the two events; the wait of a
-    touchpoint is the time from it to the next event of the case (its dwell). A case of
-    weight *w* counts *w* times; quantiles are over observed transitions.
+    The wait of a transition ``a -> b`` is the time between the two events; for activity
+    instances (lifecycle start/complete pairs, or a start timestamp), the time from ``a``'s
+    completion to ``b``'s start, so processing time is never mistaken for waiting. The wait
+    of a touchpoint is the time from it to the next event of the case (its dwell); with
+    activity instances a touchpoint also has its service time (start to completion), and
+    ``rank_by='service'`` ranks by that instead. A case of weight *w* counts *w* times;
+    quantiles are over observed transitions.
 
     Parameters
     ----------
@@ -75,10 +102,18 @@ def bottlenecks(journeys: Journeys, *, sla: float | None = None, level: str = "t
     level : {'transition', 'touchpoint'}
     min_count : int, default 1
         Leave out steps observed fewer times.
+    rank_by : {'wait', 'service'}, default 'wait'
+        ``'service'`` needs activity instances and ``level='touchpoint'``.
+    by : str, optional
+        Drill down by a case attribute (the cases of each segment) or an event attribute
+        such as ``'resource'`` or a team: a transition belongs to the segment of the event
+        it leads to (who picks the work up), a touchpoint to its own event's. Returns a
+        :class:`~cxpath.journeys.segments.Segmented` whose counts and totals add up to the
+        unsegmented ranking.
 
     Returns
     -------
-    Bottlenecks
+    Bottlenecks, or Segmented of Bottlenecks with ``by``
 
     Examples
     --------
@@ -90,47 +125,119 @@ def bottlenecks(journeys: Journeys, *, sla: float | None = None, level: str = "t
     from .stats import JourneyStats, _edges
 
     func = "journeys.bottlenecks"
+    v.check_option(rank_by, "rank_by", func, ("wait", "service"))
     if isinstance(journeys, JourneyStats):
-        return _from_stats(journeys, sla, level, min_count, func)
+        if by is not None:
+            v.fail("by", func, "None for JourneyStats (drill-down needs the journeys)", by)
+        return _from_stats(journeys, sla, level, min_count, rank_by, func)
     if not isinstance(journeys, Journeys):
         v.fail("journeys", func, "a Journeys or JourneyStats", got=type(journeys).__name__)
     if journeys.times is None:
         v.fail("journeys", func, "journeys with timestamps", got="journeys without times")
     v.check_option(level, "level", func, ("transition", "touchpoint"))
+    if rank_by == "service":
+        _check_service(journeys.starts is not None, level, func)
     if sla is not None:
         sla = v.check_real(sla, "sla", func, low=0.0, closed="neither")
     min_count = v.check_int(min_count, "min_count", func, low=1)
-    n = len(journeys.vocab)
     src, dst, wait, case = _edges(journeys)
-    w = journeys.case_weights[case].astype(np.float64)
+    event_w = np.repeat(journeys.case_weights, journeys.lengths).astype(np.float64)
+    trans = {"src": src, "dst": dst, "wait": wait, "w": journeys.case_weights[case]
+             .astype(np.float64), "event": _transition_targets(journeys)}
+    events = {"code": journeys.codes, "service": journeys.service_times, "w": event_w}
+
+    def rank(trans_mask=None, event_mask=None):
+        return _rank(journeys.vocab, level, sla, min_count, rank_by, trans, events,
+                     trans_mask, event_mask)
+
+    if by is None:
+        return rank()
+    from .segments import by_case_segment, events_segmented, segment_of
+
+    codes, labels, seg_level = segment_of(journeys, by, func, levels=("case", "event"))
+    if seg_level == "case":
+        return by_case_segment(journeys, by, func, lambda sub: bottlenecks(
+            sub, sla=sla, level=level, min_count=min_count, rank_by=rank_by))
+    if level == "transition":  # a transition is in the segment of the event it leads to
+        return events_segmented(by, codes[trans["event"] + 1], labels,
+                                lambda mask: rank(trans_mask=mask))
+    # a touchpoint's dwell starts at its event (the transition's source)
+    return events_segmented(by, codes, labels, lambda mask: rank(
+        trans_mask=mask[trans["event"]], event_mask=mask))
+
+
+def _transition_targets(journeys):
+    from .stats import transition_index
+
+    return transition_index(journeys)
+
+
+def _check_service(has_service, level, func):
+    if not has_service:
+        v.fail("rank_by", func, "'wait' for journeys without activity instances (service "
+               "times need lifecycle start/complete pairs or a start timestamp)", "service")
+    if level != "touchpoint":
+        v.fail("rank_by", func, "'wait' at level 'transition' (service time belongs to a "
+               "touchpoint: use level='touchpoint')", "service")
+
+
+def _rank(vocab, level, sla, min_count, rank_by, trans, events, trans_mask, event_mask):
+    n = len(vocab)
+    src, dst, wait, w = trans["src"], trans["dst"], trans["wait"], trans["w"]
+    if trans_mask is not None:
+        src, dst, wait, w = src[trans_mask], dst[trans_mask], wait[trans_mask], w[trans_mask]
     key = src * n + dst if level == "transition" else src
     size = n * n if level == "transition" else n
-    count = np.bincount(key, weights=w, minlength=size)
     total = np.bincount(key, weights=w * wait, minlength=size)
     q = quantiles_by_group(key, wait, size, [0.5, 0.9])
     breach = None
     if sla is not None:
         breach = np.bincount(key, weights=w * (wait > sla), minlength=size)
+    service = None
+    if level == "transition":
+        count = np.bincount(key, weights=w, minlength=size)
+    else:
+        code, ev_w, svc = events["code"], events["w"], events["service"]
+        if event_mask is not None:
+            code, ev_w = code[event_mask], ev_w[event_mask]
+            svc = None if svc is None else svc[event_mask]
+        count = np.bincount(code, weights=ev_w, minlength=size)
+        if svc is not None:
+            s_total = np.bincount(code, weights=ev_w * svc, minlength=size)
+            s_q = quantiles_by_group(code, svc, size, [0.5, 0.9])
+            service = (s_total, s_q)
+    waits_seen = np.bincount(key, weights=w, minlength=size)
     seen = np.flatnonzero(count >= min_count)
-    seen = seen[np.argsort(-total[seen], kind="stable")]
-    labels = np.asarray(journeys.vocab, dtype=object)
+    order_key = total if rank_by == "wait" else service[0]
+    seen = seen[np.argsort(-order_key[seen], kind="stable")]
+    labels = np.asarray(vocab, dtype=object)
     steps = (np.array([f"{labels[k // n]} -> {labels[k % n]}" for k in seen], dtype=object)
              if level == "transition" else labels[seen])
-    return Bottlenecks(steps=steps, count=count[seen].astype(np.int64), total_wait=total[seen],
-                       share_of_wait=total[seen] / max(total.sum(), 1e-300),
-                       mean_wait=total[seen] / count[seen], median_wait=q[seen, 0],
-                       p90_wait=q[seen, 1],
-                       sla_breach=None if breach is None else breach[seen] / count[seen],
-                       sla=sla)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mean = np.where(waits_seen[seen] > 0, total[seen] / waits_seen[seen], np.nan)
+        out = dict(steps=steps, count=count[seen].astype(np.int64), total_wait=total[seen],
+                   share_of_wait=total[seen] / max(total.sum(), 1e-300), mean_wait=mean,
+                   median_wait=q[seen, 0], p90_wait=q[seen, 1],
+                   sla_breach=None if breach is None else breach[seen] / waits_seen[seen],
+                   sla=sla, rank_by=rank_by)
+        if service is not None:
+            s_total, s_q = service
+            out.update(total_service=s_total[seen],
+                       share_of_service=s_total[seen] / max(s_total.sum(), 1e-300),
+                       mean_service=s_total[seen] / count[seen], median_service=s_q[seen, 0],
+                       p90_service=s_q[seen, 1])
+    return Bottlenecks(**out)
 
 
-def _from_stats(stats, sla, level, min_count, func) -> Bottlenecks:
+def _from_stats(stats, sla, level, min_count, rank_by, func) -> Bottlenecks:
     if not stats.has_times:
         v.fail("journeys", func, "statistics of journeys with timestamps",
                got="statistics without times")
     if sla is not None:
         v.fail("sla", func, "None for JourneyStats (SLA shares need the journeys)", sla)
     v.check_option(level, "level", func, ("transition", "touchpoint"))
+    if rank_by == "service":
+        _check_service(stats.has_service, level, func)
     min_count = v.check_int(min_count, "min_count", func, low=1)
     n = stats.n_states
     total, count = stats.wait_sum.ravel(), stats.wait_count.ravel().astype(np.float64)
@@ -138,12 +245,21 @@ def _from_stats(stats, sla, level, min_count, func) -> Bottlenecks:
         total = stats.wait_sum.sum(axis=1)
         count = stats.wait_count.sum(axis=1).astype(np.float64)
     seen = np.flatnonzero(count >= min_count)
-    seen = seen[np.argsort(-total[seen], kind="stable")]
+    svc = stats.service_sum if level == "touchpoint" and stats.has_service else None
+    seen = seen[np.argsort(-(total if svc is None or rank_by == "wait" else svc)[seen],
+                           kind="stable")]
     labels = np.asarray(stats.vocab, dtype=object)
     steps = (np.array([f"{labels[k // n]} -> {labels[k % n]}" for k in seen], dtype=object)
              if level == "transition" else labels[seen])
     nan = np.full(len(seen), np.nan)
+    service = {}
+    if svc is not None:
+        with np.errstate(invalid="ignore", divide="ignore"):
+            service = dict(total_service=svc[seen],
+                           share_of_service=svc[seen] / max(svc.sum(), 1e-300),
+                           mean_service=svc[seen] / stats.service_count[seen],
+                           median_service=nan, p90_service=nan)
     return Bottlenecks(steps=steps, count=count[seen].astype(np.int64), total_wait=total[seen],
                        share_of_wait=total[seen] / max(total.sum(), 1e-300),
                        mean_wait=total[seen] / count[seen], median_wait=nan, p90_wait=nan,
-                       sla_breach=None, sla=None)
+                       sla_breach=None, sla=None, rank_by=rank_by, **service)

@@ -76,7 +76,7 @@ def _rank(steps, kind, reached, dropped, succeeded_after, continued, confidence)
 
 
 def breakpoints(journeys, *, level: str = "touchpoint", min_cases: int = 1,
-                confidence: float = 0.95) -> Breakpoints:
+                confidence: float = 0.95, by: str | None = None):
     """Rank where journeys end without success more often than expected.
 
     A case *drops off at* touchpoint ``t`` when its last event is ``t`` and it did not
@@ -84,7 +84,8 @@ def breakpoints(journeys, *, level: str = "touchpoint", min_cases: int = 1,
     succeed. A step's drop-off rate is drop-offs over the cases that reached it (cases, not
     visits). The expected rate pools all steps of the level. Steps are ranked by lost
     successes: excess drop-offs times the success rate of the cases that continued past the
-    step (cases reaching it that did not end there).
+    step (cases reaching it that did not end there); ties by excess drop-offs, and steps
+    without any drop-off come last.
 
     Parameters
     ----------
@@ -95,10 +96,14 @@ def breakpoints(journeys, *, level: str = "touchpoint", min_cases: int = 1,
         Leave out steps reached by fewer cases.
     confidence : float, default 0.95
         Level of the Wilson intervals.
+    by : str, optional
+        Drill down by a case attribute (product, priority, region …): the analysis runs
+        on the cases of each segment and returns a
+        :class:`~cxpath.journeys.segments.Segmented` (one table, the segment first).
 
     Returns
     -------
-    Breakpoints
+    Breakpoints, or Segmented of Breakpoints with ``by``
 
     Examples
     --------
@@ -115,6 +120,11 @@ def breakpoints(journeys, *, level: str = "touchpoint", min_cases: int = 1,
     if isinstance(journeys, Journeys) and journeys.outcome is None:
         v.fail("journeys", func, "journeys with an outcome (outcome= or success=)",
                got="journeys without outcome")
+    if by is not None:
+        from .segments import by_case_segment
+
+        return by_case_segment(journeys, by, func, lambda sub: breakpoints(
+            sub, level=level, min_cases=min_cases, confidence=confidence))
     labels = None
     if level == "touchpoint":
         from .graph import _as_stats
@@ -136,8 +146,12 @@ def breakpoints(journeys, *, level: str = "touchpoint", min_cases: int = 1,
                    got=type(journeys).__name__)
         table, expected = _transition_table(journeys, confidence)
     keep = np.flatnonzero(table["cases"] >= min_cases)
+    # a step without drop-offs is never a breakpoint: it ranks after every step with some,
+    # whatever its lost successes; ties go to the larger excess of drop-offs, then the name
     order = keep[np.lexsort((table["steps"][keep].astype(str),
-                             -table["lost_successes"][keep]))]
+                             -table["excess_dropoffs"][keep],
+                             -table["lost_successes"][keep],
+                             table["dropoffs"][keep] == 0))]
     return Breakpoints(**{k: x[order] for k, x in table.items()}, expected_rate=expected)
 
 

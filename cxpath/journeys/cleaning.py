@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 import numpy as np
 
-from .._results import Result, result
+from .._results import Result, format_table, result
 from ..errors import StrictCleaningError
 
 __all__ = ["CleaningReport"]
@@ -17,11 +17,19 @@ REMOVED_REASONS = {
     "unparseable_timestamp": "timestamp not parseable",
     "duplicate": "exact duplicate of an earlier row",
     "zero_count": "path with zero conversions and zero non-conversions",
+    "lifecycle_other": "lifecycle transition other than start or complete (schedule, "
+                       "suspend, resume, abort …)",
+    "unpaired_start": "lifecycle start never completed",
 }
 CHANGED_REASONS = {
     "missing_channel": "channel missing: kept with channel code -1",
     "missing_outcome": "outcome flag missing: counted as no success",
     "missing_value": "value missing: left out of the case value",
+    "unpaired_complete": "lifecycle complete without an open start: kept as an instance "
+                         "of zero service time",
+    "missing_start": "start timestamp missing: start taken as the completion",
+    "start_after_complete": "start timestamp after the completion: start taken as the "
+                            "completion",
 }
 
 
@@ -54,6 +62,9 @@ class CleaningReport(Result):
     out_of_order : int
         Events that came before an earlier-timestamped event of the same case in the input;
         they are put in time order (this is normal, not an error).
+    paired_starts : int
+        Lifecycle start rows merged with their complete rows into activity instances (they
+        are neither removed nor changed: each pair is one event).
     """
 
     n_rows: int
@@ -64,6 +75,7 @@ class CleaningReport(Result):
     empty_cases: np.ndarray = attrs.field(factory=lambda: np.zeros(0, dtype=object))
     duplicates_kept: np.ndarray = attrs.field(factory=lambda: np.zeros(0, dtype=np.int64))
     out_of_order: int = 0
+    paired_starts: int = 0
 
     @property
     def n_removed(self) -> int:
@@ -109,7 +121,23 @@ class CleaningReport(Result):
                          "(pass duplicates='drop' to remove them)")
         if self.out_of_order:
             lines.append(f"{self.out_of_order:,} event(s) were out of time order and sorted")
+        if self.paired_starts:
+            lines.append(f"{self.paired_starts:,} lifecycle start row(s) paired with their "
+                         "complete rows into activity instances")
         return lines
+
+    def __repr__(self) -> str:
+        lines = self._summary()
+        head = f"CleaningReport: {lines[0]}"
+        table = self._columns()
+        if len(table["reason"]):
+            labels = {**REMOVED_REASONS, **CHANGED_REASONS}
+            table = {**table, "meaning": np.array(
+                [labels.get(r, "exact duplicate of an earlier row, kept") if a != "kept"
+                 else "exact duplicate of an earlier row, kept"
+                 for r, a in zip(table["reason"], table["action"])], dtype=object)}
+            return "\n".join([head, *lines[1:], format_table(table, max_rows=20)])
+        return "\n".join([head, *lines[1:], "nothing removed or changed"])
 
     def _columns(self) -> dict:
         reasons, actions, counts, examples = [], [], [], []

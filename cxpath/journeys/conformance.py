@@ -97,7 +97,7 @@ def _reference(reference, labels, func):
     return allowed, starts
 
 
-def conformance(journeys: Journeys, reference, top: int = 10) -> Conformance:
+def conformance(journeys: Journeys, reference, top: int = 10, *, by: str | None = None):
     """Check journeys against a reference and rank the deviations.
 
     Parameters
@@ -110,10 +110,14 @@ def conformance(journeys: Journeys, reference, top: int = 10) -> Conformance:
         the only allowed start). With pairs, any first touchpoint is allowed.
     top : int, default 10
         Deviations to list.
+    by : str, optional
+        Drill down by a case attribute (product, priority, region …): the analysis runs
+        on the cases of each segment and returns a
+        :class:`~cxpath.journeys.segments.Segmented` (one table, the segment first).
 
     Returns
     -------
-    Conformance
+    Conformance, or Segmented of Conformance with ``by``
 
     Examples
     --------
@@ -131,6 +135,11 @@ def conformance(journeys: Journeys, reference, top: int = 10) -> Conformance:
     if not isinstance(journeys, Journeys):
         v.fail("journeys", func, "a Journeys object", got=type(journeys).__name__)
     top = v.check_int(top, "top", func, low=1)
+    if by is not None:
+        from .segments import by_case_segment
+
+        return by_case_segment(journeys, by, func,
+                               lambda sub: conformance(sub, reference, top))
     labels = journeys.vocab
     n = len(labels)
     allowed, starts = _reference(reference, labels, func)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import warnings
 
 import networkx as nx
 import numpy as np
@@ -22,7 +23,7 @@ class CriticalPath(Result):
 
     Attributes
     ----------
-    by : str
+    rank_by : str
         ``'probability'``, ``'volume'`` or ``'time'``.
     steps : tuple of str
         Touchpoints in order.
@@ -36,24 +37,46 @@ class CriticalPath(Result):
         Median seconds from first to last event over the cases of the path (NaN if none).
     total_time : float
         ``cases`` × mean duration: the elapsed time the path accounts for.
+    observed_steps : tuple of str or None
+        With ``rank_by='probability'``: the most probable path that at least ``min_cases``
+        successful cases followed exactly (the graph's most probable path may be a
+        combination of transitions that no case took). None when no variant qualifies.
+    observed_probability : float
+    observed_cases : int
+        Cases (weighted) that followed ``observed_steps``.
+    min_cases : int
     """
 
-    by: str
+    rank_by: str
     steps: tuple
     probability: float
     cases: int
     successes: int
     median_duration: float
     total_time: float
+    observed_steps: tuple | None = None
+    observed_probability: float = float("nan")
+    observed_cases: int = 0
+    min_cases: int = 1
 
     def _title(self):
-        return f"CriticalPath by {self.by}"
+        return f"CriticalPath by {self.rank_by}"
 
     def _summary(self):
-        return [" > ".join(self.steps),
-                f"probability {self.probability:.4g}; {self.cases:,} cases follow it "
-                f"({self.successes:,} successful); median duration "
-                f"{self.median_duration / 3600:.3g} h"]
+        lines = [" > ".join(self.steps),
+                 f"probability {self.probability:.4g}; {self.cases:,} cases follow it "
+                 f"({self.successes:,} successful); median duration "
+                 f"{self.median_duration / 3600:.3g} h"]
+        if self.rank_by == "probability" and self.observed_steps != self.steps:
+            if self.observed_steps is None:
+                lines.append(f"no successful path is followed by {self.min_cases:,} or more "
+                             "cases")
+            else:
+                lines.append(f"most probable path followed by at least {self.min_cases:,} "
+                             f"case(s): {' > '.join(self.observed_steps)} (probability "
+                             f"{self.observed_probability:.4g}, {self.observed_cases:,} "
+                             "cases)")
+        return lines
 
     def _columns(self):
         return {"position": np.arange(len(self.steps)),
@@ -63,51 +86,76 @@ class CriticalPath(Result):
         return "\n".join([self._title(), *self._summary()])
 
 
-def critical_path(journeys: Journeys, by: str = "probability", *,
-                  min_share: float = 0.01) -> CriticalPath:
+_RANKINGS = ("probability", "volume", "time")
+
+
+def critical_path(journeys: Journeys, rank_by: str = "probability", *,
+                  min_share: float = 0.01, min_cases: int = 1, by: str | None = None):
     """The critical path of the journeys, under one of three precise definitions.
 
-    * ``by='probability'``: the most probable path from start to the success end in the
-      first-order journey graph, i.e. the path maximising the product of transition
+    * ``rank_by='probability'``: the most probable path from start to the success end in
+      the first-order journey graph, i.e. the path maximising the product of transition
       probabilities (each probability counts every way out of a touchpoint, drop-offs
       included). Found by Dijkstra's algorithm on ``-log p``; all weights are non-negative,
-      so cycles cannot make it loop.
-    * ``by='volume'``: the successful variant (exact path) followed by the most successful
-      cases.
-    * ``by='time'``: among variants followed by at least ``min_share`` of all cases, the one
-      accounting for the most elapsed time (cases × mean duration).
+      so cycles cannot make it loop. Such a path may be followed by no case at all: the
+      result says how many cases follow it, and also gives the most probable path that at
+      least ``min_cases`` successful cases followed exactly (``observed_steps``).
+    * ``rank_by='volume'``: the successful variant (exact path) followed by the most
+      successful cases.
+    * ``rank_by='time'``: among variants followed by at least ``min_share`` of all cases,
+      the one accounting for the most elapsed time (cases × mean duration).
 
     Parameters
     ----------
     journeys : Journeys
-        With an outcome; ``by='time'`` needs timestamps.
-    by : {'probability', 'volume', 'time'}
+        With an outcome; ``rank_by='time'`` needs timestamps.
+    rank_by : {'probability', 'volume', 'time'}
     min_share : float, default 0.01
-        Frequency floor of the variants considered by ``by='time'``.
+        Frequency floor of the variants considered by ``rank_by='time'``.
+    min_cases : int, default 1
+        Successful cases that must follow ``observed_steps`` exactly.
+    by : str, optional
+        Drill down by a case attribute (a Segmented result, one path per segment). For
+        compatibility, ``by='probability' | 'volume' | 'time'`` still names the ranking
+        when the journeys have no attribute of that name (deprecated: use ``rank_by``).
 
     Returns
     -------
-    CriticalPath
+    CriticalPath, or Segmented of CriticalPath with ``by``
 
     Examples
     --------
     >>> from cxpath.datasets import load_sample
     >>> from cxpath.journeys import critical_path
-    >>> critical_path(load_sample().journeys, by="volume").steps
+    >>> critical_path(load_sample().journeys, rank_by="volume").steps
     ('ivr', 'phone_agent', 'resolved')
     """
     from .stats import case_facts
     from .variants import distinct_paths
 
     func = "journeys.critical_path"
-    v.check_option(by, "by", func, ("probability", "volume", "time"))
+    if (by in _RANKINGS and isinstance(journeys, Journeys)
+            and by not in journeys.case_attributes):
+        warnings.warn("critical_path(by=...) naming the ranking is deprecated: pass "
+                      f"rank_by={by!r} (by= now drills down by a case attribute)",
+                      DeprecationWarning, stacklevel=2)
+        rank_by, by = by, None
+    v.check_option(rank_by, "rank_by", func, _RANKINGS)
     min_share = v.check_real(min_share, "min_share", func, low=0.0, high=1.0)
+    min_cases = v.check_int(min_cases, "min_cases", func, low=1)
     if not isinstance(journeys, Journeys):
         v.fail("journeys", func, "a Journeys object", got=type(journeys).__name__)
     if journeys.outcome is None:
         v.fail("journeys", func, "journeys with an outcome", got="journeys without outcome")
-    if by == "time" and journeys.times is None:
-        v.fail("by", func, "'probability' or 'volume' for journeys without times", by)
+    if rank_by == "time" and journeys.times is None:
+        v.fail("rank_by", func, "'probability' or 'volume' for journeys without times",
+               rank_by)
+    if by is not None:
+        from .segments import by_case_segment
+
+        return by_case_segment(journeys, by, func, lambda sub: critical_path(
+            sub, rank_by, min_share=min_share, min_cases=min_cases))
+    by = rank_by
     graph = journey_graph(journeys)
     facts = case_facts(journeys)
     w, ok = facts["weight"], facts["success"]
@@ -123,6 +171,7 @@ def critical_path(journeys: Journeys, by: str = "probability", *,
         return tuple(labels[c] for c in journeys.codes[journeys.offsets[r]:
                                                        journeys.offsets[r + 1]])
 
+    observed = {}
     if by == "probability":
         if SUCCESS not in graph or graph.in_degree(SUCCESS) == 0:
             v.fail("journeys", func, "journeys with at least one success", got="none")
@@ -132,6 +181,7 @@ def critical_path(journeys: Journeys, by: str = "probability", *,
         steps = tuple(path[1:-1])
         match = [g for g in range(n_groups) if steps_of(g) == steps]
         chosen = match[0] if match else None
+        observed = _most_probable_followed(graph, steps_of, wins, counts, min_cases)
     elif by == "volume":
         if wins.max(initial=0) == 0:
             v.fail("journeys", func, "journeys with at least one success", got="none")
@@ -150,8 +200,23 @@ def critical_path(journeys: Journeys, by: str = "probability", *,
         cases, successes = int(counts[chosen]), int(wins[chosen])
         median = float(np.median(dur[members])) if facts["duration"] is not None else np.nan
         total = float(counts[chosen] * mean_dur[chosen])
-    return CriticalPath(by=by, steps=steps, probability=probability, cases=cases,
-                        successes=successes, median_duration=median, total_time=total)
+    return CriticalPath(rank_by=by, steps=steps, probability=probability, cases=cases,
+                        successes=successes, median_duration=median, total_time=total,
+                        min_cases=min_cases, **observed)
+
+
+def _most_probable_followed(graph, steps_of, wins, counts, min_cases) -> dict:
+    """The successful variant with ``min_cases`` or more successes of highest probability."""
+    best = None
+    for g in np.flatnonzero(wins >= min_cases):
+        steps = steps_of(g)
+        p = _path_probability(graph, steps)
+        if best is None or p > best[0] or (p == best[0] and steps < best[1]):
+            best = (p, steps, int(counts[g]))
+    if best is None:
+        return {}
+    return {"observed_steps": best[1], "observed_probability": best[0],
+            "observed_cases": best[2]}
 
 
 def _path_probability(graph: nx.DiGraph, steps) -> float:

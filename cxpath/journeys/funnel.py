@@ -58,7 +58,8 @@ class Funnel(Result):
                 "median_time_s": self.median_time, "lost_went_to": self.went_next}
 
 
-def funnel(journeys: Journeys, steps, mode: str = "ordered", top_next: int = 3) -> Funnel:
+def funnel(journeys: Journeys, steps, mode: str = "ordered", top_next: int = 3, *,
+           by: str | None = None):
     """Funnel analysis over touchpoint steps.
 
     Parameters
@@ -74,10 +75,14 @@ def funnel(journeys: Journeys, steps, mode: str = "ordered", top_next: int = 3) 
         in any order.
     top_next : int, default 3
         How many next touchpoints to list for the cases lost after each step.
+    by : str, optional
+        Drill down by a case attribute (product, priority, region …): the analysis runs
+        on the cases of each segment and returns a
+        :class:`~cxpath.journeys.segments.Segmented` (one table, the segment first).
 
     Returns
     -------
-    Funnel
+    Funnel, or Segmented of Funnel with ``by``
 
     Examples
     --------
@@ -92,6 +97,11 @@ def funnel(journeys: Journeys, steps, mode: str = "ordered", top_next: int = 3) 
     func = "journeys.funnel"
     if not isinstance(journeys, Journeys):
         v.fail("journeys", func, "a Journeys object", got=type(journeys).__name__)
+    if by is not None:
+        from .segments import by_case_segment
+
+        return by_case_segment(journeys, by, func,
+                               lambda sub: funnel(sub, steps, mode, top_next))
     v.check_option(mode, "mode", func, tuple(MODES))
     top_next = v.check_int(top_next, "top_next", func, low=1)
     if isinstance(steps, str) or len(steps) == 0:
@@ -113,7 +123,9 @@ def funnel(journeys: Journeys, steps, mode: str = "ordered", top_next: int = 3) 
         for k in range(1, len(steps)):
             both = hit[:, k]
             if both.any():
-                gaps = journeys.times[pos[both, k]] - journeys.times[pos[both, k - 1]]
+                gaps = journeys.event_starts[pos[both, k]] - journeys.times[pos[both, k - 1]]
+                if journeys.starts is not None:  # overlapping instances wait 0
+                    gaps = np.maximum(gaps, 0.0)
                 median[k] = float(np.median(np.repeat(gaps, w[both])))
     went = []
     labels = journeys.vocab

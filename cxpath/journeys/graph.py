@@ -48,7 +48,14 @@ def _dwell(journeys: Journeys, edges):
     return mean, q[:, 0], q[:, 1]
 
 
-def journey_graph(journeys, *, min_count: int = 1, min_coverage: float = 0.0) -> nx.DiGraph:
+def _service_quantiles(journeys: Journeys):
+    q = quantiles_by_group(journeys.codes, journeys.service_times, len(journeys.vocab),
+                           [0.5, 0.9])
+    return q[:, 0], q[:, 1]
+
+
+def journey_graph(journeys, *, min_count: int = 1, min_coverage: float = 0.0,
+                  by: str | None = None):
     """Directed graph of the journeys with virtual start, success-end and drop-end nodes.
 
     Parameters
@@ -59,6 +66,10 @@ def journey_graph(journeys, *, min_count: int = 1, min_coverage: float = 0.0) ->
         Drop edges seen in fewer (weighted) cases' transitions than this.
     min_coverage : float, default 0.0
         Drop touchpoints reached by less than this share of cases (with their edges).
+    by : str, optional
+        Drill down by a case attribute: one graph per segment, in a
+        :class:`~cxpath.journeys.segments.Segmented` whose table lists every segment's
+        edges (``seg["x"]`` is segment x's graph).
 
     Returns
     -------
@@ -67,10 +78,15 @@ def journey_graph(journeys, *, min_count: int = 1, min_coverage: float = 0.0) ->
         ``"__drop__"``. Touchpoint node attributes: ``visits`` (events), ``cases``
         (cases reaching it), ``starts``, ``success_exits``, ``drop_exits``, ``drop_rate``
         (drop exits / cases reaching), ``dwell_mean``, ``dwell_median``, ``dwell_p90``
-        (seconds to the next event in the case). Edge attributes: ``count``,
+        (seconds to the next event in the case; for activity instances, from this
+        completion to the next start), and for activity instances the service times
+        ``service_mean``, ``service_min``, ``service_max``, ``service_median``,
+        ``service_p90`` (start to completion, seconds). Edge attributes: ``count``,
         ``probability`` (count / all ways out of the source, exits included),
         ``success_share`` (share of the count in successful cases), and with times
-        ``time_mean``, ``time_min``, ``time_max``, ``time_median``, ``time_p90`` (seconds).
+        ``time_mean``, ``time_min``, ``time_max``, ``time_median``, ``time_p90`` (seconds
+        between the events; for activity instances the waiting time from the source's
+        completion to the target's start, 0 where they overlap).
         Edges out of start and into the end nodes carry ``count`` and ``probability``.
 
     Examples
@@ -86,6 +102,11 @@ def journey_graph(journeys, *, min_count: int = 1, min_coverage: float = 0.0) ->
     func = "journeys.journey_graph"
     min_count = v.check_int(min_count, "min_count", func, low=1)
     min_coverage = v.check_real(min_coverage, "min_coverage", func, low=0.0, high=1.0)
+    if by is not None:
+        from .segments import by_case_segment
+
+        return by_case_segment(journeys, by, func, lambda sub: journey_graph(
+            sub, min_count=min_count, min_coverage=min_coverage))
     edges = None
     if isinstance(journeys, Journeys):
         from .stats import _edges
@@ -96,10 +117,12 @@ def journey_graph(journeys, *, min_count: int = 1, min_coverage: float = 0.0) ->
     keep = stats.reach >= min_coverage * max(stats.n_cases, 1)
     keep &= stats.reach > 0
     timed = stats.has_times
-    median = p90 = dwell = None
+    median = p90 = dwell = service_q = None
     if raw is not None and timed:
         median, p90 = transition_times(raw, edges)
         dwell = _dwell(raw, edges)
+        if stats.has_service:
+            service_q = _service_quantiles(raw)
     drops = stats.ends - stats.ends_success
     out_total = stats.transitions.sum(axis=1) + stats.ends
     g = nx.DiGraph(n_cases=stats.n_cases, n_success=stats.n_success)
@@ -114,6 +137,13 @@ def journey_graph(journeys, *, min_count: int = 1, min_coverage: float = 0.0) ->
         if dwell is not None:
             attrs.update(dwell_mean=float(dwell[0][i]), dwell_median=float(dwell[1][i]),
                          dwell_p90=float(dwell[2][i]))
+        if stats.has_service and stats.service_count[i]:
+            attrs.update(service_mean=float(stats.service_sum[i] / stats.service_count[i]),
+                         service_min=float(stats.service_min[i]),
+                         service_max=float(stats.service_max[i]))
+            if service_q is not None:
+                attrs.update(service_median=float(service_q[0][i]),
+                             service_p90=float(service_q[1][i]))
         g.add_node(labels[i], **attrs)
         if stats.starts[i] >= min_count:
             g.add_edge(START, labels[i], count=int(stats.starts[i]),

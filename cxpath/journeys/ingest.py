@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from .. import _validate as v
 from .._frames import column
-from ..errors import DataError
+from ..errors import CxpathWarning, DataError
 from ._encode import factorize, to_epoch_seconds
+from .attributes import case_attribute, encode_attribute
 from .cleaning import CleaningReport
 
 __all__ = ["from_events", "from_paths"]
@@ -111,7 +114,45 @@ def _duplicate_positions(keys: list, cases: np.ndarray, times: np.ndarray) -> np
     return np.sort(idx[order[1:][same]])
 
 
+_LIFECYCLE_COMPLETE, _LIFECYCLE_START, _LIFECYCLE_OTHER = 0, 1, 2
+
+
+def _lifecycle_roles(raw: np.ndarray, func: str) -> np.ndarray:
+    """0 complete (also missing), 1 start, 2 any other transition; compared case-insensitively."""
+    codes, uniques = factorize(raw, "lifecycle", func)
+    table = np.array([_LIFECYCLE_OTHER] * len(uniques) + [_LIFECYCLE_COMPLETE], dtype=np.int64)
+    for i, label in enumerate(uniques.tolist()):
+        text = str(label).strip().lower()
+        if text == "complete":
+            table[i] = _LIFECYCLE_COMPLETE
+        elif text == "start":
+            table[i] = _LIFECYCLE_START
+    return table[codes]
+
+
+def _named_columns(data, spec, what: str, func: str) -> dict:
+    """``event_attributes`` / ``case_attributes`` as ``{name: raw column}``."""
+    if spec is None:
+        return {}
+    if isinstance(spec, str):
+        spec = (spec,)
+    if isinstance(spec, dict):
+        items = list(spec.items())
+    else:
+        try:
+            items = [(name, name) for name in spec]
+        except TypeError:
+            v.fail(what, func, "a sequence of column names or a dict of name -> column", spec)
+    out = {}
+    for name, col in items:
+        if not isinstance(name, str) or not name:
+            v.fail(what, func, "column names (non-empty strings)", name)
+        out[name] = column(data, col, name, func)
+    return out
+
+
 def from_events(cls, data, *, case, touchpoint, timestamp, channel, outcome, value, success,
+                start_timestamp, lifecycle, resource, event_attributes, case_attributes,
                 strict, duplicates, value_agg, time_format, vocab):
     func = "Journeys.from_events"
     strict = v.check_bool(strict, "strict", func)
@@ -121,11 +162,30 @@ def from_events(cls, data, *, case, touchpoint, timestamp, channel, outcome, val
         v.fail("success", func, "None when 'outcome' is given (use one of them)", success)
     if time_format is not None and not isinstance(time_format, str):
         v.fail("time_format", func, "a strptime format string or None", time_format)
+    if (start_timestamp is not None or lifecycle is not None) and timestamp is None:
+        v.fail("timestamp", func, "given with 'start_timestamp' or 'lifecycle'", None)
+    if start_timestamp is not None and lifecycle is not None:
+        v.fail("lifecycle", func, "None when 'start_timestamp' is given (an interval log has "
+               "one row per activity instance already)", lifecycle)
 
     raw = {name: column(data, spec, name, func) for name, spec in (
         ("case", case), ("touchpoint", touchpoint), ("timestamp", timestamp),
-        ("channel", channel), ("outcome", outcome), ("value", value))}
-    n = v.check_same_length(func, **raw)
+        ("channel", channel), ("outcome", outcome), ("value", value),
+        ("start_timestamp", start_timestamp), ("lifecycle", lifecycle),
+        ("resource", resource))}
+    event_raw = _named_columns(data, event_attributes, "event_attributes", func)
+    case_raw = _named_columns(data, case_attributes, "case_attributes", func)
+    if raw["resource"] is not None:
+        if "resource" in event_raw:
+            v.fail("event_attributes", func, "free of the name 'resource' when 'resource' "
+                   "is given", "resource")
+        event_raw = {"resource": raw["resource"], **event_raw}
+    clash = sorted(set(event_raw) & set(case_raw))
+    if clash:
+        v.fail("case_attributes", func, "names not also used by event attributes",
+               got=f"{clash} in both")
+    n = v.check_same_length(func, **raw, **{f"event_attributes[{k!r}]": x for k, x in event_raw.items()},
+                            **{f"case_attributes[{k!r}]": x for k, x in case_raw.items()})
     if n == 0:
         _no_rows(func)
 
@@ -145,6 +205,10 @@ def from_events(cls, data, *, case, touchpoint, timestamp, channel, outcome, val
                                                         "timestamp", func)
         bad["missing_timestamp"] = missing_t
         bad["unparseable_timestamp"] = unparseable
+    roles = None
+    if raw["lifecycle"] is not None:
+        roles = _lifecycle_roles(raw["lifecycle"], func)
+        bad["lifecycle_other"] = roles == _LIFECYCLE_OTHER
 
     removed, drop = {}, np.zeros(n, dtype=bool)
     for reason, mask in bad.items():
@@ -159,47 +223,72 @@ def from_events(cls, data, *, case, touchpoint, timestamp, channel, outcome, val
 
     order, c, t, tp, out_of_order = _arrange(kept(case_codes), len(case_uniques), kept(secs),
                                              kept(tp_codes))
-
-    def arranged(x):
-        x = kept(x)
-        return x if (x is None or order is None) else x[order]
-
     if order is None:
         source_rows = np.arange(n) if rows is None else rows
     else:
         source_rows = order if rows is None else rows[order]
-    ch_codes = ch_labels = None
-    changed = {}
+
+    def arranged(x):
+        return None if x is None else x[source_rows]
+
+    ch_all = ch_labels = None
     if raw["channel"] is not None:
         ch_all, ch_uniques = factorize(raw["channel"], "channel", func)
         ch_labels = tuple(str(x) for x in ch_uniques.tolist())
-        ch_codes = arranged(ch_all)
-        if (ch_codes < 0).any():
-            changed["missing_channel"] = np.sort(source_rows[ch_codes < 0])
-    flags = val = None
+    flags_all = missing_o_all = val_all = None
     if raw["outcome"] is not None:
-        flags, missing_o = _flags(raw["outcome"], func)
-        flags, missing_o = arranged(flags), arranged(missing_o)
-        if missing_o.any():
-            changed["missing_outcome"] = np.sort(source_rows[missing_o])
+        flags_all, missing_o_all = _flags(raw["outcome"], func)
     if raw["value"] is not None:
-        val = arranged(v.as_float_array(raw["value"], "value", func, allow_nan=True,
-                                        min_size=0))
-        if np.isnan(val).any():
-            changed["missing_value"] = np.sort(source_rows[np.isnan(val)])
+        val_all = v.as_float_array(raw["value"], "value", func, allow_nan=True, min_size=0)
+    start_all = None
+    if raw["start_timestamp"] is not None:
+        start_all, _, _ = to_epoch_seconds(raw["start_timestamp"], time_format,
+                                           "start_timestamp", func)
 
     dup = np.zeros(0, dtype=np.int64)
     if t is not None and len(c) > 1:
-        keys = [x for x in (tp, ch_codes, flags, val) if x is not None]
+        keys = [x for x in (tp, *(arranged(y) for y in (ch_all, flags_all, val_all, roles,
+                                                          start_all)))
+                if x is not None]
         dup = _duplicate_positions(keys, c, t)
     dup_rows = np.sort(source_rows[dup])
     if duplicates == "drop" and len(dup):
         removed["duplicate"] = dup_rows
         keep = np.ones(len(c), dtype=bool)
         keep[dup] = False
-        c, tp, source_rows = c[keep], tp[keep], source_rows[keep]
-        t, ch_codes, flags, val = (None if x is None else x[keep]
-                                   for x in (t, ch_codes, flags, val))
+        c, tp, t, source_rows = c[keep], tp[keep], t[keep], source_rows[keep]
+
+    changed = {}
+    starts_t = None
+    paired = 0
+    if roles is not None:
+        c, tp, t, starts_t, source_rows, paired = _pair_instances(
+            c, tp, t, roles[source_rows], source_rows, len(labels), removed, changed)
+    elif start_all is not None:
+        starts_t = start_all[source_rows]
+        no_start = np.isnan(starts_t)
+        late = starts_t > t
+        for reason, mask in (("missing_start", no_start), ("start_after_complete", late)):
+            if mask.any():
+                changed[reason] = np.sort(source_rows[mask])
+        starts_t = np.where(no_start | late, t, starts_t)
+    if starts_t is not None and len(c) > 1:
+        by_start = np.lexsort((t, starts_t, c))  # stable: ties keep completion order
+        if not np.array_equal(by_start, np.arange(len(c))):
+            c, tp, t, starts_t, source_rows = (x[by_start] for x in
+                                               (c, tp, t, starts_t, source_rows))
+
+    ch_codes = arranged(ch_all)
+    if ch_codes is not None and (ch_codes < 0).any():
+        changed["missing_channel"] = np.sort(source_rows[ch_codes < 0])
+    flags = arranged(flags_all)
+    if flags is not None:
+        missing_o = arranged(missing_o_all)
+        if missing_o.any():
+            changed["missing_outcome"] = np.sort(source_rows[missing_o])
+    val = arranged(val_all)
+    if val is not None and np.isnan(val).any():
+        changed["missing_value"] = np.sort(source_rows[np.isnan(val)])
 
     # cases that lost every row vanish; the rest are renumbered densely
     present = np.zeros(len(case_uniques), dtype=bool)
@@ -214,7 +303,7 @@ def from_events(cls, data, *, case, touchpoint, timestamp, channel, outcome, val
     report = CleaningReport(
         n_rows=n, n_events=len(c), n_cases=len(counts), removed=removed, changed=changed,
         empty_cases=empty_cases, duplicates_kept=dup_rows if duplicates == "keep" else
-        np.zeros(0, dtype=np.int64), out_of_order=out_of_order)
+        np.zeros(0, dtype=np.int64), out_of_order=out_of_order, paired_starts=paired)
     if strict:
         report.raise_if_unclean(func)
     if len(c) == 0:
@@ -225,11 +314,47 @@ def from_events(cls, data, *, case, touchpoint, timestamp, channel, outcome, val
     if flags is not None:
         case_outcome = np.maximum.reduceat(flags, starts)
     elif success is not None:
-        case_outcome = np.isin(tp[offsets[1:] - 1], _success_codes(success, labels, func))
+        wanted = _success_codes(success, labels, func)
+        case_outcome = np.isin(tp[offsets[1:] - 1], wanted)
+        if not case_outcome.any():
+            warnings.warn(
+                f"Journeys.from_events: no case ends with {sorted(labels[k] for k in wanted)} "
+                "('success' counts a case as successful only when one of these is its last "
+                "event), so the success rate is 0. If success is recorded elsewhere in the "
+                "case, pass an event- or case-level flag as 'outcome=' instead.",
+                CxpathWarning, stacklevel=3)
     case_value = None if val is None else _aggregate(val, starts, value_agg)
+    ev_attrs = {name: encode_attribute(col[source_rows], name, func)
+                for name, col in event_raw.items()}
+    cs_attrs = {name: case_attribute(encode_attribute(col[source_rows], name, func), starts,
+                                     source_rows, name, func)
+                for name, col in case_raw.items()}
     return cls(codes=tp, offsets=offsets, vocab=labels, case_ids=case_uniques[present],
                times=t, channels=ch_codes, channel_vocab=ch_labels, outcome=case_outcome,
-               value=case_value, cleaning_report=report)
+               value=case_value, starts=starts_t, event_attributes=ev_attrs,
+               case_attributes=cs_attrs, cleaning_report=report)
+
+
+def _pair_instances(c, tp, t, roles, source_rows, n_labels, removed, changed):
+    """Pair lifecycle start and complete rows (already in (case, time) order) into instances.
+
+    Returns the instance columns ``(cases, codes, completion, start, source_rows, paired)``
+    with the complete row as each instance's source row, and records unpaired rows.
+    """
+    from .._kernels.lifecycle import pair_lifecycle
+
+    is_start = roles == _LIFECYCLE_START
+    match = pair_lifecycle(c, tp, is_start.astype(np.int64), n_labels)
+    open_starts = is_start & (match == -1)
+    if open_starts.any():
+        removed["unpaired_start"] = np.sort(source_rows[open_starts])
+    complete = ~is_start
+    lone = complete & (match == -1)
+    if lone.any():
+        changed["unpaired_complete"] = np.sort(source_rows[lone])
+    start_t = np.where(match >= 0, t[np.maximum(match, 0)], t)[complete]
+    return (c[complete], tp[complete], t[complete], start_t, source_rows[complete],
+            int((match >= 0).sum()))
 
 
 def _check_vocab(vocab, func):

@@ -10,6 +10,7 @@ import numpy as np
 
 from .. import _validate as v
 from .._frames import make_frame
+from .attributes import Attribute
 from .cleaning import CleaningReport
 
 __all__ = ["Journey", "Journeys"]
@@ -33,6 +34,16 @@ def _seconds_to_datetime(seconds: np.ndarray) -> np.ndarray:
     return np.round(seconds * 1e6).astype(np.int64).astype("datetime64[us]")
 
 
+def _attribute_map(mapping):
+    if mapping is None:
+        return {}
+    if not isinstance(mapping, dict) or not all(
+            isinstance(k, str) and isinstance(a, Attribute) for k, a in mapping.items()):
+        v.fail("attributes", "Journeys", "a dict of name -> journeys.Attribute",
+               got=type(mapping).__name__)
+    return dict(mapping)
+
+
 @attrs.frozen(repr=False, eq=False)
 class Journey:
     """One case of a :class:`Journeys`: its touchpoints in order, times and outcome.
@@ -53,6 +64,9 @@ class Journey:
     outcome: bool | None
     value: float | None
     weight: int
+    starts: np.ndarray | None = None
+    event_attributes: dict = attrs.field(factory=dict)
+    case_attributes: dict = attrs.field(factory=dict)
 
     def __len__(self) -> int:
         return len(self.touchpoints)
@@ -70,7 +84,8 @@ class Journey:
             parts.append(f"success={self.outcome}")
         span = ""
         if self.times is not None and len(self.times) > 1:
-            seconds = (self.times[-1] - self.times[0]) / np.timedelta64(1, "s")
+            first = self.times[0] if self.starts is None else self.starts[0]
+            seconds = (self.times.max() - first) / np.timedelta64(1, "s")
             span = f" over {_duration(seconds)}"
         parts.append(f"{len(self)} events{span}")
         if self.weight != 1:
@@ -115,6 +130,15 @@ class Journeys:
         Value attached to the case (revenue, cost, satisfaction).
     weight : array of int, shape (n_cases,), optional
         Multiplicity of each case (aggregated paths); all ones when absent.
+    starts : array of float, shape (n_events,), optional
+        Start time of each event when events are activity instances (lifecycle start and
+        complete paired, or a start-timestamp column): ``times`` then hold the completion
+        times, service time is ``times - starts`` and the wait before an event is its start
+        minus the previous event's completion. Events are ordered by start within a case.
+        Absent for logs with one timestamp per event (instants: start = complete).
+    event_attributes, case_attributes : dict of str to Attribute, optional
+        Further typed columns, one value per event (resource, team, cost, rating …) or per
+        case (product, priority, region, segment …). Only what was asked for is carried.
     cleaning_report : CleaningReport, optional
         What ingestion removed or changed.
 
@@ -140,6 +164,9 @@ class Journeys:
     outcome: np.ndarray | None = attrs.field(default=None, converter=_as(np.bool_))
     value: np.ndarray | None = attrs.field(default=None, converter=_as(np.float64))
     weight: np.ndarray | None = attrs.field(default=None, converter=_as(np.int64))
+    starts: np.ndarray | None = attrs.field(default=None, converter=_as(np.float64))
+    event_attributes: dict = attrs.field(factory=dict, converter=_attribute_map)
+    case_attributes: dict = attrs.field(factory=dict, converter=_attribute_map)
     cleaning_report: CleaningReport | None = attrs.field(default=None)
 
     def __attrs_post_init__(self):
@@ -157,7 +184,16 @@ class Journeys:
             v.fail("codes", func, f"in [0, {len(self.vocab) - 1}] (indexes into vocab)",
                    got=f"values in [{codes.min()}, {codes.max()}]", data=True)
         n_cases = len(offsets) - 1
-        v.check_same_length(func, codes=codes, times=self.times, channels=self.channels)
+        v.check_same_length(func, codes=codes, times=self.times, channels=self.channels,
+                            starts=self.starts)
+        if self.starts is not None and self.times is None:
+            v.fail("times", func, "given when 'starts' is", got="None")
+        for kind, attrs_, size in (("event", self.event_attributes, len(codes)),
+                                   ("case", self.case_attributes, len(offsets) - 1)):
+            for name, attr in attrs_.items():
+                if len(attr) != size:
+                    v.fail(f"{kind}_attributes", func, f"attributes of length {size}",
+                           got=f"{name!r} of length {len(attr)}", data=True)
         v.check_same_length(func, case_ids=self.case_ids, outcome=self.outcome,
                             value=self.value, weight=self.weight)
         if len(self.case_ids) != n_cases:
@@ -167,19 +203,25 @@ class Journeys:
             v.fail("channel_vocab", func, "given when 'channels' is", got="None")
         if self.weight is not None and len(self.weight) and self.weight.min() < 0:
             v.fail("weight", func, "non-negative", got=f"{self.weight.min()}", data=True)
-        if self.times is not None and len(codes) > 1:
-            backwards = self.times[1:] < self.times[:-1]
+        order_by = self.times if self.starts is None else self.starts
+        if order_by is not None and len(codes) > 1:
+            backwards = order_by[1:] < order_by[:-1]
             bounds = offsets[1:-1]
             backwards[bounds[(bounds > 0) & (bounds < len(codes))] - 1] = False  # across cases
-            if backwards.any() or np.isnan(self.times).any():
-                v.fail("times", func, "finite and non-decreasing within each case",
+            if backwards.any() or np.isnan(order_by).any():
+                name = "times" if self.starts is None else "starts"
+                v.fail(name, func, "finite and non-decreasing within each case",
                        got="a decrease or NaN", data=True)
+        if self.starts is not None and (self.starts > self.times).any():
+            v.fail("starts", func, "no later than the completion 'times'",
+                   got="a start after its completion", data=True)
 
     # --- constructors -------------------------------------------------------------------
     @classmethod
     def from_events(cls, data=None, *, case, touchpoint, timestamp=None, channel=None,
-                    outcome=None, value=None, success=None, strict: bool = False,
-                    duplicates: str = "keep", value_agg: str = "sum",
+                    outcome=None, value=None, success=None, start_timestamp=None,
+                    lifecycle=None, resource=None, event_attributes=(), case_attributes=(),
+                    strict: bool = False, duplicates: str = "keep", value_agg: str = "sum",
                     time_format: str | None = None, vocab: Sequence[str] | None = None
                     ) -> Journeys:
         """Build journeys from a long event log (one row per touchpoint event).
@@ -205,6 +247,30 @@ class Journeys:
         success : set of str, optional
             Touchpoints that mean success when they are a case's last event (e.g.
             ``{"resolved"}``). Exclusive with ``outcome``.
+        start_timestamp : str or array-like, optional
+            Start time of each row when every row is an activity instance (an interval
+            log): ``timestamp`` is then its completion. A missing start is taken as the
+            completion (reported as ``missing_start``), and so is a start later than the
+            completion (``start_after_complete``).
+        lifecycle : str or array-like, optional
+            Lifecycle transition of each row (XES ``lifecycle:transition``). Start and
+            complete rows of the same touchpoint in a case are paired first in, first out
+            (the earliest open start goes with the next complete, as process-mining tools
+            do) into one activity instance that keeps the complete row's other columns.
+            A complete without an open start is an instance of zero service time
+            (``unpaired_complete``); a start never completed is removed
+            (``unpaired_start``); other transitions (schedule, suspend, resume, abort …)
+            are removed (``lifecycle_other``). A missing transition counts as complete.
+            Transitions are compared case-insensitively. Exclusive with
+            ``start_timestamp``.
+        resource : str or array-like, optional
+            Who performed each event (agent, team, system); carried as the event attribute
+            ``'resource'``.
+        event_attributes, case_attributes : sequence of str, or dict of str to column
+            Further columns to carry, by name (or name -> values). Numbers stay numbers,
+            datetimes become times, everything else is dictionary-encoded. A case attribute
+            must be constant within a case (missing rows are ignored); two different values
+            in one case are a :class:`~cxpath.errors.DataError` naming both rows.
         strict : bool, default False
             Raise :class:`~cxpath.errors.StrictCleaningError` instead of removing or
             altering rows.
@@ -238,7 +304,10 @@ class Journeys:
 
         return from_events(cls, data, case=case, touchpoint=touchpoint, timestamp=timestamp,
                            channel=channel, outcome=outcome, value=value, success=success,
-                           strict=strict, duplicates=duplicates, value_agg=value_agg,
+                           start_timestamp=start_timestamp, lifecycle=lifecycle,
+                           resource=resource, event_attributes=event_attributes,
+                           case_attributes=case_attributes, strict=strict,
+                           duplicates=duplicates, value_agg=value_agg,
                            time_format=time_format, vocab=vocab)
 
     @classmethod
@@ -301,6 +370,30 @@ class Journeys:
         return np.diff(self.offsets)
 
     @property
+    def event_starts(self) -> np.ndarray | None:
+        """Start time of each event: ``starts`` for activity instances, else ``times``."""
+        return self.times if self.starts is None else self.starts
+
+    @property
+    def service_times(self) -> np.ndarray | None:
+        """Seconds from start to completion of each event (None without activity instances)."""
+        return None if self.starts is None else self.times - self.starts
+
+    def attribute(self, name: str, func: str = "Journeys.attribute"):
+        """The event or case :class:`~cxpath.journeys.attributes.Attribute` called ``name``.
+
+        Returns ``(attribute, level)`` with level ``'event'`` or ``'case'``.
+        """
+        if name in self.case_attributes:
+            return self.case_attributes[name], "case"
+        if name in self.event_attributes:
+            return self.event_attributes[name], "event"
+        known = [*self.case_attributes, *self.event_attributes]
+        v.fail("by" if func != "Journeys.attribute" else "name", func,
+               f"an attribute of the journeys ({', '.join(map(repr, known)) or 'none carried'})",
+               name)
+
+    @property
     def case_weights(self) -> np.ndarray:
         """``weight``, or ones when the journeys are not weighted."""
         return self.weight if self.weight is not None else np.ones(len(self), dtype=np.int64)
@@ -322,6 +415,11 @@ class Journeys:
             outcome=None if self.outcome is None else bool(self.outcome[i]),
             value=None if self.value is None else float(self.value[i]),
             weight=1 if self.weight is None else int(self.weight[i]),
+            starts=None if self.starts is None else _seconds_to_datetime(self.starts[lo:hi]),
+            event_attributes={k: tuple(a.take(slice(lo, hi)).decoded().tolist())
+                              for k, a in self.event_attributes.items()},
+            case_attributes={k: a.take(slice(i, i + 1)).decoded()[0]
+                             for k, a in self.case_attributes.items()},
         )
 
     def __iter__(self):
@@ -333,8 +431,10 @@ class Journeys:
 
         Parameters
         ----------
-        which : array of bool of length n_cases, or sequence of case ids
-            A boolean mask over cases, or the ids of the cases to keep.
+        which : array of bool of length n_cases, sequence of case ids, or dict
+            A boolean mask over cases, the ids of the cases to keep, or a filter on case
+            attributes: ``{"product": "X", "priority": ["high", "urgent"]}`` keeps the
+            cases whose attributes take one of the given values (all conditions hold).
 
         Examples
         --------
@@ -344,6 +444,8 @@ class Journeys:
         ([1, 3], 2)
         """
         func = "Journeys.select"
+        if isinstance(which, dict):
+            which = self._attribute_filter(which, func)
         arr = np.asarray(which)
         if arr.dtype == bool:
             if arr.shape != (len(self),):
@@ -371,6 +473,63 @@ class Journeys:
                             case_ids=self.case_ids[mask], times=events(self.times),
                             channels=events(self.channels), outcome=cases(self.outcome),
                             value=cases(self.value), weight=cases(self.weight),
+                            starts=events(self.starts),
+                            event_attributes={k: a.take(event_mask) for k, a in
+                                              self.event_attributes.items()},
+                            case_attributes={k: a.take(mask) for k, a in
+                                             self.case_attributes.items()},
+                            cleaning_report=None)
+
+    def _attribute_filter(self, conditions: dict, func: str) -> np.ndarray:
+        mask = np.ones(len(self), dtype=bool)
+        for name, wanted in conditions.items():
+            if name not in self.case_attributes:
+                known = ", ".join(map(repr, self.case_attributes)) or "none carried"
+                v.fail("which", func, f"conditions on case attributes ({known})",
+                       got=f"{name!r}")
+            attr = self.case_attributes[name]
+            values = [wanted] if isinstance(wanted, (str, int, float)) else list(wanted)
+            if attr.kind == "category":
+                index = {label: i for i, label in enumerate(attr.labels)}
+                unknown = [x for x in values if str(x) not in index]
+                if unknown:
+                    v.fail("which", func, f"values of {name!r} (e.g. {list(attr.labels[:5])})",
+                           got=f"unknown values {unknown[:5]}")
+                mask &= np.isin(attr.values, [index[str(x)] for x in values])
+            else:
+                mask &= np.isin(attr.values, np.asarray(values, dtype=np.float64))
+        return mask
+
+    def keep_events(self, mask) -> Journeys:
+        """Keep only the events where ``mask`` (boolean, one per event) is true.
+
+        Cases keep their ids and case-level fields; a case left without events stays, with
+        no events. Use it to look at one team's or resource's share of the work.
+
+        Examples
+        --------
+        >>> from cxpath import Journeys
+        >>> j = Journeys.from_events(case=[1, 1, 2], touchpoint=["a", "b", "a"])
+        >>> j.keep_events(j.codes == 0).lengths.tolist()
+        [1, 1]
+        """
+        func = "Journeys.keep_events"
+        mask = np.asarray(mask)
+        if mask.dtype != bool or mask.shape != (self.n_events,):
+            v.fail("mask", func, f"a boolean mask of length n_events = {self.n_events}",
+                   got=f"dtype {mask.dtype}, shape {mask.shape}")
+        case = np.repeat(np.arange(len(self)), self.lengths)
+        offsets = np.zeros(len(self) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(case[mask], minlength=len(self)), out=offsets[1:])
+
+        def events(x):
+            return None if x is None else x[mask]
+
+        return attrs.evolve(self, codes=self.codes[mask], offsets=offsets,
+                            times=events(self.times), channels=events(self.channels),
+                            starts=events(self.starts),
+                            event_attributes={k: a.take(mask) for k, a in
+                                              self.event_attributes.items()},
                             cleaning_report=None)
 
     def equals(self, other: Journeys) -> bool:
@@ -379,11 +538,16 @@ class Journeys:
                 self.channel_vocab != other.channel_vocab:
             return False
         for name in ("codes", "offsets", "case_ids", "times", "channels", "outcome", "value",
-                     "weight"):
+                     "weight", "starts"):
             a, b = getattr(self, name), getattr(other, name)
             if (a is None) != (b is None):
                 return False
             if a is not None and not np.array_equal(a, b):
+                return False
+        for mine, theirs in ((self.event_attributes, other.event_attributes),
+                             (self.case_attributes, other.case_attributes)):
+            if mine.keys() != theirs.keys() or not all(a.equals(theirs[k])
+                                                       for k, a in mine.items()):
                 return False
         return True
 
@@ -391,9 +555,10 @@ class Journeys:
         """Back to a long event log, one row per event.
 
         Columns: ``case_id``, ``position`` (0-based within the case), ``touchpoint`` and,
-        when present, ``timestamp`` (datetime64[us], UTC), ``channel``, and the case-level
-        ``outcome``, ``value`` and ``weight`` repeated on every event (read ``value`` back
-        with ``value_agg='first'``).
+        when present, ``start_timestamp`` and ``timestamp`` (datetime64[us], UTC),
+        ``channel``, the event attributes, and the case-level ``outcome``, ``value``,
+        ``weight`` and case attributes repeated on every event (read ``value`` back with
+        ``value_agg='first'``).
 
         Examples
         --------
@@ -409,15 +574,21 @@ class Journeys:
                 "position": np.arange(self.n_events) - np.repeat(self.offsets[:-1], lengths),
                 "touchpoint": labels[self.codes] if len(labels) else
                 np.zeros(0, dtype=object)}
+        if self.starts is not None:
+            cols["start_timestamp"] = _seconds_to_datetime(self.starts)
         if self.times is not None:
             cols["timestamp"] = _seconds_to_datetime(self.times)
         if self.channels is not None:
             ch = np.asarray((*self.channel_vocab, None), dtype=object)
             cols["channel"] = ch[self.channels]
+        for name, attr in self.event_attributes.items():
+            cols.setdefault(name, attr.decoded())
         for name in ("outcome", "value", "weight"):
             x = getattr(self, name)
             if x is not None:
                 cols[name] = x[case_of_event]
+        for name, attr in self.case_attributes.items():
+            cols.setdefault(name, attr.decoded()[case_of_event])
         return make_frame(cols, backend, func="Journeys.to_frame")
 
     # --- display ------------------------------------------------------------------------
@@ -427,17 +598,31 @@ class Journeys:
         facts = [f"{n:,} cases, {self.n_events:,} events, {len(self.vocab)} touchpoints"]
         if self.weight is not None:
             facts[0] += f", {int(w.sum()):,} journeys by weight"
+        if self.starts is not None:
+            facts[0] += " (activity instances: start and completion)"
         if self.channel_vocab is not None:
             facts.append(f"channels: {', '.join(self.channel_vocab)}")
+        for level, found in (("event", self.event_attributes), ("case", self.case_attributes)):
+            if found:
+                facts.append(f"{level} attributes: {', '.join(found)}")
         if self.times is not None and self.n_events:
-            first, last = _seconds_to_datetime(np.array([self.times.min(), self.times.max()]))
-            facts.append(f"from {str(first)[:19]} to {str(last)[:19]} (UTC)")
+            first = self.event_starts.min()
+            span = _seconds_to_datetime(np.array([first, self.times.max()])).astype(
+                "datetime64[s]")
+            facts.append(f"from {span[0]} to {span[1]} (UTC)")
         if self.outcome is not None and n:
             rate = float((self.outcome * w).sum() / max(w.sum(), 1))
             facts.append(f"success rate {rate:.1%}")
+            if rate in (0.0, 1.0):
+                facts[-1] += (f" ({'no' if rate == 0 else 'every'} case succeeds: check "
+                              "the 'outcome' or 'success' definition)")
         if n:
             facts.append(f"events per case: mean {self.n_events / n:.2f}, "
                          f"max {int(self.lengths.max())}")
+        report = self.cleaning_report
+        if report is not None and (report.n_removed or report.n_changed):
+            facts.append(f"cleaning removed {report.n_removed:,} and changed "
+                         f"{report.n_changed:,} input rows (see .cleaning_report)")
         return facts
 
     def __repr__(self) -> str:

@@ -49,8 +49,23 @@ class Rework(Result):
                 "extra_visits": self.extra_visits, "self_repeats": self.self_repeats}
 
 
-def rework(journeys: Journeys) -> Rework:
+def rework(journeys: Journeys, *, by: str | None = None):
     """Loops and self-repeats per touchpoint, ranked by rework cases.
+
+    With activity instances (lifecycle pairs), a start and its complete are one visit, so
+    rework counts repeated work, not lifecycle rows.
+
+    Parameters
+    ----------
+    journeys : Journeys
+    by : str, optional
+        Drill down by a case attribute (the cases of each segment) or an event attribute
+        such as ``'resource'`` or a team (each segment's own events: does team B come back
+        to its own work?). Returns a :class:`~cxpath.journeys.segments.Segmented`.
+
+    Returns
+    -------
+    Rework, or Segmented of Rework with ``by``
 
     Examples
     --------
@@ -62,6 +77,14 @@ def rework(journeys: Journeys) -> Rework:
     """
     if not isinstance(journeys, Journeys):
         v.fail("journeys", "journeys.rework", "a Journeys object", got=type(journeys).__name__)
+    if by is not None:
+        from .segments import by_case_segment, events_segmented, segment_of
+
+        codes, labels, level = segment_of(journeys, by, "journeys.rework", ("case", "event"))
+        if level == "case":
+            return by_case_segment(journeys, by, "journeys.rework", rework)
+        return events_segmented(by, codes, labels,
+                                lambda mask: rework(journeys.keep_events(mask)))
     n = len(journeys.vocab)
     w = journeys.case_weights
     case = np.repeat(np.arange(len(journeys)), journeys.lengths)
@@ -121,7 +144,7 @@ class RepeatContacts(Result):
 
 
 def repeat_contacts(journeys: Journeys, customer, *, window: float = 7 * 86400.0,
-                    data=None) -> RepeatContacts:
+                    data=None, by: str | None = None):
     """Repeat-contact rate: a customer contacts again within ``window`` after a case ended.
 
     A case *repeats* when the same customer's next case (by start time) starts no later
@@ -134,16 +157,20 @@ def repeat_contacts(journeys: Journeys, customer, *, window: float = 7 * 86400.0
         With timestamps.
     customer : array-like, dict or str
         Customer of each case: an array aligned with the cases, a mapping from case id to
-        customer, or a column name of ``data`` (a long table with ``case_id`` … whose rows
-        carry the customer; the first value per case is used).
+        customer, the name of a case attribute of the journeys, or a column name of
+        ``data`` (a long table with ``case_id`` … whose rows carry the customer; the first
+        value per case is used).
     window : float, default 7 days
         Seconds.
     data : table, optional
         With ``customer`` as a column name: the event table holding ``case_id`` and it.
+    by : str, optional
+        Drill down by a case attribute. Repeats are found over all cases (a customer's
+        next case may be in another segment) and counted in the segment of the first case.
 
     Returns
     -------
-    RepeatContacts
+    RepeatContacts, or Segmented of RepeatContacts with ``by``
     """
     func = "journeys.repeat_contacts"
     if not isinstance(journeys, Journeys) or journeys.times is None:
@@ -156,13 +183,15 @@ def repeat_contacts(journeys: Journeys, customer, *, window: float = 7 * 86400.0
             v.fail("customer", func, "a customer for every case id",
                    got=f"none for {missing[:5]}")
         cust = np.array([customer[c] for c in journeys.case_ids.tolist()], dtype=object)
+    elif isinstance(customer, str) and data is None and customer in journeys.case_attributes:
+        cust = journeys.case_attributes[customer].decoded()
     elif isinstance(customer, str):
         case_col = column(data, "case_id", "data", func)
         cust_col = column(data, customer, "customer", func)
         first = {}
         for c, k in zip(case_col.tolist(), cust_col.tolist()):
             first.setdefault(c, k)
-        return repeat_contacts(journeys, first, window=window)
+        return repeat_contacts(journeys, first, window=window, by=by)
     else:
         cust = column(None, customer, "customer", func)
         if len(cust) != len(journeys):
@@ -172,15 +201,33 @@ def repeat_contacts(journeys: Journeys, customer, *, window: float = 7 * 86400.0
 
     codes, _ = factorize(np.asarray(cust), "customer", func)
     known = codes >= 0
-    start = journeys.times[journeys.offsets[:-1]]
-    end = journeys.times[journeys.offsets[1:] - 1]
+    from .stats import case_spans
+
+    start, end = case_spans(journeys)
     order = np.lexsort((start, codes))
     order = order[known[order]]
     same = codes[order][1:] == codes[order][:-1]
     gap = start[order][1:] - end[order][:-1]
     repeat = np.zeros(len(journeys), dtype=bool)
     repeat[order[:-1][same & (gap <= window)]] = True
-    gaps = gap[same & (gap <= window)]
+    gap_of = np.full(len(journeys), np.nan)
+    gap_of[order[:-1][same & (gap <= window)]] = gap[same & (gap <= window)]
+    if by is not None:
+        from .segments import segment_of
+
+        seg, labels, _ = segment_of(journeys, by, func)
+        present = np.flatnonzero(np.bincount(seg, minlength=len(labels)))
+        from .segments import Segmented
+
+        return Segmented(by=by, level="case", segments=tuple(labels[k] for k in present),
+                         results=tuple(_repeat_summary(journeys, window, known & (seg == k),
+                                                       repeat & (seg == k), gap_of)
+                                       for k in present))
+    return _repeat_summary(journeys, window, known, repeat, gap_of)
+
+
+def _repeat_summary(journeys, window, known, repeat, gap_of) -> RepeatContacts:
+    gaps = gap_of[repeat]
     w = journeys.case_weights
     last = journeys.codes[journeys.offsets[1:] - 1]
     n = len(journeys.vocab)

@@ -9,7 +9,8 @@ from .. import _validate as v
 from ..errors import VocabularyMismatchError
 from .model import Journeys
 
-__all__ = ["JourneyStats", "case_facts", "transition_index"]
+__all__ = ["JourneyStats", "case_durations", "case_facts", "case_spans", "transition_index",
+           "transition_waits"]
 
 
 def _ro(x):
@@ -31,16 +32,30 @@ def case_facts(journeys: Journeys) -> dict:
             "duration": case_durations(journeys), "nonempty": nonempty}
 
 
-def case_durations(journeys: Journeys) -> np.ndarray | None:
-    """Seconds from each case's first to last event (0 for empty cases; None without times)."""
+def case_spans(journeys: Journeys):
+    """``(first, last)`` seconds of each non-empty case: its first start and its latest
+    completion (for instants, its first and last event). None without times."""
     t = journeys.times
     if t is None:
         return None
     if len(t) == 0:
-        return np.zeros(len(journeys))
-    last = t[np.maximum(journeys.offsets[1:] - 1, 0)]
-    first = t[np.minimum(journeys.offsets[:-1], len(t) - 1)]
-    return np.where(journeys.lengths > 0, last - first, 0.0)
+        return np.zeros(len(journeys)), np.zeros(len(journeys))
+    lo = np.minimum(journeys.offsets[:-1], len(t) - 1)
+    first = journeys.event_starts[lo]
+    if journeys.starts is None:
+        last = t[np.maximum(journeys.offsets[1:] - 1, 0)]
+    else:  # instances are ordered by start: an earlier one may finish last
+        last = np.maximum.reduceat(t, lo)
+    return first, last
+
+
+def case_durations(journeys: Journeys) -> np.ndarray | None:
+    """Seconds from each case's first event to its last (0 for empty cases; None without
+    times). With activity instances: from the first start to the latest completion."""
+    spans = case_spans(journeys)
+    if spans is None:
+        return None
+    return np.where(journeys.lengths > 0, spans[1] - spans[0], 0.0)
 
 
 def transition_index(journeys: Journeys) -> np.ndarray:
@@ -53,13 +68,26 @@ def transition_index(journeys: Journeys) -> np.ndarray:
     return np.flatnonzero(inside)
 
 
+def transition_waits(journeys: Journeys, idx: np.ndarray) -> np.ndarray:
+    """Waiting time of the transitions ``idx -> idx + 1`` in seconds.
+
+    For instants, the time between the two events. For activity instances, the time from
+    the completion of the first to the start of the second, and 0 when the second started
+    before the first completed (they overlap): the rule of pm4py's performance DFG with a
+    start timestamp, so overlapping work is never counted as negative waiting.
+    """
+    if journeys.times is None:
+        return np.zeros(len(idx))
+    if journeys.starts is None:
+        return journeys.times[idx + 1] - journeys.times[idx]
+    return np.maximum(journeys.starts[idx + 1] - journeys.times[idx], 0.0)
+
+
 def _edges(journeys: Journeys, with_case: bool = True):
     """Source code, target code, wait and case index (or None) of every transition."""
     idx = transition_index(journeys)
     case = np.searchsorted(journeys.offsets, idx, side="right") - 1 if with_case else None
-    wait = (journeys.times[idx + 1] - journeys.times[idx]) if journeys.times is not None \
-        else np.zeros(len(idx))
-    return journeys.codes[idx], journeys.codes[idx + 1], wait, case
+    return journeys.codes[idx], journeys.codes[idx + 1], transition_waits(journeys, idx), case
 
 
 def _gather_paths(codes, offsets, rows):
@@ -94,7 +122,18 @@ def _counts(journeys: Journeys, edges=None) -> dict:
     wait_max = np.full(n * n, -np.inf)
     np.minimum.at(wait_min, edge, wait)
     np.maximum.at(wait_max, edge, wait)
+    service = journeys.service_times
+    svc = np.zeros(n) if service is None else np.bincount(journeys.codes, weights=service,
+                                                           minlength=n)
+    svc_count = (np.zeros(n, dtype=np.int64) if service is None else
+                 np.bincount(journeys.codes, minlength=n).astype(np.int64))
+    svc_min, svc_max = np.full(n, np.inf), np.full(n, -np.inf)
+    if service is not None:
+        np.minimum.at(svc_min, journeys.codes, service)
+        np.maximum.at(svc_max, journeys.codes, service)
     return dict(vocab=journeys.vocab, n_cases=int(w.sum()), n_success=int(ws.sum()),
+                service_sum=svc, service_count=svc_count, service_min=svc_min,
+                service_max=svc_max, has_service=service is not None,
                 starts=starts, ends=ends, ends_success=ends_s, visits=visits, reach=reach,
                 reach_success=reach_s, transitions=trans, transitions_success=trans_s,
                 wait_sum=wait_sum, wait_count=wait_count, wait_min=wait_min.reshape(n, n),
@@ -124,7 +163,11 @@ class JourneyStats:
     transitions, transitions_success : ndarray (n_states, n_states)
         First-order transition counts (all cases / successful cases).
     wait_sum, wait_count, wait_min, wait_max : ndarray (n_states, n_states)
-        Transition times in seconds (unweighted, one per observed transition).
+        Transition times in seconds (unweighted, one per observed transition); waiting
+        times (previous completion to next start) for activity instances.
+    service_sum, service_count, service_min, service_max : ndarray (n_states,)
+        Service times (start to completion) of the events at each touchpoint in seconds
+        (unweighted; zeros and infinities without activity instances).
     window_keys, window_counts, window_success : ndarray
         Windows of ``order + 1`` consecutive touchpoints (keys in base ``n_states``).
     variant_codes, variant_offsets, variant_counts, variant_success, variant_duration_sum
@@ -132,8 +175,8 @@ class JourneyStats:
     variant_value : ndarray
         Summed value of each distinct path's successful cases (zeros without values), so
         value attribution runs on statistics too.
-    has_times, has_value : bool
-        Whether the journeys had event times / case values.
+    has_times, has_value, has_service : bool
+        Whether the journeys had event times / case values / activity instances.
     """
 
     vocab: tuple
@@ -152,6 +195,10 @@ class JourneyStats:
     wait_count: np.ndarray = attrs.field(converter=_ro)
     wait_min: np.ndarray = attrs.field(converter=_ro)
     wait_max: np.ndarray = attrs.field(converter=_ro)
+    service_sum: np.ndarray = attrs.field(converter=_ro)
+    service_count: np.ndarray = attrs.field(converter=_ro)
+    service_min: np.ndarray = attrs.field(converter=_ro)
+    service_max: np.ndarray = attrs.field(converter=_ro)
     window_keys: np.ndarray = attrs.field(converter=_ro)
     window_counts: np.ndarray = attrs.field(converter=_ro)
     window_success: np.ndarray = attrs.field(converter=_ro)
@@ -163,6 +210,7 @@ class JourneyStats:
     variant_value: np.ndarray = attrs.field(converter=_ro)
     has_times: bool = False
     has_value: bool = False
+    has_service: bool = False
 
     @property
     def n_states(self) -> int:
@@ -171,7 +219,7 @@ class JourneyStats:
 
     @classmethod
     def empty(cls, vocab, order: int = 1, has_times: bool = False,
-              has_value: bool = False) -> JourneyStats:
+              has_value: bool = False, has_service: bool = False) -> JourneyStats:
         """The identity of :meth:`merge` for this vocabulary and order."""
         order = v.check_int(order, "order", "JourneyStats.empty", low=1, high=4)
         n = len(vocab)
@@ -181,7 +229,9 @@ class JourneyStats:
                    transitions=np.zeros((n, n), dtype=np.int64),
                    transitions_success=np.zeros((n, n), dtype=np.int64), wait_sum=zf,
                    wait_count=np.zeros((n, n), dtype=np.int64), wait_min=np.full((n, n), np.inf),
-                   wait_max=np.full((n, n), -np.inf), window_keys=np.zeros(0, dtype=np.int64),
+                   wait_max=np.full((n, n), -np.inf), service_sum=np.zeros(n),
+                   service_count=zi, service_min=np.full(n, np.inf),
+                   service_max=np.full(n, -np.inf), window_keys=np.zeros(0, dtype=np.int64),
                    window_counts=np.zeros(0, dtype=np.int64),
                    window_success=np.zeros(0, dtype=np.int64),
                    variant_codes=np.zeros(0, dtype=np.int64),
@@ -189,7 +239,7 @@ class JourneyStats:
                    variant_counts=np.zeros(0, dtype=np.int64),
                    variant_success=np.zeros(0, dtype=np.int64),
                    variant_duration_sum=np.zeros(0), variant_value=np.zeros(0),
-                   has_times=has_times, has_value=has_value)
+                   has_times=has_times, has_value=has_value, has_service=has_service)
 
     @classmethod
     def from_journeys(cls, journeys: Journeys, order: int = 1) -> JourneyStats:
@@ -276,9 +326,12 @@ class JourneyStats:
             n_success=self.n_success + other.n_success,
             **{name: getattr(self, name) + getattr(other, name) for name in (
                 "starts", "ends", "ends_success", "visits", "reach", "reach_success",
-                "transitions", "transitions_success", "wait_sum", "wait_count")},
+                "transitions", "transitions_success", "wait_sum", "wait_count",
+                "service_sum", "service_count")},
             wait_min=np.minimum(self.wait_min, other.wait_min),
             wait_max=np.maximum(self.wait_max, other.wait_max),
+            service_min=np.minimum(self.service_min, other.service_min),
+            service_max=np.maximum(self.service_max, other.service_max),
             window_keys=ukeys, window_counts=windows(self.window_counts, other.window_counts),
             window_success=windows(self.window_success, other.window_success),
             variant_codes=vcodes, variant_offsets=voff,
@@ -288,7 +341,8 @@ class JourneyStats:
             variant_duration_sum=variant_sum(self.variant_duration_sum,
                                              other.variant_duration_sum, np.float64),
             variant_value=variant_sum(self.variant_value, other.variant_value, np.float64),
-            has_times=self._flag(other, "has_times"), has_value=self._flag(other, "has_value"))
+            has_times=self._flag(other, "has_times"), has_value=self._flag(other, "has_value"),
+            has_service=self._flag(other, "has_service"))
 
     def _flag(self, other: JourneyStats, name: str) -> bool:
         """A merged has_* flag: both sides have it, an empty side (the identity) aside."""

@@ -129,7 +129,7 @@ class Variants(Result):
                 "median_duration_s": self.median_duration, "p90_duration_s": self.p90_duration}
 
 
-def variants(journeys, top: int | None = None) -> Variants:
+def variants(journeys, top: int | None = None, *, by: str | None = None):
     """Rank the distinct paths (variants) of ``journeys``.
 
     Parameters
@@ -138,10 +138,14 @@ def variants(journeys, top: int | None = None) -> Variants:
         From :class:`JourneyStats` the durations are not available (NaN).
     top : int, optional
         Keep the ``top`` most frequent variants (ties broken by path order).
+    by : str, optional
+        Drill down by a case attribute (product, priority, region …): the analysis runs
+        on the cases of each segment and returns a
+        :class:`~cxpath.journeys.segments.Segmented` (one table, the segment first).
 
     Returns
     -------
-    Variants
+    Variants, or Segmented of Variants with ``by``
 
     Examples
     --------
@@ -157,6 +161,10 @@ def variants(journeys, top: int | None = None) -> Variants:
     func = "journeys.variants"
     if top is not None:
         top = v.check_int(top, "top", func, low=1)
+    if by is not None:
+        from .segments import by_case_segment
+
+        return by_case_segment(journeys, by, func, lambda sub: variants(sub, top))
     if isinstance(journeys, JourneyStats):
         stats = journeys
         labels = stats.vocab

@@ -164,7 +164,7 @@ def test_critical_path_survives_cycles():
     assert cp.steps == tuple(best[1:-1])
     assert cp.probability == pytest.approx(max(direct * g.edges["end", "__success__"][
         "probability"], via_b * g.edges["end", "__success__"]["probability"]))
-    assert critical_path(j, by="volume").steps == ("a", "b", "a", "b", "end")
+    assert critical_path(j, rank_by="volume").steps == ("a", "b", "a", "b", "end")
 
 
 @pytest.mark.parametrize("call, fragment", [
@@ -176,7 +176,7 @@ def test_critical_path_survives_cycles():
      "journeys with an outcome"),
     (lambda j: bottlenecks(Journeys.from_paths(["a > b"])), "journeys with timestamps"),
     (lambda j: bottlenecks(j, sla=-1), "'sla' parameter"),
-    (lambda j: critical_path(j, by="money"), "'by' parameter of journeys.critical_path"),
+    (lambda j: critical_path(j, rank_by="money"), "'rank_by' parameter of journeys.critical_path"),
     (lambda j: JourneyStats.from_journeys(j, order=5), "'order' parameter"),
 ])
 def test_bad_input(call, fragment):
