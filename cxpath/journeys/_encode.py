@@ -1,21 +1,32 @@
 """Turning raw columns into integer codes and epoch seconds, without a dataframe dependency.
 
-Factorisation is done by the fastest means the input allows: pandas' or pyarrow's hash
-tables when the data already comes from them, a dense ``bincount`` map for integers of a
-compact range, and a Python dict otherwise. Uniques are always returned sorted, so the codes
-do not depend on the input's backend or row order.
+Factorisation is done by the fastest means the input allows: a dense ``bincount`` map for
+integers of a compact range, and for object arrays a map over the *objects* first (their
+addresses, which a table read from a file or a dictionary-encoded column shares between
+equal values), after which only the few distinct objects are compared by value. Uniques are
+always returned sorted, so the codes do not depend on the input's backend or row order.
+
+Timestamps given as strings are parsed in bulk: ISO-8601 strings of the usual layouts (and
+strings in a fixed-width ``time_format``) are read digit by digit with array arithmetic;
+anything else goes through :func:`datetime.datetime.fromisoformat` /
+:func:`~datetime.datetime.strptime` one value at a time, so the result is the same as
+parsing every value on its own.
 """
 
 from __future__ import annotations
 
 import sys
-from datetime import datetime, timezone
+import warnings
+from datetime import date, datetime, timezone
+from typing import NamedTuple
 
 import numpy as np
 
 from .. import _validate as v
+from ..errors import CxpathWarning
 
-__all__ = ["factorize", "to_epoch_seconds"]
+__all__ = ["LabelVariants", "factorize", "implausible_times", "infer_time_unit",
+           "label_variants", "to_epoch_seconds"]
 
 _DENSE_RANGE_FACTOR = 8  # use a bincount map when max - min < 8 * n (+ 1024)
 
@@ -27,18 +38,35 @@ def _missing_mask(values: np.ndarray) -> np.ndarray:
     if kind in "mM":
         return np.isnat(values)
     if kind == "O":
+        if "pandas" in sys.modules:  # same notion of missing as pandas (None, NaN, NA, NaT)
+            import pandas as pd
+
+            return np.asarray(pd.isna(values), dtype=bool)
         return np.fromiter((x is None or x != x for x in values), dtype=bool, count=len(values))
     return np.zeros(len(values), dtype=bool)
 
 
-def factorize(values: np.ndarray, name: str, func: str):
+def _blank_mask(values: np.ndarray) -> np.ndarray:
+    """True where a value is a string that is empty or only white space."""
+    if values.dtype.kind == "U":
+        return np.char.str_len(np.char.strip(values)) == 0
+    return np.fromiter((isinstance(x, str) and (not x or x.isspace()) for x in values),
+                       dtype=bool, count=len(values))
+
+
+def factorize(values: np.ndarray, name: str, func: str, *, blank_missing: bool = False):
     """Return ``(codes, uniques)``: int64 codes (-1 where missing) into sorted ``uniques``.
+
+    Missing are ``None`` and NaN (and pandas' ``NA``/``NaT`` when pandas is loaded); with
+    ``blank_missing=True`` also strings that are empty or only white space.
 
     Examples
     --------
     >>> codes, uniques = factorize(np.array(["b", "a", None, "b"], dtype=object), "x", "f")
     >>> codes.tolist(), uniques.tolist()
     ([1, 0, -1, 1], ['a', 'b'])
+    >>> factorize(np.array(["b", " ", "", "b"]), "x", "f", blank_missing=True)[0].tolist()
+    [0, -1, -1, 0]
     """
     n = len(values)
     kind = values.dtype.kind
@@ -54,35 +82,115 @@ def factorize(values: np.ndarray, name: str, func: str):
             return codes, uniques
     if kind in "fMmUS":
         missing = _missing_mask(values)
+        if blank_missing and kind == "U":
+            missing |= _blank_mask(values)
         ok = ~missing
         uniques, inverse = np.unique(values[ok], return_inverse=True)
         codes = np.full(n, -1, dtype=np.int64)
-        codes[ok] = inverse
+        codes[ok] = inverse.ravel()
         return codes, uniques
-    if "pandas" in sys.modules:  # its hash table is the fastest; only used when loaded
+    if kind != "O":
+        values = values.astype(object)
+    obj_codes, objs = _distinct_objects(values)
+    missing = _missing_mask(objs)
+    if blank_missing:
+        missing |= _blank_mask(objs)
+    keep = np.flatnonzero(~missing)
+    rank, uniques = _sort_merge(objs[keep], obj_codes, keep, name, func)
+    full = np.full(len(objs) + 1, -1, dtype=np.int64)  # raw code -1 stays -1
+    full[keep] = rank
+    return full[obj_codes], uniques
+
+
+def _pointers(values: np.ndarray) -> np.ndarray:
+    """The address of each element's object: equal addresses are the same object."""
+    values = np.ascontiguousarray(values)
+    return np.frombuffer(values.data, dtype=np.uintp) if len(values) else np.zeros(0, np.uintp)
+
+
+def _distinct_objects(values: np.ndarray):
+    """``(codes, objects)``: each row's index into the distinct objects of an object array.
+
+    Works on object identity, not value: two equal strings that are different objects get
+    two codes here (merged later, by value, over the distinct objects only). Every Python
+    object is at least 16 bytes, so ``address >> 4`` still tells live objects apart.
+    """
+    values = np.ascontiguousarray(values)
+    n = len(values)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), values
+    slots = (_pointers(values) >> 4).astype(np.int64)
+    lo, hi = int(slots.min()), int(slots.max())
+    if hi - lo < _DENSE_RANGE_FACTOR * n + 1024:  # objects allocated close together
+        codes, _ = _factorize_int(slots)
+    elif "pandas" in sys.modules:
         import pandas as pd
 
-        raw, firsts = pd.factorize(values, sort=False, use_na_sentinel=True)
-        raw = raw.astype(np.int64, copy=False)
-        firsts = list(firsts)
+        codes = pd.factorize(slots, sort=False)[0].astype(np.int64, copy=False)
     else:
-        table: dict = {}
-        setdefault = table.setdefault
-        missing = _missing_mask(values)
-        raw = np.fromiter((-1 if m else setdefault(x, len(table))
-                           for x, m in zip(values.tolist(), missing.tolist())),
-                          dtype=np.int64, count=n)
-        firsts = list(table)
-    try:
-        order = sorted(range(len(firsts)), key=firsts.__getitem__)
-    except TypeError:
-        _mixed_types(name, func)
-    rank = np.empty(len(firsts) + 1, dtype=np.int64)
-    rank[order] = np.arange(len(firsts))
-    rank[-1] = -1  # raw code -1 (missing) stays -1
-    uniques = np.empty(len(firsts), dtype=object)
-    uniques[:] = [firsts[i] for i in order]
-    return rank[raw], uniques
+        codes = np.unique(slots, return_inverse=True)[1].ravel().astype(np.int64, copy=False)
+    positions = np.empty(int(codes.max()) + 1, dtype=np.int64)
+    positions[codes] = np.arange(n)  # any row of an object gives that object
+    return codes, values[positions]
+
+
+def _sort_merge(objs: np.ndarray, obj_codes: np.ndarray, which: np.ndarray, name, func):
+    """Sort distinct objects by value, merging equal ones.
+
+    Returns ``(rank, uniques)``: the rank of each object in the sorted ``uniques``. Of equal
+    objects the one seen first in the rows (``obj_codes``; ``which`` maps ``objs`` to them)
+    represents the group, as a single pass over the rows would have kept it.
+    """
+    m = len(objs)
+    if m == 0:
+        return np.zeros(0, dtype=np.int64), np.empty(0, dtype=object)
+    order, same = _string_order(objs)
+    if order is None:
+        items = objs.tolist()
+        try:
+            order = np.array(sorted(range(m), key=items.__getitem__), dtype=np.int64)
+        except TypeError:
+            _mixed_types(name, func)
+        ordered = objs[order]
+        same = np.fromiter((a == b for a, b in zip(ordered[1:].tolist(), ordered[:-1].tolist())),
+                           dtype=bool, count=m - 1)
+    group = np.zeros(m, dtype=np.int64)
+    np.cumsum(~same, out=group[1:])
+    rank = np.empty(m, dtype=np.int64)
+    rank[order] = group
+    heads = np.flatnonzero(np.concatenate(([True], ~same)))
+    representative = order[heads]
+    if same.any():  # equal values held by different objects: the first seen represents them
+        first = np.full(int(obj_codes.max()) + 1, len(obj_codes), dtype=np.int64)
+        np.minimum.at(first, obj_codes, np.arange(len(obj_codes), dtype=np.int64))
+        seen = first[which]
+        best = np.full(len(heads), len(obj_codes) + 1, dtype=np.int64)
+        np.minimum.at(best, rank, seen)
+        representative = np.flatnonzero(seen == best[rank])
+        representative = representative[np.unique(rank[representative], return_index=True)[1]]
+    uniques = np.empty(len(heads), dtype=object)
+    uniques[:] = objs[representative]
+    return rank, uniques
+
+
+def _string_order(objs: np.ndarray):
+    """Stable sort order of distinct objects and a mask of equal neighbours, or ``(None,
+    None)`` unless they are all ASCII strings without NUL (sorted as bytes, which for those
+    is the order Python compares them in)."""
+    items = objs.tolist()
+    if not all(type(x) is str for x in items):
+        return None, None
+    joined = "".join(items)
+    if not joined.isascii() or "\0" in joined:
+        return None, None
+    raw = np.array(items, dtype="S")
+    if raw.dtype.itemsize <= 8:  # pack into one big-endian integer each: same order
+        key = raw.astype("S8").view(">u8").astype(np.uint64)
+    else:
+        key = raw
+    order = np.argsort(key, kind="stable")
+    ordered = key[order]
+    return order, ordered[1:] == ordered[:-1]
 
 
 def _mixed_types(name, func):
@@ -101,19 +209,126 @@ def _factorize_int(values: np.ndarray):
         rank = np.cumsum(present) - 1
         return rank[shifted].astype(np.int64, copy=False), np.flatnonzero(present) + lo
     uniques, inverse = np.unique(values, return_inverse=True)
-    return inverse.astype(np.int64, copy=False), uniques
+    return inverse.ravel().astype(np.int64, copy=False), uniques
 
 
+# --- labels that differ only by white space or case ------------------------------------
+class LabelVariants(NamedTuple):
+    """Spellings of one label that differ only by surrounding white space or letter case.
+
+    ``groups``: one tuple per label written more than one way, its spellings in sorted
+    order, the kept spelling first; ``codes``: int64, for each old code the code of its
+    label after merging (``codes[old]``); ``uniques``: the merged labels, sorted.
+    """
+
+    groups: tuple
+    codes: np.ndarray
+    uniques: np.ndarray
+
+
+def label_variants(uniques, counts) -> LabelVariants:
+    """Group sorted ``uniques`` that are equal after ``str.strip().casefold()``.
+
+    Each group is merged into its most frequent spelling (``counts``: rows per unique; ties
+    go to the spelling that sorts first). Without variants, ``groups`` is empty and
+    ``codes`` is the identity.
+
+    Examples
+    --------
+    >>> lv = label_variants(np.array(["Web", "app", "web", "web "], dtype=object), [3, 1, 5, 1])
+    >>> lv.groups, lv.codes.tolist(), lv.uniques.tolist()
+    ((('web', 'Web', 'web '),), [1, 0, 1, 1], ['app', 'web'])
+    """
+    uniques = np.asarray(uniques, dtype=object)
+    counts = np.asarray(counts, dtype=np.int64)
+    m = len(uniques)
+    keys = [str(u).strip().casefold() for u in uniques.tolist()]
+    members: dict[str, list[int]] = {}
+    for i, key in enumerate(keys):
+        members.setdefault(key, []).append(i)
+    kept = np.arange(m)
+    groups = []
+    for idx in members.values():
+        if len(idx) > 1:
+            head = min(idx, key=lambda i: (-counts[i], i))
+            kept[idx] = head
+            groups.append((uniques[head], *(uniques[i] for i in idx if i != head)))
+    heads = np.unique(kept)
+    new = np.full(m, -1, dtype=np.int64)
+    new[heads] = np.arange(len(heads))
+    groups.sort(key=lambda g: min(members[str(g[0]).strip().casefold()]))
+    return LabelVariants(tuple(groups), new[kept], uniques[heads])
+
+
+# --- timestamps ---------------------------------------------------------------------------
 _EPOCH = np.datetime64(0, "s")
+_UNITS = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}
+_YEAR_2100 = 4102444800.0  # 2100-01-01T00:00:00Z in epoch seconds (date -u -d 2100-01-01 +%s)
+_INFER_FROM = 1e11  # epoch seconds at or above this (year 5138) cannot be seconds of a log
+_LATEST_MIN = 1e8  # 1973-03-03T09:46:40Z: the latest event of a log, read in the right unit,
+#                    is after this (so the units' ranges for the latest event are disjoint)
 
 
-def to_epoch_seconds(values: np.ndarray, time_format: str | None, name: str, func: str):
+def infer_time_unit(values: np.ndarray, unit: str | None, name: str, func: str):
+    """Return ``(unit, inferred)`` for numeric timestamps.
+
+    With ``unit`` given it is checked and returned. Without, numbers are epoch seconds (as
+    they always were, so small offsets such as ``[0, 60, 90]`` keep working) unless the
+    largest magnitude is at least 1e11 — as seconds, later than the year 5000. Then the unit
+    is inferred when exactly one of ms, us, ns puts every value in [1970-01-01, 2100-01-01]
+    and the latest after 1973-03-03 (these ranges do not overlap, so at most one unit fits);
+    otherwise a :class:`~cxpath.errors.DataError` asks for ``unit=``.
+
+    Examples
+    --------
+    >>> infer_time_unit(np.array([0, 60, 90]), None, "timestamp", "f")
+    ('s', False)
+    >>> infer_time_unit(np.array([1735689600000, 1735689660000]), None, "timestamp", "f")
+    ('ms', True)
+    """
+    if unit is not None:
+        if unit not in _UNITS:
+            v.check_option(unit, "unit", func, tuple(_UNITS))
+        return unit, False
+    finite = values[np.isfinite(values)] if values.dtype.kind == "f" else values
+    if not finite.size:
+        return "s", False
+    lo, hi = float(finite.min()), float(finite.max())
+    if max(abs(lo), abs(hi)) < _INFER_FROM:
+        return "s", False
+    for candidate in ("ms", "us", "ns"):
+        scale = _UNITS[candidate]
+        if lo / scale >= 0 and _LATEST_MIN <= hi / scale <= _YEAR_2100:
+            return candidate, True
+    v.fail(name, func, "epoch seconds, or numbers in the unit given as unit='s', 'ms', 'us' "
+           "or 'ns'", got=f"numbers up to {hi:.6g}, which are not epoch seconds and fit no "
+           "single unit between 1970 and 2100", data=True)
+
+
+def implausible_times(seconds: np.ndarray) -> np.ndarray:
+    """Mask of parsed instants before 1970-01-01 or at/after 2100-01-01 (UTC).
+
+    NaN (missing or unparseable) is never implausible.
+
+    Examples
+    --------
+    >>> implausible_times(np.array([-1.0, 0.0, 1.7e9, 4102444800.0, np.nan])).tolist()
+    [True, False, False, True, False]
+    """
+    with np.errstate(invalid="ignore"):
+        return (seconds < 0) | (seconds >= _YEAR_2100)
+
+
+def to_epoch_seconds(values: np.ndarray, time_format: str | None, name: str, func: str, *,
+                     unit: str | None = None):
     """Convert timestamps to float64 seconds since 1970-01-01 UTC.
 
     Returns ``(seconds, missing, unparseable)``; bad entries are NaN in ``seconds``.
-    Accepts datetime64, numbers (epoch seconds), ISO-8601 strings (with ``Z`` or a UTC
-    offset, converted to UTC; naive strings are taken as UTC) and, given ``time_format``,
-    strings in that :func:`~datetime.datetime.strptime` format.
+    Accepts datetime64, numbers (epoch seconds, or in ``unit``; see
+    :func:`infer_time_unit` for numbers without a unit), ISO-8601 strings (with ``Z`` or a
+    UTC offset, converted to UTC; naive strings are taken as UTC), ``datetime`` and ``date``
+    objects (a date is its midnight UTC) and, given ``time_format``, strings in that
+    :func:`~datetime.datetime.strptime` format.
 
     Examples
     --------
@@ -122,34 +337,59 @@ def to_epoch_seconds(values: np.ndarray, time_format: str | None, name: str, fun
     ...              dtype=object), None, "timestamp", "f")
     >>> s[:2].tolist(), missing.tolist(), bad.tolist()
     ([60.0, 0.0], [False, False, False, True], [False, False, True, False])
+    >>> to_epoch_seconds(np.array([1500, 2500]), None, "t", "f", unit="ms")[0].tolist()
+    [1.5, 2.5]
     """
     kind = values.dtype.kind
     n = len(values)
     no = np.zeros(n, dtype=bool)
     if kind == "M":
+        if unit is not None:
+            v.fail("unit", func, "None when the timestamps are datetimes", unit)
         missing = np.isnat(values)
         secs = (values - _EPOCH) / np.timedelta64(1, "s")
         return secs.astype(np.float64, copy=False), missing, no
     if kind in "iuf":
-        secs = values.astype(np.float64, copy=False)
+        unit, inferred = infer_time_unit(values, unit, name, func)
+        if inferred:
+            warnings.warn(f"The '{name}' numbers of {func} were read as epoch {_UNIT_WORDS[unit]}"
+                          f" (unit={unit!r}): as seconds they would lie after the year 5000. "
+                          f"Pass unit={unit!r} to say so and silence this warning.",
+                          CxpathWarning, stacklevel=3)
+        scale = _UNITS[unit]
+        if scale == 1 or kind == "f":
+            secs = values.astype(np.float64, copy=False)
+            if scale != 1:
+                secs = secs / scale
+        else:  # whole numbers: split so that seconds stay exact where float64 allows
+            whole, part = np.divmod(values.astype(np.int64, copy=False), scale)
+            secs = whole.astype(np.float64) + part / scale
         missing = np.isnan(secs)
         bad = np.isinf(secs)
         if bad.any():
             secs = np.where(bad, np.nan, secs)  # never write into the caller's array
         return secs, missing, bad
+    if unit is not None:
+        v.fail("unit", func, "None unless the timestamps are numbers", unit)
     if kind == "b":
         v.fail(name, func, "datetimes, epoch seconds or ISO-8601 strings",
                got="booleans", data=True)
     if kind not in "OUS":
         v.fail(name, func, "datetimes, epoch seconds or ISO-8601 strings",
                got=f"an array of dtype {values.dtype}", data=True)
-    codes, uniques = factorize(values.astype(object) if kind != "O" else values, name, func)
-    parsed = np.empty(len(uniques), dtype=np.float64)
-    for i, text in enumerate(uniques.tolist()):
-        parsed[i] = _parse_one(text, time_format)
-    missing = codes < 0
-    secs = np.full(n, np.nan)
-    secs[~missing] = parsed[codes[~missing]]
+    if kind == "U":
+        secs = _parse_strings(values, time_format)
+        missing = no
+    elif kind == "O" and (fast := _parse_objects(values, time_format)) is not None:
+        secs, missing = fast
+    else:
+        codes, uniques = factorize(values.astype(object) if kind != "O" else values, name, func)
+        parsed = np.empty(len(uniques), dtype=np.float64)
+        for i, text in enumerate(uniques.tolist()):
+            parsed[i] = _parse_one(text, time_format)
+        missing = codes < 0
+        secs = np.full(n, np.nan)
+        secs[~missing] = parsed[codes[~missing]]
     bad = ~missing & np.isnan(secs)
     if bad.any() and bad.sum() == (~missing).sum():
         example = values[int(np.argmax(bad))]
@@ -161,10 +401,183 @@ def to_epoch_seconds(values: np.ndarray, time_format: str | None, name: str, fun
     return secs, missing, bad
 
 
+_UNIT_WORDS = {"s": "seconds", "ms": "milliseconds", "us": "microseconds",
+               "ns": "nanoseconds"}
+
+
+def _parse_objects(values: np.ndarray, time_format):
+    """``(seconds, missing)`` for an object array whose present values are all strings or
+    date/datetime objects; ``None`` for any other mix (the per-value path decides those)."""
+    codes, objs = _distinct_objects(values)
+    missing_obj = _missing_mask(objs)
+    present = objs[~missing_obj]
+    items = present.tolist()
+    is_str = np.fromiter((isinstance(x, str) for x in items), dtype=bool, count=len(items))
+    parsed = np.full(len(objs), np.nan)
+    out = np.full(len(items), np.nan)
+    if is_str.all():
+        out = _parse_strings(present, time_format)
+    elif all(isinstance(x, date) for x in items):  # datetime is a date too
+        out = np.array([_parse_one(x, time_format) for x in items], dtype=np.float64)
+    else:
+        return None
+    parsed[~missing_obj] = out
+    return parsed[codes], missing_obj[codes]
+
+
+def _parse_strings(texts: np.ndarray, time_format) -> np.ndarray:
+    """Epoch seconds of an array of strings (NaN where unparseable), as ``_parse_one``."""
+    n = len(texts)
+    out = np.full(n, np.nan)
+    if n == 0:
+        return out
+    matrix, length = _char_matrix(texts)
+    done = np.zeros(n, dtype=bool)
+    if matrix is not None:
+        layouts = _ISO_LAYOUTS if time_format is None else _strptime_layouts(time_format)
+        for pattern, fields in layouts:
+            rows = np.flatnonzero(length == len(pattern))
+            if not len(rows):
+                continue
+            secs, ok = _read_layout(matrix[rows, :len(pattern)], pattern, fields)
+            out[rows[ok]] = secs[ok]
+            done[rows[ok]] = True
+    rest = np.flatnonzero(~done)
+    if len(rest):
+        items = texts[rest].tolist()
+        out[rest] = [_parse_one(x, time_format) for x in items]
+    return out
+
+
+def _char_matrix(texts: np.ndarray):
+    """``(codes, lengths)``: a 2-D array of the characters' code points (0-padded) and each
+    string's length, or ``(None, None)`` when a string holds NUL (numpy would drop it)."""
+    if texts.dtype.kind == "U":
+        fixed = texts
+    else:
+        items = texts.tolist()
+        joined = "".join(items)
+        if "\0" in joined:
+            return None, None
+        fixed = np.array(items, dtype="S" if joined.isascii() else "U")
+    if fixed.dtype.itemsize == 0:
+        return None, None
+    width = fixed.dtype.itemsize // (4 if fixed.dtype.kind == "U" else 1)
+    matrix = fixed.view(np.uint32 if fixed.dtype.kind == "U" else np.uint8).reshape(-1, width)
+    if width < 32:  # room for the longest layout, so slicing never runs short
+        matrix = np.pad(matrix, ((0, 0), (0, 32 - width)))
+    length = (matrix != 0).sum(axis=1)  # no NUL inside, so the non-zero count is the length
+    return matrix, length
+
+
+# A layout is a pattern of one character per position — 'D' an ASCII digit, 'T' 'T' or a
+# space, 'Z' 'Z' or 'z', '±' '+' or '-', anything else itself — and the fields read from it
+# as (start, width). Only layouts that datetime.fromisoformat reads the same way on every
+# supported Python version are listed; every other string goes through _parse_one.
+def _iso_layouts():
+    date_part = "DDDD-DD-DD"
+    fields = {"Y": (0, 4), "m": (5, 2), "d": (8, 2)}
+    layouts = [(date_part, fields)]
+    for clock, extra in (("DD:DD", {}), ("DD:DD:DD", {"S": (17, 2)}),
+                         ("DD:DD:DD.DDD", {"S": (17, 2), "f": (20, 3)}),
+                         ("DD:DD:DD.DDDDDD", {"S": (17, 2), "f": (20, 6)})):
+        base = date_part + "T" + clock
+        timed = {**fields, "H": (11, 2), "M": (14, 2), **extra}
+        end = len(base)
+        layouts.append((base, timed))
+        layouts.append((base + "Z", timed))
+        layouts.append((base + "±DD:DD", {**timed, "tz": (end, 1), "tzH": (end + 1, 2),
+                                          "tzM": (end + 4, 2)}))
+    return layouts
+
+
+_ISO_LAYOUTS = _iso_layouts()
+_STRPTIME_FIELDS = {"Y": 4, "m": 2, "d": 2, "H": 2, "M": 2, "S": 2}
+
+
+def _strptime_layouts(time_format: str):
+    """The fixed-width layout of a format made of %Y %m %d [%H %M %S] and plain characters
+    (strptime reads full-width valid fields exactly that way), else none."""
+    pattern, fields, i = "", {}, 0
+    while i < len(time_format):
+        ch = time_format[i]
+        if ch == "%":
+            code = time_format[i + 1:i + 2]
+            if code not in _STRPTIME_FIELDS or code in fields:
+                return []
+            fields[code] = (len(pattern), _STRPTIME_FIELDS[code])
+            pattern += "D" * _STRPTIME_FIELDS[code]
+            i += 2
+            continue
+        if ch in "DTZ±" or not ch.isascii() or (ch.isspace() and ch != " "):
+            return []
+        pattern += ch
+        i += 1
+    if not {"Y", "m", "d"} <= set(fields):
+        return []
+    return [(pattern, fields)]
+
+
+def _read_layout(chars: np.ndarray, pattern: str, fields: dict):
+    """Epoch seconds and a validity mask for rows of ``chars`` (code points) in ``pattern``."""
+    chars = chars.astype(np.int64)
+    ok = np.ones(len(chars), dtype=bool)
+    for j, p in enumerate(pattern):
+        c = chars[:, j]
+        if p == "D":
+            ok &= (c >= 48) & (c <= 57)
+        elif p == "T":
+            ok &= (c == 84) | (c == 32)
+        elif p == "Z":
+            ok &= (c == 90) | (c == 122)
+        elif p == "±":
+            ok &= (c == 43) | (c == 45)
+        else:
+            ok &= c == ord(p)
+
+    def number(field, default=0):
+        if field not in fields:
+            return np.full(len(chars), default, dtype=np.int64)
+        start, width = fields[field]
+        out = np.zeros(len(chars), dtype=np.int64)
+        for j in range(start, start + width):
+            out = out * 10 + (chars[:, j] - 48)
+        return out
+
+    year, month, day = number("Y"), number("m"), number("d")
+    hour, minute, second = number("H"), number("M"), number("S")
+    micro = number("f") * 10 ** (6 - fields["f"][1]) if "f" in fields else 0
+    offset = 0
+    if "tz" in fields:
+        tz_hour, tz_minute = number("tzH"), number("tzM")
+        ok &= (tz_hour < 24) & (tz_minute < 60)
+        sign = np.where(chars[:, fields["tz"][0]] == 45, -1, 1)
+        offset = sign * (tz_hour * 3600 + tz_minute * 60)
+    leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
+    month_ok = (month >= 1) & (month <= 12)
+    days_in = _DAYS_IN_MONTH[np.where(month_ok, month, 1)] + (leap & (month == 2))
+    ok &= ((year >= 1) & month_ok & (day >= 1) & (day <= days_in)
+           & (hour < 24) & (minute < 60) & (second < 60))
+    # days from the civil date (H. Hinnant, "chrono-compatible low-level date algorithms")
+    y = year - (month <= 2)
+    era = y // 400
+    yoe = y - era * 400
+    doy = (153 * (month + np.where(month > 2, -3, 9)) + 2) // 5 + day - 1
+    days = era * 146097 + yoe * 365 + yoe // 4 - yoe // 100 + doy - 719468
+    micros = (days * 86400 + hour * 3600 + minute * 60 + second - offset) * 10**6 + micro
+    ok &= np.abs(micros) < 2**53  # exact in float64, so dividing rounds as Python does
+    return micros.astype(np.float64) / 1e6, ok
+
+
+_DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
+
+
 def _parse_one(text, time_format) -> float:
     if not isinstance(text, str):
         if isinstance(text, datetime):
             dt = text
+        elif isinstance(text, date):
+            dt = datetime(text.year, text.month, text.day)
         else:
             return np.nan
     else:

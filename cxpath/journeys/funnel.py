@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import _validate as v
 from .._results import Result, result
-from .model import Journeys
+from .model import Journeys, elapsed
 
 __all__ = ["Funnel", "funnel"]
 
@@ -123,7 +123,8 @@ def funnel(journeys: Journeys, steps, mode: str = "ordered", top_next: int = 3, 
         for k in range(1, len(steps)):
             both = hit[:, k]
             if both.any():
-                gaps = journeys.event_starts[pos[both, k]] - journeys.times[pos[both, k - 1]]
+                gaps = elapsed(journeys.event_starts[pos[both, k]],
+                               journeys.times[pos[both, k - 1]])
                 if journeys.starts is not None:  # overlapping instances wait 0
                     gaps = np.maximum(gaps, 0.0)
                 median[k] = float(np.median(np.repeat(gaps, w[both])))

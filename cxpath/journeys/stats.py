@@ -7,7 +7,7 @@ import numpy as np
 
 from .. import _validate as v
 from ..errors import VocabularyMismatchError
-from .model import Journeys
+from .model import Journeys, elapsed
 
 __all__ = ["JourneyStats", "case_durations", "case_facts", "case_spans", "transition_index",
            "transition_waits"]
@@ -55,7 +55,7 @@ def case_durations(journeys: Journeys) -> np.ndarray | None:
     spans = case_spans(journeys)
     if spans is None:
         return None
-    return np.where(journeys.lengths > 0, spans[1] - spans[0], 0.0)
+    return np.where(journeys.lengths > 0, elapsed(spans[1], spans[0]), 0.0)
 
 
 def transition_index(journeys: Journeys) -> np.ndarray:
@@ -79,8 +79,8 @@ def transition_waits(journeys: Journeys, idx: np.ndarray) -> np.ndarray:
     if journeys.times is None:
         return np.zeros(len(idx))
     if journeys.starts is None:
-        return journeys.times[idx + 1] - journeys.times[idx]
-    return np.maximum(journeys.starts[idx + 1] - journeys.times[idx], 0.0)
+        return elapsed(journeys.times[idx + 1], journeys.times[idx])
+    return np.maximum(elapsed(journeys.starts[idx + 1], journeys.times[idx]), 0.0)
 
 
 def _edges(journeys: Journeys, with_case: bool = True):
