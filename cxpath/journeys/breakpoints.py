@@ -7,6 +7,7 @@ import numpy as np
 from .. import _validate as v
 from .._results import Result, result
 from .._stats import wilson_interval
+from .graph import _as_stats
 from .model import Journeys
 
 __all__ = ["Breakpoints", "breakpoints"]
@@ -76,7 +77,7 @@ def _rank(steps, kind, reached, dropped, succeeded_after, continued, confidence)
 
 
 def breakpoints(journeys, *, level: str = "touchpoint", min_cases: int = 1,
-                confidence: float = 0.95, by: str | None = None):
+                confidence: float = 0.95, by: str | None = None, _markers=None):
     """Rank where journeys end without success more often than expected.
 
     A case *drops off at* touchpoint ``t`` when its last event is ``t`` and it did not
@@ -123,16 +124,15 @@ def breakpoints(journeys, *, level: str = "touchpoint", min_cases: int = 1,
     if by is not None:
         from .segments import by_case_segment
 
+        # success markers are judged on all cases, so that segments add up to the whole
+        markers = _success_markers(_as_stats(journeys, func)[0])
         return by_case_segment(journeys, by, func, lambda sub: breakpoints(
-            sub, level=level, min_cases=min_cases, confidence=confidence))
+            sub, level=level, min_cases=min_cases, confidence=confidence, _markers=markers))
     labels = None
     if level == "touchpoint":
-        from .graph import _as_stats
-
         stats, _ = _as_stats(journeys, func)
-        # success markers (every case reaching them ends there successfully, e.g. a
-        # 'resolved' event) cannot be breakpoints and would dilute the pooled rate
-        steps = np.flatnonzero((stats.reach > 0) & (stats.ends_success < stats.reach))
+        markers = _success_markers(stats) if _markers is None else _markers
+        steps = np.flatnonzero((stats.reach > 0) & ~markers)
         labels = np.asarray(stats.vocab, dtype=object)[steps]
         dropped = (stats.ends - stats.ends_success)[steps]
         continued = (stats.reach - stats.ends)[steps]
@@ -153,6 +153,12 @@ def breakpoints(journeys, *, level: str = "touchpoint", min_cases: int = 1,
                              -table["lost_successes"][keep],
                              table["dropoffs"][keep] == 0))]
     return Breakpoints(**{k: x[order] for k, x in table.items()}, expected_rate=expected)
+
+
+def _success_markers(stats) -> np.ndarray:
+    """Touchpoints every case reaching ends at successfully (e.g. a 'resolved' event): they
+    cannot be breakpoints and would dilute the pooled rate."""
+    return (stats.reach > 0) & (stats.ends_success >= stats.reach)
 
 
 def _transition_table(journeys: Journeys, confidence):
