@@ -184,8 +184,9 @@ def from_events(cls, data, *, case, touchpoint, timestamp, channel, outcome, val
     if clash:
         v.fail("case_attributes", func, "names not also used by event attributes",
                got=f"{clash} in both")
-    n = v.check_same_length(func, **raw, **{f"event_attributes[{k!r}]": x for k, x in event_raw.items()},
-                            **{f"case_attributes[{k!r}]": x for k, x in case_raw.items()})
+    n = v.check_same_length(
+        func, **raw, **{f"event_attributes[{k!r}]": x for k, x in event_raw.items()},
+        **{f"case_attributes[{k!r}]": x for k, x in case_raw.items()})
     if n == 0:
         _no_rows(func)
 

@@ -60,12 +60,12 @@ def test_select_by_case_attribute_values_and_keep_events():
         ["a", "c"]
     assert j.select([True, False]).equals(j.select({"product": "x"}))
     assert not j.equals(Journeys.from_events(**_log()))
-    with pytest.raises(CxpathError, match="'which' parameter of Journeys.select must be "
+    with pytest.raises(CxpathError, match=r"'which' parameter of Journeys.select must be "
                                           "conditions on case attributes"):
         j.select({"resource": "ann"})
-    with pytest.raises(CxpathError, match="unknown values"):
+    with pytest.raises(CxpathError, match=r"unknown values"):
         j.select({"product": "w"})
-    with pytest.raises(CxpathError, match="'mask' parameter of Journeys.keep_events"):
+    with pytest.raises(CxpathError, match=r"'mask' parameter of Journeys.keep_events"):
         j.keep_events([True])
 
 
@@ -88,11 +88,11 @@ def test_bad_attribute_arguments(kwargs, match):
 
 
 def test_attribute_validation():
-    with pytest.raises(CxpathError, match="codes in"):
+    with pytest.raises(CxpathError, match=r"codes in"):
         Attribute(np.array([0, 3], dtype=np.int64), ("a",), "category")
-    with pytest.raises(CxpathError, match="'kind' parameter"):
+    with pytest.raises(CxpathError, match=r"'kind' parameter"):
         Attribute(np.zeros(2), None, "colour")
-    with pytest.raises(CxpathError, match="attributes of length"):
+    with pytest.raises(CxpathError, match=r"attributes of length"):
         j = Journeys.from_events(**_log())
         Journeys(codes=j.codes, offsets=j.offsets, vocab=j.vocab, case_ids=j.case_ids,
                  event_attributes={"x": Attribute(np.zeros(3), None, "number")})

@@ -57,7 +57,7 @@ def test_lifecycle_cleaning_report_entries():
     assert "3 lifecycle start row(s) paired with their complete rows" in text
     assert "lifecycle start never completed" in text
     assert "cleaning removed 2 and changed 1 input rows" in repr(j)
-    with pytest.raises(CxpathError, match="needs cleaning and strict=True"):
+    with pytest.raises(CxpathError, match=r"needs cleaning and strict=True"):
         Journeys.from_events(**_lifecycle_log(), strict=True)
 
 
@@ -83,7 +83,7 @@ def test_single_timestamp_logs_unchanged():
     j = Journeys.from_events(case=[1, 1, 1], touchpoint=["a", "b", "a"], timestamp=[0, 5, 7])
     assert j.starts is None and j.service_times is None
     assert journey_graph(j).edges["a", "b"]["time_mean"] == 5.0
-    with pytest.raises(CxpathError, match="'rank_by' parameter of journeys.bottlenecks"):
+    with pytest.raises(CxpathError, match=r"'rank_by' parameter of journeys.bottlenecks"):
         bottlenecks(j, level="touchpoint", rank_by="service")
 
 
@@ -120,7 +120,7 @@ def test_pairing_matches_fifo_oracle(rows):
     times = list(range(len(rows)))  # strictly increasing: row order is time order
     expected = _fifo_oracle(cases, acts, roles)
     if not expected:
-        with pytest.raises(CxpathError, match="usable row"):
+        with pytest.raises(CxpathError, match=r"usable row"):
             Journeys.from_events(case=cases, touchpoint=acts, timestamp=times,
                                  lifecycle=roles)
         return

@@ -14,8 +14,17 @@ from hypothesis import strategies as st
 
 from cxpath import Journeys
 from cxpath.errors import CxpathError
-from cxpath.journeys import (bottlenecks, breakpoints, conformance, critical_path, funnel,
-                             journey_graph, repeat_contacts, rework, variants)
+from cxpath.journeys import (
+    bottlenecks,
+    breakpoints,
+    conformance,
+    critical_path,
+    funnel,
+    journey_graph,
+    repeat_contacts,
+    rework,
+    variants,
+)
 from cxpath.journeys.segments import Segmented
 
 
@@ -108,7 +117,7 @@ def test_segmented_table_and_access():
     frame = seg.to_frame("dict")
     assert frame["product"].tolist() == ["x", "y"] and frame["step"].tolist() == ["a -> b"] * 2
     assert repr(seg).startswith("Bottlenecks by product (2 rows)")  # '(missing)': no transition
-    with pytest.raises(CxpathError, match="'segment' parameter of Segmented"):
+    with pytest.raises(CxpathError, match=r"'segment' parameter of Segmented"):
         seg["w"]
     # a missing value is its own segment, so segments still add up to the whole
     assert variants(j, by="product").segments == ("x", "y", "(missing)")
@@ -136,7 +145,7 @@ def test_critical_path_and_repeat_contacts_by_segment():
     assert cp["x"].steps == ("a", "ok") and cp["y"].steps == ("b", "ok")
     rc = repeat_contacts(j, "customer", window=1000, by="product")
     assert rc["x"].repeated == 1 and rc["y"].repeated == 0
-    with pytest.warns(DeprecationWarning, match="rank_by='volume'"):
+    with pytest.warns(DeprecationWarning, match=r"rank_by='volume'"):
         assert critical_path(j, by="volume").rank_by == "volume"
 
 
