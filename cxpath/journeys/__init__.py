@@ -7,6 +7,7 @@ Examples
 3
 """
 
+from .attributes import Attribute
 from .bottlenecks import Bottlenecks, bottlenecks
 from .breakpoints import Breakpoints, breakpoints
 from .channels import ChannelSwitching, channel_switching
@@ -18,11 +19,12 @@ from .funnel import Funnel, funnel
 from .graph import journey_graph
 from .model import Journey, Journeys
 from .rework import RepeatContacts, Rework, repeat_contacts, rework
+from .segments import Segmented
 from .stats import JourneyStats
 from .variants import Variants, variants
 
-__all__ = ["Bottlenecks", "Breakpoints", "ChannelSwitching", "CleaningReport", "Conformance",
-           "CriticalPath", "Funnel", "Journey", "JourneyStats", "Journeys", "RepeatContacts",
-           "Rework", "Variants", "bottlenecks", "breakpoints", "channel_switching",
-           "conformance", "critical_path", "funnel", "journey_graph", "repeat_contacts",
-           "rework", "to_dot", "to_graphml", "to_mermaid", "variants"]
+__all__ = ["Attribute", "Bottlenecks", "Breakpoints", "ChannelSwitching", "CleaningReport",
+           "Conformance", "CriticalPath", "Funnel", "Journey", "JourneyStats", "Journeys",
+           "RepeatContacts", "Rework", "Segmented", "Variants", "bottlenecks", "breakpoints",
+           "channel_switching", "conformance", "critical_path", "funnel", "journey_graph",
+           "repeat_contacts", "rework", "to_dot", "to_graphml", "to_mermaid", "variants"]
