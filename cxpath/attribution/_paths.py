@@ -82,7 +82,8 @@ def _from_journeys(j: Journeys, by: str, func: str):
                    "channel")
         unknown = np.flatnonzero(j.channels < 0)
         if len(unknown):
-            v.fail("data", func, "a channel on every event when by='channel'",
+            v.fail("data", func, "a channel on every event when by='channel' (fill missing "
+                   "channels with Journeys.from_events(..., fill={'channel': 'unknown'}))",
                    got=f"{len(unknown)} events without one (first at event {unknown[0]})",
                    data=True)
         codes, labels = j.channels, j.channel_vocab

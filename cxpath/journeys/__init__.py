@@ -17,6 +17,7 @@ from .critical_path import CriticalPath, critical_path
 from .export import to_dot, to_graphml, to_mermaid
 from .funnel import Funnel, funnel
 from .graph import journey_graph
+from .handovers import Handovers, WorkingTogether, Workload, handovers
 from .model import Journey, Journeys
 from .rework import RepeatContacts, Rework, repeat_contacts, rework
 from .segments import Segmented
@@ -24,7 +25,8 @@ from .stats import JourneyStats
 from .variants import Variants, variants
 
 __all__ = ["Attribute", "Bottlenecks", "Breakpoints", "ChannelSwitching", "CleaningReport",
-           "Conformance", "CriticalPath", "Funnel", "Journey", "JourneyStats", "Journeys",
-           "RepeatContacts", "Rework", "Segmented", "Variants", "bottlenecks", "breakpoints",
-           "channel_switching", "conformance", "critical_path", "funnel", "journey_graph",
-           "repeat_contacts", "rework", "to_dot", "to_graphml", "to_mermaid", "variants"]
+           "Conformance", "CriticalPath", "Funnel", "Handovers", "Journey", "JourneyStats",
+           "Journeys", "RepeatContacts", "Rework", "Segmented", "Variants", "WorkingTogether",
+           "Workload", "bottlenecks", "breakpoints", "channel_switching", "conformance",
+           "critical_path", "funnel", "handovers", "journey_graph", "repeat_contacts", "rework",
+           "to_dot", "to_graphml", "to_mermaid", "variants"]

@@ -98,7 +98,7 @@ class CleaningReport(Result):
             return
         problems = [f"{len(r)} row(s) {REMOVED_REASONS[k]} (rows {_head(r)})"
                     for k, r in self.removed.items() if len(r)]
-        problems += [f"{len(r)} row(s) {CHANGED_REASONS[k].split(':')[0]} (rows {_head(r)})"
+        problems += [f"{len(r)} row(s) {_changed_reason(k).split(':')[0]} (rows {_head(r)})"
                      for k, r in self.changed.items() if len(r)]
         if len(self.empty_cases):
             problems.append(f"{len(self.empty_cases)} case(s) left empty")
@@ -131,9 +131,8 @@ class CleaningReport(Result):
         head = f"CleaningReport: {lines[0]}"
         table = self._columns()
         if len(table["reason"]):
-            labels = {**REMOVED_REASONS, **CHANGED_REASONS}
             table = {**table, "meaning": np.array(
-                [labels.get(r, "exact duplicate of an earlier row, kept") if a != "kept"
+                [REMOVED_REASONS[r] if a == "removed" else _changed_reason(r) if a == "changed"
                  else "exact duplicate of an earlier row, kept"
                  for r, a in zip(table["reason"], table["action"])], dtype=object)}
             return "\n".join([head, *lines[1:], format_table(table, max_rows=20)])
@@ -157,6 +156,12 @@ class CleaningReport(Result):
                 "action": np.array(actions, dtype=object),
                 "rows": np.array(counts, dtype=np.int64),
                 "first_rows": np.array(examples, dtype=object)}
+
+
+def _changed_reason(key: str) -> str:
+    if key.startswith("filled_"):
+        return f"{key[7:]} missing: filled with the value given in 'fill'"
+    return CHANGED_REASONS[key]
 
 
 def _head(rows, k: int = 5) -> str:

@@ -30,7 +30,7 @@ _VIRTUAL_LABEL = {START: "start", SUCCESS: "success", DROP: "drop"}
 
 def _check_graph(graph, func: str) -> nx.DiGraph:
     if not isinstance(graph, nx.DiGraph):
-        v.fail("graph", func, "a networkx.DiGraph from journeys.journey_graph",
+        v.fail("graph", func, "a networkx.DiGraph (journeys.journey_graph or Handovers.graph)",
                got=type(graph).__name__)
     return graph
 
@@ -42,6 +42,8 @@ def _node_label(node, attrs) -> str:
     text = str(node)
     if visits is not None:
         text += f"\n{visits} visits"
+    elif attrs.get("events") is not None:  # a hand-over graph: the resource's workload
+        text += f"\n{attrs['events']} events"
     rate = attrs.get("drop_rate")
     if rate is not None and not math.isnan(rate):
         text += f", {rate:.0%} drop"

@@ -151,9 +151,27 @@ def _named_columns(data, spec, what: str, func: str) -> dict:
     return out
 
 
+def _fill_values(fill, names, func) -> dict:
+    if fill is None:
+        return {}
+    if not isinstance(fill, dict):
+        v.fail("fill", func, "a dict of column name -> value for missing entries", fill)
+    unknown = sorted(set(fill) - set(names))
+    if unknown:
+        v.fail("fill", func, f"keys among the carried columns ({', '.join(sorted(names))})",
+               got=f"unknown keys {unknown}")
+    return fill
+
+
+def _filled(values: np.ndarray, missing: np.ndarray, value) -> np.ndarray:
+    out = values.astype(object)
+    out[missing] = value
+    return out
+
+
 def from_events(cls, data, *, case, touchpoint, timestamp, channel, outcome, value, success,
                 start_timestamp, lifecycle, resource, event_attributes, case_attributes,
-                strict, duplicates, value_agg, time_format, vocab):
+                fill, strict, duplicates, value_agg, time_format, vocab):
     func = "Journeys.from_events"
     strict = v.check_bool(strict, "strict", func)
     v.check_option(duplicates, "duplicates", func, ("keep", "drop"))
@@ -187,6 +205,25 @@ def from_events(cls, data, *, case, touchpoint, timestamp, channel, outcome, val
     n = v.check_same_length(
         func, **raw, **{f"event_attributes[{k!r}]": x for k, x in event_raw.items()},
         **{f"case_attributes[{k!r}]": x for k, x in case_raw.items()})
+    fill = _fill_values(fill, [*(["channel"] if channel is not None else []), *event_raw,
+                               *case_raw], func)
+    filled_rows = {}
+    for name, value_ in fill.items():
+        col = raw["channel"] if name == "channel" else {**event_raw, **case_raw}[name]
+        if col.dtype.kind == "f" and isinstance(value_, (int, float)):
+            missing = np.isnan(col)
+            fixed = np.where(missing, float(value_), col)
+        else:
+            missing = factorize(col, name, func)[0] < 0
+            fixed = _filled(col, missing, value_)
+        if missing.any():
+            filled_rows[name] = missing
+            if name == "channel":
+                raw["channel"] = fixed
+            elif name in event_raw:
+                event_raw[name] = fixed
+            else:
+                case_raw[name] = fixed
     if n == 0:
         _no_rows(func)
 
@@ -279,6 +316,10 @@ def from_events(cls, data, *, case, touchpoint, timestamp, channel, outcome, val
             c, tp, t, starts_t, source_rows = (x[by_start] for x in
                                                (c, tp, t, starts_t, source_rows))
 
+    for name, missing in filled_rows.items():
+        rows_filled = np.sort(source_rows[missing[source_rows]])
+        if len(rows_filled):
+            changed[f"filled_{name}"] = rows_filled
     ch_codes = arranged(ch_all)
     if ch_codes is not None and (ch_codes < 0).any():
         changed["missing_channel"] = np.sort(source_rows[ch_codes < 0])

@@ -236,9 +236,9 @@ class Journeys:
     def from_events(cls, data=None, *, case, touchpoint, timestamp=None, channel=None,
                     outcome=None, value=None, success=None, start_timestamp=None,
                     lifecycle=None, resource=None, event_attributes=(), case_attributes=(),
-                    strict: bool = False, duplicates: str = "keep", value_agg: str = "sum",
-                    time_format: str | None = None, vocab: Sequence[str] | None = None
-                    ) -> Journeys:
+                    fill=None, strict: bool = False, duplicates: str = "keep",
+                    value_agg: str = "sum", time_format: str | None = None,
+                    vocab: Sequence[str] | None = None) -> Journeys:
         """Build journeys from a long event log (one row per touchpoint event).
 
         Parameters
@@ -286,6 +286,12 @@ class Journeys:
             datetimes become times, everything else is dictionary-encoded. A case attribute
             must be constant within a case (missing rows are ignored); two different values
             in one case are a :class:`~cxpath.errors.DataError` naming both rows.
+        fill : dict, optional
+            Values for missing entries, by column: ``{"channel": "unknown",
+            "resource": "unassigned", "team": "none"}`` (``channel``, ``resource`` or an
+            attribute name). Filled rows are reported as ``filled_<name>``; without it a
+            missing channel keeps code -1 (``missing_channel``) and a missing attribute
+            stays missing.
         strict : bool, default False
             Raise :class:`~cxpath.errors.StrictCleaningError` instead of removing or
             altering rows.
@@ -321,7 +327,7 @@ class Journeys:
                            channel=channel, outcome=outcome, value=value, success=success,
                            start_timestamp=start_timestamp, lifecycle=lifecycle,
                            resource=resource, event_attributes=event_attributes,
-                           case_attributes=case_attributes, strict=strict,
+                           case_attributes=case_attributes, fill=fill, strict=strict,
                            duplicates=duplicates, value_agg=value_agg,
                            time_format=time_format, vocab=vocab)
 
