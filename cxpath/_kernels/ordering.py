@@ -119,3 +119,41 @@ def grouped_quantiles(keys, n_keys, values, qs):
                             high_value = seg[t]
             out[k, j] = low_value * (1.0 - frac) + high_value * frac
     return out
+
+
+def _within_example():
+    return (np.array([0, 2, 3], dtype=np.int64), np.array([2.0, 1.0, 0.0]))
+
+
+@kernel(example=_within_example)
+def sort_within_groups(offsets, values):
+    """Stable sort of ``values`` inside each group ``offsets[g]:offsets[g + 1]``.
+
+    Returns the permutation (global positions). Groups already in order cost one pass;
+    small groups are insertion-sorted, large ones merge-sorted — much cheaper than a global
+    ``lexsort`` when groups are short, as cases of an event log are.
+    """
+    n = values.shape[0]
+    order = np.arange(n)
+    for g in range(offsets.shape[0] - 1):
+        lo, hi = offsets[g], offsets[g + 1]
+        ordered = True
+        for i in range(lo + 1, hi):
+            if values[i] < values[i - 1]:
+                ordered = False
+                break
+        if ordered:
+            continue
+        if hi - lo <= 32:
+            for i in range(lo + 1, hi):
+                j = i
+                key = order[i]
+                while j > lo and values[order[j - 1]] > values[key]:
+                    order[j] = order[j - 1]
+                    j -= 1
+                order[j] = key
+        else:
+            local = np.argsort(values[lo:hi], kind="mergesort")
+            for i in range(hi - lo):
+                order[lo + i] = lo + local[i]
+    return order

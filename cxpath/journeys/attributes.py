@@ -122,13 +122,23 @@ def encode_attribute(raw: np.ndarray, name: str, func: str) -> Attribute:
     return Attribute(codes, tuple(str(x) for x in uniques.tolist()), "category")
 
 
+def _is_number(x) -> bool:
+    return isinstance(x, (int, float, np.integer, np.floating)) and not isinstance(
+        x, (bool, np.bool_))
+
+
 def _object_numbers(raw: np.ndarray):
-    """Float array when every present entry of an object column is a real number (not bool)."""
-    present = [x for x in raw.tolist() if x is not None and x == x]
-    if not present or not all(isinstance(x, (int, float, np.integer, np.floating))
-                              and not isinstance(x, (bool, np.bool_)) for x in present):
+    """Float array when every present entry of an object column is a real number (not bool).
+
+    Decided on the first present entry, so a column of strings costs no pass in Python.
+    """
+    first = next((x for x in raw if x is not None and x == x), None)
+    if first is None or not _is_number(first):
         return None
-    return np.array([np.nan if x is None else x for x in raw.tolist()], dtype=np.float64)
+    values = raw.tolist()
+    if not all(x is None or _is_number(x) for x in values):
+        return None
+    return np.array([np.nan if x is None else x for x in values], dtype=np.float64)
 
 
 def case_attribute(attr: Attribute, starts: np.ndarray, source_rows: np.ndarray, name: str,

@@ -90,10 +90,18 @@ def _arrange(cases: np.ndarray, n_cases: int, times: np.ndarray | None, codes: n
         cases = np.repeat(np.arange(n_cases), np.bincount(cases, minlength=n_cases))
     if times is None or n < 2 or not ((times[1:] < times[:-1]) & (cases[1:] == cases[:-1])).any():
         return order, cases, times, codes, 0
-    within = np.lexsort((times, cases))
+    from .._kernels.ordering import sort_within_groups
+
+    within = sort_within_groups(_group_bounds(cases), times)
     order = within if order is None else order[within]
     return order, cases[within], times[within], codes[within], int(
         (within != np.arange(n)).sum())
+
+
+def _group_bounds(cases: np.ndarray) -> np.ndarray:
+    """Offsets of the runs of equal values in the grouped array ``cases``."""
+    bounds = np.flatnonzero(cases[1:] != cases[:-1]) + 1
+    return np.concatenate(([0], bounds, [len(cases)])).astype(np.int64)
 
 
 def _duplicate_positions(keys: list, cases: np.ndarray, times: np.ndarray) -> np.ndarray:
@@ -311,7 +319,11 @@ def from_events(cls, data, *, case, touchpoint, timestamp, channel, outcome, val
                 changed[reason] = np.sort(source_rows[mask])
         starts_t = np.where(no_start | late, t, starts_t)
     if starts_t is not None and len(c) > 1:
-        by_start = np.lexsort((t, starts_t, c))  # stable: ties keep completion order
+        from .._kernels.ordering import sort_within_groups
+
+        # rows are in (case, completion) order: a stable sort by start within each case
+        # orders instances by (start, completion)
+        by_start = sort_within_groups(_group_bounds(c), starts_t)
         if not np.array_equal(by_start, np.arange(len(c))):
             c, tp, t, starts_t, source_rows = (x[by_start] for x in
                                                (c, tp, t, starts_t, source_rows))

@@ -50,3 +50,16 @@ def test_grouped_quantiles_quickselect_on_large_groups_with_ties(seed, size, dis
     for k in range(2):  # oracle: numpy's linear-interpolation percentile
         np.testing.assert_allclose(got[k], np.percentile(values[keys == k], qs * 100),
                                    rtol=1e-12)
+
+
+@settings(max_examples=80, deadline=None)
+@given(groups=st.lists(st.lists(st.integers(0, 5), max_size=45), max_size=8))
+def test_sort_within_groups_matches_a_stable_lexsort(groups):
+    from cxpath._kernels.ordering import sort_within_groups
+
+    values = np.array([x for g in groups for x in g], dtype=np.float64)
+    group = np.repeat(np.arange(len(groups)), [len(g) for g in groups])
+    offsets = np.concatenate(([0], np.cumsum([len(g) for g in groups]))).astype(np.int64)
+    # oracle: numpy's lexsort, stable, by group then value (ties keep their order)
+    np.testing.assert_array_equal(sort_within_groups(offsets, values),
+                                  np.lexsort((values, group)))
