@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["START_TOUCHPOINTS", "TOUCHPOINT_CHANNEL", "TRANSITIONS", "simulate"]
+__all__ = ["PLANTED", "START_TOUCHPOINTS", "TOUCHPOINT_CHANNEL", "TOUCHPOINT_TEAM",
+           "TRANSITIONS", "simulate"]
 
 TOUCHPOINT_CHANNEL = {
     "app_self_service": "app", "web_faq": "web", "web_form": "web", "ivr": "phone",
@@ -50,6 +51,20 @@ WAIT_HOURS = {"app_self_service": 0.0, "web_faq": 1 / 60, "web_form": 3 / 60, "i
               "parts_order": 4.0, "resolved": 5 / 60}
 # the planted bottleneck: a field technician is scheduled about three days after escalation
 WAIT_OVERRIDE = {("escalation", "field_visit"): (72.0, 0.5)}
+# who handles each touchpoint (``resolved`` takes the team of the touch before it; field
+# visits are done by the field team of the customer's region, north or south)
+TOUCHPOINT_TEAM = {
+    "app_self_service": "digital", "web_faq": "digital", "web_form": "digital",
+    "chatbot": "digital", "ivr": "digital", "agent_chat": "contact_centre",
+    "phone_agent": "contact_centre", "callback": "contact_centre", "email": "contact_centre",
+    "store_visit": "store", "escalation": "back_office", "parts_order": "back_office",
+}
+FIELD_SOUTH_SHARE = 0.5
+# the planted segment bottleneck: for fridges, the southern field team takes three times as
+# long to come after an escalation (its fridge technicians are overbooked); the wait drawn
+# for the transition is multiplied, so no random number is added to the stream
+PLANTED = {"product": "fridge", "team": "field_south",
+           "transition": ("escalation", "field_visit"), "factor": 3.0}
 MAX_STEPS = 15
 FAILURE_MODES = [
     # step, function, failure mode, effect, cause, S, O, D, prevention, detection control
@@ -103,6 +118,8 @@ def simulate(seed: int, n_cases: int) -> dict:
     out: dict = {}
     out.update(_journeys(rng, n_cases))
     out.update(_tickets(rng, out))
+    # the attributes draw from their own stream, so every other table keeps its numbers
+    _attributes(np.random.default_rng([seed, 1]), out)
     out.update(_survey(rng, out))
     out.update(_failures(rng, out))
     out.update(_daily_contacts(rng))
@@ -132,19 +149,24 @@ def _journeys(rng, n_cases: int) -> dict:
     n_customers = int(n_cases * 0.7)
     customer = rng.integers(0, n_customers, n_cases)
     repeat = rng.random(n_cases) < 0.10
-    rows_case, rows_tp, rows_t = [], [], []
+    rows_case, rows_tp, rows_t, rows_wait = [], [], [], []
     end_time = np.empty(n_cases, dtype="datetime64[s]")
+    parent = np.full(n_cases, -1)
+    gap = np.zeros(n_cases, dtype=np.int64)
     for i in range(n_cases):
         if repeat[i] and i > 0:  # a follow-up contact of an earlier case's customer
             j = int(rng.integers(0, i))
             customer[i] = customer[j]
-            starts[i] = end_time[j] + np.timedelta64(int(rng.uniform(0.5, 7) * 86400), "s")
+            parent[i], gap[i] = j, int(rng.uniform(0.5, 7) * 86400)
+            starts[i] = end_time[j] + np.timedelta64(gap[i], "s")
         t = starts[i]
+        wait = 0
         step = _draw(rng, START_TOUCHPOINTS)
         for _ in range(MAX_STEPS):
             rows_case.append(i)
             rows_tp.append(step)
             rows_t.append(t)
+            rows_wait.append(wait)
             if step == "resolved":
                 break
             table = AFTER_CHANGE.get(step, TRANSITIONS[step]) if starts[i] >= CHANGE_DATE \
@@ -153,7 +175,8 @@ def _journeys(rng, n_cases: int) -> dict:
             if nxt == "drop":
                 break
             median, sigma = WAIT_OVERRIDE.get((step, nxt), (WAIT_HOURS[nxt], 0.6))
-            t = t + np.timedelta64(int(_lognormal(rng, median, sigma)) + 1, "s")
+            wait = int(_lognormal(rng, median, sigma)) + 1
+            t = t + np.timedelta64(wait, "s")
             step = nxt
         end_time[i] = t
     case = np.array(rows_case)
@@ -167,7 +190,63 @@ def _journeys(rng, n_cases: int) -> dict:
     customer_ids = np.array([f"CU{k:05d}" for k in range(n_customers)])
     return {"events.case_id": case_ids[case], "events.customer_id": customer_ids[customer][case],
             "events.touchpoint": tp, "events.channel": channel,
-            "events.timestamp": np.array(rows_t, dtype="datetime64[s]")}
+            "events.timestamp": np.array(rows_t, dtype="datetime64[s]"),
+            "_wait": np.array(rows_wait, dtype=np.int64), "_start": starts, "_parent": parent,
+            "_gap": gap, "_customer": customer, "_n_customers": n_customers}
+
+
+def _attributes(rng, out: dict) -> None:
+    """Per-event ``team``, ``product`` and ``priority``; the planted segment bottleneck.
+
+    Pops the generator's private keys from ``out``. Only the waits of the planted segment
+    change; the cases' later events (and the follow-up cases started after them) move by
+    the added wait, and the tickets' ``created``, ``first_response`` and ``resolved_at``
+    with them.
+    """
+    wait, start, parent, gap = (out.pop(k) for k in ("_wait", "_start", "_parent", "_gap"))
+    customer, n_customers = out.pop("_customer"), out.pop("_n_customers")
+    case_ids = out["events.case_id"]
+    tp = out["events.touchpoint"]
+    ids, first, counts = np.unique(case_ids, return_index=True, return_counts=True)
+    case = np.repeat(np.arange(len(ids)), counts)  # events are grouped by case already
+    south = rng.random(n_customers) < FIELD_SOUTH_SHARE  # the customer's field region
+    team = np.array([TOUCHPOINT_TEAM.get(s, "") for s in tp], dtype=object)
+    field = tp == "field_visit"
+    team[field] = np.where(south[customer[case[field]]], "field_south", "field_north")
+    previous = np.concatenate(([""], team[:-1]))
+    resolved = tp == "resolved"
+    team[resolved] = previous[resolved]
+    product = out["tickets.product"][case]
+    priority = out["tickets.priority"][case]
+    src = np.concatenate(([""], tp[:-1]))
+    planted = ((product == PLANTED["product"]) & (team == PLANTED["team"])
+               & (src == PLANTED["transition"][0]) & (tp == PLANTED["transition"][1]))
+    planted[first] = False
+    wait = np.where(planted, np.round(wait * PLANTED["factor"]).astype(np.int64), wait)
+    _retime(out, wait, start, parent, gap, first, counts)
+    out.update({"events.team": team.astype(str), "events.product": product,
+                "events.priority": priority})
+
+
+def _retime(out, wait, start, parent, gap, first, counts) -> None:
+    """Event times from the waits, follow-up cases starting ``gap`` after their parent."""
+    n = len(first)
+    times = out["events.timestamp"].copy()
+    end = np.empty(n, dtype="datetime64[s]")
+    for i in range(n):  # a parent case always precedes its follow-ups
+        t0 = end[parent[i]] + np.timedelta64(gap[i], "s") if parent[i] >= 0 else start[i]
+        a, b = first[i], first[i] + counts[i]
+        times[a:b] = t0 + np.cumsum(wait[a:b]).astype("timedelta64[s]")
+        end[i] = times[b - 1]
+    old = out["events.timestamp"]
+    last = first + counts - 1
+    shift = times[first] - old[first]
+    out["events.timestamp"] = times
+    out["tickets.created"] = times[first]
+    out["tickets.first_response"] = out["tickets.first_response"] + shift
+    resolved = out["tickets.resolved"]
+    out["tickets.resolved_at"] = np.where(resolved, times[last], np.datetime64("NaT")).astype(
+        "datetime64[s]")
 
 
 def _tickets(rng, out: dict) -> dict:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from cxpath.datasets import generate_sample, load_sample
+from cxpath.datasets import _generate, generate_sample, load_sample
 from cxpath.datasets.sample import CACHE
 from cxpath.errors import InvalidParameterError
+from cxpath.journeys import bottlenecks
 
 
 @pytest.fixture(scope="module")
@@ -17,7 +18,7 @@ def sample():
 
 def test_schema_and_sizes(sample):
     assert set(sample.events) == {"case_id", "customer_id", "touchpoint", "channel",
-                                  "timestamp"}
+                                  "timestamp", "team", "product", "priority"}
     assert sample.events["timestamp"].dtype == np.dtype("datetime64[s]")
     assert len(sample.tickets["ticket_id"]) == 5000 == sample.service_orders
     assert sample.tickets["resolved_at"].dtype == np.dtype("datetime64[s]")
@@ -125,6 +126,135 @@ def test_invariants(sample):
     assert np.array_equal(np.isnat(t["resolved_at"]), ~t["resolved"])
     assert np.array_equal(j.outcome, t["resolved"])  # both sorted by ticket id
     assert (sample.weekly_parts["demand"] == 0).mean() > 0.4  # intermittent
+
+
+def _per_case(sample, column):
+    """The events' ``column`` of each case, checked constant within the case."""
+    e = sample.events
+    ids, first, inverse = np.unique(e["case_id"], return_index=True, return_inverse=True)
+    values = e[column][first]
+    assert np.array_equal(values[inverse], e[column])  # constant within each case
+    return ids, values
+
+
+def test_case_attributes_repeat_the_tickets(sample):
+    for column in ("product", "priority"):
+        ids, values = _per_case(sample, column)
+        assert np.array_equal(ids, sample.tickets["ticket_id"])
+        assert np.array_equal(values, sample.tickets[column])
+    j = sample.journeys
+    for column in ("product", "priority"):
+        attr, level = j.attribute(column, "test")
+        assert level == "case"
+        assert np.array_equal(np.asarray(attr.labels)[attr.values], sample.tickets[column])
+
+
+def test_teams_follow_the_touchpoints(sample):
+    e = sample.events
+    tp, team = e["touchpoint"], e["team"]
+    assert set(team) == {"digital", "contact_centre", "store", "back_office", "field_north",
+                         "field_south"}
+    for touchpoint, expected in _generate.TOUCHPOINT_TEAM.items():
+        assert (team[tp == touchpoint] == expected).all()
+    field = tp == "field_visit"
+    assert set(team[field]) == {"field_north", "field_south"}
+    assert 0.4 < (team[field] == "field_south").mean() < 0.6
+    # one field team per customer (its region), whatever the case
+    pairs = set(zip(e["customer_id"][field], team[field]))
+    assert len(pairs) == len({c for c, _ in pairs})
+    resolved = np.flatnonzero(tp == "resolved")
+    assert np.array_equal(team[resolved], team[resolved - 1])
+    attr, level = sample.journeys.attribute("team", "test")
+    assert level == "event" and attr.kind == "category"
+
+
+def _row(result, step):
+    k = list(result.steps).index(step)
+    return result.count[k], result.total_wait[k], result.median_wait[k]
+
+
+PLANTED = "escalation -> field_visit"
+
+
+def test_planted_segment_bottleneck_is_hidden_without_drill_down(sample):
+    b = bottlenecks(sample.journeys)
+    # the unsegmented ranking keeps its order and its median of about three days
+    assert list(b.steps[:3]) == [PLANTED, "parts_order -> field_visit",
+                                 "phone_agent -> escalation"]
+    assert 2.5 < b.median_wait[0] / 86400 < 3.5
+
+
+def test_planted_segment_bottleneck_is_found_by_product(sample):
+    by_product = bottlenecks(sample.journeys, by="product")
+    rows = {seg: _row(r, PLANTED) for seg, r in by_product}
+    assert all(r.steps[0] == PLANTED for _, r in by_product)
+    total = {seg: row[1] for seg, row in rows.items()}
+    median = {seg: row[2] for seg, row in rows.items()}
+    ranked = sorted(total, key=total.get, reverse=True)
+    assert ranked[0] == "fridge"
+    assert total["fridge"] > 1.5 * total[ranked[1]]  # 9,009 h against 5,265 h (oven)
+    assert median["fridge"] > 1.25 * max(m for seg, m in median.items() if seg != "fridge")
+    assert 4.0 < median["fridge"] / 86400 < 6.0  # about 5 days, against about 3 elsewhere
+
+
+def test_planted_segment_bottleneck_is_at_field_south_only(sample):
+    j = sample.journeys
+    attr, _ = j.attribute("product", "test")
+    fridge = attr.values == list(attr.labels).index("fridge")
+    in_fridges = bottlenecks(j.select(fridge), by="team")
+    north, south = _row(in_fridges["field_north"], PLANTED), _row(in_fridges["field_south"],
+                                                                  PLANTED)
+    assert in_fridges["field_south"].steps[0] == PLANTED
+    assert 2.0 < south[2] / north[2] < 3.5  # three times the wait, by construction
+    others = bottlenecks(j.select(~fridge), by="team")
+    ratio = _row(others["field_south"], PLANTED)[2] / _row(others["field_north"], PLANTED)[2]
+    assert 0.8 < ratio < 1.25  # the other products wait alike at both field teams
+    # measured on all cases the team difference is diluted by the seven other products
+    by_team = bottlenecks(j, by="team")
+    assert _row(by_team["field_south"], PLANTED)[1] > _row(by_team["field_north"], PLANTED)[1]
+
+
+@pytest.mark.parametrize("by", ["product", "priority", "team"])
+def test_segments_add_up_to_the_whole(sample, by):
+    whole = bottlenecks(sample.journeys)
+    parts = bottlenecks(sample.journeys, by=by)
+    count, total = {}, {}
+    for _, r in parts:
+        for step, c, t in zip(r.steps, r.count, r.total_wait):
+            count[step] = count.get(step, 0) + c
+            total[step] = total.get(step, 0.0) + t
+    assert set(count) == set(whole.steps)
+    for step, c, t in zip(whole.steps, whole.count, whole.total_wait):
+        assert count[step] == c
+        assert total[step] == pytest.approx(t, rel=1e-12)
+
+
+def test_planted_pattern_only_moves_the_planted_cases(monkeypatch):
+    planted = generate_sample(seed=5, n_cases=2000)
+    monkeypatch.setitem(_generate.PLANTED, "factor", 1.0)
+    plain = generate_sample(seed=5, n_cases=2000)
+    e, p = planted.events, plain.events
+    for column in e:
+        if column != "timestamp":
+            assert np.array_equal(e[column], p[column])
+    for name in ("tickets", "survey", "failures", "daily_contacts", "weekly_parts"):
+        for column, values in getattr(plain, name).items():
+            if column in ("created", "first_response", "resolved_at"):
+                continue
+            assert np.array_equal(getattr(planted, name)[column], values, equal_nan=
+                                  values.dtype.kind == "f"), (name, column)
+    moved = np.unique(e["case_id"][e["timestamp"] != p["timestamp"]])
+    hit = (e["product"] == "fridge") & (e["team"] == "field_south") & (
+        e["touchpoint"] == "field_visit") & (np.roll(e["touchpoint"], 1) == "escalation")
+    direct = set(e["case_id"][hit])
+    assert direct and direct <= set(moved)
+    # every other moved case is a follow-up contact of a moved one (starts after it ended)
+    followups = set(moved) - direct
+    first = np.unique(e["case_id"], return_index=True)[1]
+    start_moved = set(e["case_id"][first][e["timestamp"][first] != p["timestamp"][first]])
+    assert followups <= start_moved
+    assert np.all(np.diff(e["timestamp"].astype(np.int64))[
+        (e["case_id"][1:] == e["case_id"][:-1])] > 0)
 
 
 @pytest.mark.parametrize("kwargs, fragment", [
