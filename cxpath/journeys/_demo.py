@@ -31,13 +31,29 @@ def demo_section(sample) -> str:
              "",
              "Bottlenecks (waiting time; SLA 2 days):",
              _head(bot, ["step", "count", "total_wait_h", "share", "median_wait_h",
-                         "sla_breach"], 3), ""]
+                         "sla_breach"], 3), "", _drill_down(j, bot.steps[0]), ""]
     for by in ("probability", "time"):
         cp = critical_path(j, rank_by=by)
         lines.append(f"Critical path by {by}: {' > '.join(cp.steps)} "
                      f"(p = {cp.probability:.3g}, {cp.cases} cases, median "
                      f"{cp.median_duration / 3600:.3g} h)")
     return "\n".join(lines)
+
+
+def _drill_down(j, step: str) -> str:
+    """The top bottleneck's median wait by product, then by team in the slowest product."""
+    by_product = bottlenecks(j, by="product")
+    medians = {p: r.median_wait[r.steps.tolist().index(step)] / 3600
+               for p, r in by_product if step in r.steps.tolist()}
+    slowest = max(medians, key=medians.get)
+    others = [m for p, m in medians.items() if p != slowest]
+    by_team = bottlenecks(j.select({"product": slowest}), by="team")
+    teams = {t: r.median_wait[r.steps.tolist().index(step)] / 3600
+             for t, r in by_team if step in r.steps.tolist()}
+    shown = ", ".join(f"{t} {m:.0f} h" for t, m in sorted(teams.items(), key=lambda x: -x[1]))
+    return (f"Drill-down of {step}: median wait for {slowest} {medians[slowest]:.0f} h "
+            f"(other products {min(others):.0f}–{max(others):.0f} h); within {slowest}, "
+            f"by team: {shown}")
 
 
 def demo_figures(sample) -> list:
