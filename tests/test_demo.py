@@ -14,6 +14,9 @@ def test_demo_command_prints_every_section():
     for _, title in SECTIONS:
         assert title in out
     assert "5,000 cases" in out
+    # the planted segment bottleneck of the sample (docs/guide/datasets.md) is found
+    assert ("Drill-down of escalation -> field_visit: median wait for fridge" in out
+            and "by team: field_south" in out)
 
 
 def test_version_command():
