@@ -181,7 +181,11 @@ def critical_path(journeys: Journeys, rank_by: str = "probability", *,
         steps = tuple(path[1:-1])
         match = [g for g in range(n_groups) if steps_of(g) == steps]
         chosen = match[0] if match else None
-        observed = _most_probable_followed(graph, steps_of, wins, counts, min_cases)
+        if chosen is not None and wins[chosen] >= min_cases:  # followed: it is its own answer
+            observed = {"observed_steps": steps, "observed_probability":
+                        _path_probability(graph, steps), "observed_cases": int(counts[chosen])}
+        else:
+            observed = _most_probable_followed(graph, steps_of, wins, counts, min_cases)
     elif by == "volume":
         if wins.max(initial=0) == 0:
             v.fail("journeys", func, "journeys with at least one success", got="none")

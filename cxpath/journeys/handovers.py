@@ -77,7 +77,7 @@ class Workload(Result):
         return f"Workload by {self.attribute}"
 
     def _columns(self) -> dict:
-        cols = {"resource": self.resource, "events": self.events, "cases": self.cases,
+        cols = {self.attribute: self.resource, "events": self.events, "cases": self.cases,
                 "share_of_events": self.share_of_events, "handed_out": self.handed_out,
                 "handed_in": self.handed_in}
         if self.total_service is not None:

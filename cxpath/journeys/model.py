@@ -282,7 +282,9 @@ class Journeys:
             Who performed each event (agent, team, system); carried as the event attribute
             ``'resource'``.
         event_attributes, case_attributes : sequence of str, or dict of str to column
-            Further columns to carry, by name (or name -> values). Numbers stay numbers,
+            Further columns to carry: column names, or a dict of the name to carry them
+            under -> a column name of ``data`` or the values (e.g. ``{"product":
+            "case:product"}`` for an XES trace attribute). Numbers stay numbers,
             datetimes become times, everything else is dictionary-encoded. A case attribute
             must be constant within a case (missing rows are ignored); two different values
             in one case are a :class:`~cxpath.errors.DataError` naming both rows.

@@ -162,6 +162,15 @@ def test_critical_path_reports_a_path_followed_by_min_cases():
     assert "followed by at least 2 case(s): q > m > ok" in repr(cp)
 
 
+def test_critical_path_prefers_its_own_path_when_it_is_followed():
+    # two equally probable paths to success; the returned one is followed, so it is also
+    # the observed answer (not the other one of equal probability)
+    j = Journeys.from_paths(["a > ok", "b > ok"], conversions=[2, 2], nulls=[0, 0])
+    cp = critical_path(j)
+    assert cp.observed_steps == cp.steps and cp.observed_cases == 2
+    assert "most probable path followed" not in repr(cp)
+
+
 def test_graph_by_segment_table_lists_edges():
     j = Journeys.from_events(case=[1, 1, 2, 2], touchpoint=["a", "b", "a", "c"],
                              case_attributes={"product": ["x", "x", "y", "y"]})
