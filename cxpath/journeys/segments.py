@@ -18,7 +18,6 @@ Examples
 
 from __future__ import annotations
 
-import attrs
 import networkx as nx
 import numpy as np
 
@@ -26,7 +25,7 @@ from .. import _validate as v
 from .._results import Result, result
 from .model import Journeys
 
-__all__ = ["Segmented", "by_case_segment", "segment_of"]
+__all__ = ["Segmented", "by_case_segment", "events_segmented", "segment_of"]
 
 
 @result
@@ -138,7 +137,3 @@ def events_segmented(by: str, codes: np.ndarray, labels: tuple, analysis) -> Seg
     return Segmented(by=by, level="event", segments=tuple(labels[k] for k in present),
                      results=tuple(analysis(codes == k) for k in present))
 
-
-def evolve_results(seg: Segmented, results) -> Segmented:
-    """The same segments with other results (e.g. after a per-segment post-processing)."""
-    return attrs.evolve(seg, results=tuple(results))
