@@ -144,10 +144,11 @@ def _shared(name):
     return path
 
 
-@pytest.fixture(scope="module")
-def bpic2012():
+def _pm4py_reference(name: str, pair_lifecycle: bool):
+    """pm4py's reading, interval conversion (for lifecycle logs) and performance DFG with
+    the start timestamp: ``(frame, interval_log, performance)``."""
     pm4py = pytest.importorskip("pm4py")
-    path = _shared("bpic2012.xes.gz")
+    path = _shared(name)
     from pm4py.algo.discovery.dfg.variants import performance
     from pm4py.objects.conversion.log import converter
     from pm4py.objects.log.util import interval_lifecycle
@@ -156,10 +157,17 @@ def bpic2012():
         warnings.simplefilter("ignore")
         frame = pm4py.read_xes(str(path))
         log = converter.apply(frame, variant=converter.Variants.TO_EVENT_LOG)
-        ilog = interval_lifecycle.to_interval(log)
-        perf = performance.apply(ilog, parameters={
+        if pair_lifecycle:
+            log = interval_lifecycle.to_interval(log)
+        perf = performance.apply(log, parameters={
             "aggregationMeasure": "all",
             performance.Parameters.START_TIMESTAMP_KEY: "start_timestamp"})
+    return frame, log, perf
+
+
+@pytest.fixture(scope="module")
+def bpic2012():
+    frame, ilog, perf = _pm4py_reference("bpic2012.xes.gz", pair_lifecycle=True)
     ours = Journeys.from_events(frame, case="case:concept:name", touchpoint="concept:name",
                                 timestamp="time:timestamp", lifecycle="lifecycle:transition",
                                 resource="org:resource", case_attributes=["case:AMOUNT_REQ"])
@@ -217,18 +225,7 @@ def test_bpic2012_bottleneck_is_waiting_not_processing(bpic2012):
 
 @pytest.mark.realdata
 def test_interval_log_waiting_times_equal_pm4py():
-    pm4py = pytest.importorskip("pm4py")
-    path = _shared("interval_event_log.xes.gz")
-    from pm4py.algo.discovery.dfg.variants import performance
-    from pm4py.objects.conversion.log import converter
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        frame = pm4py.read_xes(str(path))
-        log = converter.apply(frame, variant=converter.Variants.TO_EVENT_LOG)
-        perf = performance.apply(log, parameters={
-            "aggregationMeasure": "all",
-            performance.Parameters.START_TIMESTAMP_KEY: "start_timestamp"})
+    frame, _, perf = _pm4py_reference("interval_event_log.xes.gz", pair_lifecycle=False)
     ours = Journeys.from_events(frame, case="case:concept:name", touchpoint="concept:name",
                                 timestamp="time:timestamp", start_timestamp="start_timestamp")
     assert ours.n_events == len(frame)
