@@ -230,3 +230,13 @@ def test_interval_log_waiting_times_equal_pm4py():
                                 timestamp="time:timestamp", start_timestamp="start_timestamp")
     assert ours.n_events == len(frame)
     _assert_perf_equal(ours, perf)
+
+
+@pytest.mark.realdata
+def test_reviewing_log_instances_and_waits_equal_pm4py():
+    frame, ilog, perf = _pm4py_reference("reviewing.xes.gz", pair_lifecycle=True)
+    ours = Journeys.from_events(frame, case="case:concept:name", touchpoint="concept:name",
+                                timestamp="time:timestamp", lifecycle="lifecycle:transition",
+                                resource="org:resource")
+    assert ours.n_events == sum(len(t) for t in ilog)
+    _assert_perf_equal(ours, perf)
