@@ -18,7 +18,7 @@ import importlib
 __version__ = "0.1.0.dev0"
 
 _SUBPACKAGES = ("attribution", "datasets", "distributed", "errors", "fmea", "forecast",
-                "journeys", "kpi", "plot", "spc", "survey")
+                "io", "journeys", "kpi", "plot", "spc", "survey")
 _ATTRIBUTES = {"Journeys": "journeys", "Journey": "journeys", "CleaningReport": "journeys",
                "JourneyStats": "journeys"}
 

@@ -15,6 +15,7 @@ _EXTRA_OF = {
     "matplotlib": "plot",
     "dask": "dask",
     "distributed": "dask",
+    "rustxes": "xes",
 }
 
 
