@@ -1,11 +1,14 @@
 """Foundation benchmarks: import time, Journeys.from_events throughput, compile latency.
 
 Peer: pm4py ``format_dataframe`` (the ingestion step of a pm4py analysis) on the same
-pandas DataFrame, measured in the same run.
+pandas DataFrame, measured in the same run. ``backends()`` times the same string-column log
+from pandas, polars and pyarrow (ratios to pandas from the same run); 16M events only with
+``CXPATH_BENCH_16M=1`` or ``python benchmarks/bench_ingest.py --16m`` (about 10 GB peak).
 """
 
 from __future__ import annotations
 
+import gc
 import os
 import statistics
 import subprocess
@@ -99,4 +102,93 @@ def run(quick: bool = False) -> list[dict]:
                     cxpath_s=t_ours, peer=peer, peer_s=t_peer,
                     throughput=f"{len(frame) / t_ours / 1e6:.1f}M ev/s",
                     peak_mb=peak_ours, note=f"input columns {input_mb:.0f} MB"))
+    frame = None  # free it before the backend runs (the closures above hold the cell)
+    return rows + _run_backends(quick)
+
+
+def _string_log(n_cases: int, iso: bool = False) -> dict:
+    """The synthetic log with string case ids, touchpoints and channels (and ISO strings
+    instead of datetime64 timestamps when ``iso``)."""
+    import numpy as np
+
+    log = event_log(n_cases)
+    rng = np.random.default_rng(1)
+    channels = np.array(["phone", "web", "chat", "app", "store"], dtype=object)
+    log["channel"] = channels[rng.integers(0, len(channels), len(log["case"]))]
+    if iso:
+        seconds = log["timestamp"].astype("datetime64[s]")
+        log["timestamp"] = np.char.add(np.datetime_as_string(seconds), "Z").astype(object)
+    return log
+
+
+def _tables(log: dict) -> dict:
+    import pandas as pd
+
+    tables = {"pandas": pd.DataFrame(log)}
+    try:
+        import polars as pl
+
+        tables["polars"] = pl.from_pandas(tables["pandas"])
+    except ImportError:
+        pass
+    try:
+        import pyarrow as pa
+
+        tables["arrow"] = pa.Table.from_pandas(tables["pandas"], preserve_index=False)
+    except ImportError:
+        pass
+    return tables
+
+
+def backends(sizes=(1_000_000, 4_000_000), repeat: int = 3, iso_sizes=(1_000_000,)) -> list:
+    """from_events over string columns from pandas / polars / arrow, medians and ratios."""
+    from cxpath import Journeys
+
+    rows = []
+    cases_per_event = 200_000 / len(event_log(200_000)["case"])
+    for n_events in sizes:
+        for iso in (False, True):
+            if iso and n_events not in iso_sizes:
+                continue
+            tables = _tables(_string_log(max(1, round(n_events * cases_per_event)), iso))
+            n = len(tables["pandas"])
+            base = None
+            for kind, table in tables.items():
+                def ingest(table=table):
+                    Journeys.from_events(table, case="case", touchpoint="touchpoint",
+                                         timestamp="timestamp", channel="channel")
+
+                ingest()  # compiles the kernels outside the measurements
+                peak = peak_memory_mb(ingest)
+                t = median_time(ingest, repeat=repeat)
+                base = t if kind == "pandas" else base
+                stamp = "ISO strings" if iso else "datetime64"
+                rows.append(row(f"from_events {kind}, strings + {stamp} ({n / 1e6:.1f}M ev)",
+                                cxpath_s=t, throughput=f"{n / t / 1e6:.1f}M ev/s",
+                                peak_mb=peak, note=f"{t / base:.2f}x pandas"))
+            del tables
+            gc.collect()
     return rows
+
+
+def _run_backends(quick: bool) -> list:
+    if quick:
+        return backends(sizes=(200_000,), repeat=3, iso_sizes=(200_000,))
+    sizes = (1_000_000, 4_000_000)
+    if os.environ.get("CXPATH_BENCH_16M") == "1":
+        sizes += (16_000_000,)
+    return backends(sizes=sizes, iso_sizes=sizes)
+
+
+if __name__ == "__main__":
+    import argparse
+
+    from _harness import format_rows
+
+    parser = argparse.ArgumentParser(description="from_events by backend")
+    parser.add_argument("--16m", dest="big", action="store_true", help="add 16M events")
+    parser.add_argument("--quick", action="store_true")
+    args = parser.parse_args()
+    if args.big:
+        os.environ["CXPATH_BENCH_16M"] = "1"
+    print(format_rows(_run_backends(args.quick)))

@@ -2,10 +2,19 @@
 
 cxpath depends on no dataframe library: it recognises one by the module its type comes from
 and only imports that library when the caller's data is already of its type.
+
+Every backend type maps to its plain numpy equivalent: nullable integers and floats to
+float64 with NaN for missing (int64 when nothing is missing), nullable booleans to an object
+array of True/False/None (plain bool when nothing is missing), dates to ``datetime64[D]``
+(or ``[ms]`` for arrow ``date64``), time-zone aware times to UTC ``datetime64``, strings and
+categories to object arrays with None for missing. Strings from arrow and polars are read
+through a dictionary encoding, so equal values share one Python object (see
+:func:`dictionary_codes`); mostly distinct string columns (time stamps) are read directly.
 """
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Mapping
 
 import numpy as np
@@ -13,7 +22,7 @@ import numpy as np
 from . import _validate as v
 from ._optional import require
 
-__all__ = ["column", "frame_kind", "make_frame"]
+__all__ = ["column", "dictionary_codes", "frame_kind", "make_frame"]
 
 BACKENDS = ("pandas", "polars", "dict")
 
@@ -49,7 +58,8 @@ def column(data, spec, name: str, func: str) -> np.ndarray | None:
 
     ``spec`` is a column name (when ``data`` is a table) or the values themselves.
     Datetimes come back as ``datetime64`` in UTC (time-zone aware input is converted),
-    strings and categoricals as object or unicode arrays.
+    strings and categoricals as object or unicode arrays (see the module notes for the
+    other types).
     """
     if spec is None:
         return None
@@ -93,17 +103,28 @@ def _from_values(values) -> np.ndarray:
 
 def _from_pandas(series) -> np.ndarray:
     dtype = series.dtype
+    if type(dtype).__name__ == "ArrowDtype" or getattr(dtype, "storage", None) == "pyarrow":
+        return _from_arrow(series.array.__arrow_array__())  # pyarrow-backed: read as arrow
     tz = getattr(dtype, "tz", None)
     if tz is not None:
         series = series.dt.tz_convert("UTC").dt.tz_localize(None)
         return series.to_numpy()
     if getattr(dtype, "name", "") == "category":
-        return series.astype(object).to_numpy()
-    if dtype.kind in "iufb":
+        codes = series.cat.codes.to_numpy()
+        labels = dtype.categories.to_numpy(dtype=object).tolist()
+        return _take_labels(np.where(codes < 0, len(labels), codes), labels)
+    numpy_dtype = getattr(dtype, "numpy_dtype", None)  # nullable Int64 / Float64 / boolean
+    if numpy_dtype is not None and dtype.kind in "iufb":
+        if not series.hasnans:
+            return series.to_numpy(dtype=numpy_dtype)
+        if dtype.kind == "b":  # True / False / None, as arrow and polars give them
+            return series.to_numpy(dtype=object, na_value=None)
+        return series.to_numpy(dtype=np.float64, na_value=np.nan)  # <NA> -> NaN
+    if dtype.kind in "iufbmM":
         return series.to_numpy()
-    if dtype.kind in "MO":
+    if dtype.kind == "O" and isinstance(dtype, np.dtype):
         return series.to_numpy()  # object columns as they are: missing values stay None/NaN
-    # string and nullable extension types: object array with None for missing values
+    # string and other extension types: object array with None for missing values
     return series.to_numpy(dtype=object, na_value=None)
 
 
@@ -114,9 +135,18 @@ def _from_polars(series) -> np.ndarray:
         if dtype.time_zone is not None:
             series = series.dt.convert_time_zone("UTC").dt.replace_time_zone(None)
         return series.to_numpy()
-    if isinstance(dtype, (pl.Categorical, pl.Enum)):
+    if isinstance(dtype, pl.Enum):
+        labels = dtype.categories.to_list()
+        return _take_labels(series.to_physical().fill_null(len(labels)).to_numpy(), labels)
+    if isinstance(dtype, pl.Categorical):
         series = series.cast(pl.Utf8)
-    if series.dtype == pl.Utf8 or series.dtype == pl.Object:
+    if series.dtype == pl.Utf8:
+        try:
+            import pyarrow  # noqa: F401  (the fast route only; polars works without it)
+        except ImportError:
+            return _dedupe(np.asarray(series.to_list(), dtype=object))
+        return _from_arrow(series.to_arrow())
+    if series.dtype == pl.Object:
         return np.asarray(series.to_list(), dtype=object)
     return series.to_numpy()
 
@@ -124,18 +154,106 @@ def _from_polars(series) -> np.ndarray:
 def _from_arrow(col) -> np.ndarray:
     pa = require("pyarrow", "Reading a pyarrow column")
     if isinstance(col, pa.ChunkedArray):
-        col = col.combine_chunks()
+        col = col.combine_chunks() if col.num_chunks != 1 else col.chunk(0)
     typ = col.type
     if pa.types.is_dictionary(typ):
+        value_type = typ.value_type
+        if _is_arrow_string(pa, value_type):
+            return _from_dictionary(pa, col)
         col = col.dictionary_decode()
         typ = col.type
     if pa.types.is_timestamp(typ):
         if typ.tz is not None:
             col = col.cast(pa.timestamp(typ.unit))  # stored values are already UTC
         return col.to_numpy(zero_copy_only=False)
-    if pa.types.is_string(typ) or pa.types.is_large_string(typ):
-        return np.asarray(col.to_pylist(), dtype=object)
+    if _is_arrow_string(pa, typ):
+        import pyarrow.compute as pc
+
+        sample = col.slice(0, _SAMPLE)
+        if len(sample) > 1024 and len(pc.unique(sample)) > len(sample) // 2:
+            return col.to_numpy(zero_copy_only=False)  # mostly distinct (e.g. time stamps)
+        return _from_dictionary(pa, pc.dictionary_encode(col))
     return col.to_numpy(zero_copy_only=False)
+
+
+_SAMPLE = 1 << 16  # rows looked at to tell repeated labels from mostly distinct strings
+
+
+def _is_arrow_string(pa, typ) -> bool:
+    return (pa.types.is_string(typ) or pa.types.is_large_string(typ)
+            or getattr(pa.types, "is_string_view", lambda t: False)(typ))
+
+
+def _from_dictionary(pa, col) -> np.ndarray:
+    """Object array from a dictionary-encoded string array: one Python string per distinct
+    value, shared by its rows (cheap to build, and cheap to factorize by identity)."""
+    import pyarrow.compute as pc
+
+    labels = col.dictionary.to_pylist()
+    indices = col.indices
+    if indices.null_count:
+        indices = pc.fill_null(indices, len(labels))
+    return _take_labels(indices.to_numpy(zero_copy_only=False), labels)
+
+
+def _take_labels(codes: np.ndarray, labels: list) -> np.ndarray:
+    """``labels[code]`` per row as an object array, code ``len(labels)`` meaning None.
+
+    The array is registered with its codes and labels (see :func:`dictionary_codes`).
+    """
+    table = np.empty(len(labels) + 1, dtype=object)
+    table[:-1] = labels
+    table[-1] = None
+    codes = codes.astype(np.intp, copy=False)
+    out = table.take(codes)
+    _remember(out, codes, table)
+    return out
+
+
+# Arrays that column() built from a dictionary encoding (arrow, polars, pandas categories)
+# keep that encoding here, keyed by identity and dropped when the array is freed, so that
+# factorising them costs a sort of the few labels rather than a pass over every row.
+_ENCODINGS: dict[int, tuple] = {}
+
+
+def _remember(arr: np.ndarray, codes: np.ndarray, table: np.ndarray) -> None:
+    key = id(arr)
+
+    def forget(ref, key=key):
+        if _ENCODINGS.get(key, (None,))[0] is ref:  # not a newer array at the same address
+            del _ENCODINGS[key]
+
+    _ENCODINGS[key] = (weakref.ref(arr, forget), codes, table)
+
+
+def dictionary_codes(arr):
+    """``(codes, table)`` if ``arr`` is an array :func:`column` built from a dictionary
+    encoding, else None: ``arr[i] is table[codes[i]]``; the last entry of ``table`` is None
+    (missing). Arrays derived from ``arr`` (slices, copies) are not registered.
+
+    Examples
+    --------
+    >>> import pyarrow as pa
+    >>> arr = column(pa.table({"x": ["b", "a", None, "b"]}), "x", "x", "f")
+    >>> codes, table = dictionary_codes(arr)
+    >>> codes.tolist(), table.tolist()
+    ([0, 1, 2, 0], ['b', 'a', None])
+    >>> dictionary_codes(arr[:2]) is None
+    True
+    """
+    entry = _ENCODINGS.get(id(arr))
+    if entry is None or entry[0]() is not arr:
+        return None
+    return entry[1], entry[2]
+
+
+def _dedupe(values: np.ndarray) -> np.ndarray:
+    """The same strings with equal values made one shared object (cheaper to factorize)."""
+    table: dict = {}
+    setdefault = table.setdefault
+    out = np.empty(len(values), dtype=object)
+    out[:] = [x if x is None else setdefault(x, x) for x in values.tolist()]
+    return out
 
 
 def make_frame(columns: dict, backend: str = "pandas", *, func: str = "to_frame"):

@@ -23,6 +23,7 @@ from typing import NamedTuple
 import numpy as np
 
 from .. import _validate as v
+from .._frames import dictionary_codes
 from ..errors import CxpathWarning
 
 __all__ = ["LabelVariants", "factorize", "implausible_times", "infer_time_unit",
@@ -91,7 +92,8 @@ def factorize(values: np.ndarray, name: str, func: str, *, blank_missing: bool =
         return codes, uniques
     if kind != "O":
         values = values.astype(object)
-    obj_codes, objs = _distinct_objects(values)
+    known = dictionary_codes(values)  # a column read from arrow / polars / a category
+    obj_codes, objs = known if known is not None else _distinct_objects(values)
     missing = _missing_mask(objs)
     if blank_missing:
         missing |= _blank_mask(objs)
@@ -120,9 +122,14 @@ def _distinct_objects(values: np.ndarray):
     if n == 0:
         return np.zeros(0, dtype=np.int64), values
     slots = (_pointers(values) >> 4).astype(np.int64)
-    lo, hi = int(slots.min()), int(slots.max())
-    if hi - lo < _DENSE_RANGE_FACTOR * n + 1024:  # objects allocated close together
-        codes, _ = _factorize_int(slots)
+    lo = int(slots.min())
+    span = int(slots.max()) - lo + 1
+    if span <= 2 * n + 1024:  # objects allocated close together: a small dense map
+        slots -= lo
+        present = np.zeros(span, dtype=bool)
+        present[slots] = True
+        rank = np.cumsum(present, dtype=np.int32 if span < 2**31 else np.int64)
+        codes = rank[slots].astype(np.int64) - 1
     elif "pandas" in sys.modules:
         import pandas as pd
 
@@ -167,7 +174,7 @@ def _sort_merge(objs: np.ndarray, obj_codes: np.ndarray, which: np.ndarray, name
         best = np.full(len(heads), len(obj_codes) + 1, dtype=np.int64)
         np.minimum.at(best, rank, seen)
         representative = np.flatnonzero(seen == best[rank])
-        representative = representative[np.unique(rank[representative], return_index=True)[1]]
+        representative = representative[np.argsort(rank[representative])]
     uniques = np.empty(len(heads), dtype=object)
     uniques[:] = objs[representative]
     return rank, uniques
@@ -178,7 +185,7 @@ def _string_order(objs: np.ndarray):
     None)`` unless they are all ASCII strings without NUL (sorted as bytes, which for those
     is the order Python compares them in)."""
     items = objs.tolist()
-    if not all(type(x) is str for x in items):
+    if set(map(type, items)) != {str}:
         return None, None
     joined = "".join(items)
     if not joined.isascii() or "\0" in joined:
@@ -216,14 +223,16 @@ def _factorize_int(values: np.ndarray):
 class LabelVariants(NamedTuple):
     """Spellings of one label that differ only by surrounding white space or letter case.
 
-    ``groups``: one tuple per label written more than one way, its spellings in sorted
-    order, the kept spelling first; ``codes``: int64, for each old code the code of its
-    label after merging (``codes[old]``); ``uniques``: the merged labels, sorted.
+    ``groups``: one tuple per label written more than one way, the kept spelling first,
+    then the others in sorted order; ``codes``: int64, for each old code the code of its
+    label after merging (``codes[old]``); ``uniques``: the merged labels, sorted;
+    ``respelled``: bool, for each old code whether its spelling is merged into another.
     """
 
     groups: tuple
     codes: np.ndarray
     uniques: np.ndarray
+    respelled: np.ndarray
 
 
 def label_variants(uniques, counts) -> LabelVariants:
@@ -236,8 +245,8 @@ def label_variants(uniques, counts) -> LabelVariants:
     Examples
     --------
     >>> lv = label_variants(np.array(["Web", "app", "web", "web "], dtype=object), [3, 1, 5, 1])
-    >>> lv.groups, lv.codes.tolist(), lv.uniques.tolist()
-    ((('web', 'Web', 'web '),), [1, 0, 1, 1], ['app', 'web'])
+    >>> lv.groups, lv.codes.tolist(), lv.uniques.tolist(), lv.respelled.tolist()
+    ((('web', 'Web', 'web '),), [1, 0, 1, 1], ['app', 'web'], [True, False, False, True])
     """
     uniques = np.asarray(uniques, dtype=object)
     counts = np.asarray(counts, dtype=np.int64)
@@ -257,7 +266,7 @@ def label_variants(uniques, counts) -> LabelVariants:
     new = np.full(m, -1, dtype=np.int64)
     new[heads] = np.arange(len(heads))
     groups.sort(key=lambda g: min(members[str(g[0]).strip().casefold()]))
-    return LabelVariants(tuple(groups), new[kept], uniques[heads])
+    return LabelVariants(tuple(groups), new[kept], uniques[heads], kept != np.arange(m))
 
 
 # --- timestamps ---------------------------------------------------------------------------
@@ -355,7 +364,7 @@ def to_epoch_seconds(values: np.ndarray, time_format: str | None, name: str, fun
             warnings.warn(f"The '{name}' numbers of {func} were read as epoch {_UNIT_WORDS[unit]}"
                           f" (unit={unit!r}): as seconds they would lie after the year 5000. "
                           f"Pass unit={unit!r} to say so and silence this warning.",
-                          CxpathWarning, stacklevel=3)
+                          CxpathWarning, stacklevel=4)  # the caller of Journeys.from_events
         scale = _UNITS[unit]
         if scale == 1 or kind == "f":
             secs = values.astype(np.float64, copy=False)
@@ -407,46 +416,58 @@ _UNIT_WORDS = {"s": "seconds", "ms": "milliseconds", "us": "microseconds",
 
 def _parse_objects(values: np.ndarray, time_format):
     """``(seconds, missing)`` for an object array whose present values are all strings or
-    date/datetime objects; ``None`` for any other mix (the per-value path decides those)."""
-    codes, objs = _distinct_objects(values)
-    missing_obj = _missing_mask(objs)
-    present = objs[~missing_obj]
-    items = present.tolist()
-    is_str = np.fromiter((isinstance(x, str) for x in items), dtype=bool, count=len(items))
-    parsed = np.full(len(objs), np.nan)
-    out = np.full(len(items), np.nan)
-    if is_str.all():
+    all date/datetime objects; ``None`` for any other mix (the per-value path decides)."""
+    missing = _missing_mask(values)
+    present = values[~missing] if missing.any() else values
+    if _all_strings(present):
         out = _parse_strings(present, time_format)
-    elif all(isinstance(x, date) for x in items):  # datetime is a date too
-        out = np.array([_parse_one(x, time_format) for x in items], dtype=np.float64)
+    elif all(isinstance(x, date) for x in present.tolist()):  # datetime is a date too
+        out = np.array([_parse_one(x, time_format) for x in present.tolist()], dtype=float)
     else:
         return None
-    parsed[~missing_obj] = out
-    return parsed[codes], missing_obj[codes]
+    if not missing.any():
+        return out, missing
+    secs = np.full(len(values), np.nan)
+    secs[~missing] = out
+    return secs, missing
+
+
+def _all_strings(objs: np.ndarray) -> bool:
+    if "pandas" in sys.modules:
+        import pandas as pd
+
+        return pd.api.types.infer_dtype(objs, skipna=False) in ("string", "empty")
+    return all(isinstance(x, str) for x in objs.tolist())
 
 
 def _parse_strings(texts: np.ndarray, time_format) -> np.ndarray:
     """Epoch seconds of an array of strings (NaN where unparseable), as ``_parse_one``."""
     n = len(texts)
     out = np.full(n, np.nan)
-    if n == 0:
-        return out
-    matrix, length = _char_matrix(texts)
+    layouts = _ISO_LAYOUTS if time_format is None else _strptime_layouts(time_format)
     done = np.zeros(n, dtype=bool)
-    if matrix is not None:
-        layouts = _ISO_LAYOUTS if time_format is None else _strptime_layouts(time_format)
+    for start in range(0, n, _CHUNK):  # in blocks, to bound the memory of the char arrays
+        block = texts[start:start + _CHUNK]
+        matrix, length = _char_matrix(block)
+        if matrix is None:
+            continue
         for pattern, fields in layouts:
             rows = np.flatnonzero(length == len(pattern))
-            if not len(rows):
-                continue
-            secs, ok = _read_layout(matrix[rows, :len(pattern)], pattern, fields)
-            out[rows[ok]] = secs[ok]
-            done[rows[ok]] = True
+            if len(rows):
+                secs, ok = _read_layout(matrix[rows, :len(pattern)], pattern, fields)
+                out[start + rows[ok]] = secs[ok]
+                done[start + rows[ok]] = True
     rest = np.flatnonzero(~done)
     if len(rest):
-        items = texts[rest].tolist()
-        out[rest] = [_parse_one(x, time_format) for x in items]
+        cache: dict = {}
+        for i, text in zip(rest.tolist(), texts[rest].tolist()):
+            if text not in cache:
+                cache[text] = _parse_one(text, time_format)
+            out[i] = cache[text]
     return out
+
+
+_CHUNK = 1 << 20
 
 
 def _char_matrix(texts: np.ndarray):
@@ -460,34 +481,36 @@ def _char_matrix(texts: np.ndarray):
         if "\0" in joined:
             return None, None
         fixed = np.array(items, dtype="S" if joined.isascii() else "U")
-    if fixed.dtype.itemsize == 0:
+    if fixed.dtype.itemsize == 0 or len(fixed) == 0:
         return None, None
-    width = fixed.dtype.itemsize // (4 if fixed.dtype.kind == "U" else 1)
-    matrix = fixed.view(np.uint32 if fixed.dtype.kind == "U" else np.uint8).reshape(-1, width)
-    if width < 32:  # room for the longest layout, so slicing never runs short
-        matrix = np.pad(matrix, ((0, 0), (0, 32 - width)))
+    wide = fixed.dtype.kind == "U"
+    width = fixed.dtype.itemsize // (4 if wide else 1)
+    matrix = np.ascontiguousarray(fixed).view(np.uint32 if wide else np.uint8).reshape(-1, width)
     length = (matrix != 0).sum(axis=1)  # no NUL inside, so the non-zero count is the length
     return matrix, length
 
 
-# A layout is a pattern of one character per position — 'D' an ASCII digit, 'T' 'T' or a
-# space, 'Z' 'Z' or 'z', '±' '+' or '-', anything else itself — and the fields read from it
-# as (start, width). Only layouts that datetime.fromisoformat reads the same way on every
-# supported Python version are listed; every other string goes through _parse_one.
+# A layout is a pattern of one character per position — _DIGIT an ASCII digit, _SEP 'T' or
+# a space, _ZULU 'Z' or 'z', _SIGN '+' or '-', anything else itself — and the fields read
+# from it as (start, width). Only layouts that datetime.fromisoformat reads the same way on
+# every supported Python version are listed; every other string goes through _parse_one.
+_DIGIT, _SEP, _ZULU, _SIGN = "\x01", "\x02", "\x03", "\x04"
+
+
 def _iso_layouts():
-    date_part = "DDDD-DD-DD"
+    date_part = "DDDD-DD-DD".replace("D", _DIGIT)
     fields = {"Y": (0, 4), "m": (5, 2), "d": (8, 2)}
     layouts = [(date_part, fields)]
     for clock, extra in (("DD:DD", {}), ("DD:DD:DD", {"S": (17, 2)}),
                          ("DD:DD:DD.DDD", {"S": (17, 2), "f": (20, 3)}),
                          ("DD:DD:DD.DDDDDD", {"S": (17, 2), "f": (20, 6)})):
-        base = date_part + "T" + clock
+        base = date_part + _SEP + clock.replace("D", _DIGIT)
         timed = {**fields, "H": (11, 2), "M": (14, 2), **extra}
         end = len(base)
         layouts.append((base, timed))
-        layouts.append((base + "Z", timed))
-        layouts.append((base + "±DD:DD", {**timed, "tz": (end, 1), "tzH": (end + 1, 2),
-                                          "tzM": (end + 4, 2)}))
+        layouts.append((base + _ZULU, timed))
+        layouts.append((base + _SIGN + _DIGIT * 2 + ":" + _DIGIT * 2,
+                        {**timed, "tz": (end, 1), "tzH": (end + 1, 2), "tzM": (end + 4, 2)}))
     return layouts
 
 
@@ -506,42 +529,43 @@ def _strptime_layouts(time_format: str):
             if code not in _STRPTIME_FIELDS or code in fields:
                 return []
             fields[code] = (len(pattern), _STRPTIME_FIELDS[code])
-            pattern += "D" * _STRPTIME_FIELDS[code]
+            pattern += _DIGIT * _STRPTIME_FIELDS[code]
             i += 2
             continue
-        if ch in "DTZ±" or not ch.isascii() or (ch.isspace() and ch != " "):
+        if not (ch.isascii() and ch.isprintable()):  # also keeps the sentinels out
             return []
         pattern += ch
         i += 1
-    if not {"Y", "m", "d"} <= set(fields):
-        return []
+    if not {"Y", "m", "d"} <= set(fields) or pattern != pattern.strip():
+        return []  # _parse_one strips the text, so edge spaces in the format never match
     return [(pattern, fields)]
 
 
 def _read_layout(chars: np.ndarray, pattern: str, fields: dict):
     """Epoch seconds and a validity mask for rows of ``chars`` (code points) in ``pattern``."""
-    chars = chars.astype(np.int64)
-    ok = np.ones(len(chars), dtype=bool)
+    cols = np.ascontiguousarray(chars.T)  # one contiguous row per character position
+    ok = np.ones(chars.shape[0], dtype=bool)
+    digit = [j for j, p in enumerate(pattern) if p == _DIGIT]
+    if digit:
+        ok &= ((cols[digit] - 48) <= 9).all(axis=0)  # unsigned: below '0' wraps round
+    plain = [j for j, p in enumerate(pattern) if p not in _CLASSES]
+    if plain:
+        wanted = np.array([ord(pattern[j]) for j in plain], dtype=cols.dtype)[:, None]
+        ok &= (cols[plain] == wanted).all(axis=0)
     for j, p in enumerate(pattern):
-        c = chars[:, j]
-        if p == "D":
-            ok &= (c >= 48) & (c <= 57)
-        elif p == "T":
-            ok &= (c == 84) | (c == 32)
-        elif p == "Z":
-            ok &= (c == 90) | (c == 122)
-        elif p == "±":
-            ok &= (c == 43) | (c == 45)
-        else:
-            ok &= c == ord(p)
+        if p in _CLASSES and p != _DIGIT:
+            first, second = _CLASSES[p]
+            ok &= (cols[j] == first) | (cols[j] == second)
 
     def number(field, default=0):
         if field not in fields:
-            return np.full(len(chars), default, dtype=np.int64)
+            return default
         start, width = fields[field]
-        out = np.zeros(len(chars), dtype=np.int64)
-        for j in range(start, start + width):
-            out = out * 10 + (chars[:, j] - 48)
+        out = cols[start].astype(np.int64) - 48
+        for j in range(start + 1, start + width):
+            out *= 10
+            out += cols[j]
+            out -= 48
         return out
 
     year, month, day = number("Y"), number("m"), number("d")
@@ -551,13 +575,12 @@ def _read_layout(chars: np.ndarray, pattern: str, fields: dict):
     if "tz" in fields:
         tz_hour, tz_minute = number("tzH"), number("tzM")
         ok &= (tz_hour < 24) & (tz_minute < 60)
-        sign = np.where(chars[:, fields["tz"][0]] == 45, -1, 1)
-        offset = sign * (tz_hour * 3600 + tz_minute * 60)
+        offset = np.where(cols[fields["tz"][0]] == 45, -1, 1) * (tz_hour * 3600 + tz_minute * 60)
     leap = (year % 4 == 0) & ((year % 100 != 0) | (year % 400 == 0))
     month_ok = (month >= 1) & (month <= 12)
     days_in = _DAYS_IN_MONTH[np.where(month_ok, month, 1)] + (leap & (month == 2))
     ok &= ((year >= 1) & month_ok & (day >= 1) & (day <= days_in)
-           & (hour < 24) & (minute < 60) & (second < 60))
+           & (np.asarray(hour) < 24) & (np.asarray(minute) < 60) & (np.asarray(second) < 60))
     # days from the civil date (H. Hinnant, "chrono-compatible low-level date algorithms")
     y = year - (month <= 2)
     era = y // 400
@@ -569,6 +592,7 @@ def _read_layout(chars: np.ndarray, pattern: str, fields: dict):
     return micros.astype(np.float64) / 1e6, ok
 
 
+_CLASSES = {_DIGIT: None, _SEP: (84, 32), _ZULU: (90, 122), _SIGN: (43, 45)}
 _DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 
 
