@@ -118,7 +118,7 @@ def encode_attribute(raw: np.ndarray, name: str, func: str) -> Attribute:
         numeric = _object_numbers(raw)
         if numeric is not None:
             return Attribute(numeric, None, "number")
-    codes, uniques = factorize(raw, name, func)
+    codes, uniques = factorize(raw, name, func, blank_missing=True)
     return Attribute(codes, tuple(str(x) for x in uniques.tolist()), "category")
 
 

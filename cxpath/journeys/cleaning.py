@@ -11,8 +11,8 @@ from ..errors import StrictCleaningError
 __all__ = ["CleaningReport"]
 
 REMOVED_REASONS = {
-    "missing_case": "case id missing",
-    "missing_touchpoint": "touchpoint missing",
+    "missing_case": "case id missing or blank",
+    "missing_touchpoint": "touchpoint missing or blank",
     "missing_timestamp": "timestamp missing",
     "unparseable_timestamp": "timestamp not parseable",
     "duplicate": "exact duplicate of an earlier row",
@@ -22,7 +22,7 @@ REMOVED_REASONS = {
     "unpaired_start": "lifecycle start never completed",
 }
 CHANGED_REASONS = {
-    "missing_channel": "channel missing: kept with channel code -1",
+    "missing_channel": "channel missing or blank: kept with channel code -1",
     "missing_outcome": "outcome flag missing: counted as no success",
     "missing_value": "value missing: left out of the case value",
     "unpaired_complete": "lifecycle complete without an open start: kept as an instance "
@@ -65,6 +65,10 @@ class CleaningReport(Result):
     paired_starts : int
         Lifecycle start rows merged with their complete rows into activity instances (they
         are neither removed nor changed: each pair is one event).
+    label_variants : dict of str to tuple
+        Column -> groups of labels that differ only by surrounding white space or case
+        (the kept spelling first). With ``normalize_labels=True`` they were merged and the
+        rows respelled are listed as ``respelled_<column>``.
     """
 
     n_rows: int
@@ -76,6 +80,7 @@ class CleaningReport(Result):
     duplicates_kept: np.ndarray = attrs.field(factory=lambda: np.zeros(0, dtype=np.int64))
     out_of_order: int = 0
     paired_starts: int = 0
+    label_variants: dict = attrs.field(factory=dict)
 
     @property
     def n_removed(self) -> int:
@@ -121,6 +126,10 @@ class CleaningReport(Result):
                          "(pass duplicates='drop' to remove them)")
         if self.out_of_order:
             lines.append(f"{self.out_of_order:,} event(s) were out of time order and sorted")
+        for column, groups in self.label_variants.items():
+            shown = "; ".join(" / ".join(map(repr, g)) for g in groups[:3])
+            more = f" and {len(groups) - 3} more" if len(groups) > 3 else ""
+            lines.append(f"{column} labels written more than one way: {shown}{more}")
         if self.paired_starts:
             lines.append(f"{self.paired_starts:,} lifecycle start row(s) paired with their "
                          "complete rows into activity instances")
@@ -161,6 +170,9 @@ class CleaningReport(Result):
 def _changed_reason(key: str) -> str:
     if key.startswith("filled_"):
         return f"{key[7:]} missing: filled with the value given in 'fill'"
+    if key.startswith("respelled_"):
+        return (f"{key[10:]} label differed from a more frequent spelling only by white "
+                "space or case: merged into it")
     return CHANGED_REASONS[key]
 
 

@@ -9,7 +9,7 @@ import numpy as np
 from .. import _validate as v
 from .._frames import column
 from ..errors import CxpathWarning, DataError
-from ._encode import factorize, to_epoch_seconds
+from ._encode import factorize, implausible_times, label_variants, to_epoch_seconds
 from .attributes import case_attribute, encode_attribute
 from .cleaning import CleaningReport
 
@@ -177,11 +177,50 @@ def _filled(values: np.ndarray, missing: np.ndarray, value) -> np.ndarray:
     return out
 
 
+def _labels(values: np.ndarray, name: str, normalize: bool, func: str, variants: dict):
+    """Codes and labels of a label column (touchpoint, channel): blank strings are missing,
+    and spellings that differ only by white space or case are recorded in ``variants``
+    and, with ``normalize``, merged into the most frequent one.
+
+    Returns ``(codes, labels, respelled)``; ``respelled`` marks the rows whose spelling was
+    merged into another (None when nothing was merged).
+    """
+    codes, uniques = factorize(values, name, func, blank_missing=True)
+    present = codes >= 0
+    lv = label_variants(uniques, np.bincount(codes[present], minlength=len(uniques)))
+    respelled = None
+    if lv.groups:
+        variants[name] = lv.groups
+        if normalize:
+            respelled = present & lv.respelled[np.maximum(codes, 0)]
+            codes = np.where(present, lv.codes[np.maximum(codes, 0)], -1)
+            uniques = lv.uniques
+        else:
+            shown = "; ".join(" / ".join(map(repr, g)) for g in lv.groups[:5])
+            warnings.warn(f"Journeys.from_events: {len(lv.groups)} {name} label(s) are "
+                          f"written more than one way, differing only by white space or "
+                          f"case ({shown}); pass normalize_labels=True to merge each into "
+                          "its most frequent spelling.", CxpathWarning, stacklevel=4)
+    return codes, tuple(str(x) for x in uniques.tolist()), respelled
+
+
+def _warn_implausible(secs: np.ndarray, raw: np.ndarray, name: str) -> None:
+    odd = implausible_times(secs)
+    if odd.any():
+        i = int(np.argmax(odd))
+        warnings.warn(f"Journeys.from_events: {int(odd.sum())} of {len(secs)} '{name}' values "
+                      f"lie before 1970-01-01 or after 2100-01-01 (first at row {i}: "
+                      f"{raw[i]!r}); check the time unit (unit='s', 'ms', 'us' or 'ns') or "
+                      "the time_format.", CxpathWarning, stacklevel=4)
+
+
 def from_events(cls, data, *, case, touchpoint, timestamp, channel, outcome, value, success,
                 start_timestamp, lifecycle, resource, event_attributes, case_attributes,
-                fill, strict, duplicates, value_agg, time_format, vocab):
+                fill, normalize_labels, unit, strict, duplicates, value_agg, time_format,
+                vocab):
     func = "Journeys.from_events"
     strict = v.check_bool(strict, "strict", func)
+    normalize_labels = v.check_bool(normalize_labels, "normalize_labels", func)
     v.check_option(duplicates, "duplicates", func, ("keep", "drop"))
     v.check_option(value_agg, "value_agg", func, _VALUE_AGGS)
     if outcome is not None and success is not None:
@@ -222,7 +261,7 @@ def from_events(cls, data, *, case, touchpoint, timestamp, channel, outcome, val
             missing = np.isnan(col)
             fixed = np.where(missing, float(value_), col)
         else:
-            missing = factorize(col, name, func)[0] < 0
+            missing = factorize(col, name, func, blank_missing=True)[0] < 0
             fixed = _filled(col, missing, value_)
         if missing.any():
             filled_rows[name] = missing
@@ -236,11 +275,13 @@ def from_events(cls, data, *, case, touchpoint, timestamp, channel, outcome, val
         _no_rows(func)
 
     bad: dict[str, np.ndarray] = {}
-    case_codes, case_uniques = factorize(raw["case"], "case", func)
+    variants: dict = {}
+    respelled: dict = {}
+    case_codes, case_uniques = factorize(raw["case"], "case", func, blank_missing=True)
     bad["missing_case"] = case_codes < 0
     if vocab is None:
-        tp_codes, tp_uniques = factorize(raw["touchpoint"], "touchpoint", func)
-        labels = tuple(str(x) for x in tp_uniques.tolist())
+        tp_codes, labels, respelled["touchpoint"] = _labels(
+            raw["touchpoint"], "touchpoint", normalize_labels, func, variants)
     else:
         labels = _check_vocab(vocab, func)
         tp_codes = _coded(raw["touchpoint"], labels, func)
@@ -248,7 +289,8 @@ def from_events(cls, data, *, case, touchpoint, timestamp, channel, outcome, val
     secs = None
     if raw["timestamp"] is not None:
         secs, missing_t, unparseable = to_epoch_seconds(raw["timestamp"], time_format,
-                                                        "timestamp", func)
+                                                        "timestamp", func, unit=unit)
+        _warn_implausible(secs, raw["timestamp"], "timestamp")
         bad["missing_timestamp"] = missing_t
         bad["unparseable_timestamp"] = unparseable
     roles = None
@@ -279,8 +321,8 @@ def from_events(cls, data, *, case, touchpoint, timestamp, channel, outcome, val
 
     ch_all = ch_labels = None
     if raw["channel"] is not None:
-        ch_all, ch_uniques = factorize(raw["channel"], "channel", func)
-        ch_labels = tuple(str(x) for x in ch_uniques.tolist())
+        ch_all, ch_labels, respelled["channel"] = _labels(raw["channel"], "channel",
+                                                          normalize_labels, func, variants)
     flags_all = missing_o_all = val_all = None
     if raw["outcome"] is not None:
         flags_all, missing_o_all = _flags(raw["outcome"], func)
@@ -289,7 +331,8 @@ def from_events(cls, data, *, case, touchpoint, timestamp, channel, outcome, val
     start_all = None
     if raw["start_timestamp"] is not None:
         start_all, _, _ = to_epoch_seconds(raw["start_timestamp"], time_format,
-                                           "start_timestamp", func)
+                                           "start_timestamp", func, unit=unit)
+        _warn_implausible(start_all, raw["start_timestamp"], "start_timestamp")
 
     dup = np.zeros(0, dtype=np.int64)
     if t is not None and len(c) > 1:
@@ -328,6 +371,9 @@ def from_events(cls, data, *, case, touchpoint, timestamp, channel, outcome, val
             c, tp, t, starts_t, source_rows = (x[by_start] for x in
                                                (c, tp, t, starts_t, source_rows))
 
+    for name, mask in respelled.items():
+        if mask is not None and mask[source_rows].any():
+            changed[f"respelled_{name}"] = np.sort(source_rows[mask[source_rows]])
     for name, missing in filled_rows.items():
         rows_filled = np.sort(source_rows[missing[source_rows]])
         if len(rows_filled):
@@ -357,7 +403,8 @@ def from_events(cls, data, *, case, touchpoint, timestamp, channel, outcome, val
     report = CleaningReport(
         n_rows=n, n_events=len(c), n_cases=len(counts), removed=removed, changed=changed,
         empty_cases=empty_cases, duplicates_kept=dup_rows if duplicates == "keep" else
-        np.zeros(0, dtype=np.int64), out_of_order=out_of_order, paired_starts=paired)
+        np.zeros(0, dtype=np.int64), out_of_order=out_of_order, paired_starts=paired,
+        label_variants=variants)
     if strict:
         report.raise_if_unclean(func)
     if len(c) == 0:
@@ -428,7 +475,7 @@ def _coded(values: np.ndarray, labels: tuple, func: str) -> np.ndarray:
     """
     n_labels = len(labels)
     if values.dtype.kind in "OUS":
-        codes, uniques = factorize(values, "touchpoint", func)
+        codes, uniques = factorize(values, "touchpoint", func, blank_missing=True)
         index = {label: i for i, label in enumerate(labels)}
         unknown = [u for u in uniques.tolist() if str(u) not in index]
         if unknown:

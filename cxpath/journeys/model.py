@@ -236,7 +236,8 @@ class Journeys:
     def from_events(cls, data=None, *, case, touchpoint, timestamp=None, channel=None,
                     outcome=None, value=None, success=None, start_timestamp=None,
                     lifecycle=None, resource=None, event_attributes=(), case_attributes=(),
-                    fill=None, strict: bool = False, duplicates: str = "keep",
+                    fill=None, normalize_labels: bool = False, unit: str | None = None,
+                    strict: bool = False, duplicates: str = "keep",
                     value_agg: str = "sum", time_format: str | None = None,
                     vocab: Sequence[str] | None = None) -> Journeys:
         """Build journeys from a long event log (one row per touchpoint event).
@@ -294,6 +295,17 @@ class Journeys:
             attribute name). Filled rows are reported as ``filled_<name>``; without it a
             missing channel keeps code -1 (``missing_channel``) and a missing attribute
             stays missing.
+        normalize_labels : bool, default False
+            Touchpoint and channel labels that differ only by surrounding white space or
+            case (``'Web'``, ``'web '``) are listed in the cleaning report and warned about
+            (:class:`~cxpath.errors.CxpathWarning`); with True they are merged into their
+            most frequent spelling, and the rows respelled are reported. Blank and
+            white-space-only labels and case ids always count as missing.
+        unit : {'s', 'ms', 'us', 'ns'}, optional
+            Unit of numeric timestamps. Without it numbers are epoch seconds, unless they
+            are too large to be (1e11 and above): then the one unit that puts every value
+            between 1970 and 2100 is taken, with a warning, or an error asks for ``unit``.
+            Timestamps before 1970 or after 2100 are warned about.
         strict : bool, default False
             Raise :class:`~cxpath.errors.StrictCleaningError` instead of removing or
             altering rows.
@@ -329,7 +341,8 @@ class Journeys:
                            channel=channel, outcome=outcome, value=value, success=success,
                            start_timestamp=start_timestamp, lifecycle=lifecycle,
                            resource=resource, event_attributes=event_attributes,
-                           case_attributes=case_attributes, fill=fill, strict=strict,
+                           case_attributes=case_attributes, fill=fill,
+                           normalize_labels=normalize_labels, unit=unit, strict=strict,
                            duplicates=duplicates, value_agg=value_agg,
                            time_format=time_format, vocab=vocab)
 

@@ -55,3 +55,80 @@ def test_summary_line_shows_dates_uncut():
     j = Journeys.from_events(case=[1, 1], touchpoint=["a", "b"],
                              timestamp=["2025-03-01T08:00:00Z", "2025-03-02T17:30:05Z"])
     assert "from 2025-03-01T08:00:00 to 2025-03-02T17:30:05 (UTC)" in repr(j)
+
+
+def test_blank_case_ids_and_labels_are_missing():
+    j = Journeys.from_events(case=["c1", " ", "c1", ""], touchpoint=["a", "b", "  ", "b"],
+                             timestamp=[0, 1, 2, 3])
+    r = j.cleaning_report
+    assert r.removed["missing_case"].tolist() == [1, 3]
+    assert r.removed["missing_touchpoint"].tolist() == [2]
+    assert "case id missing or blank" in repr(r)
+    assert j.vocab == ("a", "b") and j.n_events == 1  # the vocabulary is of all rows
+
+
+def test_labels_differing_by_white_space_or_case_are_reported_then_merged():
+    data = dict(case=[1, 1, 2, 2, 3], touchpoint=["Web", "chat", "web ", "web", "web"],
+                timestamp=[0, 1, 0, 1, 0])
+    with pytest.warns(CxpathWarning, match=r"1 touchpoint label\(s\) are written more than "
+                                           r"one way, differing only by white space or case "
+                                           r"\('web' / 'Web' / 'web '\); pass "
+                                           r"normalize_labels=True"):
+        j = Journeys.from_events(**data)
+    assert j.vocab == ("Web", "chat", "web", "web ")
+    assert j.cleaning_report.label_variants == {"touchpoint": (("web", "Web", "web "),)}
+    assert "touchpoint labels written more than one way: 'web' / 'Web' / 'web '" in \
+        repr(j.cleaning_report)
+    merged = Journeys.from_events(**data, normalize_labels=True)
+    assert merged.vocab == ("chat", "web")
+    assert merged.cleaning_report.changed["respelled_touchpoint"].tolist() == [0, 2]
+    assert "touchpoint label differed from a more frequent spelling only by white space " \
+           "or case: merged into it" in repr(merged.cleaning_report)
+
+
+def test_numeric_timestamps_need_a_unit_unless_unambiguous():
+    ms = [1735689600000, 1735689660000]
+    with pytest.warns(CxpathWarning, match=r"read as epoch milliseconds \(unit='ms'\)"):
+        j = Journeys.from_events(case=[1, 1], touchpoint=["a", "b"], timestamp=ms)
+    assert j.times.tolist() == [1735689600.0, 1735689660.0]
+    given = Journeys.from_events(case=[1, 1], touchpoint=["a", "b"], timestamp=ms, unit="ms")
+    assert given.equals(j)
+    small = Journeys.from_events(case=[1, 1], touchpoint=["a", "b"], timestamp=[0, 90])
+    assert small.times.tolist() == [0.0, 90.0]  # seconds, as always
+    with pytest.raises(CxpathError, match=r"The 'timestamp' parameter of Journeys.from_events "
+                                          r"must be epoch seconds, or numbers in the unit "
+                                          r"given as unit="):
+        Journeys.from_events(case=[1, 1], touchpoint=["a", "b"], timestamp=[0, 3e13])
+    with pytest.raises(CxpathError, match=r"'unit' parameter"):
+        Journeys.from_events(case=[1], touchpoint=["a"], timestamp=[0], unit="days")
+
+
+def test_implausible_dates_warn():
+    with pytest.warns(CxpathWarning, match=r"1 of 2 'timestamp' values lie before 1970-01-01 "
+                                           r"or after 2100-01-01 \(first at row 1: "):
+        Journeys.from_events(case=[1, 1], touchpoint=["a", "b"],
+                             timestamp=["2025-01-01T00:00:00Z", "2125-01-01T00:00:00Z"])
+
+
+def test_nullable_pandas_dtypes_and_dates_work_like_plain_ones():
+    pd = pytest.importorskip("pandas")
+    import datetime
+
+    frame = pd.DataFrame({
+        "case": pd.array([1, 1, 2, 2], dtype="Int64"),
+        "step": pd.array(["a", "b", "a", None], dtype="string"),
+        "day": [datetime.date(2025, 1, 1), datetime.date(2025, 1, 2),
+                datetime.date(2025, 1, 1), datetime.date(2025, 1, 3)],
+        "won": pd.array([False, True, pd.NA, False], dtype="boolean")})
+    j = Journeys.from_events(frame, case="case", touchpoint="step", timestamp="day",
+                             outcome="won")
+    assert j.outcome.tolist() == [True, False] and j.n_events == 3
+    assert j.times.tolist() == [1735689600.0, 1735776000.0, 1735689600.0]
+    assert j.cleaning_report.removed["missing_touchpoint"].tolist() == [3]
+    assert j.cleaning_report.changed["missing_outcome"].tolist() == [2]
+    pa = pytest.importorskip("pyarrow")
+    table = pa.table({"case": [1, 1], "step": ["a", "b"],
+                      "day": pa.array([datetime.date(2025, 1, 1), datetime.date(2025, 1, 2)],
+                                      type=pa.date32())})
+    assert Journeys.from_events(table, case="case", touchpoint="step",
+                                timestamp="day").times.tolist() == [1735689600.0, 1735776000.0]
