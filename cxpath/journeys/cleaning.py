@@ -65,6 +65,11 @@ class CleaningReport(Result):
     paired_starts : int
         Lifecycle start rows merged with their complete rows into activity instances (they
         are neither removed nor changed: each pair is one event).
+    atomic_events : int
+        Lifecycle complete rows of touchpoints that are never started anywhere in the log
+        (recorded as completions only): instances of zero service time by design, neither
+        removed nor changed. A complete without an open start of a touchpoint that is
+        started elsewhere is ``unpaired_complete``.
     label_variants : dict of str to tuple
         Column -> groups of labels that differ only by surrounding white space or case
         (the kept spelling first). With ``normalize_labels=True`` they were merged and the
@@ -80,6 +85,7 @@ class CleaningReport(Result):
     duplicates_kept: np.ndarray = attrs.field(factory=lambda: np.zeros(0, dtype=np.int64))
     out_of_order: int = 0
     paired_starts: int = 0
+    atomic_events: int = 0
     label_variants: dict = attrs.field(factory=dict)
 
     @property
@@ -133,6 +139,9 @@ class CleaningReport(Result):
         if self.paired_starts:
             lines.append(f"{self.paired_starts:,} lifecycle start row(s) paired with their "
                          "complete rows into activity instances")
+        if self.atomic_events:
+            lines.append(f"{self.atomic_events:,} complete row(s) of touchpoints never "
+                         "started in the log: instants (zero service time)")
         return lines
 
     def __repr__(self) -> str:

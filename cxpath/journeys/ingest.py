@@ -349,9 +349,9 @@ def from_events(cls, data, *, case, touchpoint, timestamp, channel, outcome, val
 
     changed = {}
     starts_t = None
-    paired = 0
+    paired = atomic = 0
     if roles is not None:
-        c, tp, t, starts_t, source_rows, paired = _pair_instances(
+        c, tp, t, starts_t, source_rows, paired, atomic = _pair_instances(
             c, tp, t, roles[source_rows], source_rows, len(labels), removed, changed)
     elif start_all is not None:
         starts_t = start_all[source_rows]
@@ -404,6 +404,7 @@ def from_events(cls, data, *, case, touchpoint, timestamp, channel, outcome, val
         n_rows=n, n_events=len(c), n_cases=len(counts), removed=removed, changed=changed,
         empty_cases=empty_cases, duplicates_kept=dup_rows if duplicates == "keep" else
         np.zeros(0, dtype=np.int64), out_of_order=out_of_order, paired_starts=paired,
+        atomic_events=atomic,
         label_variants=variants)
     if strict:
         report.raise_if_unclean(func)
@@ -439,8 +440,9 @@ def from_events(cls, data, *, case, touchpoint, timestamp, channel, outcome, val
 def _pair_instances(c, tp, t, roles, source_rows, n_labels, removed, changed):
     """Pair lifecycle start and complete rows (already in (case, time) order) into instances.
 
-    Returns the instance columns ``(cases, codes, completion, start, source_rows, paired)``
-    with the complete row as each instance's source row, and records unpaired rows.
+    Returns the instance columns ``(cases, codes, completion, start, source_rows)`` with
+    the complete row as each instance's source row, the number of paired starts and of
+    atomic completions, and records unpaired rows.
     """
     from .._kernels.lifecycle import pair_lifecycle
 
@@ -450,12 +452,17 @@ def _pair_instances(c, tp, t, roles, source_rows, n_labels, removed, changed):
     if open_starts.any():
         removed["unpaired_start"] = np.sort(source_rows[open_starts])
     complete = ~is_start
+    # a touchpoint never started anywhere in the log is recorded as completions only
+    # (atomic events, e.g. BPIC 2012's A_ and O_ states): zero service time by design
+    started = np.bincount(tp[is_start], minlength=n_labels) > 0
     lone = complete & (match == -1)
+    atomic = int((lone & ~started[tp]).sum())
+    lone &= started[tp]
     if lone.any():
         changed["unpaired_complete"] = np.sort(source_rows[lone])
     start_t = np.where(match >= 0, t[np.maximum(match, 0)], t)[complete]
     return (c[complete], tp[complete], t[complete], start_t, source_rows[complete],
-            int((match >= 0).sum()))
+            int((match >= 0).sum()), atomic)
 
 
 def _check_vocab(vocab, func):

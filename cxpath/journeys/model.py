@@ -274,7 +274,8 @@ class Journeys:
             (the earliest open start goes with the next complete, as process-mining tools
             do) into one activity instance that keeps the complete row's other columns.
             A complete without an open start is an instance of zero service time
-            (``unpaired_complete``); a start never completed is removed
+            (``unpaired_complete``, or, for a touchpoint never started anywhere in the log,
+            an atomic event, counted but not flagged); a start never completed is removed
             (``unpaired_start``); other transitions (schedule, suspend, resume, abort …)
             are removed (``lifecycle_other``). A missing transition counts as complete.
             Transitions are compared case-insensitively. Exclusive with

@@ -61,6 +61,15 @@ def test_lifecycle_cleaning_report_entries():
         Journeys.from_events(**_lifecycle_log(), strict=True)
 
 
+def test_touchpoints_never_started_are_atomic_not_unpaired():
+    j = Journeys.from_events(case=[1, 1, 1], touchpoint=["submitted", "work", "work"],
+                             timestamp=[0, 5, 9], lifecycle=["complete", "start", "complete"])
+    r = j.cleaning_report
+    assert r.clean and r.atomic_events == 1 and r.paired_starts == 1
+    assert j.service_times.tolist() == [0, 4]
+    assert "1 complete row(s) of touchpoints never started in the log" in repr(r)
+
+
 def test_rework_counts_instances_not_lifecycle_rows():
     # one visit of 'a' as START + COMPLETE is no rework (BPIC 2012: 100 % rework before)
     j = Journeys.from_events(case=[1, 1, 2, 2], touchpoint=["a"] * 4, timestamp=[0, 1, 0, 1],
@@ -200,6 +209,9 @@ def test_bpic2012_instances_equal_pm4py_to_interval(bpic2012):
     r = ours.cleaning_report
     assert len(r.removed["lifecycle_other"]) == 26_318  # the SCHEDULE rows
     assert r.paired_starts + len(r.removed.get("unpaired_start", [])) == 71_376
+    # the A_ and O_ states are completions only; the W_ work items are started
+    assert r.atomic_events + len(r.changed.get("unpaired_complete", [])) + \
+        r.paired_starts == 164_506
 
 
 @pytest.mark.realdata
