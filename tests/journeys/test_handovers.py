@@ -103,7 +103,7 @@ def test_teams_and_drill_down_by_a_case_attribute():
     j = small()
     teams = handovers(j, "team")
     assert as_dict(teams) == {("front", "back"): 2, ("back", "front"): 1}
-    assert list(teams.workload.to_frame("dict"))[0] == "team"  # named after the attribute
+    assert next(iter(teams.workload.to_frame("dict"))) == "team"  # named after the attribute
     seg = handovers(j, by="product")
     assert isinstance(seg, Segmented) and seg.segments == ("x", "y")
     assert as_dict(seg["x"]) == as_dict(handovers(j)) and as_dict(seg["y"]) == {}
