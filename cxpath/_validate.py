@@ -10,8 +10,10 @@ Every check raises :class:`~cxpath.errors.InvalidParameterError` (or
 
 from __future__ import annotations
 
+import datetime
 import math
 import numbers
+import re
 from collections.abc import Iterable
 
 import numpy as np
@@ -22,6 +24,7 @@ __all__ = [
     "as_float_array",
     "as_int_array",
     "check_bool",
+    "check_duration",
     "check_int",
     "check_option",
     "check_probability",
@@ -108,6 +111,71 @@ def check_real(value, name: str, func: str, *, low=None, high=None, closed: str 
     if not _in_interval(value, low, high, closed):
         fail(name, func, must, value)
     return value
+
+
+_DURATION_UNITS = {"w": 604800.0, "week": 604800.0, "weeks": 604800.0,
+                   "d": 86400.0, "day": 86400.0, "days": 86400.0,
+                   "h": 3600.0, "hr": 3600.0, "hour": 3600.0, "hours": 3600.0,
+                   "m": 60.0, "min": 60.0, "mins": 60.0, "minute": 60.0, "minutes": 60.0,
+                   "s": 1.0, "sec": 1.0, "secs": 1.0, "second": 1.0, "seconds": 1.0,
+                   "ms": 1e-3}
+_DURATION_PART = re.compile(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*([a-z]+)\s*")
+
+
+def _duration_text(text: str):
+    pos, total, seen = 0, 0.0, False
+    text = text.strip().lower()
+    while pos < len(text):
+        m = _DURATION_PART.match(text, pos)
+        if m is None or m.group(2) not in _DURATION_UNITS:
+            return None
+        total += float(m.group(1)) * _DURATION_UNITS[m.group(2)]
+        pos, seen = m.end(), True
+    return total if seen else None
+
+
+def check_duration(value, name: str, func: str, *, low: float | None = 0.0,
+                   closed: str = "both") -> float:
+    """Return a duration in seconds.
+
+    Accepts a number of seconds, :class:`datetime.timedelta` (so also
+    ``pandas.Timedelta``), :class:`numpy.timedelta64`, or a string such as ``"48h"``,
+    ``"2d 4h"``, ``"90 min"`` or ``"1.5 hours"`` (``m`` is minutes; units: w, d, h, min, s,
+    ms and their long names).
+
+    Examples
+    --------
+    >>> import datetime
+    >>> check_duration("2d 4h", "sla", "f"), check_duration(datetime.timedelta(minutes=5),
+    ...                                                      "sla", "f")
+    (187200.0, 300.0)
+    >>> check_duration(np.timedelta64(90, "s"), "sla", "f")
+    90.0
+    """
+    must = ("a duration: seconds, a datetime.timedelta, numpy.timedelta64, pandas.Timedelta "
+            "or a string such as '48h' or '2d 4h'")
+    if isinstance(value, np.timedelta64):
+        if np.isnat(value):
+            fail(name, func, must, got="NaT")
+        seconds = float(value / np.timedelta64(1, "s"))
+    elif isinstance(value, datetime.timedelta):
+        seconds = value.total_seconds()
+        if math.isnan(seconds):
+            fail(name, func, must, got="NaT")
+    elif isinstance(value, str):
+        seconds = _duration_text(value)
+        if seconds is None:
+            fail(name, func, must, value)
+    elif isinstance(value, numbers.Real) and not isinstance(value, bool):
+        seconds = float(value)
+        if math.isnan(seconds) or math.isinf(seconds):
+            fail(name, func, must + " (finite)", value)
+    else:
+        fail(name, func, must, value)
+    if not _in_interval(seconds, low, None, closed):
+        bound = "above" if closed in ("neither", "right") else "at least"
+        fail(name, func, f"a duration {bound} {low:g} s", got=f"{seconds:g} s")
+    return seconds
 
 
 def check_probability(value, name: str, func: str, *, closed: str = "both") -> float:

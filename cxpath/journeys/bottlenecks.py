@@ -97,8 +97,10 @@ def bottlenecks(journeys: Journeys, *, sla: float | None = None, level: str = "t
         With timestamps. From :class:`JourneyStats` (e.g. computed on Dask) only the
         totals and means are available: quantiles are NaN and ``sla`` is refused; waits
         are then counted once per observed transition (not weighted).
-    sla : float, optional
-        Threshold in seconds; reports the share of waits above it.
+    sla : float, timedelta or str, optional
+        Threshold: seconds, a ``datetime.timedelta`` / ``numpy.timedelta64`` /
+        ``pandas.Timedelta``, or a string such as ``"48h"``; reports the share of waits
+        above it.
     level : {'transition', 'touchpoint'}
     min_count : int, default 1
         Leave out steps observed fewer times.
@@ -138,7 +140,7 @@ def bottlenecks(journeys: Journeys, *, sla: float | None = None, level: str = "t
     if rank_by == "service":
         _check_service(journeys.starts is not None, level, func)
     if sla is not None:
-        sla = v.check_real(sla, "sla", func, low=0.0, closed="neither")
+        sla = v.check_duration(sla, "sla", func, low=0.0, closed="neither")
     min_count = v.check_int(min_count, "min_count", func, low=1)
     src, dst, wait, case = _edges(journeys)
     event_w = np.repeat(journeys.case_weights, journeys.lengths).astype(np.float64)

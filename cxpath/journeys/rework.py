@@ -160,8 +160,8 @@ def repeat_contacts(journeys: Journeys, customer, *, window: float = 7 * 86400.0
         customer, the name of a case attribute of the journeys, or a column name of
         ``data`` (a long table with ``case_id`` … whose rows carry the customer; the first
         value per case is used).
-    window : float, default 7 days
-        Seconds.
+    window : float, timedelta or str, default 7 days
+        Seconds, a timedelta (datetime, numpy or pandas) or a string such as ``"14d"``.
     data : table, optional
         With ``customer`` as a column name: the event table holding ``case_id`` and it.
     by : str, optional
@@ -176,7 +176,7 @@ def repeat_contacts(journeys: Journeys, customer, *, window: float = 7 * 86400.0
     if not isinstance(journeys, Journeys) or journeys.times is None:
         v.fail("journeys", func, "a Journeys object with timestamps",
                got=type(journeys).__name__)
-    window = v.check_real(window, "window", func, low=0.0)
+    window = v.check_duration(window, "window", func, low=0.0)
     if isinstance(customer, dict):
         missing = [c for c in journeys.case_ids.tolist() if c not in customer]
         if missing:
