@@ -28,6 +28,7 @@ __all__ = [
     "check_int",
     "check_option",
     "check_probability",
+    "renamed",
     "check_real",
     "check_same_length",
     "fail",
@@ -176,6 +177,21 @@ def check_duration(value, name: str, func: str, *, low: float | None = 0.0,
         bound = "above" if closed in ("neither", "right") else "at least"
         fail(name, func, f"a duration {bound} {low:g} s", got=f"{seconds:g} s")
     return seconds
+
+
+def renamed(old_value, new_value, old: str, new: str, func: str):
+    """The value of a renamed argument: ``new_value``, or ``old_value`` (with a
+    :class:`DeprecationWarning`) when only the old name was given.
+
+    ``old_value`` is None when the old name was not passed.
+    """
+    if old_value is None:
+        return new_value
+    import warnings
+
+    warnings.warn(f"The '{old}' parameter of {func} is renamed '{new}'; '{old}' will be "
+                  "removed.", DeprecationWarning, stacklevel=3)
+    return old_value
 
 
 def check_probability(value, name: str, func: str, *, closed: str = "both") -> float:

@@ -55,3 +55,21 @@ def test_journey_functions_take_timedeltas():
     with pytest.raises(CxpathError, match=r"The 'sla' parameter of journeys.bottlenecks must "
                                           r"be a duration above 0 s"):
         bottlenecks(j, sla="0h")
+
+
+def test_one_level_convention():
+    from cxpath.attribution import markov
+    from cxpath.forecast import naive
+
+    # forecast levels are percent; a fraction is refused with both conventions named
+    with pytest.raises(CxpathError, match=r"must be a percentage in \(1, 100\) .* a fraction "
+                                          r"such as 0.95 is the confidence= convention"):
+        naive([1.0, 2.0, 3.0, 4.0], 1, level=0.95)
+    assert naive([1.0, 2.0, 3.0, 4.0], 1, level=95).levels.tolist() == [95.0]
+    j = Journeys.from_paths(["a > b", "b"], conversions=[3, 1], nulls=[1, 2])
+    new = markov(j, n_boot=20, confidence=0.9, seed=1)
+    assert new.confidence == 0.9
+    with pytest.warns(DeprecationWarning, match="'level' parameter of attribution.markov is "
+                                                "renamed 'confidence'"):
+        old = markov(j, n_boot=20, level=0.9, seed=1)
+    np.testing.assert_array_equal(old.conversions_ci, new.conversions_ci)

@@ -44,7 +44,7 @@ class MarkovAttribution(Result):
     transition_probability : ndarray of float
     n_boot : int
         Bootstrap resamples behind the intervals (0: none).
-    level : float
+    confidence : float
     conversions_ci, value_ci, removal_effects_ci : ndarray (n_channels, 2) or None
         Percentile bootstrap intervals.
     """
@@ -68,7 +68,7 @@ class MarkovAttribution(Result):
     transition_to: np.ndarray
     transition_probability: np.ndarray
     n_boot: int = 0
-    level: float = 0.95
+    confidence: float = 0.95
     conversions_ci: np.ndarray | None = None
     value_ci: np.ndarray | None = None
     removal_effects_ci: np.ndarray | None = None
@@ -123,7 +123,7 @@ class MarkovAttribution(Result):
         lines = [f"P(conversion) = {self.conversion_probability:.6g} over "
                  f"{len(self.states) - 2:,} states; {self.total_conversions:,.6g} conversions"]
         if self.n_boot:
-            lines.append(f"{self.level:.0%} intervals from {self.n_boot} bootstrap resamples")
+            lines.append(f"{self.confidence:.0%} intervals from {self.n_boot} bootstrap resamples")
         return lines
 
 
@@ -167,9 +167,9 @@ def _progress_reporter(progress):
 
 
 def markov(data, *, order: int = 1, collapse_repeats: bool = False, by: str = "touchpoint",
-           exclude=None, n_boot: int = 0, level: float = 0.95, seed=None, progress=None,
+           exclude=None, n_boot: int = 0, confidence: float = 0.95, seed=None, progress=None,
            path=None, conversions=None, nulls=None, value=None,
-           sep: str = ">") -> MarkovAttribution:
+           sep: str = ">", level: float | None = None) -> MarkovAttribution:
     """Markov-chain attribution with exact removal effects, order 1 to 4.
 
     Journeys become an absorbing chain: a start state, one state per run of the last
@@ -202,8 +202,8 @@ def markov(data, *, order: int = 1, collapse_repeats: bool = False, by: str = "t
         success.
     n_boot : int, default 0
         Bootstrap resamples of the journeys for percentile intervals (0: none).
-    level : float, default 0.95
-        Interval level.
+    confidence : float, default 0.95
+        Confidence level of the bootstrap intervals.
     seed : int or numpy.random.Generator, optional
         Seed of the resampling.
     progress : bool or callable, optional
@@ -213,6 +213,8 @@ def markov(data, *, order: int = 1, collapse_repeats: bool = False, by: str = "t
         Columns of an aggregated path table.
     sep : str, default ">"
         Separator in path strings.
+    level : float, optional
+        Deprecated name of ``confidence``.
 
     Returns
     -------
@@ -243,7 +245,8 @@ def markov(data, *, order: int = 1, collapse_repeats: bool = False, by: str = "t
     order = v.check_int(order, "order", FUNC, low=1, high=4)
     collapse = v.check_bool(collapse_repeats, "collapse_repeats", FUNC)
     n_boot = v.check_int(n_boot, "n_boot", FUNC, low=0)
-    level = v.check_real(level, "level", FUNC, low=0, high=1, closed="neither")
+    confidence = v.check_real(v.renamed(level, confidence, "level", "confidence", FUNC),
+                              "confidence", FUNC, low=0, high=1, closed="neither")
     report = _progress_reporter(progress)
     paths = prepare(data, FUNC, by=by, exclude=exclude, path=path, conversions=conversions,
                     nulls=nulls, value=value, sep=sep)
@@ -262,7 +265,7 @@ def markov(data, *, order: int = 1, collapse_repeats: bool = False, by: str = "t
                         _credit(eff[1], sample.total_value), eff[0])
             if report is not None:
                 report(b + 1, n_boot)
-        tails = [(1 - level) / 2 * 100, (1 + level) / 2 * 100]
+        tails = [(1 - confidence) / 2 * 100, (1 + confidence) / 2 * 100]
         conv_ci, value_ci, effects_ci = (np.percentile(draws[:, k], tails, axis=0).T
                                          for k in range(3))
 
@@ -284,6 +287,6 @@ def markov(data, *, order: int = 1, collapse_repeats: bool = False, by: str = "t
                                       np.full(len(null_rows), m + 1)]).astype(np.int64),
         transition_probability=np.concatenate([coo.data, r_conv[conv_rows],
                                                r_null[null_rows]]),
-        n_boot=n_boot, level=level, conversions_ci=conv_ci, value_ci=value_ci,
+        n_boot=n_boot, confidence=confidence, conversions_ci=conv_ci, value_ci=value_ci,
         removal_effects_ci=effects_ci)
 

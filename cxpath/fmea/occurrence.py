@@ -266,7 +266,7 @@ class ObservedOccurrence(_MeasuredRatings):
     exposure : ndarray of float
         Items of exposure (orders, units, contacts) behind the rate.
     rate, rate_low, rate_high : ndarray of float
-        Failures per 1,000 items with its exact (Clopper-Pearson) interval at ``level``.
+        Failures per 1,000 items with its exact (Clopper-Pearson) interval at ``confidence``.
     rating : ndarray of int
         Occurrence from ``rate`` (or from ``rate_high`` with ``conservative=True``).
     current : ndarray of int
@@ -274,7 +274,7 @@ class ObservedOccurrence(_MeasuredRatings):
     change : ndarray of int
         ``rating - current`` (0 for modes not in the worksheet).
     scale : str
-    level : float
+    confidence : float
     conservative : bool
     """
 
@@ -289,7 +289,7 @@ class ObservedOccurrence(_MeasuredRatings):
     current: np.ndarray
     change: np.ndarray
     scale: str
-    level: float
+    confidence: float
     conservative: bool
     _rating = "occurrence"
 
@@ -329,11 +329,11 @@ def _match_modes(worksheet, records, mode, func):
     return labels, code, extra
 
 
-def _exact_interval(k, n, level):
+def _exact_interval(k, n, confidence):
     """Clopper-Pearson interval of k successes in n trials (arrays; n > 0)."""
     from scipy import stats
 
-    alpha = 1.0 - level
+    alpha = 1.0 - confidence
     low = np.where(k > 0, stats.beta.ppf(alpha / 2, k, n - k + 1), 0.0)
     high = np.where(k < n, stats.beta.ppf(1 - alpha / 2, k + 1, np.maximum(n - k, 1e-300)),
                     1.0)
@@ -341,8 +341,9 @@ def _exact_interval(k, n, level):
 
 
 def observed_occurrence(worksheet: Worksheet, records=None, *, mode="failure_mode",
-                        exposure=None, scale="aiag-fmea4-pfmea", level: float = 0.95,
-                        conservative: bool = False) -> ObservedOccurrence:
+                        exposure=None, scale="aiag-fmea4-pfmea", confidence: float = 0.95,
+                        conservative: bool = False,
+                        level: float | None = None) -> ObservedOccurrence:
     """Rate each worksheet mode's occurrence from a ticket or warranty table.
 
     Parameters
@@ -358,8 +359,10 @@ def observed_occurrence(worksheet: Worksheet, records=None, *, mode="failure_mod
         number for all modes, one per worksheet mode, or a dict mode -> exposure.
     scale : str or RatingScale, default 'aiag-fmea4-pfmea'
         Breakpoints in failures per 1,000 items.
-    level : float, default 0.95
+    confidence : float, default 0.95
         Confidence level of the exact binomial interval of each rate.
+    level : float, optional
+        Deprecated name of ``confidence``.
     conservative : bool, default False
         Rate on the upper confidence bound instead of the point rate (small counts then do
         not earn a low occurrence by luck).
@@ -389,7 +392,8 @@ def observed_occurrence(worksheet: Worksheet, records=None, *, mode="failure_mod
         v.fail("worksheet", func, "a cxpath.fmea.Worksheet",
                got=f"an object of type {type(worksheet).__name__}")
     sc = _scale(scale, func)
-    level = v.check_probability(level, "level", func, closed="neither")
+    confidence = v.check_probability(v.renamed(level, confidence, "level", "confidence", func),
+                                     "confidence", func, closed="neither")
     v.check_bool(conservative, "conservative", func)
     labels, code, extra = _match_modes(worksheet, records, mode, func)
     modes = worksheet.failure_mode
@@ -421,7 +425,7 @@ def observed_occurrence(worksheet: Worksheet, records=None, *, mode="failure_mod
         i = int(np.argmax(over))
         v.fail("exposure", func, "at least the number of failures recorded",
                got=f"{expo[i]:g} for {labels[i]!r} with {count[i]} failures", data=True)
-    low, high = _exact_interval(count, expo, level)
+    low, high = _exact_interval(count, expo, confidence)
     rate = count * 1000.0 / expo
     low, high = low * 1000.0, high * 1000.0
     rating = sc.rate(np.round(high if conservative else rate, 10))
@@ -432,7 +436,7 @@ def observed_occurrence(worksheet: Worksheet, records=None, *, mode="failure_mod
     return ObservedOccurrence(failure_mode=labels, in_worksheet=in_ws, count=count,
                               exposure=expo, rate=rate, rate_low=low, rate_high=high,
                               rating=rating, current=current, change=change, scale=sc.name,
-                              level=level, conservative=conservative)
+                              confidence=confidence, conservative=conservative)
 
 
 @result
@@ -453,14 +457,14 @@ class ObservedDetection(_MeasuredRatings):
     failures, detected : ndarray of int
         Recorded failures of the mode and how many were caught before the customer.
     escape, escape_low, escape_high : ndarray of float
-        Share that escaped, with its exact (Clopper-Pearson) interval at ``level``
+        Share that escaped, with its exact (Clopper-Pearson) interval at ``confidence``
         (NaN where nothing was recorded).
     rating : ndarray of int
         Detection from ``escape`` (or ``escape_high`` with ``conservative=True``).
     current, change : ndarray of int
         The worksheet's detection and ``rating - current`` (0 where not measured).
     scale : str
-    level : float
+    confidence : float
     conservative : bool
     """
 
@@ -476,7 +480,7 @@ class ObservedDetection(_MeasuredRatings):
     current: np.ndarray
     change: np.ndarray
     scale: str
-    level: float
+    confidence: float
     conservative: bool
     _rating = "detection"
 
@@ -499,8 +503,9 @@ class ObservedDetection(_MeasuredRatings):
 
 
 def observed_detection(worksheet: Worksheet, records=None, *, mode="failure_mode",
-                       detected="detected", scale="escape-deciles", level: float = 0.95,
-                       conservative: bool = False) -> ObservedDetection:
+                       detected="detected", scale="escape-deciles", confidence: float = 0.95,
+                       conservative: bool = False,
+                       level: float | None = None) -> ObservedDetection:
     """Rate each worksheet mode's detection from failure records flagged caught / escaped.
 
     Parameters
@@ -515,8 +520,10 @@ def observed_detection(worksheet: Worksheet, records=None, *, mode="failure_mode
         Column (or values): True when the failure was caught before it reached the customer.
     scale : str or RatingScale, default 'escape-deciles'
         Breakpoints on the escape share (see :func:`detection_rating`).
-    level : float, default 0.95
+    confidence : float, default 0.95
         Confidence level of the exact interval of each escape share.
+    level : float, optional
+        Deprecated name of ``confidence``.
     conservative : bool, default False
         Rate on the upper bound of the escape share.
 
@@ -544,7 +551,8 @@ def observed_detection(worksheet: Worksheet, records=None, *, mode="failure_mode
         v.fail("worksheet", func, "a cxpath.fmea.Worksheet",
                got=f"an object of type {type(worksheet).__name__}")
     sc = _scale(scale, func)
-    level = v.check_probability(level, "level", func, closed="neither")
+    confidence = v.check_probability(v.renamed(level, confidence, "level", "confidence", func),
+                                     "confidence", func, closed="neither")
     v.check_bool(conservative, "conservative", func)
     labels, code, _ = _match_modes(worksheet, records, mode, func)
     flags = _column(records, detected, "detected", func)
@@ -560,7 +568,7 @@ def observed_detection(worksheet: Worksheet, records=None, *, mode="failure_mode
     measured = n > 0
     safe_n = np.maximum(n, 1)
     esc = np.where(measured, (n - hit) / safe_n, np.nan)
-    low, high = _exact_interval(n - hit, safe_n, level)
+    low, high = _exact_interval(n - hit, safe_n, confidence)
     low, high = np.where(measured, low, np.nan), np.where(measured, high, np.nan)
     in_ws = np.arange(len(labels)) < len(worksheet)
     current = np.zeros(len(labels), dtype=np.int64)
@@ -571,5 +579,5 @@ def observed_detection(worksheet: Worksheet, records=None, *, mode="failure_mode
     return ObservedDetection(failure_mode=labels, in_worksheet=in_ws, measured=measured,
                              failures=n, detected=hit, escape=esc, escape_low=low,
                              escape_high=high, rating=rating.astype(np.int64),
-                             current=current, change=change, scale=sc.name, level=level,
+                             current=current, change=change, scale=sc.name, confidence=confidence,
                              conservative=conservative)

@@ -150,8 +150,24 @@ def check_unit(value, name: str, func: str) -> float:
     return v.check_real(value, name, func, low=0.0, high=1.0, closed="right")
 
 
+_LEVEL_MUST = ("a percentage in (1, 100) — forecast levels are percent, as in statsforecast "
+               "(level=95); a fraction such as 0.95 is the confidence= convention of the "
+               "rest of cxpath")
+
+
+def check_level(x, func: str) -> float:
+    """One interval level in percent, in (1, 100): a value ≤ 1 is a fraction given by mistake
+    (``level=0.95`` would silently be a 0.95 % interval)."""
+    if isinstance(x, bool) or not isinstance(x, (int, float, np.integer, np.floating)):
+        v.fail("level", func, _LEVEL_MUST, x)
+    x = float(x)
+    if not 1.0 < x < 100.0:
+        v.fail("level", func, _LEVEL_MUST, x)
+    return x
+
+
 def check_levels(level, func: str) -> np.ndarray:
-    """Interval levels in percent, each in (0, 100), returned sorted and unique."""
+    """Interval levels in percent, each in (1, 100), returned sorted and unique."""
     if level is None:
         return np.empty(0)
     if isinstance(level, (int, float, np.integer, np.floating)) and not isinstance(level,
@@ -160,11 +176,8 @@ def check_levels(level, func: str) -> np.ndarray:
     try:
         items = list(level)
     except TypeError:
-        v.fail("level", func, "a number or a sequence of numbers in (0, 100)", level)
-    out = []
-    for x in items:
-        out.append(v.check_real(x, "level", func, low=0.0, high=100.0, closed="neither"))
-    return np.unique(np.asarray(out, dtype=np.float64))
+        v.fail("level", func, "a number or a sequence of numbers in (1, 100)", level)
+    return np.unique(np.asarray([check_level(x, func) for x in items], dtype=np.float64))
 
 
 def z_values(levels: np.ndarray) -> np.ndarray:

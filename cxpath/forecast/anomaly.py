@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import _validate as v
 from .._results import Result, result
-from ._base import Forecast
+from ._base import Forecast, check_level
 
 __all__ = ["Excursions", "flag_outside"]
 
@@ -99,7 +99,7 @@ def flag_outside(actual, forecast, level=95) -> Excursions:
     if a.shape[0] > forecast.h:
         v.fail("actual", func, f"at most as long as the forecast horizon ({forecast.h})",
                got=f"length {a.shape[0]}", data=True)
-    level = v.check_real(level, "level", func, low=0.0, high=100.0, closed="neither")
+    level = check_level(level, func)
     lo, hi = forecast.band(level)
     k = a.shape[0]
     lo, hi, mean = lo[:k], hi[:k], forecast.mean[:k]

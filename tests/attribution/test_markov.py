@@ -281,7 +281,7 @@ def test_first_order_chain_credits_a_channel_leading_to_conversion():
 @pytest.mark.parametrize("kwargs, fragment", [
     ({"order": 5}, "'order' parameter of attribution.markov"),
     ({"n_boot": -1}, "'n_boot'"),
-    ({"level": 1.0}, "'level'"),
+    ({"confidence": 1.0}, "'confidence'"),
     ({"progress": "yes"}, "'progress'"),
     ({"by": "channel"}, "'by'"),
     ({"exclude": "nowhere"}, "'exclude'"),

@@ -76,7 +76,12 @@ def test_exact_interval_matches_statsmodels():
     ws = Worksheet.from_frame({"failure_mode": ["a", "b", "c"], "S": [5, 5, 5], "O": [5, 5, 5],
                                "D": [5, 5, 5]})
     obs = observed_occurrence(ws, mode=["a"] * 7 + ["b"], exposure={"a": 400, "b": 50, "c": 80},
-                              level=0.9)
+                              confidence=0.9)
+    with pytest.warns(DeprecationWarning, match="'level' parameter of fmea.observed_occurrence "
+                                                "is renamed 'confidence'"):
+        old = observed_occurrence(ws, mode=["a"] * 7 + ["b"],
+                                  exposure={"a": 400, "b": 50, "c": 80}, level=0.9)
+    np.testing.assert_array_equal(old.rate_low, obs.rate_low)
     for i, (k, n) in enumerate([(7, 400), (1, 50), (0, 80)]):
         lo, hi = sm.proportion_confint(k, n, alpha=0.1, method="beta")   # Clopper-Pearson
         assert obs.rate_low[i] == pytest.approx(lo * 1000, abs=1e-9)
