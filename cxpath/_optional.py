@@ -16,6 +16,7 @@ _EXTRA_OF = {
     "dask": "dask",
     "distributed": "dask",
     "rustxes": "xes",
+    "holidays": "holidays",
 }
 
 
