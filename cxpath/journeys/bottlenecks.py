@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import attrs
 import numpy as np
 
 from .. import _validate as v
@@ -37,6 +38,8 @@ class Bottlenecks(Result):
     sla : float or None
     rank_by : {'wait', 'service'}
         The ranking key: ``total_wait`` or ``total_service``.
+    clock : str
+        ``'elapsed time'``, or the business calendar the times were measured on.
     """
 
     steps: np.ndarray
@@ -54,6 +57,7 @@ class Bottlenecks(Result):
     median_service: np.ndarray | None = None
     p90_service: np.ndarray | None = None
     rank_by: str = "wait"
+    clock: str = "elapsed time"
 
     def _summary(self):
         hours = self.total_wait.sum() / 3600
@@ -61,7 +65,7 @@ class Bottlenecks(Result):
         line = f"{hours:,.0f} hours of waiting in all"
         if self.total_service is not None:
             line += f", {self.total_service.sum() / 3600:,.0f} hours of service"
-        return [f"{line}; ranked by total {self.rank_by}{extra}"]
+        return [f"{line}; ranked by total {self.rank_by}{extra}; clock: {self.clock}"]
 
     def _columns(self):
         cols = {"step": self.steps, "count": self.count,
@@ -80,7 +84,8 @@ class Bottlenecks(Result):
 
 
 def bottlenecks(journeys: Journeys, *, sla: float | None = None, level: str = "transition",
-                min_count: int = 1, rank_by: str = "wait", by: str | None = None):
+                min_count: int = 1, rank_by: str = "wait", by: str | None = None,
+                calendar=None):
     """Rank transitions (or touchpoints) by the waiting or service time they contribute.
 
     The wait of a transition ``a -> b`` is the time between the two events; for activity
@@ -112,6 +117,10 @@ def bottlenecks(journeys: Journeys, *, sla: float | None = None, level: str = "t
         it leads to (who picks the work up), a touchpoint to its own event's. Returns a
         :class:`~cxpath.journeys.segments.Segmented` whose counts and totals add up to the
         unsegmented ranking.
+    calendar : cxpath.calendar.BusinessCalendar, optional
+        Measure waits and service times in business seconds on this calendar (opening
+        hours, holidays, time zone) instead of elapsed time; ``sla`` is then business time
+        too. The result's ``clock`` says which clock was used.
 
     Returns
     -------
@@ -124,13 +133,17 @@ def bottlenecks(journeys: Journeys, *, sla: float | None = None, level: str = "t
     >>> bottlenecks(load_sample().journeys).steps[0]
     'escalation -> field_visit'
     """
-    from .stats import JourneyStats, _edges
+    from .stats import JourneyStats, _edges, check_calendar, service_times
 
     func = "journeys.bottlenecks"
     v.check_option(rank_by, "rank_by", func, ("wait", "service"))
+    calendar = check_calendar(calendar, func)
     if isinstance(journeys, JourneyStats):
         if by is not None:
             v.fail("by", func, "None for JourneyStats (drill-down needs the journeys)", by)
+        if calendar is not None:
+            v.fail("calendar", func, "None for JourneyStats (business time needs the "
+                   "journeys)", calendar)
         return _from_stats(journeys, sla, level, min_count, rank_by, func)
     if not isinstance(journeys, Journeys):
         v.fail("journeys", func, "a Journeys or JourneyStats", got=type(journeys).__name__)
@@ -142,15 +155,17 @@ def bottlenecks(journeys: Journeys, *, sla: float | None = None, level: str = "t
     if sla is not None:
         sla = v.check_duration(sla, "sla", func, low=0.0, closed="neither")
     min_count = v.check_int(min_count, "min_count", func, low=1)
-    src, dst, wait, case = _edges(journeys)
+    src, dst, wait, case = _edges(journeys, calendar=calendar)
     event_w = np.repeat(journeys.case_weights, journeys.lengths).astype(np.float64)
     trans = {"src": src, "dst": dst, "wait": wait, "w": journeys.case_weights[case]
              .astype(np.float64), "event": _transition_targets(journeys)}
-    events = {"code": journeys.codes, "service": journeys.service_times, "w": event_w}
+    events = {"code": journeys.codes, "service": service_times(journeys, calendar),
+              "w": event_w}
+    clock = "elapsed time" if calendar is None else f"business time on {calendar!r}"
 
     def rank(trans_mask=None, event_mask=None):
-        return _rank(journeys.vocab, level, sla, min_count, rank_by, trans, events,
-                     trans_mask, event_mask)
+        return attrs.evolve(_rank(journeys.vocab, level, sla, min_count, rank_by, trans,
+                                  events, trans_mask, event_mask), clock=clock)
 
     if by is None:
         return rank()
@@ -159,7 +174,8 @@ def bottlenecks(journeys: Journeys, *, sla: float | None = None, level: str = "t
     codes, labels, seg_level = segment_of(journeys, by, func, levels=("case", "event"))
     if seg_level == "case":
         return by_case_segment(journeys, by, func, lambda sub: bottlenecks(
-            sub, sla=sla, level=level, min_count=min_count, rank_by=rank_by))
+            sub, sla=sla, level=level, min_count=min_count, rank_by=rank_by,
+            calendar=calendar))
     if level == "transition":  # a transition is in the segment of the event it leads to
         return events_segmented(by, codes[trans["event"] + 1], labels,
                                 lambda mask: rank(trans_mask=mask))

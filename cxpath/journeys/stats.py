@@ -68,26 +68,51 @@ def transition_index(journeys: Journeys) -> np.ndarray:
     return np.flatnonzero(inside)
 
 
-def transition_waits(journeys: Journeys, idx: np.ndarray) -> np.ndarray:
+def transition_waits(journeys: Journeys, idx: np.ndarray, calendar=None) -> np.ndarray:
     """Waiting time of the transitions ``idx -> idx + 1`` in seconds.
 
     For instants, the time between the two events. For activity instances, the time from
     the completion of the first to the start of the second, and 0 when the second started
     before the first completed (they overlap): the rule of pm4py's performance DFG with a
-    start timestamp, so overlapping work is never counted as negative waiting.
+    start timestamp, so overlapping work is never counted as negative waiting. With a
+    :class:`~cxpath.calendar.BusinessCalendar`, the business seconds in between.
     """
     if journeys.times is None:
         return np.zeros(len(idx))
+    later = journeys.event_starts[idx + 1]
+    earlier = journeys.times[idx]
+    if calendar is not None:
+        return np.maximum(calendar.business_duration(earlier, later), 0.0)
     if journeys.starts is None:
-        return elapsed(journeys.times[idx + 1], journeys.times[idx])
-    return np.maximum(elapsed(journeys.starts[idx + 1], journeys.times[idx]), 0.0)
+        return elapsed(later, earlier)
+    return np.maximum(elapsed(later, earlier), 0.0)
 
 
-def _edges(journeys: Journeys, with_case: bool = True):
+def service_times(journeys: Journeys, calendar=None) -> np.ndarray | None:
+    """Start-to-completion seconds of each activity instance (on ``calendar`` if given)."""
+    if journeys.starts is None or calendar is None:
+        return journeys.service_times
+    return calendar.business_duration(journeys.starts, journeys.times)
+
+
+def check_calendar(calendar, func: str):
+    """``calendar`` if it is None or a :class:`~cxpath.calendar.BusinessCalendar`."""
+    if calendar is None:
+        return None
+    from ..calendar import BusinessCalendar
+
+    if not isinstance(calendar, BusinessCalendar):
+        v.fail("calendar", func, "a cxpath.calendar.BusinessCalendar or None",
+               got=type(calendar).__name__)
+    return calendar
+
+
+def _edges(journeys: Journeys, with_case: bool = True, calendar=None):
     """Source code, target code, wait and case index (or None) of every transition."""
     idx = transition_index(journeys)
     case = np.searchsorted(journeys.offsets, idx, side="right") - 1 if with_case else None
-    return journeys.codes[idx], journeys.codes[idx + 1], transition_waits(journeys, idx), case
+    return (journeys.codes[idx], journeys.codes[idx + 1],
+            transition_waits(journeys, idx, calendar), case)
 
 
 def _gather_paths(codes, offsets, rows):
