@@ -633,14 +633,7 @@ class BusinessCalendar:
         func = f"{_CLS}.business_duration"
         a = to_epoch_seconds(start, name="start", func=func)
         b = to_epoch_seconds(end, name="end", func=func)
-        try:
-            a, b = np.broadcast_arrays(a, b)
-        except ValueError:
-            fail("end", func, f"broadcastable with 'start' (shape {a.shape})",
-                 got=f"shape {b.shape}")
-        shape = a.shape
-        a = np.ascontiguousarray(a.ravel(), dtype=np.float64)
-        b = np.ascontiguousarray(b.ravel(), dtype=np.float64)
+        a, b, shape = _flat_pair(a, b, "end", func)
         table = self._table_for(a, b)
         from ._kernels.calendar import business_durations
 
@@ -735,14 +728,7 @@ class BusinessCalendar:
             fail("seconds", func, "real numbers of seconds", seconds)
         if np.isinf(s).any():
             fail("seconds", func, "finite numbers of seconds (or NaN)", got="infinite values")
-        try:
-            a, s = np.broadcast_arrays(a, s)
-        except ValueError:
-            fail("seconds", func, f"broadcastable with 'start' (shape {a.shape})",
-                 got=f"shape {s.shape}")
-        shape = a.shape
-        a = np.ascontiguousarray(a.ravel(), dtype=np.float64)
-        s = np.ascontiguousarray(s.ravel(), dtype=np.float64)
+        a, s, shape = _flat_pair(a, s, "seconds", func)
         out = np.full(a.shape, np.nan)
         ok = np.isfinite(a) & np.isfinite(s)
         zero = ok & (s == 0)
@@ -774,6 +760,19 @@ class BusinessCalendar:
             if pad[idx].min() > 400 * 366 * _DAY:  # pragma: no cover - hours never empty
                 break
         return out.reshape(shape)[()]
+
+
+def _flat_pair(a, b, name: str, func: str):
+    """``start`` (float64 instants) and a second argument broadcast together, as contiguous
+    vectors, with the broadcast shape to give the result back in. The second keeps its
+    dtype: the method it goes to checks it."""
+    try:
+        a, b = np.broadcast_arrays(a, b)
+    except ValueError:
+        fail(name, func, f"broadcastable with 'start' (shape {np.shape(a)})",
+             got=f"shape {np.shape(b)}")
+    return (np.ascontiguousarray(a.ravel(), dtype=np.float64), np.ascontiguousarray(b.ravel()),
+            a.shape)
 
 
 def _merge_sorted(a: np.ndarray, b: np.ndarray):
@@ -873,12 +872,8 @@ class CalendarSet:
         a = to_epoch_seconds(first, name="start", func=func)
         b = np.asarray(second) if method == "add_business_time" else to_epoch_seconds(
             second, name="end", func=func)
-        try:
-            a, b = np.broadcast_arrays(a, b)
-        except ValueError:
-            fail("end", func, "broadcastable with 'start'", got=f"shape {np.shape(b)}")
-        shape = a.shape
-        a, b = a.ravel(), b.ravel()
+        a, b, shape = _flat_pair(a, b, "seconds" if method == "add_business_time" else "end",
+                                 func)
         codes = self._codes(segment, a.shape[0], func)
         out = np.full(a.shape, np.nan)
         for k, (_, cal) in enumerate(self.calendars):

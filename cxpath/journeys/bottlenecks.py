@@ -133,7 +133,7 @@ def bottlenecks(journeys: Journeys, *, sla: float | None = None, level: str = "t
     >>> bottlenecks(load_sample().journeys).steps[0]
     'escalation -> field_visit'
     """
-    from .stats import JourneyStats, _edges, check_calendar, service_times
+    from .stats import JourneyStats, _edges, check_calendar, service_times, transition_index
 
     func = "journeys.bottlenecks"
     v.check_option(rank_by, "rank_by", func, ("wait", "service"))
@@ -158,7 +158,7 @@ def bottlenecks(journeys: Journeys, *, sla: float | None = None, level: str = "t
     src, dst, wait, case = _edges(journeys, calendar=calendar)
     event_w = np.repeat(journeys.case_weights, journeys.lengths).astype(np.float64)
     trans = {"src": src, "dst": dst, "wait": wait, "w": journeys.case_weights[case]
-             .astype(np.float64), "event": _transition_targets(journeys)}
+             .astype(np.float64), "event": transition_index(journeys)}
     events = {"code": journeys.codes, "service": service_times(journeys, calendar),
               "w": event_w}
     clock = "elapsed time" if calendar is None else f"business time on {calendar!r}"
@@ -182,12 +182,6 @@ def bottlenecks(journeys: Journeys, *, sla: float | None = None, level: str = "t
     # a touchpoint's dwell starts at its event (the transition's source)
     return events_segmented(by, codes, labels, lambda mask: rank(
         trans_mask=mask[trans["event"]], event_mask=mask))
-
-
-def _transition_targets(journeys):
-    from .stats import transition_index
-
-    return transition_index(journeys)
 
 
 def _check_service(has_service, level, func):
