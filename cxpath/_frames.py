@@ -22,7 +22,7 @@ import numpy as np
 from . import _validate as v
 from ._optional import require
 
-__all__ = ["column", "dictionary_codes", "frame_kind", "make_frame"]
+__all__ = ["column", "column_zone", "dictionary_codes", "frame_kind", "make_frame"]
 
 BACKENDS = ("pandas", "polars", "dict")
 
@@ -88,6 +88,37 @@ def column(data, spec, name: str, func: str) -> np.ndarray | None:
     if arr.ndim != 1:
         v.fail(name, func, "one-dimensional", got=f"an array of shape {arr.shape}", data=True)
     return arr
+
+
+def column_zone(data, spec) -> str | None:
+    """Time zone of a typed time-zone-aware datetime column (pandas, polars, arrow), else None.
+
+    The name is returned as the library spells it (``'Europe/Berlin'``, ``'UTC'``,
+    ``'+01:00'``); values of an aware column are instants, whatever the zone.
+    """
+    if spec is None:
+        return None
+    col = spec
+    if isinstance(spec, str):
+        kind = frame_kind(data)
+        if kind == "pandas":
+            col = data[spec]
+        elif kind == "polars":
+            col = data.get_column(spec)
+        elif kind == "arrow":
+            col = data.column(spec)
+        else:
+            return None
+    dtype = getattr(col, "dtype", None)
+    tz = getattr(dtype, "tz", None)  # pandas
+    if tz is None:
+        tz = getattr(dtype, "time_zone", None)  # polars
+    if tz is None:
+        typ = getattr(col, "type", None)  # arrow
+        tz = getattr(typ, "tz", None)
+    if tz is None:
+        return None
+    return str(getattr(tz, "key", None) or getattr(tz, "zone", None) or tz)
 
 
 def _from_values(values) -> np.ndarray:

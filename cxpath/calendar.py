@@ -62,6 +62,7 @@ import attrs
 import numpy as np
 
 from ._validate import fail
+from ._zones import parse_zone, zone_segments
 
 __all__ = ["BusinessCalendar", "CalendarSet", "to_epoch_seconds"]
 
@@ -336,15 +337,7 @@ def _parse_by_date(value, name, *, whole_day_ok) -> tuple:
 
 
 def _parse_zone(value) -> str:
-    if isinstance(value, zoneinfo.ZoneInfo):
-        return value.key
-    if isinstance(value, str):
-        try:
-            zoneinfo.ZoneInfo(value)
-            return value
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
-            pass
-    fail("timezone", _CLS, "an IANA time-zone name such as 'Europe/Berlin'", value)
+    return parse_zone(value, "timezone", _CLS)
 
 
 # ----------------------------------------------------------------------------- the table
@@ -367,36 +360,6 @@ class _Table:
 
         return cum_open(t, self.starts, self.lens, self.cum_start, self.buckets,
                         self.lo, _BUCKET)
-
-
-def _offsets(zone, t: np.ndarray) -> np.ndarray:
-    utc = _dt.timezone.utc
-    return np.array([_dt.datetime.fromtimestamp(x, utc).astimezone(zone)
-                     .utcoffset().total_seconds() for x in t.tolist()])
-
-
-def _segments(zone, lo: int, hi: int):
-    """UTC segments [a, b) of constant UTC offset covering [lo, hi), with the offsets.
-
-    Offsets are sampled every 6 hours and each change is located to the second by
-    bisection (time zones change offset at most once in 6 hours).
-    """
-    grid = np.arange(lo, hi + 21600, 21600, dtype=np.int64)
-    offs = _offsets(zone, grid)
-    bounds, values = [lo], [offs[0]]
-    for i in np.flatnonzero(offs[1:] != offs[:-1]):
-        a, b = int(grid[i]), int(grid[i + 1])  # offset(a) != offset(b)
-        while b - a > 1:
-            mid = (a + b) // 2
-            if _offsets(zone, np.array([mid]))[0] == offs[i]:
-                a = mid
-            else:
-                b = mid
-        if lo < b < hi:
-            bounds.append(b)
-            values.append(offs[i + 1])
-    bounds.append(hi)
-    return bounds, values
 
 
 # ----------------------------------------------------------------------------- calendar
@@ -547,7 +510,7 @@ class BusinessCalendar:
         order = np.argsort(loc_a, kind="stable")
         loc_a, loc_b = _merge_sorted(loc_a[order], loc_b[order])
         lo, hi = (d0 + 2) * _DAY, (d1 - 2) * _DAY
-        bounds, offs = _segments(zoneinfo.ZoneInfo(self.timezone), lo, hi)
+        bounds, offs = zone_segments(zoneinfo.ZoneInfo(self.timezone), lo, hi)
         utc_a, utc_b = [], []
         for k, off in enumerate(offs):  # local = utc + off within a segment
             off = int(off)

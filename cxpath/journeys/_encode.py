@@ -337,7 +337,10 @@ def to_epoch_seconds(values: np.ndarray, time_format: str | None, name: str, fun
                      unit: str | None = None):
     """Convert timestamps to float64 seconds since 1970-01-01 UTC.
 
-    Returns ``(seconds, missing, unparseable)``; bad entries are NaN in ``seconds``.
+    Returns ``(seconds, missing, unparseable, aware)``; bad entries are NaN in ``seconds``.
+    ``aware`` says which values were instants: True for numbers (epoch seconds), False for
+    ``datetime64`` (naive), and per value for strings (a ``Z`` or UTC offset) and datetimes
+    (a ``tzinfo``).
     Accepts datetime64, numbers (epoch seconds, or in ``unit``; see
     :func:`infer_time_unit` for numbers without a unit), ISO-8601 strings (with ``Z`` or a
     UTC offset, converted to UTC; naive strings are taken as UTC), ``datetime`` and ``date``
@@ -346,11 +349,11 @@ def to_epoch_seconds(values: np.ndarray, time_format: str | None, name: str, fun
 
     Examples
     --------
-    >>> s, missing, bad = to_epoch_seconds(
+    >>> s, missing, bad, aware = to_epoch_seconds(
     ...     np.array(["1970-01-01T00:01:00Z", "1970-01-01 01:00:00+01:00", "soon", None],
     ...              dtype=object), None, "timestamp", "f")
-    >>> s[:2].tolist(), missing.tolist(), bad.tolist()
-    ([60.0, 0.0], [False, False, False, True], [False, False, True, False])
+    >>> s[:2].tolist(), missing.tolist(), bad.tolist(), aware[:2].tolist()
+    ([60.0, 0.0], [False, False, False, True], [False, False, True, False], [True, True])
     >>> to_epoch_seconds(np.array([1500, 2500]), None, "t", "f", unit="ms")[0].tolist()
     [1.5, 2.5]
     """
@@ -362,7 +365,7 @@ def to_epoch_seconds(values: np.ndarray, time_format: str | None, name: str, fun
             v.fail("unit", func, "None when the timestamps are datetimes", unit)
         missing = np.isnat(values)
         secs = (values - _EPOCH) / np.timedelta64(1, "s")
-        return secs.astype(np.float64, copy=False), missing, no
+        return secs.astype(np.float64, copy=False), missing, no, no
     if kind in "iuf":
         unit, inferred = infer_time_unit(values, unit, name, func)
         if inferred:
@@ -382,7 +385,7 @@ def to_epoch_seconds(values: np.ndarray, time_format: str | None, name: str, fun
         bad = np.isinf(secs)
         if bad.any():
             secs = np.where(bad, np.nan, secs)  # never write into the caller's array
-        return secs, missing, bad
+        return secs, missing, bad, np.ones(n, dtype=bool)
     if unit is not None:
         v.fail("unit", func, "None unless the timestamps are numbers", unit)
     if kind == "b":
@@ -392,18 +395,21 @@ def to_epoch_seconds(values: np.ndarray, time_format: str | None, name: str, fun
         v.fail(name, func, "datetimes, epoch seconds or ISO-8601 strings",
                got=f"an array of dtype {values.dtype}", data=True)
     if kind == "U":
-        secs = _parse_strings(values, time_format)
+        secs, aware = _parse_strings(values, time_format)
         missing = no
     elif kind == "O" and (fast := _parse_objects(values, time_format)) is not None:
-        secs, missing = fast
+        secs, missing, aware = fast
     else:
         codes, uniques = factorize(values.astype(object) if kind != "O" else values, name, func)
         parsed = np.empty(len(uniques), dtype=np.float64)
+        parsed_aware = np.zeros(len(uniques), dtype=bool)
         for i, text in enumerate(uniques.tolist()):
-            parsed[i] = _parse_one(text, time_format)
+            parsed[i], parsed_aware[i] = _parse_one(text, time_format)
         missing = codes < 0
         secs = np.full(n, np.nan)
         secs[~missing] = parsed[codes[~missing]]
+        aware = np.zeros(n, dtype=bool)
+        aware[~missing] = parsed_aware[codes[~missing]]
     bad = ~missing & np.isnan(secs)
     if bad.any() and bad.sum() == (~missing).sum():
         example = values[int(np.argmax(bad))]
@@ -412,7 +418,7 @@ def to_epoch_seconds(values: np.ndarray, time_format: str | None, name: str, fun
                 "ISO-8601 strings (e.g. '2025-01-31T14:05:00Z'); for other layouts pass "
                 "time_format, e.g. time_format='%Y/%m/%d %H:%M:%S'")
         v.fail(name, func, hint, got=f"no parseable value (first: {example!r})", data=True)
-    return secs, missing, bad
+    return secs, missing, bad, aware
 
 
 _UNIT_WORDS = {"s": "seconds", "ms": "milliseconds", "us": "microseconds",
@@ -420,21 +426,25 @@ _UNIT_WORDS = {"s": "seconds", "ms": "milliseconds", "us": "microseconds",
 
 
 def _parse_objects(values: np.ndarray, time_format):
-    """``(seconds, missing)`` for an object array whose present values are all strings or
+    """``(seconds, missing, aware)`` for an object array whose present values are all strings or
     all date/datetime objects; ``None`` for any other mix (the per-value path decides)."""
     missing = _missing_mask(values)
     present = values[~missing] if missing.any() else values
     if _all_strings(present):
-        out = _parse_strings(present, time_format)
+        out, aware = _parse_strings(present, time_format)
     elif all(isinstance(x, date) for x in present.tolist()):  # datetime is a date too
-        out = np.array([_parse_one(x, time_format) for x in present.tolist()], dtype=float)
+        pairs = [_parse_one(x, time_format) for x in present.tolist()]
+        out = np.array([p[0] for p in pairs], dtype=float)
+        aware = np.array([p[1] for p in pairs], dtype=bool)
     else:
         return None
     if not missing.any():
-        return out, missing
+        return out, missing, aware
     secs = np.full(len(values), np.nan)
     secs[~missing] = out
-    return secs, missing
+    flags = np.zeros(len(values), dtype=bool)
+    flags[~missing] = aware
+    return secs, missing, flags
 
 
 def _all_strings(objs: np.ndarray) -> bool:
@@ -445,10 +455,12 @@ def _all_strings(objs: np.ndarray) -> bool:
     return all(isinstance(x, str) for x in objs.tolist())
 
 
-def _parse_strings(texts: np.ndarray, time_format) -> np.ndarray:
-    """Epoch seconds of an array of strings (NaN where unparseable), as ``_parse_one``."""
+def _parse_strings(texts: np.ndarray, time_format):
+    """Epoch seconds of an array of strings (NaN where unparseable) and whether each had a
+    UTC offset ('Z' or '+01:00'), as ``_parse_one``."""
     n = len(texts)
     out = np.full(n, np.nan)
+    aware = np.zeros(n, dtype=bool)
     layouts = _ISO_LAYOUTS if time_format is None else _strptime_layouts(time_format)
     done = np.zeros(n, dtype=bool)
     for start in range(0, n, _CHUNK):  # in blocks, to bound the memory of the char arrays
@@ -462,14 +474,16 @@ def _parse_strings(texts: np.ndarray, time_format) -> np.ndarray:
                 secs, ok = _read_layout(matrix[rows, :len(pattern)], pattern, fields)
                 out[start + rows[ok]] = secs[ok]
                 done[start + rows[ok]] = True
+                if _ZULU in pattern or "tz" in fields:
+                    aware[start + rows[ok]] = True
     rest = np.flatnonzero(~done)
     if len(rest):
         cache: dict = {}
         for i, text in zip(rest.tolist(), texts[rest].tolist()):
             if text not in cache:
                 cache[text] = _parse_one(text, time_format)
-            out[i] = cache[text]
-    return out
+            out[i], aware[i] = cache[text]
+    return out, aware
 
 
 _CHUNK = 1 << 20
@@ -601,14 +615,15 @@ _CLASSES = {_DIGIT: None, _SEP: (84, 32), _ZULU: (90, 122), _SIGN: (43, 45)}
 _DAYS_IN_MONTH = np.array([0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31], dtype=np.int64)
 
 
-def _parse_one(text, time_format) -> float:
+def _parse_one(text, time_format) -> tuple:
+    """``(epoch seconds, has a UTC offset)`` of one string or date(time); NaN when unread."""
     if not isinstance(text, str):
         if isinstance(text, datetime):
             dt = text
         elif isinstance(text, date):
             dt = datetime(text.year, text.month, text.day)
         else:
-            return np.nan
+            return np.nan, False
     else:
         text = text.strip()
         try:
@@ -619,7 +634,8 @@ def _parse_one(text, time_format) -> float:
             else:
                 dt = datetime.strptime(text, time_format)
         except ValueError:
-            return np.nan
-    if dt.tzinfo is None:
+            return np.nan, False
+    aware = dt.tzinfo is not None
+    if not aware:
         dt = dt.replace(tzinfo=timezone.utc)
-    return dt.timestamp()
+    return dt.timestamp(), aware

@@ -110,7 +110,7 @@ def encode_attribute(raw: np.ndarray, name: str, func: str) -> Attribute:
     if kind in "iuf":
         return Attribute(raw.astype(np.float64), None, "number")
     if kind == "M":
-        secs, _, _ = to_epoch_seconds(raw, None, name, func)
+        secs = to_epoch_seconds(raw, None, name, func)[0]
         return Attribute(secs, None, "time")
     if kind == "b":
         return Attribute(raw.astype(np.int64), ("False", "True"), "category")

@@ -133,7 +133,14 @@ def bottlenecks(journeys: Journeys, *, sla: float | None = None, level: str = "t
     >>> bottlenecks(load_sample().journeys).steps[0]
     'escalation -> field_visit'
     """
-    from .stats import JourneyStats, _edges, check_calendar, service_times, transition_index
+    from .stats import (
+        JourneyStats,
+        _edges,
+        check_calendar,
+        clock_name,
+        service_times,
+        transition_index,
+    )
 
     func = "journeys.bottlenecks"
     v.check_option(rank_by, "rank_by", func, ("wait", "service"))
@@ -161,7 +168,7 @@ def bottlenecks(journeys: Journeys, *, sla: float | None = None, level: str = "t
              .astype(np.float64), "event": transition_index(journeys)}
     events = {"code": journeys.codes, "service": service_times(journeys, calendar),
               "w": event_w}
-    clock = "elapsed time" if calendar is None else f"business time on {calendar!r}"
+    clock = clock_name(journeys, calendar)
 
     def rank(trans_mask=None, event_mask=None):
         return attrs.evolve(_rank(journeys.vocab, level, sla, min_count, rank_by, trans,

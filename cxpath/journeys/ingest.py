@@ -7,8 +7,9 @@ import warnings
 import numpy as np
 
 from .. import _validate as v
-from .._frames import column
-from ..errors import CxpathWarning, DataError
+from .._frames import column, column_zone
+from .._zones import localize, parse_zone
+from ..errors import CxpathError, CxpathWarning, DataError
 from ._encode import factorize, implausible_times, label_variants, to_epoch_seconds
 from .attributes import case_attribute, encode_attribute
 from .cleaning import CleaningReport
@@ -214,11 +215,47 @@ def _warn_implausible(secs: np.ndarray, raw: np.ndarray, name: str) -> None:
                       "the time_format.", CxpathWarning, stacklevel=4)
 
 
+def _naive(aware, valid: np.ndarray, typed_zone, raw: np.ndarray, name: str,
+           func: str) -> bool:
+    """Whether a time column is naive (wall clock); an error when it mixes both kinds."""
+    if typed_zone is not None:
+        return False
+    present = aware[valid]
+    if present.all():
+        return False
+    if not present.any():
+        return True
+    rows = np.flatnonzero(valid)
+    with_offset, without = rows[present][:3], rows[~present][:3]
+    v.fail(name, func, "either all time-zone aware (with 'Z' or a UTC offset) or all "
+           "naive", got=f"both: rows {with_offset.tolist()} have an offset (first "
+           f"{raw[with_offset[0]]!r}), rows {without.tolist()} do not (first "
+           f"{raw[without[0]]!r}); add the offsets, or strip them and pass tz=", data=True)
+
+
+def _zone_of(tz, naive: bool, typed_zone) -> str | None:
+    """The zone Journeys keep: the declared one, else the input's, else UTC (instants) or
+    None (naive wall-clock times with no zone declared)."""
+    if tz is not None:
+        return tz
+    if naive:
+        return None
+    if typed_zone is not None:
+        try:
+            return parse_zone(typed_zone, "tz", "Journeys.from_events")
+        except CxpathError:
+            return "UTC"  # a fixed offset such as '+01:00': the instants are still exact
+    return "UTC"
+
+
 def from_events(cls, data, *, case, touchpoint, timestamp, channel, outcome, value, success,
                 start_timestamp, lifecycle, resource, event_attributes, case_attributes,
-                fill, normalize_labels, unit, strict, duplicates, value_agg, time_format,
+                fill, normalize_labels, unit, tz, strict, duplicates, value_agg, time_format,
                 vocab):
     func = "Journeys.from_events"
+    if tz is not None:
+        tz = parse_zone(tz, "tz", func)
+    zone = tz
     strict = v.check_bool(strict, "strict", func)
     normalize_labels = v.check_bool(normalize_labels, "normalize_labels", func)
     v.check_option(duplicates, "duplicates", func, ("keep", "drop"))
@@ -288,9 +325,14 @@ def from_events(cls, data, *, case, touchpoint, timestamp, channel, outcome, val
     bad["missing_touchpoint"] = tp_codes < 0
     secs = None
     if raw["timestamp"] is not None:
-        secs, missing_t, unparseable = to_epoch_seconds(raw["timestamp"], time_format,
-                                                        "timestamp", func, unit=unit)
+        secs, missing_t, unparseable, aware = to_epoch_seconds(
+            raw["timestamp"], time_format, "timestamp", func, unit=unit)
         _warn_implausible(secs, raw["timestamp"], "timestamp")
+        naive = _naive(aware, ~missing_t & ~unparseable, column_zone(data, timestamp),
+                       raw["timestamp"], "timestamp", func)
+        zone = _zone_of(tz, naive, column_zone(data, timestamp))
+        if naive and tz is not None:
+            secs = localize(secs, zone)
         bad["missing_timestamp"] = missing_t
         bad["unparseable_timestamp"] = unparseable
     roles = None
@@ -330,9 +372,17 @@ def from_events(cls, data, *, case, touchpoint, timestamp, channel, outcome, val
         val_all = v.as_float_array(raw["value"], "value", func, allow_nan=True, min_size=0)
     start_all = None
     if raw["start_timestamp"] is not None:
-        start_all, _, _ = to_epoch_seconds(raw["start_timestamp"], time_format,
-                                           "start_timestamp", func, unit=unit)
+        start_all, missing_s, bad_s, aware_s = to_epoch_seconds(
+            raw["start_timestamp"], time_format, "start_timestamp", func, unit=unit)
         _warn_implausible(start_all, raw["start_timestamp"], "start_timestamp")
+        naive_s = _naive(aware_s, ~missing_s & ~bad_s, column_zone(data, start_timestamp),
+                         raw["start_timestamp"], "start_timestamp", func)
+        if naive_s != naive:
+            v.fail("start_timestamp", func, "time-zone aware exactly when 'timestamp' is",
+                   got=f"{'naive' if naive_s else 'aware'} start times with "
+                       f"{'naive' if naive else 'aware'} completion times", data=True)
+        if naive and tz is not None:
+            start_all = localize(start_all, zone)
 
     dup = np.zeros(0, dtype=np.int64)
     if t is not None and len(c) > 1:
@@ -434,7 +484,8 @@ def from_events(cls, data, *, case, touchpoint, timestamp, channel, outcome, val
     return cls(codes=tp, offsets=offsets, vocab=labels, case_ids=case_uniques[present],
                times=t, channels=ch_codes, channel_vocab=ch_labels, outcome=case_outcome,
                value=case_value, starts=starts_t, event_attributes=ev_attrs,
-               case_attributes=cs_attrs, cleaning_report=report)
+               case_attributes=cs_attrs, cleaning_report=report,
+               tz=zone if t is not None else None)
 
 
 def _pair_instances(c, tp, t, roles, source_rows, n_labels, removed, changed):

@@ -10,6 +10,7 @@ import numpy as np
 
 from .. import _validate as v
 from .._frames import make_frame
+from .._zones import parse_zone, wall_clock
 from .attributes import Attribute
 from .cleaning import CleaningReport
 
@@ -156,6 +157,10 @@ class Journeys:
         case (product, priority, region, segment …). Only what was asked for is carried.
     cleaning_report : CleaningReport, optional
         What ingestion removed or changed.
+    tz : str, optional
+        IANA time zone of the log. With a zone, ``times`` are exact instants and are shown
+        in that zone's local time. None means naive wall-clock times of an unknown zone
+        (stored as if UTC); a business calendar reads them as local time in its own zone.
 
     Examples
     --------
@@ -183,9 +188,12 @@ class Journeys:
     event_attributes: dict = attrs.field(factory=dict, converter=_attribute_map)
     case_attributes: dict = attrs.field(factory=dict, converter=_attribute_map)
     cleaning_report: CleaningReport | None = attrs.field(default=None)
+    tz: str | None = attrs.field(default=None)
 
     def __attrs_post_init__(self):
         func = "Journeys"
+        if self.tz is not None:
+            object.__setattr__(self, "tz", parse_zone(self.tz, "tz", func))
         offsets, codes = self.offsets, self.codes
         if codes.ndim != 1 or offsets.ndim != 1 or len(offsets) < 1:
             v.fail("offsets", func, "a 1-D array of length n_cases + 1",
@@ -237,6 +245,7 @@ class Journeys:
                     outcome=None, value=None, success=None, start_timestamp=None,
                     lifecycle=None, resource=None, event_attributes=(), case_attributes=(),
                     fill=None, normalize_labels: bool = False, unit: str | None = None,
+                    tz: str | None = None,
                     strict: bool = False, duplicates: str = "keep",
                     value_agg: str = "sum", time_format: str | None = None,
                     vocab: Sequence[str] | None = None) -> Journeys:
@@ -307,6 +316,13 @@ class Journeys:
             are too large to be (1e11 and above): then the one unit that puts every value
             between 1970 and 2100 is taken, with a warning, or an error asks for ``unit``.
             Timestamps before 1970 or after 2100 are warned about.
+        tz : str, optional
+            IANA time zone of the log (``'Europe/Berlin'``). Naive timestamps (no ``Z`` or
+            UTC offset) are then read as local wall-clock times there; aware ones keep their
+            instant and are shown in ``tz``. Without it the zone of aware input is kept
+            (``'UTC'`` for offset strings and epoch numbers) and naive input stays naive
+            (``tz`` None): a business calendar then reads it as local time in the
+            calendar's zone. A column mixing aware and naive values is an error naming rows.
         strict : bool, default False
             Raise :class:`~cxpath.errors.StrictCleaningError` instead of removing or
             altering rows.
@@ -343,7 +359,8 @@ class Journeys:
                            start_timestamp=start_timestamp, lifecycle=lifecycle,
                            resource=resource, event_attributes=event_attributes,
                            case_attributes=case_attributes, fill=fill,
-                           normalize_labels=normalize_labels, unit=unit, strict=strict,
+                           normalize_labels=normalize_labels, unit=unit, tz=tz,
+                           strict=strict,
                            duplicates=duplicates, value_agg=value_agg,
                            time_format=time_format, vocab=vocab)
 
@@ -643,10 +660,12 @@ class Journeys:
             if found:
                 facts.append(f"{level} attributes: {', '.join(found)}")
         if self.times is not None and self.n_events:
-            first = self.event_starts.min()
-            span = _seconds_to_datetime(np.array([first, self.times.max()])).astype(
-                "datetime64[s]")
-            facts.append(f"from {span[0]} to {span[1]} (UTC)")
+            bounds = np.array([self.event_starts.min(), self.times.max()])
+            if self.tz is not None:
+                bounds = wall_clock(bounds, self.tz)
+            span = _seconds_to_datetime(bounds).astype("datetime64[s]")
+            where = self.tz if self.tz is not None else "naive times, no time zone"
+            facts.append(f"from {span[0]} to {span[1]} ({where})")
         if self.outcome is not None and n:
             rate = float((self.outcome * w).sum() / max(w.sum(), 1))
             facts.append(f"success rate {rate:.1%}")

@@ -82,7 +82,7 @@ def transition_waits(journeys: Journeys, idx: np.ndarray, calendar=None) -> np.n
     later = journeys.event_starts[idx + 1]
     earlier = journeys.times[idx]
     if calendar is not None:
-        return np.maximum(calendar.business_duration(earlier, later), 0.0)
+        return np.maximum(business_time(journeys, calendar, earlier, later), 0.0)
     if journeys.starts is None:
         return elapsed(later, earlier)
     return np.maximum(elapsed(later, earlier), 0.0)
@@ -92,7 +92,31 @@ def service_times(journeys: Journeys, calendar=None) -> np.ndarray | None:
     """Start-to-completion seconds of each activity instance (on ``calendar`` if given)."""
     if journeys.starts is None or calendar is None:
         return journeys.service_times
-    return calendar.business_duration(journeys.starts, journeys.times)
+    return business_time(journeys, calendar, journeys.starts, journeys.times)
+
+
+def business_time(journeys: Journeys, calendar, start: np.ndarray,
+                  end: np.ndarray) -> np.ndarray:
+    """Business seconds on ``calendar`` between times of ``journeys``.
+
+    Journeys without a time zone hold naive wall-clock times: they are read as local time
+    in the calendar's zone (the documented rule; :func:`clock_name` says so in results).
+    """
+    if journeys.tz is None and calendar.timezone != "UTC":
+        from .._zones import localize
+
+        start, end = localize(start, calendar.timezone), localize(end, calendar.timezone)
+    return calendar.business_duration(start, end)
+
+
+def clock_name(journeys: Journeys, calendar) -> str:
+    """The clock a result was measured on, for its summary line."""
+    if calendar is None:
+        return "elapsed time"
+    name = f"business time on {calendar!r}"
+    if journeys.tz is None and journeys.times is not None:
+        name += f"; naive times read as local time in {calendar.timezone}"
+    return name
 
 
 def check_calendar(calendar, func: str):

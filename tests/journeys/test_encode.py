@@ -98,10 +98,19 @@ def test_iso_strings_parse_as_datetime_fromisoformat_value_by_value(values):
         with pytest.raises(DataError, match="no parseable value"):
             to_epoch_seconds(arr, None, "timestamp", "f")
         return
-    secs, miss, bad = to_epoch_seconds(arr, None, "timestamp", "f")
+    secs, miss, bad, aware = to_epoch_seconds(arr, None, "timestamp", "f")
     assert same_floats(secs, expected)
     assert miss.tolist() == missing.tolist()
     assert bad.tolist() == (~missing & np.isnan(expected)).tolist()
+    ok = ~np.isnan(expected)  # the oracle: fromisoformat gives a tzinfo exactly then
+    assert aware[ok].tolist() == [has_offset(x) for x in np.asarray(values, object)[ok]]
+
+
+def has_offset(text) -> bool:
+    text = text.strip()
+    if text.endswith(("Z", "z")):
+        return True
+    return datetime.fromisoformat(text).tzinfo is not None
 
 
 @settings(max_examples=100, deadline=None)
@@ -110,7 +119,7 @@ def test_unicode_arrays_parse_like_object_arrays(values):
     expected = np.array([oracle_parse(x) for x in values])
     if np.isnan(expected).all():
         return
-    secs, _, _ = to_epoch_seconds(np.array(values), None, "timestamp", "f")
+    secs, _, _, _ = to_epoch_seconds(np.array(values), None, "timestamp", "f")
     assert same_floats(secs, expected)
 
 
@@ -132,13 +141,13 @@ def test_strptime_strings_parse_as_datetime_strptime_value_by_value(fmt, stamps,
     expected = np.array([oracle_parse(x, fmt) for x in values])
     if np.isnan(expected).all():
         return
-    secs, _, bad = to_epoch_seconds(np.array(values, dtype=object), fmt, "timestamp", "f")
+    secs, _, bad, _ = to_epoch_seconds(np.array(values, dtype=object), fmt, "timestamp", "f")
     assert same_floats(secs, expected)
     assert bad.tolist() == np.isnan(expected).tolist()
 
 
 def test_fractional_and_offset_iso_values():
-    secs, _, _ = to_epoch_seconds(np.array(["2025-01-01T00:00:00.5Z",
+    secs, _, _, _ = to_epoch_seconds(np.array(["2025-01-01T00:00:00.5Z",
                                             "2025-01-01T02:00:00.250+02:00"], dtype=object),
                                   None, "t", "f")
     # 2025-01-01T00:00Z = 1,735,689,600 s (date -u -d 2025-01-01 +%s)
@@ -148,7 +157,7 @@ def test_fractional_and_offset_iso_values():
 def test_date_objects_are_midnight_utc_and_datetimes_keep_their_offset():
     values = np.array([date(2025, 1, 1), datetime(2025, 1, 1, 1, tzinfo=timezone(
         timedelta(hours=1))), None], dtype=object)
-    secs, missing, bad = to_epoch_seconds(values, None, "t", "f")
+    secs, missing, bad, _ = to_epoch_seconds(values, None, "t", "f")
     assert secs[:2].tolist() == [1735689600.0, 1735689600.0]
     assert missing.tolist() == [False, False, True] and not bad.any()
 
@@ -162,7 +171,7 @@ def test_mixed_strings_and_numbers_in_one_timestamp_column_still_error():
 def test_small_numbers_stay_seconds_without_a_warning():
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        secs, _, _ = to_epoch_seconds(np.array([0, 60, 90]), None, "t", "f")
+        secs, _, _, _ = to_epoch_seconds(np.array([0, 60, 90]), None, "t", "f")
         assert secs.tolist() == [0.0, 60.0, 90.0]
         assert to_epoch_seconds(np.array([1.7e9, 9.9e10]), None, "t", "f")[0].tolist() == [
             1.7e9, 9.9e10]
@@ -172,7 +181,7 @@ def test_small_numbers_stay_seconds_without_a_warning():
 def test_epoch_milli_micro_nano_seconds_are_inferred_with_a_warning(unit, scale):
     values = np.array([1735689600, 1735689601]) * scale  # 2025-01-01T00:00:00Z and +1 s
     with pytest.warns(CxpathWarning, match=f"unit='{unit}'"):
-        secs, _, _ = to_epoch_seconds(values, None, "timestamp", "f")
+        secs, _, _, _ = to_epoch_seconds(values, None, "timestamp", "f")
     assert secs.tolist() == [1735689600.0, 1735689601.0]
     assert infer_time_unit(values, None, "t", "f") == (unit, True)
     with warnings.catch_warnings():
@@ -183,9 +192,9 @@ def test_epoch_milli_micro_nano_seconds_are_inferred_with_a_warning(unit, scale)
 
 def test_explicit_unit_scales_and_keeps_precision():
     # 1,735,689,600,123,456,789 ns: the float nearest 1735689600.123456789 s
-    secs, _, _ = to_epoch_seconds(np.array([1735689600123456789]), None, "t", "f", unit="ns")
+    secs, _, _, _ = to_epoch_seconds(np.array([1735689600123456789]), None, "t", "f", unit="ns")
     assert secs[0] == 1735689600 + 0.123456789
-    secs, _, _ = to_epoch_seconds(np.array([1500.0, np.nan]), None, "t", "f", unit="ms")
+    secs, _, _, _ = to_epoch_seconds(np.array([1500.0, np.nan]), None, "t", "f", unit="ms")
     assert same_floats(secs, [1.5, np.nan])
 
 
