@@ -287,12 +287,19 @@ def _dedupe(values: np.ndarray) -> np.ndarray:
     return out
 
 
-def make_frame(columns: dict, backend: str = "pandas", *, func: str = "to_frame"):
+def make_frame(columns: dict, backend: str = "pandas", *, func: str = "to_frame",
+               durations: Mapping[str, float] | None = None):
     """Build a table from ordered 1-D columns with the requested backend.
 
     ``backend='dict'`` returns the columns as a plain ``dict`` and needs no extra.
+    ``durations`` maps the names of columns holding durations to their seconds per unit
+    (1 for seconds, 3600 for hours …): those become ``timedelta64[ns]`` (pandas, dict) or
+    ``Duration`` (polars) columns, see :func:`as_timedelta`.
     """
     v.check_option(backend, "backend", func, BACKENDS)
+    if durations:
+        columns = {k: as_timedelta(c, durations[k]) if k in durations else c
+                   for k, c in columns.items()}
     if backend == "dict":
         return dict(columns)
     if backend == "pandas":
@@ -300,6 +307,44 @@ def make_frame(columns: dict, backend: str = "pandas", *, func: str = "to_frame"
         return pd.DataFrame({k: np.asarray(c) for k, c in columns.items()})
     pl = require("polars", f"{func}(backend='polars')")
     return pl.DataFrame({k: _polars_ready(np.asarray(c)) for k, c in columns.items()})
+
+
+_NS_MAX = np.iinfo(np.int64).max / 1e9  # the longest duration timedelta64[ns] holds (s)
+
+
+def as_timedelta(values, seconds_per_unit: float = 1.0) -> np.ndarray:
+    """Durations (numbers of ``seconds_per_unit`` seconds) as ``timedelta64[ns]``.
+
+    Rounded to the nearest nanosecond, whole and fractional seconds apart so that whole
+    seconds stay exact at any size. Values in other units than seconds are first rounded
+    to 15 significant digits, which undoes the last-bit error of converting them
+    (``1e9 / 3600 * 3600`` is 119 ns short of 1e9 s). NaN, None, infinities and durations
+    beyond the ±292 years ``timedelta64[ns]`` holds become NaT.
+
+    >>> as_timedelta([1800.0, 0.5, float("nan")], 3600.0)
+    array([6480000000000000,    1800000000000,                'NaT'],
+          dtype='timedelta64[ns]')
+    """
+    arr = np.asarray(values)
+    if arr.dtype.kind == "m":
+        return arr.astype("m8[ns]")
+    if arr.dtype.kind == "O":
+        arr = np.array([np.nan if x is None else x for x in arr.tolist()], dtype=np.float64)
+    seconds = arr.astype(np.float64) * float(seconds_per_unit)
+    ok = np.isfinite(seconds) & (np.abs(seconds) < _NS_MAX)
+    seconds = np.where(ok, seconds, 0.0)
+    whole = np.floor(seconds)
+    ns = whole.astype(np.int64) * 1_000_000_000 + np.rint((seconds - whole) * 1e9).astype(
+        np.int64)
+    if seconds_per_unit != 1.0:
+        # 15 significant digits: a step of 10**(e - 5) ns for |seconds| in [10**e, 10**e+1)
+        with np.errstate(divide="ignore"):
+            e = np.floor(np.log10(np.abs(seconds)))
+        step = 10 ** np.clip(e - 5, 0, 18).astype(np.int64)
+        q, r = np.divmod(np.abs(ns), step)
+        ns = np.sign(ns) * (q + (2 * r >= step)) * step
+    ns[~ok] = np.iinfo(np.int64).min  # NaT
+    return ns.view("m8[ns]")
 
 
 def _polars_ready(arr: np.ndarray):

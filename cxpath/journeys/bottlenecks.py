@@ -6,7 +6,7 @@ import attrs
 import numpy as np
 
 from .. import _validate as v
-from .._results import Result, result
+from .._results import Result, duration_columns, format_duration, result
 from .._stats import quantiles_by_group
 from .model import Journeys
 
@@ -59,9 +59,14 @@ class Bottlenecks(Result):
     rank_by: str = "wait"
     clock: str = "elapsed time"
 
+    _duration_columns = duration_columns(
+        total_wait_h=3600.0, mean_wait_h=3600.0, median_wait_h=3600.0, p90_wait_h=3600.0,
+        total_service_h=3600.0, mean_service_h=3600.0, median_service_h=3600.0,
+        p90_service_h=3600.0)
+
     def _summary(self):
         hours = self.total_wait.sum() / 3600
-        extra = f"; SLA {self.sla:g} s" if self.sla is not None else ""
+        extra = f"; SLA {format_duration(self.sla)}" if self.sla is not None else ""
         line = f"{hours:,.0f} hours of waiting in all"
         if self.total_service is not None:
             line += f", {self.total_service.sum() / 3600:,.0f} hours of service"

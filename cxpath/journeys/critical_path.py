@@ -10,7 +10,7 @@ import networkx as nx
 import numpy as np
 
 from .. import _validate as v
-from .._results import Result, result
+from .._results import Result, format_duration, result
 from .graph import START, SUCCESS, journey_graph
 from .model import Journeys
 
@@ -66,7 +66,7 @@ class CriticalPath(Result):
         lines = [" > ".join(self.steps),
                  f"probability {self.probability:.4g}; {self.cases:,} cases follow it "
                  f"({self.successes:,} successful); median duration "
-                 f"{self.median_duration / 3600:.3g} h"]
+                 f"{format_duration(self.median_duration)}"]
         if self.rank_by == "probability" and self.observed_steps != self.steps:
             if self.observed_steps is None:
                 lines.append(f"no successful path is followed by {self.min_cases:,} or more "

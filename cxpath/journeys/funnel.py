@@ -7,7 +7,7 @@ from collections import Counter
 import numpy as np
 
 from .. import _validate as v
-from .._results import Result, result
+from .._results import Result, duration_columns, result
 from .model import Journeys, elapsed
 
 __all__ = ["Funnel", "funnel"]
@@ -47,6 +47,8 @@ class Funnel(Result):
     entry_rate: float
     median_time: np.ndarray
     went_next: np.ndarray
+
+    _duration_columns = duration_columns(median_time_s=1.0)
 
     def _summary(self):
         return [f"mode {self.mode}; {self.entry_rate:.1%} of cases enter the funnel"]

@@ -22,7 +22,7 @@ import networkx as nx
 import numpy as np
 
 from .. import _validate as v
-from .._results import Result, result
+from .._results import Result, duration_columns, result
 from .._stats import quantiles_by_group
 from .model import Journeys
 from .stats import transition_index, transition_waits
@@ -72,6 +72,9 @@ class Workload(Result):
     mean_service: np.ndarray | None = None
     median_service: np.ndarray | None = None
     p90_service: np.ndarray | None = None
+
+    _duration_columns = duration_columns(total_service_h=3600.0, mean_service_h=3600.0,
+                                         median_service_h=3600.0, p90_service_h=3600.0)
 
     def _title(self) -> str:
         return f"Workload by {self.attribute}"
@@ -203,6 +206,9 @@ class Handovers(Result):
     n_broken: int
     include_self: bool = False
     min_count: int = 1
+
+    _duration_columns = duration_columns(total_wait_h=3600.0, mean_wait_h=3600.0,
+                                         median_wait_h=3600.0, p90_wait_h=3600.0)
 
     def _title(self) -> str:
         return f"Handovers between {self.attribute} values"

@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import _validate as v
 from .._frames import column
-from .._results import Result, result
+from .._results import Result, format_duration, result
 from .model import Journeys
 
 __all__ = ["RepeatContacts", "Rework", "repeat_contacts", "rework"]
@@ -135,8 +135,8 @@ class RepeatContacts(Result):
 
     def _summary(self):
         return [f"{self.repeated:,} of {self.n_cases:,} cases ({self.rate:.1%}) followed by "
-                f"a repeat contact within {self.window / 86400:g} days; median gap "
-                f"{self.median_gap / 3600:.3g} h"]
+                f"a repeat contact within {format_duration(self.window)}; median gap "
+                f"{format_duration(self.median_gap)}"]
 
     def _columns(self):
         return {"last_touchpoint": self.by_last_touchpoint, "cases": self.cases_by_last,

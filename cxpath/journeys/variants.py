@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _validate as v
-from .._results import Result, result
+from .._results import Result, duration_columns, result
 from .._stats import quantiles_by_group
 from .model import Journeys
 
@@ -95,6 +95,8 @@ class Variants(Result):
     p90_duration: np.ndarray
     n_cases: int
     n_variants: int
+
+    _duration_columns = duration_columns(median_duration_s=1.0, p90_duration_s=1.0)
 
     def path(self, i: int) -> str:
         """Variant ``i`` as ``'a > b > c'``."""

@@ -59,7 +59,10 @@ def _by_key(table, key_cols, value_cols):
         key = tuple(table[k][i] for k in key_cols)
         acc = out.setdefault(key, [0.0] * len(value_cols))
         for j, c in enumerate(value_cols):
-            acc[j] += float(table[c][i])
+            x = table[c][i]
+            if isinstance(x, np.timedelta64):  # durations (total_wait_h): summed in seconds
+                x = x / np.timedelta64(1, "s")
+            acc[j] += float(x)
     return out
 
 
