@@ -18,9 +18,9 @@ Examples
 >>> import numpy as np
 
 >>> wall = np.array([1735720200.0])  # 2025-01-01 08:30 as a wall-clock time
->>> float(localize(wall, "Europe/Berlin")[0]) - wall[0]  # 08:30 in Berlin is 07:30 UTC
+>>> float(localize(wall, "Europe/Berlin")[0] - wall[0])  # 08:30 in Berlin is 07:30 UTC
 -3600.0
->>> float(wall_clock(localize(wall, "Europe/Berlin"), "Europe/Berlin")[0]) == wall[0]
+>>> bool(wall_clock(localize(wall, "Europe/Berlin"), "Europe/Berlin")[0] == wall[0])
 True
 """
 

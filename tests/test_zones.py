@@ -132,13 +132,13 @@ def test_mixing_naive_and_aware_times_is_an_error_naming_rows():
 def test_start_and_completion_times_must_agree_on_a_zone():
     df = pd.DataFrame({"case": [1], "step": ["a"], "start": ["2025-01-06T08:30"],
                        "end": ["2025-01-06T09:30Z"]})
-    with pytest.raises(DataError, match="start_timestamp.*aware exactly when"):
+    with pytest.raises(DataError, match=r"start_timestamp.*aware exactly when"):
         Journeys.from_events(df, case="case", touchpoint="step", timestamp="end",
                              start_timestamp="start")
 
 
 def test_bad_zone_names_the_parameter():
-    with pytest.raises(CxpathError, match="'tz' parameter of Journeys.from_events"):
+    with pytest.raises(CxpathError, match=r"'tz' parameter of Journeys.from_events"):
         Journeys.from_events(berlin_ticket("naive"), case="case", touchpoint="step",
                              timestamp="t", tz="Mars/Olympus")
     with pytest.raises(CxpathError, match="'tz' parameter of Journeys"):

@@ -27,7 +27,7 @@ from .._frames import dictionary_codes
 from ..errors import CxpathWarning
 
 __all__ = ["LabelVariants", "factorize", "implausible_times", "infer_time_unit",
-           "label_variants", "to_epoch_seconds"]
+           "label_variants", "naive_times", "to_epoch_seconds"]
 
 _DENSE_RANGE_FACTOR = 8  # use a bincount map when max - min < 8 * n (+ 1024)
 
@@ -419,6 +419,24 @@ def to_epoch_seconds(values: np.ndarray, time_format: str | None, name: str, fun
                 "time_format, e.g. time_format='%Y/%m/%d %H:%M:%S'")
         v.fail(name, func, hint, got=f"no parseable value (first: {example!r})", data=True)
     return secs, missing, bad, aware
+
+
+def naive_times(aware, valid: np.ndarray, typed_zone, raw: np.ndarray, name: str,
+                func: str) -> bool:
+    """Whether a time column is naive (wall clock); an error when it mixes both kinds."""
+    if typed_zone is not None:
+        return False
+    present = aware[valid]
+    if present.all():
+        return False
+    if not present.any():
+        return True
+    rows = np.flatnonzero(valid)
+    with_offset, without = rows[present][:3], rows[~present][:3]
+    v.fail(name, func, "either all time-zone aware (with 'Z' or a UTC offset) or all "
+           "naive", got=f"both: rows {with_offset.tolist()} have an offset (first "
+           f"{raw[with_offset[0]]!r}), rows {without.tolist()} do not (first "
+           f"{raw[without[0]]!r}); give every value an offset, or none", data=True)
 
 
 _UNIT_WORDS = {"s": "seconds", "ms": "milliseconds", "us": "microseconds",

@@ -10,7 +10,13 @@ from .. import _validate as v
 from .._frames import column, column_zone
 from .._zones import localize, parse_zone
 from ..errors import CxpathError, CxpathWarning, DataError
-from ._encode import factorize, implausible_times, label_variants, to_epoch_seconds
+from ._encode import (
+    factorize,
+    implausible_times,
+    label_variants,
+    naive_times,
+    to_epoch_seconds,
+)
 from .attributes import case_attribute, encode_attribute
 from .cleaning import CleaningReport
 
@@ -215,24 +221,6 @@ def _warn_implausible(secs: np.ndarray, raw: np.ndarray, name: str) -> None:
                       "the time_format.", CxpathWarning, stacklevel=4)
 
 
-def _naive(aware, valid: np.ndarray, typed_zone, raw: np.ndarray, name: str,
-           func: str) -> bool:
-    """Whether a time column is naive (wall clock); an error when it mixes both kinds."""
-    if typed_zone is not None:
-        return False
-    present = aware[valid]
-    if present.all():
-        return False
-    if not present.any():
-        return True
-    rows = np.flatnonzero(valid)
-    with_offset, without = rows[present][:3], rows[~present][:3]
-    v.fail(name, func, "either all time-zone aware (with 'Z' or a UTC offset) or all "
-           "naive", got=f"both: rows {with_offset.tolist()} have an offset (first "
-           f"{raw[with_offset[0]]!r}), rows {without.tolist()} do not (first "
-           f"{raw[without[0]]!r}); add the offsets, or strip them and pass tz=", data=True)
-
-
 def _zone_of(tz, naive: bool, typed_zone) -> str | None:
     """The zone Journeys keep: the declared one, else the input's, else UTC (instants) or
     None (naive wall-clock times with no zone declared)."""
@@ -328,7 +316,7 @@ def from_events(cls, data, *, case, touchpoint, timestamp, channel, outcome, val
         secs, missing_t, unparseable, aware = to_epoch_seconds(
             raw["timestamp"], time_format, "timestamp", func, unit=unit)
         _warn_implausible(secs, raw["timestamp"], "timestamp")
-        naive = _naive(aware, ~missing_t & ~unparseable, column_zone(data, timestamp),
+        naive = naive_times(aware, ~missing_t & ~unparseable, column_zone(data, timestamp),
                        raw["timestamp"], "timestamp", func)
         zone = _zone_of(tz, naive, column_zone(data, timestamp))
         if naive and tz is not None:
@@ -375,7 +363,7 @@ def from_events(cls, data, *, case, touchpoint, timestamp, channel, outcome, val
         start_all, missing_s, bad_s, aware_s = to_epoch_seconds(
             raw["start_timestamp"], time_format, "start_timestamp", func, unit=unit)
         _warn_implausible(start_all, raw["start_timestamp"], "start_timestamp")
-        naive_s = _naive(aware_s, ~missing_s & ~bad_s, column_zone(data, start_timestamp),
+        naive_s = naive_times(aware_s, ~missing_s & ~bad_s, column_zone(data, start_timestamp),
                          raw["start_timestamp"], "start_timestamp", func)
         if naive_s != naive:
             v.fail("start_timestamp", func, "time-zone aware exactly when 'timestamp' is",

@@ -1,7 +1,8 @@
 """KPI maths: satisfaction, service efficiency, queueing, inventory, money, tests of change.
 
 Submodules, one topic each: :mod:`~cxpath.kpi.satisfaction` (NPS, CSAT, CES),
-:mod:`~cxpath.kpi.efficiency` (FCR, AHT, ASA, SLA, backlog …), :mod:`~cxpath.kpi.queueing`
+:mod:`~cxpath.kpi.efficiency` (FCR, AHT, ASA, backlog …), :mod:`~cxpath.kpi.sla` (SLA attainment,
+SLA clocks that pause, the at-risk list), :mod:`~cxpath.kpi.queueing`
 (Erlang B/C/A and staffing), :mod:`~cxpath.kpi.inventory` (EOQ, safety stock, slow movers),
 :mod:`~cxpath.kpi.money` (ROI, NPV, payback) and :mod:`~cxpath.kpi.change` (did it change?).
 
@@ -14,7 +15,6 @@ Examples
 
 from .change import Cohorts, Comparison, compare, retention_cohorts
 from .efficiency import (
-    SLA,
     Backlog,
     Durations,
     Rates,
@@ -30,7 +30,6 @@ from .efficiency import (
     repeat_contact_rate,
     resolution_times,
     response_times,
-    sla_attainment,
     task_completion_rate,
     ticket_kpis,
 )
@@ -60,16 +59,19 @@ from .queueing import (
     staffing_erlang_a,
 )
 from .satisfaction import NPS, Rating, ces, csat, nps, nps_sample_size
+from .sla import SLA, AtRisk, SLAClocks, sla_attainment, sla_clocks
 
 __all__ = [
     # satisfaction
     "NPS", "Rating", "ces", "csat", "nps", "nps_sample_size",
     # efficiency
-    "SLA", "Backlog", "Durations", "Rates", "TicketKPIs", "abandonment_rate",
+    "Backlog", "Durations", "Rates", "TicketKPIs", "abandonment_rate",
     "average_handle_time", "average_speed_of_answer", "backlog", "business_seconds",
     "durations", "first_contact_resolution", "rate", "repeat_contact_rate",
-    "resolution_times", "response_times", "sla_attainment", "task_completion_rate",
+    "resolution_times", "response_times", "task_completion_rate",
     "ticket_kpis",
+    # SLA
+    "SLA", "AtRisk", "SLAClocks", "sla_attainment", "sla_clocks",
     # queueing
     "ErlangA", "ErlangC", "IntervalStaffing", "Staffing", "erlang_a", "erlang_b", "erlang_c",
     "interval_staffing", "staffing", "staffing_erlang_a",

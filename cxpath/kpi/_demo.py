@@ -6,13 +6,13 @@ import numpy as np
 
 from .._results import format_table
 from .change import compare
-from .efficiency import sla_attainment
 from .inventory import parts_policy
 from .queueing import interval_staffing
 from .satisfaction import csat, nps
+from .sla import sla_attainment
 
 CHANGE = np.datetime64("2025-07-01T00:00:00", "s")
-SLA_HOURS = {"P1": 24, "P2": 72, "P3": 168}
+SLA_TARGETS = {"P1": "24h", "P2": "72h", "P3": "168h"}
 
 
 def demo_section(sample) -> str:
@@ -31,7 +31,7 @@ def demo_section(sample) -> str:
                   "resolution")
     lines += ["Did FCR change on 2025-07-01 (the sample's planted process change)?",
               cmp.verdict, ""]
-    sla = sla_attainment("created", "resolved_at", "priority", SLA_HOURS, data=tickets)
+    sla = sla_attainment("created", "resolved_at", "priority", SLA_TARGETS, data=tickets)
     cols = sla._columns()
     lines += ["Resolution SLA attainment (P1 24 h, P2 72 h, P3 168 h; calendar hours):",
               format_table({k: cols[k] for k in ("priority", "due", "met", "pending",

@@ -15,12 +15,20 @@ from .. import _validate as v
 from .._frames import column
 from .._results import Result, result
 from .._stats import wilson_interval
+from ._clock import (
+    choose_calendar,
+    legacy_calendar,
+    measure,
+    read_pair,
+    read_times,
+    show_time,
+)
 from ._common import segments
 
-__all__ = ["SLA", "Backlog", "Durations", "Rates", "TicketKPIs", "abandonment_rate",
+__all__ = ["Backlog", "Durations", "Rates", "TicketKPIs", "abandonment_rate",
            "average_handle_time", "average_speed_of_answer", "backlog", "business_seconds",
            "durations", "first_contact_resolution", "rate", "repeat_contact_rate",
-           "resolution_times", "response_times", "sla_attainment", "task_completion_rate",
+           "resolution_times", "response_times", "task_completion_rate",
            "ticket_kpis"]
 
 
@@ -42,79 +50,24 @@ def _flags(data, values, name, func) -> np.ndarray:
     return x.astype(bool)
 
 
-def _times(data, values, name, func) -> np.ndarray:
-    """Timestamps as datetime64[s] (NaT allowed) from a column or values."""
-    arr = column(data, values, name, func)
-    if arr.dtype.kind != "M":
-        try:
-            arr = np.asarray(arr, dtype="datetime64[s]")
-        except (TypeError, ValueError):
-            v.fail(name, func, "timestamps (datetime64 or ISO strings)",
-                   got=f"values of dtype {arr.dtype}", data=True)
-    if arr.size == 0:
-        v.fail(name, func, "an array with at least 1 element(s)", got="0 element(s)",
-               data=True)
-    return arr.astype("datetime64[s]")
-
-
-def _elapsed(start, end) -> np.ndarray:
-    """Seconds from start to end, NaN where either is NaT."""
-    out = (end - start).astype("timedelta64[s]").astype(np.float64)
-    out[np.isnat(start) | np.isnat(end)] = np.nan
-    return out
-
-
-def _business_calendar(business_hours, func):
-    if business_hours is None:
-        return None
-    if not isinstance(business_hours, dict):
-        v.fail("business_hours", func, "a dict with keys 'open', 'close' (hours) and "
-               "optionally 'weekmask', 'holidays'", business_hours)
-    unknown = set(business_hours) - {"open", "close", "weekmask", "holidays"}
-    if unknown:
-        v.fail("business_hours", func, "a dict with keys among 'open', 'close', 'weekmask', "
-               "'holidays'", got=f"unknown keys {sorted(unknown)}")
-    opens = v.check_real(business_hours.get("open", 9), "business_hours['open']", func,
-                         low=0.0, high=24.0)
-    close = v.check_real(business_hours.get("close", 17), "business_hours['close']", func,
-                         low=opens, high=24.0, closed="right")
-    if close <= opens:
-        v.fail("business_hours['close']", func, "later than 'open'", close)
-    weekmask = business_hours.get("weekmask", "1111100")
-    holidays = np.asarray(business_hours.get("holidays", []), dtype="datetime64[D]")
-    try:
-        cal = np.busdaycalendar(weekmask=weekmask, holidays=holidays)
-    except (ValueError, TypeError) as exc:
-        v.fail("business_hours", func, "a valid numpy weekmask and holiday list",
-               got=str(exc))
-    return opens * 3600.0, close * 3600.0, cal
-
-
-def _business_clock(t, calendar) -> np.ndarray:
-    """Business seconds from 1970-01-01 to each time (NaN for NaT)."""
-    opens, close, cal = calendar
-    nat = np.isnat(t)
-    safe = np.where(nat, np.datetime64(0, "s"), t)
-    day = safe.astype("datetime64[D]")
-    days = np.busday_count(np.datetime64("1970-01-01", "D"), day, busdaycal=cal)
-    tod = (safe - day).astype("timedelta64[s]").astype(np.float64)
-    within = np.clip(tod, opens, close) - opens
-    within = np.where(np.is_busday(day, busdaycal=cal), within, 0.0)
-    out = days * (close - opens) + within
-    return np.where(nat, np.nan, out)
-
-
-def business_seconds(start, end, *, open=9, close=17, weekmask="1111100",
+def business_seconds(start, end, *, calendar=None, open=9, close=17, weekmask="1111100",
                      holidays=()) -> np.ndarray:
     """Elapsed business seconds between paired timestamps (NaN where either is missing).
 
     Parameters
     ----------
-    start, end : array of datetime64 or ISO strings
+    start, end : array of datetime64, datetimes or ISO strings
+        Aware values (a zone, ``Z`` or a UTC offset) are instants; naive ones are wall-clock
+        times, read as local time in the calendar's zone.
+    calendar : cxpath.calendar.BusinessCalendar, optional
+        The calendar (time zone, hours, holidays). Without it, ``open``, ``close``,
+        ``weekmask`` and ``holidays`` make one on the timestamps' own clock: the zone of a
+        time-zone-aware column, else the naive wall clock (times with UTC offsets but no
+        zone name need ``calendar``).
     open, close : float, default 9 and 17
-        Opening hours (local clock of the timestamps), 0–24.
+        Opening hours, 0–24 (ignored with ``calendar``: give only one of the two).
     weekmask : str, default '1111100'
-        numpy weekmask, Monday first (Monday–Friday open).
+        Open weekdays, Monday first.
     holidays : sequence of dates
         Closed days.
 
@@ -125,7 +78,7 @@ def business_seconds(start, end, *, open=9, close=17, weekmask="1111100",
     Raises
     ------
     InvalidParameterError, DataError
-        Bad hours or calendar, unequal lengths.
+        Bad hours or calendar, unequal lengths, naive mixed with aware times.
 
     Examples
     --------
@@ -133,14 +86,23 @@ def business_seconds(start, end, *, open=9, close=17, weekmask="1111100",
     >>> # Friday 16:00 to Monday 10:00 is two business hours
     >>> business_seconds(["2025-07-04T16:00"], ["2025-07-07T10:00"]) / 3600
     array([2.])
+    >>> from cxpath.calendar import BusinessCalendar
+    >>> berlin = BusinessCalendar("Europe/Berlin")  # Monday-Friday 09:00-17:00 local
+    >>> business_seconds(["2025-01-06T08:30+01:00"], ["2025-01-06T09:30+01:00"],
+    ...                  calendar=berlin) / 3600
+    array([0.5])
     """
     func = "kpi.business_seconds"
-    s = _times(None, start, "start", func)
-    e = _times(None, end, "end", func)
-    v.check_same_length(func, start=s, end=e)
-    cal = _business_calendar({"open": open, "close": close, "weekmask": weekmask,
-                              "holidays": list(holidays)}, func)
-    return _business_clock(e, cal) - _business_clock(s, cal)
+    s, e, naive, zone = read_pair(None, start, end, ("start", "end"), func)
+    if calendar is None:
+        calendar = legacy_calendar({"open": open, "close": close, "weekmask": weekmask,
+                                     "holidays": list(holidays)}, zone, naive, func, "start")
+    elif (open, close, weekmask, tuple(holidays)) != (9, 17, "1111100", ()):
+        v.fail("calendar", func, "None when 'open', 'close', 'weekmask' or 'holidays' are "
+               "given (the calendar holds its own hours)", calendar)
+    else:
+        calendar = choose_calendar(calendar, None, zone, naive, func)
+    return measure(s, e, naive, calendar)[0]
 
 
 # ------------------------------------------------------------------ rates
@@ -360,6 +322,9 @@ class Durations(Result):
     probs : tuple of float
     name : str
     unit : str
+    clock : str
+        What the durations were measured on: ``'elapsed time'`` or the business calendar
+        (and how naive times were read).
 
     Notes
     -----
@@ -376,9 +341,13 @@ class Durations(Result):
     probs: tuple
     name: str
     unit: str
+    clock: str = "elapsed time"
 
     def _title(self):
         return f"{self.name} ({self.unit})"
+
+    def _summary(self):
+        return [] if self.clock == "elapsed time" else [f"on {self.clock}"]
 
     def _columns(self):
         cols = {"segment": self.segment, "n": self.n, "missing": self.missing,
@@ -388,7 +357,7 @@ class Durations(Result):
         return cols
 
 
-def _durations(x, codes, labels, probs, name, unit, scale=1.0):
+def _durations(x, codes, labels, probs, name, unit, scale=1.0, clock="elapsed time"):
     k = len(labels)
     ok = ~np.isnan(x)
     n = np.bincount(codes[ok], minlength=k)
@@ -406,7 +375,7 @@ def _durations(x, codes, labels, probs, name, unit, scale=1.0):
             sd[g] = part.std(ddof=1) if part.size > 1 else np.nan
             q[g] = np.quantile(part, probs)
     return Durations(segment=labels, n=n, missing=missing, mean=mean, sd=sd, quantiles=q,
-                     probs=tuple(float(p) for p in probs), name=name, unit=unit)
+                     probs=tuple(float(p) for p in probs), name=name, unit=unit, clock=clock)
 
 
 def _probs(probs, func):
@@ -526,35 +495,36 @@ def average_speed_of_answer(wait, answered=None, *, data=None, by=None,
     return _durations(x, codes, labels, p, "Speed of answer", "s")
 
 
-def _interval_times(data, start, end, by, probs, business_hours, name, func):
+def _interval_times(data, start, end, by, probs, calendar, business_hours, name, func):
     p = _probs(probs, func)
-    s = _times(data, start, "start", func)
-    e = _times(data, end, "end", func)
-    v.check_same_length(func, start=s, end=e)
-    cal = _business_calendar(business_hours, func)
-    x = _elapsed(s, e) if cal is None else _business_clock(e, cal) - _business_clock(s, cal)
+    s, e, naive, zone = read_pair(data, start, end, ("start", "end"), func)
+    cal = choose_calendar(calendar, business_hours, zone, naive, func)
+    x, clock = measure(s, e, naive, cal)
     neg = x < 0
     if neg.any():
         i = int(np.argmax(neg))
-        v.fail("end", func, "at or after 'start'", got=f"{e[i]} before {s[i]} at position {i}",
-               data=True)
+        v.fail("end", func, "at or after 'start'", got=f"{show_time(e[i])} before "
+               f"{show_time(s[i])} at position {i}", data=True)
     codes, labels = segments(data, by, x.size, func)
     unit = "business h" if cal is not None else "h"
-    return _durations(x, codes, labels, p, name, unit, scale=3600.0)
+    return _durations(x, codes, labels, p, name, unit, scale=3600.0, clock=clock)
 
 
 def response_times(created, first_response, *, data=None, by=None, probs=(0.5, 0.9),
-                   business_hours=None) -> Durations:
+                   calendar=None, business_hours=None) -> Durations:
     """First-response time in hours per segment (NaT responses are counted as missing).
 
     Parameters
     ----------
-    created, first_response : str or array of datetime64
+    created, first_response : str or array of datetime64, datetimes or ISO strings
     data, by, probs
         As in :func:`durations`.
+    calendar : cxpath.calendar.BusinessCalendar, optional
+        Count business time only, in the calendar's time zone (naive times are read as
+        local time there; the result's ``clock`` says so).
     business_hours : dict, optional
-        Count business time only: ``{'open': 9, 'close': 17, 'weekmask': '1111100',
-        'holidays': [...]}`` (see :func:`business_seconds`).
+        Deprecated: ``{'open': 9, 'close': 17, 'weekmask': '1111100', 'holidays': [...]}``
+        on the timestamps' own clock; use ``calendar``.
 
     Returns
     -------
@@ -564,7 +534,8 @@ def response_times(created, first_response, *, data=None, by=None, probs=(0.5, 0
     Raises
     ------
     InvalidParameterError, DataError
-        Responses before creation, unequal lengths, bad calendars.
+        Responses before creation, unequal lengths, bad calendars, naive mixed with aware
+        times.
 
     Examples
     --------
@@ -572,19 +543,24 @@ def response_times(created, first_response, *, data=None, by=None, probs=(0.5, 0
     >>> r = response_times(["2025-01-01T10:00"], ["2025-01-01T12:30"])
     >>> float(r.mean[0])
     2.5
+    >>> from cxpath.calendar import BusinessCalendar
+    >>> r = response_times(["2025-01-06T08:30"], ["2025-01-06T12:30"],
+    ...                    calendar=BusinessCalendar("Europe/Berlin"))
+    >>> float(r.mean[0]), r.clock.endswith("naive times read as local time in Europe/Berlin")
+    (3.5, True)
     """
-    return _interval_times(data, created, first_response, by, probs, business_hours,
-                           "First response time", "kpi.response_times")
+    return _interval_times(data, created, first_response, by, probs, calendar,
+                           business_hours, "First response time", "kpi.response_times")
 
 
 def resolution_times(created, resolved_at, *, data=None, by=None, probs=(0.5, 0.9),
-                     business_hours=None) -> Durations:
+                     calendar=None, business_hours=None) -> Durations:
     """Time to resolution in hours per segment (unresolved tickets counted as missing).
 
     Parameters
     ----------
-    created, resolved_at : str or array of datetime64
-    data, by, probs, business_hours
+    created, resolved_at : str or array of datetime64, datetimes or ISO strings
+    data, by, probs, calendar, business_hours
         As in :func:`response_times`.
 
     Returns
@@ -604,157 +580,8 @@ def resolution_times(created, resolved_at, *, data=None, by=None, probs=(0.5, 0.
     >>> float(r.mean[0]), int(r.missing[0])
     (24.0, 1)
     """
-    return _interval_times(data, created, resolved_at, by, probs, business_hours,
+    return _interval_times(data, created, resolved_at, by, probs, calendar, business_hours,
                            "Resolution time", "kpi.resolution_times")
-
-
-# ------------------------------------------------------------------ SLA
-
-@result
-class SLA(Result):
-    """SLA attainment per segment and priority.
-
-    Attributes
-    ----------
-    segment, priority : ndarray of str
-    threshold_h : ndarray
-        Target in hours (business hours when a calendar was given).
-    due : ndarray of int
-        Tickets whose outcome is known: ended, or still open past the threshold.
-    met, missed, pending : ndarray of int
-        ``pending``: still open and within the threshold at ``as_of`` (not counted).
-    attainment, ci_low, ci_high : ndarray
-        ``met / due`` with a Wilson interval (NaN where nothing is due).
-    as_of : numpy.datetime64
-    business_hours : bool
-    """
-
-    segment: np.ndarray
-    priority: np.ndarray
-    threshold_h: np.ndarray
-    due: np.ndarray
-    met: np.ndarray
-    missed: np.ndarray
-    pending: np.ndarray
-    attainment: np.ndarray
-    ci_low: np.ndarray
-    ci_high: np.ndarray
-    as_of: np.datetime64
-    business_hours: bool
-
-    def _summary(self):
-        clock = "business hours" if self.business_hours else "calendar hours"
-        return [f"as of {self.as_of}; {clock}; open tickets still within target are pending"]
-
-    def _columns(self):
-        return {"segment": self.segment, "priority": self.priority,
-                "threshold_h": self.threshold_h, "due": self.due, "met": self.met,
-                "missed": self.missed, "pending": self.pending,
-                "attainment": self.attainment, "ci_low": self.ci_low, "ci_high": self.ci_high}
-
-
-def sla_attainment(start, end, priority, thresholds, *, data=None, by=None, as_of=None,
-                   business_hours=None, confidence=0.95) -> SLA:
-    """Share of tickets meeting their priority's time target (response or resolution).
-
-    Parameters
-    ----------
-    start, end : str or array of datetime64
-        E.g. ``created`` and ``resolved_at`` (NaT while open) or ``first_response``.
-    priority : str or array
-        Priority per ticket.
-    thresholds : dict
-        Priority -> target in hours (> 0). Every priority present needs a target.
-    data : table, optional
-    by : str or array, optional
-        Segment column; rows are segment × priority.
-    as_of : datetime64 or str, optional
-        When open tickets are judged (default: the latest timestamp in the data). An open
-        ticket already older than its target is a miss; a younger one is pending.
-    business_hours : dict, optional
-        Business calendar as in :func:`response_times`.
-    confidence : float, default 0.95
-
-    Returns
-    -------
-    SLA
-
-    Raises
-    ------
-    InvalidParameterError, DataError
-        Priorities without a target, non-positive targets, ends before starts.
-
-    Examples
-    --------
-    >>> from cxpath.kpi import sla_attainment
-    >>> r = sla_attainment(["2025-01-01T08:00"] * 3,
-    ...                    ["2025-01-01T09:00", "2025-01-01T20:00", "NaT"],
-    ...                    ["P1", "P1", "P2"], {"P1": 4, "P2": 48},
-    ...                    as_of="2025-01-02T08:00")
-    >>> r.attainment.tolist()[0], int(r.pending[1])
-    (0.5, 1)
-    """
-    func = "kpi.sla_attainment"
-    v.check_real(confidence, "confidence", func, low=0.0, high=1.0, closed="neither")
-    s = _times(data, start, "start", func)
-    e = _times(data, end, "end", func)
-    pr = np.asarray(column(data, priority, "priority", func)).astype(str)
-    v.check_same_length(func, start=s, end=e, priority=pr)
-    if not isinstance(thresholds, dict) or not thresholds:
-        v.fail("thresholds", func, "a non-empty dict priority -> hours", thresholds)
-    for key, hours in thresholds.items():
-        v.check_real(hours, f"thresholds[{key!r}]", func, low=0.0, closed="neither")
-    present = np.unique(pr)
-    lacking = [p for p in present.tolist() if p not in {str(k) for k in thresholds}]
-    if lacking:
-        v.fail("thresholds", func, "a target for every priority in the data",
-               got=f"no target for {lacking}")
-    if np.isnat(s).any():
-        i = int(np.argmax(np.isnat(s)))
-        v.fail("start", func, "free of missing times", got=f"NaT at position {i}", data=True)
-    if as_of is None:
-        both = np.concatenate([s, e[~np.isnat(e)]])
-        as_of = both.max()
-    else:
-        as_of = _times(None, [as_of], "as_of", func)[0]
-        if np.isnat(as_of):
-            v.fail("as_of", func, "a timestamp", got="NaT")
-    cal = _business_calendar(business_hours, func)
-    clock_end = np.where(np.isnat(e), as_of, e)
-    if cal is None:
-        x = _elapsed(s, clock_end)
-    else:
-        x = _business_clock(clock_end, cal) - _business_clock(s, cal)
-    neg = x < 0
-    if neg.any():
-        i = int(np.argmax(neg))
-        v.fail("end", func, "at or after 'start' (and 'as_of' after every open start)",
-               got=f"{clock_end[i]} before {s[i]} at position {i}", data=True)
-    limit = np.array([float(thresholds[p]) for p in pr]) * 3600.0
-    open_ = np.isnat(e)
-    met = ~open_ & (x <= limit)
-    missed = (~open_ & (x > limit)) | (open_ & (x > limit))
-    pending = open_ & (x <= limit)
-    codes, labels = segments(data, by, s.size, func)
-    p_labels, p_codes = np.unique(pr, return_inverse=True)
-    key = codes * len(p_labels) + p_codes.ravel()
-    used = np.unique(key)
-    seg_of, pri_of = used // len(p_labels), used % len(p_labels)
-    idx = np.searchsorted(used, key)
-    m = len(used)
-    n_met = np.bincount(idx, weights=met, minlength=m).astype(np.int64)
-    n_missed = np.bincount(idx, weights=missed, minlength=m).astype(np.int64)
-    n_pending = np.bincount(idx, weights=pending, minlength=m).astype(np.int64)
-    due = n_met + n_missed
-    lo, hi = wilson_interval(n_met, due, confidence)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        att = np.where(due > 0, n_met / np.maximum(due, 1), np.nan)
-    lo = np.where(due > 0, lo, np.nan)
-    hi = np.where(due > 0, hi, np.nan)
-    return SLA(segment=labels[seg_of], priority=p_labels[pri_of].astype(object),
-               threshold_h=np.array([float(thresholds[p]) for p in p_labels[pri_of]]),
-               due=due, met=n_met, missed=n_missed, pending=n_pending, attainment=att,
-               ci_low=lo, ci_high=hi, as_of=as_of, business_hours=cal is not None)
 
 
 # ------------------------------------------------------------------ backlog
@@ -842,8 +669,8 @@ def backlog(created, resolved_at, *, data=None, by=None, at=None, freq="W",
     ([2, 1], [1, 1])
     """
     func = "kpi.backlog"
-    s = _times(data, created, "created", func)
-    e = _times(data, resolved_at, "resolved_at", func)
+    s = read_times(data, created, "created", func)
+    e = read_times(data, resolved_at, "resolved_at", func)
     v.check_same_length(func, created=s, resolved_at=e)
     if np.isnat(s).any():
         i = int(np.argmax(np.isnat(s)))
@@ -867,7 +694,7 @@ def backlog(created, resolved_at, *, data=None, by=None, at=None, freq="W",
         days = np.arange(first_day + step, last.astype("datetime64[D]") + step + 1, step)
         at = days.astype("datetime64[s]")
     else:
-        at = _times(None, at, "at", func)
+        at = read_times(None, at, "at", func)
         if (np.diff(at.astype(np.int64)) <= 0).any():
             v.fail("at", func, "strictly increasing times", got="unsorted or repeated times")
     codes, labels = segments(data, by, s.size, func)
@@ -947,7 +774,7 @@ class TicketKPIs(Result):
 def ticket_kpis(data, *, by=None, created="created", first_response="first_response",
                 resolved_at="resolved_at", resolved="resolved",
                 fcr="first_contact_resolution", handle_time="handle_time_s",
-                contacts="contacts", business_hours=None) -> TicketKPIs:
+                contacts="contacts", calendar=None, business_hours=None) -> TicketKPIs:
     """FCR, resolution, repeat contacts, AHT, response and resolution times per segment.
 
     Parameters
@@ -958,8 +785,10 @@ def ticket_kpis(data, *, by=None, created="created", first_response="first_respo
         Segment column (``'channel'``, ``'agent'``, ``'product'`` …).
     created, first_response, resolved_at, resolved, fcr, handle_time, contacts : str
         Column names (or arrays).
-    business_hours : dict, optional
+    calendar : cxpath.calendar.BusinessCalendar, optional
         Business calendar for the time KPIs (see :func:`response_times`).
+    business_hours : dict, optional
+        Deprecated dict calendar; use ``calendar``.
 
     Returns
     -------
@@ -982,9 +811,9 @@ def ticket_kpis(data, *, by=None, created="created", first_response="first_respo
     res = rate(resolved, data=data, by=by)
     rep = repeat_contact_rate(contacts, data=data, by=by)
     aht = average_handle_time(handle_time, data=data, by=by)
-    frt = response_times(created, first_response, data=data, by=by,
+    frt = response_times(created, first_response, data=data, by=by, calendar=calendar,
                          business_hours=business_hours)
-    ttr = resolution_times(created, resolved_at, data=data, by=by,
+    ttr = resolution_times(created, resolved_at, data=data, by=by, calendar=calendar,
                            business_hours=business_hours)
     return TicketKPIs(segment=f.segment, tickets=f.n, fcr=f.rate, fcr_low=f.ci_low,
                       fcr_high=f.ci_high, resolved=res.rate, repeat=rep.rate, aht_s=aht.mean,
