@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _validate as v
-from .._results import Result, result
+from .._results import Result, duration_columns, result
 from ..journeys import Journeys, JourneyStats
 from ._chain import build_chain, solve_absorbing
 from ._paths import prepare
@@ -47,6 +47,9 @@ class AbsorbingMeasures(Result):
     start_expected_steps: float
     expected_time: np.ndarray | None = None
     expected_time_to_success: np.ndarray | None = None
+
+    _duration_columns = duration_columns(expected_time_h=3600.0,
+                                         expected_time_to_success_h=3600.0)
 
     def _columns(self) -> dict:
         cols = {"touchpoint": np.array(self.touchpoints, dtype=object), "visits": self.visits,

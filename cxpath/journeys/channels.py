@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _validate as v
-from .._results import Result, result
+from .._results import Result, duration_columns, result
 from .model import Journeys
 
 __all__ = ["ChannelSwitching", "channel_switching"]
@@ -40,6 +40,8 @@ class ChannelSwitching(Result):
     median_duration: np.ndarray
     dropoff_after_switch: float
     dropoff_after_stay: float
+
+    _duration_columns = duration_columns(median_duration_s=1.0)
 
     def _summary(self):
         return [f"{self.switch_share:.1%} of cases switch channel; drop-off right after a "

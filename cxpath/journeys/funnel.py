@@ -47,11 +47,13 @@ class Funnel(Result):
     entry_rate: float
     median_time: np.ndarray
     went_next: np.ndarray
+    clock: str = "elapsed time"
 
     _duration_columns = duration_columns(median_time_s=1.0)
 
     def _summary(self):
-        return [f"mode {self.mode}; {self.entry_rate:.1%} of cases enter the funnel"]
+        clock = "" if self.clock == "elapsed time" else f"; step times on {self.clock}"
+        return [f"mode {self.mode}; {self.entry_rate:.1%} of cases enter the funnel{clock}"]
 
     def _columns(self):
         return {"step": self.steps, "reached": self.reached,
@@ -61,7 +63,7 @@ class Funnel(Result):
 
 
 def funnel(journeys: Journeys, steps, mode: str = "ordered", top_next: int = 3, *,
-           by: str | None = None):
+           by: str | None = None, calendar=None):
     """Funnel analysis over touchpoint steps.
 
     Parameters
@@ -81,6 +83,9 @@ def funnel(journeys: Journeys, steps, mode: str = "ordered", top_next: int = 3, 
         Drill down by a case attribute (product, priority, region …): the analysis runs
         on the cases of each segment and returns a
         :class:`~cxpath.journeys.segments.Segmented` (one table, the segment first).
+    calendar : cxpath.calendar.BusinessCalendar, optional
+        Measure the times in business seconds on this calendar (naive journeys are read
+        as local time in its zone); the result's ``clock`` says which clock was used.
 
     Returns
     -------
@@ -95,15 +100,17 @@ def funnel(journeys: Journeys, steps, mode: str = "ordered", top_next: int = 3, 
     [2, 1, 1]
     """
     from .._kernels.paths import funnel_match
+    from .stats import business_time, check_calendar, clock_name
 
     func = "journeys.funnel"
     if not isinstance(journeys, Journeys):
         v.fail("journeys", func, "a Journeys object", got=type(journeys).__name__)
+    calendar = check_calendar(calendar, func)
     if by is not None:
         from .segments import by_case_segment
 
-        return by_case_segment(journeys, by, func,
-                               lambda sub: funnel(sub, steps, mode, top_next))
+        return by_case_segment(journeys, by, func, lambda sub: funnel(
+            sub, steps, mode, top_next, calendar=calendar))
     v.check_option(mode, "mode", func, tuple(MODES))
     top_next = v.check_int(top_next, "top_next", func, low=1)
     if isinstance(steps, str) or len(steps) == 0:
@@ -125,8 +132,10 @@ def funnel(journeys: Journeys, steps, mode: str = "ordered", top_next: int = 3, 
         for k in range(1, len(steps)):
             both = hit[:, k]
             if both.any():
-                gaps = elapsed(journeys.event_starts[pos[both, k]],
-                               journeys.times[pos[both, k - 1]])
+                later = journeys.event_starts[pos[both, k]]
+                earlier = journeys.times[pos[both, k - 1]]
+                gaps = elapsed(later, earlier) if calendar is None else business_time(
+                    journeys, calendar, earlier, later)
                 if journeys.starts is not None:  # overlapping instances wait 0
                     gaps = np.maximum(gaps, 0.0)
                 median[k] = float(np.median(np.repeat(gaps, w[both])))
@@ -150,4 +159,5 @@ def funnel(journeys: Journeys, steps, mode: str = "ordered", top_next: int = 3, 
     return Funnel(steps=np.asarray(steps, dtype=object), mode=mode, reached=reached,
                   step_conversion=step_conv, overall_conversion=overall,
                   entry_rate=float(reached[0] / max(w.sum(), 1)), median_time=median,
-                  went_next=np.asarray(went, dtype=object))
+                  went_next=np.asarray(went, dtype=object),
+                  clock=clock_name(journeys, calendar))

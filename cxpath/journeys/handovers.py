@@ -25,7 +25,13 @@ from .. import _validate as v
 from .._results import Result, duration_columns, result
 from .._stats import quantiles_by_group
 from .model import Journeys
-from .stats import transition_index, transition_waits
+from .stats import (
+    check_calendar,
+    clock_name,
+    service_times,
+    transition_index,
+    transition_waits,
+)
 
 __all__ = ["Handovers", "Workload", "WorkingTogether", "handovers"]
 
@@ -206,6 +212,7 @@ class Handovers(Result):
     n_broken: int
     include_self: bool = False
     min_count: int = 1
+    clock: str = "elapsed time"
 
     _duration_columns = duration_columns(total_wait_h=3600.0, mean_wait_h=3600.0,
                                          median_wait_h=3600.0, p90_wait_h=3600.0)
@@ -224,6 +231,8 @@ class Handovers(Result):
                          f"{self.n_broken:,} transitions into or out of them not counted")
         if self.min_count > 1:
             lines.append(f"pairs seen fewer than {self.min_count} times left out")
+        if self.clock != "elapsed time":
+            lines.append(f"waits and service times on {self.clock}")
         return lines
 
     def _columns(self) -> dict:
@@ -266,7 +275,7 @@ class Handovers(Result):
 
 
 def handovers(journeys: Journeys, attribute: str = "resource", *, by: str | None = None,
-              include_self: bool = False, min_count: int = 1):
+              include_self: bool = False, min_count: int = 1, calendar=None):
     """Hand-overs of work, working together and workload of resources (or teams).
 
     Within a case, two consecutive events whose ``attribute`` values differ, ``a`` then
@@ -299,6 +308,9 @@ def handovers(journeys: Journeys, attribute: str = "resource", *, by: str | None
         pm4py's hand-over network does.
     min_count : int, default 1
         Leave out hand-over pairs (and working-together pairs) seen fewer times.
+    calendar : cxpath.calendar.BusinessCalendar, optional
+        Measure the times in business seconds on this calendar (naive journeys are read
+        as local time in its zone); the result's ``clock`` says which clock was used.
 
     Returns
     -------
@@ -348,12 +360,13 @@ def handovers(journeys: Journeys, attribute: str = "resource", *, by: str | None
     _check_attribute(journeys, attribute)
     include_self = v.check_bool(include_self, "include_self", FUNC)
     min_count = v.check_int(min_count, "min_count", FUNC, low=1)
+    calendar = check_calendar(calendar, FUNC)
     if by is not None:
         from .segments import by_case_segment
 
         return by_case_segment(journeys, by, FUNC, lambda sub: _analyse(
-            sub, attribute, include_self, min_count))
-    return _analyse(journeys, attribute, include_self, min_count)
+            sub, attribute, include_self, min_count, calendar))
+    return _analyse(journeys, attribute, include_self, min_count, calendar)
 
 
 def _check_attribute(journeys: Journeys, attribute) -> None:
@@ -394,7 +407,7 @@ def _distinct_per_case(case: np.ndarray, group: np.ndarray, n_groups: int) -> np
 
 
 def _analyse(journeys: Journeys, attribute: str, include_self: bool,
-             min_count: int) -> Handovers:
+             min_count: int, calendar=None) -> Handovers:
     attr = journeys.event_attributes[attribute]
     labels = np.asarray(attr.labels, dtype=object)
     n_res = len(labels)
@@ -425,7 +438,7 @@ def _analyse(journeys: Journeys, attribute: str, include_self: bool,
         nan = np.full(n_pairs, np.nan)
         total_wait, mean_wait, q = nan, nan, np.full((n_pairs, 2), np.nan)
     else:
-        wait = transition_waits(journeys, idx)
+        wait = transition_waits(journeys, idx, calendar)
         total_wait = np.bincount(group, weights=tw * wait, minlength=n_pairs)
         with np.errstate(invalid="ignore", divide="ignore"):
             mean_wait = total_wait / count
@@ -452,7 +465,7 @@ def _analyse(journeys: Journeys, attribute: str, include_self: bool,
     active = np.flatnonzero(np.bincount(res_p, minlength=n_res) > 0)
     active = active[np.argsort(-events[active], kind="stable")]
     service = {}
-    svc = journeys.service_times
+    svc = service_times(journeys, calendar)
     if svc is not None:
         svc = svc[present]
         s_total = np.bincount(res_p, weights=w_p * svc, minlength=n_res)
@@ -486,7 +499,7 @@ def _analyse(journeys: Journeys, attribute: str, include_self: bool,
         working_together=wt, workload=workload, n_transitions=int(all_w.sum()),
         n_handovers=n_handovers, n_self=int(all_w[same].sum()),
         n_unassigned=int(ev_w[~present].sum()), n_broken=int(all_w[broken].sum()),
-        include_self=include_self, min_count=min_count)
+        include_self=include_self, min_count=min_count, clock=clock_name(journeys, calendar))
 
 
 def _working_together(case, res, w_case, n_cases, n_res, min_count):

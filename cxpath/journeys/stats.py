@@ -49,13 +49,18 @@ def case_spans(journeys: Journeys):
     return first, last
 
 
-def case_durations(journeys: Journeys) -> np.ndarray | None:
+def case_durations(journeys: Journeys, calendar=None) -> np.ndarray | None:
     """Seconds from each case's first event to its last (0 for empty cases; None without
-    times). With activity instances: from the first start to the latest completion."""
+    times). With activity instances: from the first start to the latest completion. On
+    ``calendar``, business seconds."""
     spans = case_spans(journeys)
     if spans is None:
         return None
-    return np.where(journeys.lengths > 0, elapsed(spans[1], spans[0]), 0.0)
+    if calendar is not None:
+        span = business_time(journeys, calendar, spans[0], spans[1])
+    else:
+        span = elapsed(spans[1], spans[0])
+    return np.where(journeys.lengths > 0, span, 0.0)
 
 
 def transition_index(journeys: Journeys) -> np.ndarray:

@@ -95,6 +95,7 @@ class Variants(Result):
     p90_duration: np.ndarray
     n_cases: int
     n_variants: int
+    clock: str = "elapsed time"
 
     _duration_columns = duration_columns(median_duration_s=1.0, p90_duration_s=1.0)
 
@@ -115,15 +116,18 @@ class Variants(Result):
                         success=self.success[:10], success_rate=self.success_rate[:10],
                         median_duration=self.median_duration[:10],
                         p90_duration=self.p90_duration[:10], n_cases=self.n_cases,
-                        n_variants=self.n_variants)
+                        n_variants=self.n_variants, clock=self.clock)
         text = Result.__repr__(head).replace(f"({len(head.counts)} rows)",
                                              f"({len(self.counts)} rows)")
         more = len(self.counts) - len(head.counts)
         return text + (f"\n… {more:,} more rows" if more > 0 else "")
 
     def _summary(self):
-        return [f"{self.n_variants:,} distinct paths over {self.n_cases:,} cases; the "
-                f"{len(self.paths)} shown cover {self.share.sum():.1%}"]
+        lines = [f"{self.n_variants:,} distinct paths over {self.n_cases:,} cases; the "
+                 f"{len(self.paths)} shown cover {self.share.sum():.1%}"]
+        if self.clock != "elapsed time":
+            lines.append(f"durations on {self.clock}")
+        return lines
 
     def _columns(self):
         return {"path": self.paths, "length": self.lengths, "cases": self.counts,
@@ -131,7 +135,7 @@ class Variants(Result):
                 "median_duration_s": self.median_duration, "p90_duration_s": self.p90_duration}
 
 
-def variants(journeys, top: int | None = None, *, by: str | None = None):
+def variants(journeys, top: int | None = None, *, by: str | None = None, calendar=None):
     """Rank the distinct paths (variants) of ``journeys``.
 
     Parameters
@@ -144,6 +148,9 @@ def variants(journeys, top: int | None = None, *, by: str | None = None):
         Drill down by a case attribute (product, priority, region …): the analysis runs
         on the cases of each segment and returns a
         :class:`~cxpath.journeys.segments.Segmented` (one table, the segment first).
+    calendar : cxpath.calendar.BusinessCalendar, optional
+        Measure the times in business seconds on this calendar (naive journeys are read
+        as local time in its zone); the result's ``clock`` says which clock was used.
 
     Returns
     -------
@@ -158,16 +165,22 @@ def variants(journeys, top: int | None = None, *, by: str | None = None):
     >>> variants(j).to_frame("dict")["path"].tolist()
     ['a', 'a > b']
     """
-    from .stats import JourneyStats, _gather_paths
+    from .stats import JourneyStats, _gather_paths, check_calendar, clock_name
 
     func = "journeys.variants"
     if top is not None:
         top = v.check_int(top, "top", func, low=1)
+    calendar = check_calendar(calendar, func)
     if by is not None:
         from .segments import by_case_segment
 
-        return by_case_segment(journeys, by, func, lambda sub: variants(sub, top))
+        return by_case_segment(journeys, by, func,
+                               lambda sub: variants(sub, top, calendar=calendar))
+    clock = "elapsed time"
     if isinstance(journeys, JourneyStats):
+        if calendar is not None:
+            v.fail("calendar", func, "None for JourneyStats (business time needs the "
+                   "journeys)", calendar)
         stats = journeys
         labels = stats.vocab
         counts, success = stats.variant_counts, stats.variant_success
@@ -185,7 +198,9 @@ def variants(journeys, top: int | None = None, *, by: str | None = None):
         if journeys.times is not None:
             from .stats import case_durations
 
-            q = quantiles_by_group(group, case_durations(journeys), n_groups, [0.5, 0.9])
+            q = quantiles_by_group(group, case_durations(journeys, calendar), n_groups,
+                                   [0.5, 0.9])
+            clock = clock_name(journeys, calendar)
             median, p90 = q[:, 0], q[:, 1]
         else:
             median = p90 = np.full(n_groups, np.nan)
@@ -206,4 +221,5 @@ def variants(journeys, top: int | None = None, *, by: str | None = None):
                     lengths=np.diff(path_offsets), counts=counts[order],
                     share=counts[order] / max(total, 1), success=success[order],
                     success_rate=rate[order], median_duration=median[order],
-                    p90_duration=p90[order], n_cases=total, n_variants=len(counts))
+                    p90_duration=p90[order], n_cases=total, n_variants=len(counts),
+                    clock=clock)

@@ -13,7 +13,7 @@ import numpy as np
 
 from .. import _validate as v
 from .._frames import column
-from .._results import Result, result
+from .._results import Result, duration_columns, result
 from .._stats import wilson_interval
 from ._clock import (
     choose_calendar,
@@ -349,12 +349,22 @@ class Durations(Result):
     def _summary(self):
         return [] if self.clock == "elapsed time" else [f"on {self.clock}"]
 
+    def _durations(self, columns: dict) -> dict:
+        """Mean, sd and percentiles are durations when the unit is one of time."""
+        scale = _UNIT_SECONDS.get(self.unit.removeprefix("business "))
+        if scale is None:
+            return {}
+        return {k: scale for k in columns if k in ("mean", "sd") or k[:1] == "p"}
+
     def _columns(self):
         cols = {"segment": self.segment, "n": self.n, "missing": self.missing,
                 "mean": self.mean, "sd": self.sd}
         for j, p in enumerate(self.probs):
             cols[f"p{100 * p:g}"] = self.quantiles[:, j]
         return cols
+
+
+_UNIT_SECONDS = {"s": 1.0, "min": 60.0, "h": 3600.0, "d": 86400.0}
 
 
 def _durations(x, codes, labels, probs, name, unit, scale=1.0, clock="elapsed time"):
@@ -619,6 +629,8 @@ class Backlog(Result):
     age_counts: np.ndarray
     age_bins: tuple
 
+    _duration_columns = duration_columns(mean_age_days=86400.0, p90_age_days=86400.0)
+
     def _columns(self):
         cols = {"segment": self.segment, "at": self.at, "open": self.open,
                 "opened": self.opened,
@@ -762,6 +774,9 @@ class TicketKPIs(Result):
     frt_p90_h: np.ndarray
     ttr_p50_h: np.ndarray
     ttr_p90_h: np.ndarray
+
+    _duration_columns = duration_columns(aht_s=1.0, frt_p50_h=3600.0, frt_p90_h=3600.0,
+                                         ttr_p50_h=3600.0, ttr_p90_h=3600.0)
 
     def _columns(self):
         return {"segment": self.segment, "tickets": self.tickets, "fcr": self.fcr,
