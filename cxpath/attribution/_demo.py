@@ -26,7 +26,8 @@ def demo_section(sample) -> str:
         "Touchpoints with the lowest chance of ending resolved (absorbing chain):",
         format_table({k: acols[k][worst] for k in ("touchpoint", "success_probability",
                                                   "observed_success_rate", "expected_steps",
-                                                  "expected_time_h")}, max_rows=4)])
+                                                  "expected_time_h")}, max_rows=4,
+                     durations=absorbing._durations(acols))])
 
 
 def demo_figures(sample) -> list:

@@ -12,7 +12,8 @@ def _head(result, columns, k=5, rows=None):
     """The first ``k`` rows (of ``rows``, an index array, when given) of a result table."""
     cols = result._columns()
     pick = slice(None) if rows is None else rows
-    return format_table({c: cols[c][pick][:k] for c in columns}, max_rows=k)
+    return format_table({c: cols[c][pick][:k] for c in columns}, max_rows=k,
+                        durations=result._durations(cols))
 
 
 def demo_section(sample) -> str:
