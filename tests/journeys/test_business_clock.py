@@ -80,5 +80,5 @@ def test_naive_journeys_on_a_calendar_are_local_time_and_say_so():
     v = variants(j, calendar=BERLIN)  # 08:30-09:30 Berlin wall clock: half an hour open
     assert v.median_duration.tolist() == [1800.0]
     assert "naive times read as local time in Europe/Berlin" in v.clock
-    with pytest.raises(CxpathError, match="'calendar' parameter of journeys.variants"):
+    with pytest.raises(CxpathError, match=r"'calendar' parameter of journeys.variants"):
         variants(JourneyStats.from_journeys(j), calendar=BERLIN)
