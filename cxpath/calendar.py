@@ -725,6 +725,14 @@ class BusinessCalendar:
         return out.reshape(shape)[()]
 
 
+def check_calendar(calendar, func: str):
+    """``calendar`` if it is None or a :class:`BusinessCalendar`, else the shaped error."""
+    if calendar is not None and not isinstance(calendar, BusinessCalendar):
+        fail("calendar", func, "a cxpath.calendar.BusinessCalendar or None",
+             got=type(calendar).__name__)
+    return calendar
+
+
 def _flat_pair(a, b, name: str, func: str):
     """``start`` (float64 instants) and a second argument broadcast together, as contiguous
     vectors, with the broadcast shape to give the result back in. The second keeps its

@@ -6,11 +6,12 @@ import attrs
 import numpy as np
 
 from .. import _validate as v
+from ..calendar import check_calendar
 from ..errors import VocabularyMismatchError
 from .model import Journeys, elapsed
 
-__all__ = ["JourneyStats", "case_durations", "case_facts", "case_spans", "transition_index",
-           "transition_waits"]
+__all__ = ["JourneyStats", "case_durations", "case_facts", "case_spans", "check_calendar",
+           "transition_index", "transition_waits"]
 
 
 def _ro(x):
@@ -122,18 +123,6 @@ def clock_name(journeys: Journeys, calendar) -> str:
     if journeys.tz is None and journeys.times is not None:
         name += f"; naive times read as local time in {calendar.timezone}"
     return name
-
-
-def check_calendar(calendar, func: str):
-    """``calendar`` if it is None or a :class:`~cxpath.calendar.BusinessCalendar`."""
-    if calendar is None:
-        return None
-    from ..calendar import BusinessCalendar
-
-    if not isinstance(calendar, BusinessCalendar):
-        v.fail("calendar", func, "a cxpath.calendar.BusinessCalendar or None",
-               got=type(calendar).__name__)
-    return calendar
 
 
 def _edges(journeys: Journeys, with_case: bool = True, calendar=None):

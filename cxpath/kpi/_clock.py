@@ -110,14 +110,9 @@ def choose_calendar(calendar, business_hours, zone, naive, func):
                       "calendar=cxpath.calendar.BusinessCalendar(...), which also knows time "
                       "zones, lunch breaks and holidays.", DeprecationWarning, stacklevel=4)
         return legacy_calendar(business_hours, zone, naive, func)
-    if calendar is None:
-        return None
-    from ..calendar import BusinessCalendar
+    from ..calendar import check_calendar
 
-    if not isinstance(calendar, BusinessCalendar):
-        v.fail("calendar", func, "a cxpath.calendar.BusinessCalendar or None",
-               got=type(calendar).__name__)
-    return calendar
+    return check_calendar(calendar, func)
 
 
 def measure(start, end, naive, calendar):
