@@ -75,8 +75,7 @@ def column(data, spec, name: str, func: str) -> np.ndarray | None:
                    "of arrays", got=f"an object of type {type(data).__name__}")
         names = _column_names(data, kind)
         if spec not in names:
-            shown = ", ".join(repr(n) for n in names[:12]) + (", …" if len(names) > 12 else "")
-            v.fail(name, func, f"a column of 'data' (one of {shown})", spec)
+            v.fail_unknown_column(name, func, spec, names)
         if kind == "pandas":
             arr = _from_pandas(data[spec])
         elif kind == "polars":

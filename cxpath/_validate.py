@@ -179,6 +179,24 @@ def check_duration(value, name: str, func: str, *, low: float | None = 0.0,
     return seconds
 
 
+def fail_unknown_column(name: str, func: str, spec, names, where: str = "of 'data'"):
+    """Raise the shaped error for a column name that is not there, with close matches.
+
+    >>> fail_unknown_column("case", "f", "tiket", ["ticket", "step"])
+    Traceback (most recent call last):
+    ...
+    cxpath.errors.InvalidParameterError: The 'case' parameter of f must be a column of 'data' \
+(one of 'ticket', 'step'). Got 'tiket' (close: 'ticket') instead.
+    """
+    import difflib
+
+    names = [str(n) for n in names]
+    shown = ", ".join(repr(n) for n in names[:12]) + (", …" if len(names) > 12 else "")
+    close = difflib.get_close_matches(str(spec), names, n=3, cutoff=0.6)
+    hint = f" (close: {', '.join(map(repr, close))})" if close else ""
+    fail(name, func, f"a column {where} (one of {shown})", got=f"{spec!r}{hint}")
+
+
 def renamed(old_value, new_value, old: str, new: str, func: str):
     """The value of a renamed argument: ``new_value``, or ``old_value`` (with a
     :class:`DeprecationWarning`) when only the old name was given.

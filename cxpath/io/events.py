@@ -130,13 +130,11 @@ def read_events(path, *, case=None, touchpoint=None, timestamp=None, format=None
         if not isinstance(spec, str):
             v.fail(name, _FUNC, "a column name of the file", spec)
         if spec not in table:
-            shown = ", ".join(repr(c) for c in list(table)[:12])
-            v.fail(name, _FUNC, f"a column of the file (one of {shown})", spec)
+            v.fail_unknown_column(name, _FUNC, spec, list(table), "of the file")
     for name, spec in options.items():
         if name in ("channel", "outcome", "value") and isinstance(spec, str) and \
                 spec not in table:
-            shown = ", ".join(repr(c) for c in list(table)[:12])
-            v.fail(name, _FUNC, f"a column of the file (one of {shown})", spec)
+            v.fail_unknown_column(name, _FUNC, spec, list(table), "of the file")
     auto = {k: s for k, s in mapping.items() if s is not None}
     return to_journeys(table, auto, options)
 

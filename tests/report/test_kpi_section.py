@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from cxpath.datasets import load_sample
-from cxpath.kpi._demo import demo_section
+from cxpath.report import section_text
 
 
 def test_demo_section_reports_each_kpi():
-    text = demo_section(load_sample())
+    text = section_text("kpi", load_sample())
     assert text.startswith("NPS ")
     assert "First-contact resolution (share) rose" in text and "a real change" in text
     assert "Resolution SLA attainment" in text

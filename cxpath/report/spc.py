@@ -1,18 +1,25 @@
-"""Demo section: a u-chart of the sample's daily complaints per order, with the planted shift."""
+"""Report section: a u-chart of the sample's daily complaints per order, with its shift."""
 
 from __future__ import annotations
 
 import numpy as np
 
-from .._results import format_table
-from .attributes import u_chart
-from .timeweighted import cusum
+from ._blocks import Figure, Section, Table, Text
+
+__all__ = ["section"]
 
 SHIFT = np.datetime64("2025-09-15")  # documented in cxpath.datasets (complaint rate +40 %)
 
 
-def demo_section(sample) -> str:
+def section(inputs) -> Section:
     """Phase I on January–June, then monitor the rest of the year against frozen limits."""
+    from ..spc import cusum, u_chart
+
+    title = "Control charts: early warning on daily complaints"
+    sample = inputs.sample
+    if sample is None:
+        return Section("spc", title, skipped="daily complaint counts come with the bundled "
+                       "sample only (cxpath demo); see cxpath.spc for your own")
     data = sample.daily_complaints
     dates, complaints, orders = data["date"], data["complaints"], data["orders"]
     base = dates < np.datetime64("2025-07-01")
@@ -30,13 +37,16 @@ def demo_section(sample) -> str:
              f"  days flagged, phase II before {SHIFT}: {int(flagged[before].sum())} of "
              f"{int(before.sum())} ({flagged[before].mean():.0%}); from {SHIFT} on: "
              f"{int(flagged[after].sum())} of {int(after.sum())} ({flagged[after].mean():.0%})"]
+    findings = []
     sig = chart.signals
     late = sig.index >= int(np.argmax(after))
     if late.any():
         j = int(sig.index[late][0])
+        delay = int((dates[j] - SHIFT).astype(int))
         lines.append(f"  first signal on or after the planted shift ({SHIFT}): {dates[j]}, "
-                     f"{(dates[j] - SHIFT).astype(int)} day(s) later — "
-                     f"{sig.rule[late][0]}: {sig.explanation[late][0]}")
+                     f"{delay} day(s) later — {sig.rule[late][0]}: {sig.explanation[late][0]}")
+        findings.append(f"Complaints per order rose from {SHIFT}; the u-chart signalled it on "
+                        f"{dates[j]}, {delay} day(s) later.")
         beyond = late & np.isin(sig.rule, ["WE1"])
         if beyond.any():
             lines.append(f"  first point beyond the limits after the shift: "
@@ -57,16 +67,23 @@ def demo_section(sample) -> str:
         table["days"].append(int(sel.sum()))
         table["flagged"].append(int(flagged[sel].sum()))
         table["complaints_per_1000"].append(1000.0 * complaints[sel].sum() / orders[sel].sum())
-    lines += ["", "Phase II by month:",
-              format_table({k: np.array(val) for k, val in table.items()}, max_rows=12)]
-    return "\n".join(lines)
+    blocks = [*(Text(x) for x in lines), Text(""),
+              Table(title="Phase II by month",
+                    columns={k: np.array(val) for k, val in table.items()}, max_rows=12,
+                    headers={"complaints_per_1000": "complaints per 1,000 orders",
+                             "flagged": "days flagged"},
+                    how_to_read="Days the chart flagged each month of monitoring, and the "
+                                "month's complaint rate."),
+              Figure("u-chart of complaints per order; circled points are run-rule signals",
+                     lambda: _figure(sample))]
+    return Section("spc", title, tuple(blocks), tuple(findings))
 
 
-def demo_figures(sample) -> list:
-    """Figure for ``demo --out``: the u-chart of daily complaints with its signals."""
+def _figure(sample):
     import matplotlib.pyplot as plt
 
     from .. import plot
+    from ..spc import u_chart
 
     d = sample.daily_complaints
     chart = u_chart(d["complaints"], d["orders"],
@@ -74,4 +91,4 @@ def demo_figures(sample) -> list:
                     labels=d["date"], rules="we")
     fig, ax = plt.subplots(figsize=(12, 4.5), layout="constrained")
     plot.control_chart(chart, ax=ax)
-    return [("u-chart of complaints per order; circled points are run-rule signals", fig)]
+    return fig
