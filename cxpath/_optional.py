@@ -17,6 +17,7 @@ _EXTRA_OF = {
     "distributed": "dask",
     "rustxes": "xes",
     "holidays": "holidays",
+    "openpyxl": "excel",
 }
 
 

@@ -99,6 +99,8 @@ def _outputs(sub) -> None:
                      help="write the report into DIR (default: print it)")
     sub.add_argument("--format", choices=("html", "md"), default="html",
                      help="report format with --out (default: html)")
+    sub.add_argument("--xlsx", action="store_true",
+                     help="with --out, also write the tables to report.xlsx (extra excel)")
     sub.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
 
 
@@ -106,8 +108,7 @@ def _config(args, parser) -> dict:
     """Flags, with a TOML config underneath (flags win)."""
     settings = {}
     if args.config:
-        import tomllib
-
+        tomllib = _toml(parser)
         try:
             with open(args.config, "rb") as fh:
                 settings = tomllib.load(fh)
@@ -130,11 +131,22 @@ def _config(args, parser) -> dict:
     return settings
 
 
-def _calendar(path: str):
-    import tomllib
+def _toml(parser=None):
+    """The TOML reader: the standard library's from Python 3.11, else ``tomli``."""
+    try:
+        import tomllib
+    except ImportError:  # Python 3.10
+        try:
+            import tomli as tomllib
+        except ImportError:
+            raise _Usage("TOML files need Python 3.11+ or the tomli package") from None
+    return tomllib
 
+
+def _calendar(path: str):
     from .calendar import BusinessCalendar
 
+    tomllib = _toml()
     with open(path, "rb") as fh:
         spec = tomllib.load(fh)
     return BusinessCalendar(**spec)
@@ -210,14 +222,14 @@ def _emit(report, args, progress) -> None:
     if args.out is None:
         sys.stdout.write(report.to_text())
         return
-    path = write_report(args.out, report, fmt=args.format)
+    path = write_report(args.out, report, fmt=args.format, xlsx=args.xlsx)
     progress.say(f"wrote {path}")
     print(path)
 
 
 def main(argv=None) -> int:
     """Run the command line; returns the exit code."""
-    from .errors import CxpathError
+    from .errors import CxpathError, MissingExtraError
 
     parser = _parser()
     args = parser.parse_args(argv)
@@ -243,6 +255,9 @@ def main(argv=None) -> int:
         _emit(report, args, progress)
     except _Usage as exc:
         parser.error(str(exc))
+    except MissingExtraError as exc:
+        print(f"cxpath: {exc}", file=sys.stderr)
+        return 2
     except (CxpathError, FileNotFoundError, IsADirectoryError) as exc:
         print(f"cxpath: {exc}", file=sys.stderr)
         return 3

@@ -106,15 +106,21 @@ def section_text(key: str, sample=None) -> str:
     return section_body(module.section(sample_inputs(sample)))
 
 
-def write_report(out_dir, report: Report, fmt: str = "html"):
-    """Write ``report.html`` (self-contained) or ``report.md`` (with ``figures/``)."""
+def write_report(out_dir, report: Report, fmt: str = "html", *, xlsx: bool = False):
+    """Write ``report.html`` (self-contained) or ``report.md`` (with ``figures/``), and with
+    ``xlsx=True`` also ``report.xlsx`` (every table as a sheet; extra ``excel``)."""
     import pathlib
 
     from .. import _validate as v
 
     fmt = v.check_option(fmt, "fmt", "report.write_report", ("html", "md"))
+    xlsx = v.check_bool(xlsx, "xlsx", "report.write_report")
     out = pathlib.Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
+    if xlsx:
+        from ._xlsx import write_xlsx
+
+        write_xlsx(report, out / "report.xlsx")
     if fmt == "html":
         path = out / "report.html"
         path.write_text(report.to_html(), encoding="utf-8")

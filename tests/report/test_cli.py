@@ -176,3 +176,35 @@ def _has_matplotlib() -> bool:
     import importlib.util
 
     return importlib.util.find_spec("matplotlib") is not None
+
+
+def test_markdown_and_excel_outputs(tmp_path, capsys):
+    openpyxl = pytest.importorskip("openpyxl")
+    path = events_csv(tmp_path)
+    code, _, err = run(["report", str(path), *FLAGS, "--out", str(tmp_path / "md"),
+                        "--format", "md", "--xlsx", "-q"], capsys)
+    assert code == 0, err
+    text = (tmp_path / "md" / "report.md").read_text(encoding="utf-8")
+    assert text.startswith("# cxpath report") and "## Summary" in text
+    assert "| path | cases | share | success rate |" in text
+    figures = sorted((tmp_path / "md" / "figures").glob("*.png"))
+    assert all(f"](figures/{f.name})" in text for f in figures)
+    book = openpyxl.load_workbook(tmp_path / "md" / "report.xlsx")
+    assert book.sheetnames[0] == "report" and len(book.sheetnames) > 4
+    variants = next(book[n] for n in book.sheetnames if n.startswith("Top variants"))
+    header = [c.value for c in variants[3]]
+    assert header == ["path", "cases", "share", "success rate"]
+    assert isinstance(variants[4][1].value, int)  # counts stay numbers
+
+
+def test_html_escapes_touchpoint_names(tmp_path, capsys):
+    path = tmp_path / "odd.csv"
+    path.write_text("case,step,at\n1,<b>web & co</b>,2025-01-01T10:00\n"
+                    "1,resolved,2025-01-01T11:00\n2,<b>web & co</b>,2025-01-02T10:00\n",
+                    encoding="utf-8")
+    code, _, err = run(["report", str(path), "--case", "case", "--activity", "step",
+                        "--timestamp", "at", "--success", "resolved", "--out",
+                        str(tmp_path / "out"), "-q"], capsys)
+    assert code == 0, err
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert "<b>web" not in page and "&lt;b&gt;web &amp; co&lt;/b&gt;" in page
