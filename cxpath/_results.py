@@ -8,6 +8,14 @@ floats in the result's fields and ``to_dict()``, ``to_frame()`` turns them into 
 (``timedelta64[ns]`` for pandas and dict, ``Duration`` for polars) and the reprs show them
 in human units (:func:`format_duration`).
 
+Results explain themselves: every column of ``_columns()`` (the repr, the HTML and
+``to_frame()`` show the same columns) is an attribute of the same name (a field, or a
+property such as :func:`alias` or :func:`in_hours`), or is listed in the class's
+``_derived`` mapping (:func:`derived_columns`), ``{column: where it comes from}``, which
+:func:`result` writes into the class docstring. ``result.loc(label)`` and
+``result[label]`` give one row as a dict, found by its key column (``_key``, default the
+first column).
+
 Examples
 --------
 >>> import numpy as np
@@ -26,12 +34,17 @@ Counts (2 rows)
 label  count
     a      3
     b      1
+>>> c["b"]
+{'label': 'b', 'count': 1}
 """
 
 from __future__ import annotations
 
+import difflib
+import hashlib
 import html
 import math
+import re
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import ClassVar
@@ -41,13 +54,99 @@ import numpy as np
 
 from ._frames import as_timedelta, make_frame
 
-__all__ = ["Result", "duration_columns", "format_duration", "format_p", "format_table",
-           "result"]
+__all__ = ["Result", "alias", "derived_columns", "duration_columns", "format_duration",
+           "format_p", "format_table", "in_hours", "result"]
 
 
 def result(cls):
-    """Class decorator for result types: frozen attrs, our repr, identity equality."""
+    """Class decorator for result types: frozen attrs, our repr, identity equality.
+
+    The class's own ``_derived`` columns are written into its docstring (in *Notes*).
+    """
+    if "_derived" in cls.__dict__ and cls.__doc__:
+        cls.__doc__ = _document_derived(cls.__doc__, cls.__dict__["_derived"])
     return attrs.frozen(cls, repr=False, eq=False)
+
+
+_SECTION = re.compile(r"^(?P<indent>[ ]*)(?P<name>[A-Z][A-Za-z ]+)\n(?P=indent)-{3,}[ ]*$",
+                      re.MULTILINE)
+
+
+def _document_derived(doc: str, derived: Mapping[str, str]) -> str:
+    """``doc`` with a paragraph naming the derived columns at the end of its Notes section.
+
+    A Notes section is added (before References and Examples) when there is none.
+    """
+    if not derived:
+        return doc
+    sections = list(_SECTION.finditer(doc))
+    indent = sections[0]["indent"] if sections else _body_indent(doc)
+    items = "\n".join(f"{indent}* ``{k}``: {x}" for k, x in derived.items())
+    text = (f"{indent}Columns of the table that are not attributes of the same name:\n\n"
+            f"{items}\n")
+    names = [m["name"] for m in sections]
+    if "Notes" in names:
+        k = names.index("Notes")
+        at = sections[k + 1].start() if k + 1 < len(sections) else None
+        head, tail = (doc, "") if at is None else (doc[:at], doc[at:])
+        return f"{head.rstrip()}\n\n{text}\n{tail}" if tail else \
+            f"{head.rstrip()}\n\n{text}{indent}"
+    notes = f"{indent}Notes\n{indent}-----\n{text}"
+    after = [m for m in sections if m["name"] in ("References", "Examples")]
+    if after:
+        at = after[0].start()
+        return f"{doc[:at]}{notes}\n{doc[at:]}"
+    return f"{doc.rstrip()}\n\n{notes}{indent}"
+
+
+def _body_indent(doc: str) -> str:
+    lines = [ln for ln in doc.splitlines()[1:] if ln.strip()]
+    return min((ln[: len(ln) - len(ln.lstrip())] for ln in lines), key=len, default="")
+
+
+def alias(field: str, doc: str | None = None) -> property:
+    """A read-only attribute named like a table column, giving the field ``field``.
+
+    For a column whose name differs from the field it shows (``step`` for ``steps``).
+
+    >>> @result
+    ... class Steps(Result):
+    ...     steps: np.ndarray
+    ...     step = alias("steps")
+    ...     def _columns(self):
+    ...         return {"step": self.steps}
+    >>> Steps(np.array(["a", "b"])).step.tolist()
+    ['a', 'b']
+    """
+    def get(self):
+        return getattr(self, field)
+
+    return property(get, doc=doc or f"``{field}``, under the name of its table column.")
+
+
+def in_hours(field: str, doc: str | None = None) -> property:
+    """A read-only attribute giving the field ``field`` (seconds) in hours (None stays None).
+
+    For the ``<field>_h`` columns of a table; ``to_frame()`` turns those into timedeltas.
+    """
+    def get(self):
+        x = getattr(self, field)
+        return None if x is None else x / 3600
+
+    return property(get, doc=doc or f"``{field}`` in hours (its table column).")
+
+
+def derived_columns(columns: Mapping[str, str]) -> Mapping[str, str]:
+    """Read-only ``{column: explanation}`` for a result's ``_derived``.
+
+    A name may hold ``{placeholders}`` for columns named after data (``lo_{level}``
+    matches ``lo_80`` and ``lo_95``).
+
+    >>> d = derived_columns({"lo_{level}": "lower end of the level % interval"})
+    >>> Result._match_derived(d, "lo_80")
+    'lower end of the level % interval'
+    """
+    return MappingProxyType(dict(columns))
 
 
 def _cell(x) -> str:
@@ -142,6 +241,17 @@ def _cells(columns: dict, name: str, rows: int, durations: Mapping | None) -> li
     return [format_duration(None if np.isnat(t) else t.astype(np.int64) / 1e9) for t in ns]
 
 
+_HTML_ROWS, _HTML_HEAD, _HTML_TAIL = 20, 10, 5  # notebook tables: all up to 20, else 10 + 5
+
+
+def _html_cells(columns: dict, name: str, rows: list, durations: Mapping) -> list[str]:
+    """Cells of the given rows, as :func:`_cells` formats them."""
+    if not rows:
+        return []
+    picked = {name: np.asarray(columns[name])[rows]}
+    return _cells(picked, name, len(rows), durations)
+
+
 def format_table(columns: dict, max_rows: int = 10,
                  durations: Mapping[str, float] | None = None) -> str:
     """Right-aligned text table of the first ``max_rows`` rows of ``columns``.
@@ -164,6 +274,21 @@ def format_table(columns: dict, max_rows: int = 10,
     return "\n".join(lines)
 
 
+def _hashable(x):
+    try:
+        hash(x)
+    except TypeError:
+        return repr(x)
+    return x
+
+
+def _same(x, label) -> bool:
+    try:
+        return bool(x == label)
+    except (TypeError, ValueError):
+        return False
+
+
 def _jsonable(x):
     if isinstance(x, np.ndarray):
         return [_jsonable(e) for e in x.tolist()] if x.dtype.kind in "OMm" else x.tolist()
@@ -184,8 +309,23 @@ def _jsonable(x):
     return x
 
 
+def _plain(x):
+    """A table cell as a plain Python value (numbers, str, bool); dates stay numpy."""
+    if isinstance(x, np.generic) and not isinstance(x, (np.datetime64, np.timedelta64)):
+        return x.item()
+    return x
+
+
+def _label_text(label) -> str:
+    return ", ".join(map(str, label)) if isinstance(label, tuple) else str(label)
+
+
 class Result:
-    """Mixin giving results ``to_frame()``, ``to_dict()``, a text repr and an HTML repr."""
+    """Mixin giving results ``to_frame()``, ``to_dict()``, a text repr and an HTML repr.
+
+    ``loc(label)`` (or ``result[label]``) gives one row of the table as a dict and
+    ``label in result`` tells whether there is one.
+    """
 
     __slots__ = ()
 
@@ -193,8 +333,135 @@ class Result:
     #: (:func:`duration_columns`); only durations, never rates or counts.
     _duration_columns: ClassVar[Mapping[str, float]] = MappingProxyType({})
 
+    #: Columns of ``_columns()`` that are not attributes of the same name, with where they
+    #: come from (:func:`derived_columns`); written into the class docstring.
+    _derived: ClassVar[Mapping[str, str]] = MappingProxyType({})
+
+    #: The column (or tuple of columns) whose values label the rows for :meth:`loc`;
+    #: None for the first column.
+    _key: ClassVar[str | tuple | None] = None
+
+    #: Results are not sequences of rows: iterate over ``to_frame()`` instead.
+    __iter__ = None
+
     def _columns(self) -> dict:
         raise NotImplementedError
+
+    @staticmethod
+    def _match_derived(derived: Mapping[str, str], column: str) -> str | None:
+        if column in derived:
+            return derived[column]
+        for key, text in derived.items():
+            if "{" in key:
+                pattern = re.sub(r"\\\{\w+\\\}", ".+", re.escape(key))
+                if re.fullmatch(pattern, column):
+                    return text
+        return None
+
+    def _explain_column(self, column: str) -> str | None:
+        """Where a derived column comes from (its ``_derived`` entry), or None."""
+        return self._match_derived(self._derived, column)
+
+    def _key_columns(self, columns: dict) -> tuple:
+        """The columns labelling the rows: ``_key``, else the fewest leading columns whose
+        values together tell the rows apart, leaving out those holding a single value
+        (``segment`` ``'all'`` without ``by=``)."""
+        if self._key is not None:
+            return self._key if isinstance(self._key, tuple) else (self._key,)
+        names = list(columns)[:4]
+        if not names:
+            return (None,)
+        values = [[_hashable(x) for x in columns[k]] for k in names]
+        n = len(values[0])
+        for k in range(1, len(names) + 1):
+            if len(set(zip(*values[:k]))) == n:
+                break
+        else:
+            return (names[0],)
+        keep = tuple(names[j] for j in range(k) if k == 1 or len(set(values[j])) > 1)
+        return keep or (names[0],)
+
+    def loc(self, label) -> dict:
+        """The row of the table labelled ``label``, as ``{column: value}``.
+
+        The label is the row's value in the key column: the column the result names (the
+        touchpoint, the step, a ``(source, target)`` pair), else the first column, or the
+        fewest leading columns that tell the rows apart (without those holding one value
+        only) as a tuple. Values are those of the table's columns (plain Python numbers
+        and str; durations as numbers in the column's unit, which ``to_frame()`` turns
+        into timedeltas). Labels may also be given as text (``"2025-03"`` for a month).
+
+        Raises
+        ------
+        UnknownLabelError
+            If no row, or more than one, has that label; the message lists the closest
+            labels.
+
+        Examples
+        --------
+        >>> from cxpath.fmea import pareto
+        >>> p = pareto(["late", "late", "rude", "late"])
+        >>> p.loc("late")
+        {'label': 'late', 'count': 3.0, 'share': 0.75, 'cumulative': 0.75, 'vital': True}
+        >>> p["rude"] == p.loc("rude"), "lost" in p
+        (True, False)
+        """
+        from .errors import UnknownLabelError
+
+        cols = self._columns()
+        keys = self._key_columns(cols)
+        func = f"{type(self).__name__}.loc"
+        n = len(next(iter(cols.values()))) if cols else 0
+        parts = label if len(keys) > 1 else (label,)
+        if len(keys) > 1 and (not isinstance(label, tuple) or len(label) != len(keys)):
+            raise UnknownLabelError(f"The 'label' parameter of {func} must be a tuple of "
+                                    f"({', '.join(map(str, keys))}). Got {label!r} instead.")
+        mask = np.ones(n, dtype=bool)
+        for k, part in zip(keys, parts):
+            values = cols[k]
+            hit = np.array([_same(x, part) for x in values], dtype=bool)
+            if not hit.any() and isinstance(part, str):
+                hit = np.array([str(x) == part for x in values], dtype=bool)
+            mask &= hit
+        rows = np.flatnonzero(mask)
+        if rows.size == 1:
+            i = int(rows[0])
+            return {k: _plain(c[i]) for k, c in cols.items()}
+        labels = [" ".join(str(cols[k][i]) for k in keys) if len(keys) > 1
+                  else str(cols[keys[0]][i]) for i in range(n)]
+        what = " and ".join(map(str, keys))
+        if rows.size > 1:
+            raise UnknownLabelError(
+                f"The 'label' parameter of {func} must label one row of the table; "
+                f"{rows.size} rows have the {what} {_label_text(label)!r}. Got "
+                f"{label!r} instead.")
+        close = difflib.get_close_matches(_label_text(label).replace(", ", " "),
+                                          dict.fromkeys(labels), n=5, cutoff=0.5)
+        if close:
+            hint = "closest: " + ", ".join(map(repr, close))
+        else:
+            hint = f"{len(labels)} rows: " + ", ".join(map(repr, labels[:5])) + \
+                (", …" if len(labels) > 5 else "")
+        raise UnknownLabelError(f"The 'label' parameter of {func} must be a {what} of the "
+                                f"table ({hint}). Got {label!r} instead.")
+
+    def __getitem__(self, label) -> dict:
+        """``result[label]`` is ``result.loc(label)``: one row as a dict."""
+        if isinstance(label, (bool, int, np.integer, slice, list, np.ndarray)):
+            raise TypeError(f"{type(self).__name__}[...] takes a row label (the value of "
+                            f"the key column); got {type(label).__name__}. For rows by "
+                            "position use to_frame().")
+        return self.loc(label)
+
+    def __contains__(self, label) -> bool:
+        """True if one row of the table has the label ``label`` (see :meth:`loc`)."""
+        from .errors import UnknownLabelError
+
+        try:
+            self.loc(label)
+        except UnknownLabelError:
+            return False
+        return True
 
     def _durations(self, columns: dict) -> dict:
         """``{name: seconds per unit}`` of the duration columns present in ``columns``.
@@ -241,16 +508,34 @@ class Result:
         return "\n".join([head, *self._summary(), *table])
 
     def _repr_html_(self) -> str:
+        """A notebook table styled like pandas': head and tail rows past 20, numbers right-
+        aligned, durations in human units, the shape below."""
         cols = self._columns()
         names = list(cols)
         n = len(next(iter(cols.values()))) if cols else 0
         durations = self._durations(cols)
-        cells = [_cells(cols, k, min(n, 50), durations) for k in names]
-        rows = ["<tr>" + "".join(f"<td>{html.escape(c[i])}</td>" for c in cells) + "</tr>"
-                for i in range(min(n, 50))]
+        shown = list(range(n)) if n <= _HTML_ROWS else \
+            [*range(_HTML_HEAD), *range(n - _HTML_TAIL, n)]
+        cells = {k: _html_cells(cols, k, shown, durations) for k in names}
+        numeric = {k: getattr(np.asarray(cols[k]), "dtype", np.dtype(object)).kind in "iufbm"
+                   or k in durations for k in names}
+
+        def row(i):
+            return "<tr>" + "".join(f"<td>{html.escape(cells[k][i])}</td>"
+                                    for k in names) + "</tr>"
+
+        rows = [row(i) for i in range(min(len(shown), _HTML_HEAD if n > _HTML_ROWS else n))]
+        if n > _HTML_ROWS:
+            rows.append("<tr>" + "<td>…</td>" * len(names) + "</tr>")
+            rows += [row(i) for i in range(_HTML_HEAD, len(shown))]
         summary = "".join(f"<div>{html.escape(s)}</div>" for s in self._summary())
-        more = f"<div>… {n - 50} more rows</div>" if n > 50 else ""
         header = "".join(f"<th>{html.escape(k)}</th>" for k in names)
-        return (f"<div><strong>{html.escape(self._title())}</strong> ({n} rows){summary}"
-                f"<table><thead><tr>{header}</tr></thead><tbody>{''.join(rows)}</tbody>"
-                f"</table>{more}</div>")
+        right = [j + 1 for j, k in enumerate(names) if numeric[k]]
+        tag = "cx" + hashlib.sha1(repr((names, right)).encode()).hexdigest()[:8]
+        rules = ",".join(f".{tag} td:nth-child({j})" for j in right)
+        style = f"<style>.{tag} td{{text-align:left}}{rules}{{text-align:right}}</style>" \
+            if right else ""
+        return (f'<div class="{tag}">{style}<strong>{html.escape(self._title())}</strong>'
+                f"{summary}<table><thead><tr>{header}</tr></thead>"
+                f"<tbody>{''.join(rows)}</tbody></table>"
+                f"<p>{n:,} rows × {len(names)} columns</p></div>")

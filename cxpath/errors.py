@@ -21,6 +21,7 @@ __all__ = [
     "InvalidParameterError",
     "MissingExtraError",
     "StrictCleaningError",
+    "UnknownLabelError",
     "VocabularyMismatchError",
 ]
 
@@ -35,6 +36,15 @@ class InvalidParameterError(CxpathError):
 
 class DataError(CxpathError):
     """The data passed in cannot be analysed as given (wrong shape, missing values, …)."""
+
+
+class UnknownLabelError(InvalidParameterError, KeyError):
+    """No row of a result's table has the label asked for (``result.loc``, ``result[label]``).
+
+    Also a :class:`KeyError`, as a failed lookup by key is.
+    """
+
+    __str__ = BaseException.__str__  # the message itself, not KeyError's quoted repr
 
 
 class StrictCleaningError(DataError):

@@ -10,7 +10,7 @@ Examples
 >>> from cxpath.attribution import attribute
 >>> j = Journeys.from_paths(["web > chat", "web"], conversions=[3, 1], nulls=[1, 5])
 >>> attribute(j, models=("last_touch", "markov")).credit("last_touch")
-{'chat': 3.0, 'web': 1.0}
+{'web': 1.0, 'chat': 3.0}
 """
 
 from .absorbing import AbsorbingMeasures, absorbing_measures

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _validate as v
-from .._results import Result, duration_columns, result
+from .._results import Result, duration_columns, in_hours, result
 from ..journeys import Journeys, JourneyStats
 from ._chain import build_chain, solve_absorbing
 from ._paths import prepare
@@ -22,6 +22,8 @@ class AbsorbingMeasures(Result):
     Attributes
     ----------
     touchpoints : tuple of str
+    touchpoint : ndarray of object
+        ``touchpoints`` as the table's column.
     visits : ndarray
         Weighted visits to each touchpoint in the chain.
     success_probability : ndarray
@@ -34,6 +36,8 @@ class AbsorbingMeasures(Result):
     expected_time, expected_time_to_success : ndarray or None
         Expected time in seconds until the journey ends, and until success among the
         journeys that succeed (NaN where success is impossible); None without times.
+    expected_time_h, expected_time_to_success_h : ndarray or None
+        The same in hours (the table's columns).
     start_success_probability, start_expected_steps : float
         The same measures from the start of a journey.
     """
@@ -50,15 +54,23 @@ class AbsorbingMeasures(Result):
 
     _duration_columns = duration_columns(expected_time_h=3600.0,
                                          expected_time_to_success_h=3600.0)
+    _key = "touchpoint"
+    expected_time_h = in_hours("expected_time")
+    expected_time_to_success_h = in_hours("expected_time_to_success")
+
+    @property
+    def touchpoint(self) -> np.ndarray:
+        """``touchpoints`` as the table's column."""
+        return np.array(self.touchpoints, dtype=object)
 
     def _columns(self) -> dict:
-        cols = {"touchpoint": np.array(self.touchpoints, dtype=object), "visits": self.visits,
+        cols = {"touchpoint": self.touchpoint, "visits": self.visits,
                 "success_probability": self.success_probability,
                 "observed_success_rate": self.observed_success_rate,
                 "expected_steps": self.expected_steps}
         if self.expected_time is not None:
-            cols["expected_time_h"] = self.expected_time / 3600
-            cols["expected_time_to_success_h"] = self.expected_time_to_success / 3600
+            cols["expected_time_h"] = self.expected_time_h
+            cols["expected_time_to_success_h"] = self.expected_time_to_success_h
         return cols
 
     def _summary(self) -> list[str]:

@@ -40,8 +40,9 @@ def attribute(data, models=None, *, by: str = "touchpoint", exclude=None, path=N
     Returns
     -------
     Attribution
-        One row per channel and one column per model; ``details`` holds the Markov and
-        Shapley results.
+        One row per channel and one column per model, channels ranked by the headline
+        model's credit (the first Markov or Shapley model asked for); ``details`` holds the
+        Markov and Shapley results.
 
     Examples
     --------
@@ -96,4 +97,5 @@ def attribute(data, models=None, *, by: str = "touchpoint", exclude=None, path=N
                        total_conversions=result.total_conversions,
                        total_value=result.total_value,
                        unattributed_conversions=result.unattributed_conversions,
-                       unattributed_value=result.unattributed_value, details=result.details)
+                       unattributed_value=result.unattributed_value,
+                       details=result.details)._ranked()

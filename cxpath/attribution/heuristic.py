@@ -41,7 +41,8 @@ def heuristic(data, models=None, *, half_life: float = 7 * DAY, first: float = 0
     Returns
     -------
     Attribution
-        One row per channel, one column per model.
+        One row per channel, ranked by the first model's credit (largest first), one column
+        per model.
 
     Notes
     -----
@@ -57,8 +58,8 @@ def heuristic(data, models=None, *, half_life: float = 7 * DAY, first: float = 0
     >>> from cxpath.attribution import heuristic
     >>> j = Journeys.from_paths(["web > app > web"], conversions=[6])
     >>> h = heuristic(j, models=("first_touch", "linear", "linear_unique", "position_based"))
-    >>> h.to_frame("dict")["linear"].tolist(), h.conversions[-1].round(6).tolist()
-    ([2.0, 4.0], [1.2, 4.8])
+    >>> h.channels, h.to_frame("dict")["linear"].tolist(), h.conversions[-1].round(6).tolist()
+    (('web', 'app'), [4.0, 2.0], [4.8, 1.2])
     """
     from .._kernels.attribution import heuristic_credit
 
@@ -91,4 +92,4 @@ def heuristic(data, models=None, *, half_life: float = 7 * DAY, first: float = 0
                        total_conversions=paths.total_conversions,
                        total_value=paths.total_value,
                        unattributed_conversions=paths.unattributed_conversions,
-                       unattributed_value=paths.unattributed_value)
+                       unattributed_value=paths.unattributed_value)._ranked()

@@ -7,10 +7,10 @@ import sys
 import numpy as np
 
 from .. import _validate as v
-from .._results import Result, result
+from .._results import Result, alias, result
 from ._chain import AbsorbingSolver, build_chain
 from ._paths import prepare
-from .result import Attribution
+from .result import Attribution, rank_channels
 
 __all__ = ["MarkovAttribution", "markov"]
 
@@ -21,9 +21,14 @@ FUNC = "attribution.markov"
 class MarkovAttribution(Result):
     """Removal effects and credit of a k-order Markov model, solved exactly.
 
+    Channels are ranked by their conversion credit, largest first (equal credit: label
+    order).
+
     Attributes
     ----------
     channels : tuple of str
+    channel : ndarray of object
+        ``channels`` as the table's column.
     order : int
     collapse_repeats : bool
     conversion_probability : float
@@ -47,6 +52,10 @@ class MarkovAttribution(Result):
     confidence : float
     conversions_ci, value_ci, removal_effects_ci : ndarray (n_channels, 2) or None
         Percentile bootstrap intervals.
+    removal_effect, removal_effect_value : ndarray (n_channels,)
+        ``removal_effects`` and ``removal_effects_value`` under their column names.
+    conversions_low, conversions_high, value_low, value_high : ndarray or None
+        The ends of ``conversions_ci`` and ``value_ci`` (None without bootstrap).
     """
 
     channels: tuple
@@ -72,6 +81,41 @@ class MarkovAttribution(Result):
     conversions_ci: np.ndarray | None = None
     value_ci: np.ndarray | None = None
     removal_effects_ci: np.ndarray | None = None
+
+    _key = "channel"
+    removal_effect = alias("removal_effects")
+    removal_effect_value = alias("removal_effects_value")
+
+    @property
+    def channel(self) -> np.ndarray:
+        """``channels`` as the table's column."""
+        return np.array(self.channels, dtype=object)
+
+    @property
+    def conversions_low(self) -> np.ndarray | None:
+        """Lower end of ``conversions_ci`` (None without bootstrap)."""
+        return None if self.conversions_ci is None else self.conversions_ci[:, 0]
+
+    @property
+    def conversions_high(self) -> np.ndarray | None:
+        """Upper end of ``conversions_ci`` (None without bootstrap)."""
+        return None if self.conversions_ci is None else self.conversions_ci[:, 1]
+
+    @property
+    def value_low(self) -> np.ndarray | None:
+        """Lower end of ``value_ci`` (None without bootstrap)."""
+        return None if self.value_ci is None else self.value_ci[:, 0]
+
+    @property
+    def value_high(self) -> np.ndarray | None:
+        """Upper end of ``value_ci`` (None without bootstrap)."""
+        return None if self.value_ci is None else self.value_ci[:, 1]
+
+    def plot(self, ax=None, **kw):
+        """Bars of the credit per channel: :func:`cxpath.plot.attribution`."""
+        from .. import plot
+
+        return plot.attribution(self, ax=ax, **kw)
 
     def transition_matrix(self) -> np.ndarray:
         """The labelled (dense) transition matrix, rows and columns in ``states`` order."""
@@ -103,17 +147,17 @@ class MarkovAttribution(Result):
                            details={name: self})
 
     def _columns(self) -> dict:
-        cols = {"channel": np.array(self.channels, dtype=object),
-                "removal_effect": self.removal_effects, "conversions": self.conversions}
+        cols = {"channel": self.channel, "removal_effect": self.removal_effect,
+                "conversions": self.conversions}
         if self.conversions_ci is not None:
-            cols["conversions_low"] = self.conversions_ci[:, 0]
-            cols["conversions_high"] = self.conversions_ci[:, 1]
+            cols["conversions_low"] = self.conversions_low
+            cols["conversions_high"] = self.conversions_high
         if self.has_value:
-            cols["removal_effect_value"] = self.removal_effects_value
+            cols["removal_effect_value"] = self.removal_effect_value
             cols["value"] = self.value
             if self.value_ci is not None:
-                cols["value_low"] = self.value_ci[:, 0]
-                cols["value_high"] = self.value_ci[:, 1]
+                cols["value_low"] = self.value_low
+                cols["value_high"] = self.value_high
         return cols
 
     def _title(self) -> str:
@@ -219,6 +263,7 @@ def markov(data, *, order: int = 1, collapse_repeats: bool = False, by: str = "t
     Returns
     -------
     MarkovAttribution
+        Channels ranked by their credit, largest first.
 
     Notes
     -----
@@ -237,10 +282,10 @@ def markov(data, *, order: int = 1, collapse_repeats: bool = False, by: str = "t
     >>> from cxpath.attribution import markov
     >>> j = Journeys.from_paths(["a > b", "b", "a"], conversions=[1, 1, 0], nulls=[0, 1, 1])
     >>> m = markov(j)
-    >>> round(m.conversion_probability, 4), m.removal_effects.round(4).tolist()
-    (0.5, [0.3333, 1.0])
+    >>> m.channels, round(m.conversion_probability, 4), m.removal_effects.round(4).tolist()
+    (('b', 'a'), 0.5, [1.0, 0.3333])
     >>> m.conversions.round(4).tolist()
-    [0.5, 1.5]
+    [1.5, 0.5]
     """
     order = v.check_int(order, "order", FUNC, low=1, high=4)
     collapse = v.check_bool(collapse_repeats, "collapse_repeats", FUNC)
@@ -273,7 +318,7 @@ def markov(data, *, order: int = 1, collapse_repeats: bool = False, by: str = "t
     coo = q.tocoo()
     conv_rows, null_rows = np.flatnonzero(r_conv), np.flatnonzero(r_null)
     m = chain.n_states
-    return MarkovAttribution(
+    res = MarkovAttribution(
         channels=paths.channels, order=order, collapse_repeats=collapse,
         conversion_probability=float(base[0]), expected_value=float(base[1]),
         removal_effects=effects[0], removal_effects_value=effects[1],
@@ -289,4 +334,9 @@ def markov(data, *, order: int = 1, collapse_repeats: bool = False, by: str = "t
                                                r_null[null_rows]]),
         n_boot=n_boot, confidence=confidence, conversions_ci=conv_ci, value_ci=value_ci,
         removal_effects_ci=effects_ci)
+    return rank_channels(res, res.conversions, _PER_CHANNEL)
+
+
+_PER_CHANNEL = ("removal_effects", "removal_effects_value", "conversions", "value",
+                "conversions_ci", "value_ci", "removal_effects_ci")
 

@@ -6,20 +6,49 @@ import attrs
 import numpy as np
 
 from .. import _validate as v
-from .._results import Result, result
+from .._results import Result, derived_columns, result
 
 __all__ = ["Attribution"]
+
+
+def rank_channels(res, credit: np.ndarray, rows: tuple, models: tuple = ()):
+    """``res`` with its channels in descending order of ``credit`` (ties keep their order).
+
+    ``rows`` names the fields with one row per channel, ``models`` those of shape
+    (n_models, n_channels); None fields stay None.
+    """
+    order = np.argsort(-np.asarray(credit, dtype=float), kind="stable")
+    if (order == np.arange(order.size)).all():
+        return res
+    new = {"channels": tuple(res.channels[i] for i in order)}
+    for name in rows:
+        x = getattr(res, name)
+        if x is not None:
+            new[name] = np.asarray(x)[order]
+    for name in models:
+        x = getattr(res, name)
+        if x is not None:
+            new[name] = np.asarray(x)[:, order]
+    return attrs.evolve(res, **new)
 
 
 @result
 class Attribution(Result):
     """Credit per channel under one or more models.
 
+    Channels are ranked by the credit of the headline model (:attr:`headline`), largest
+    first; channels with equal credit stay in label order.
+
     Attributes
     ----------
     channels : tuple of str
+    channel : ndarray of object
+        ``channels`` as the table's column.
     models : tuple of str
         Model names, in column order.
+    headline : str
+        The model the channels are ranked by: the first data-driven model (Markov or
+        Shapley) among ``models``, else the first model.
     conversions : ndarray (n_models, n_channels)
         Conversions credited to each channel; each row sums to ``total_conversions``.
     value : ndarray (n_models, n_channels) or None
@@ -43,6 +72,45 @@ class Attribution(Result):
     unattributed_value: float = 0.0
     details: dict = attrs.field(factory=dict)
 
+    _derived = derived_columns({
+        "{model}": "conversions credited by that model, ``conversions[models.index(model)]`` "
+                   "(also ``credit(model)``)",
+        "{model}_value": "value credited by that model, ``value[models.index(model)]``"})
+    _key = "channel"
+
+    def _explain_column(self, column: str) -> str | None:
+        if column in self.models:
+            return self._derived["{model}"]
+        if column.endswith("_value") and column.removesuffix("_value") in self.models:
+            return self._derived["{model}_value"]
+        return None
+
+    @property
+    def channel(self) -> np.ndarray:
+        """``channels`` as the table's column."""
+        return np.array(self.channels, dtype=object)
+
+    @property
+    def headline(self) -> str:
+        """The model the channels are ranked by (first Markov or Shapley model, else first)."""
+        for m in self.models:
+            if m.startswith("markov_") or m == "shapley":
+                return m
+        return self.models[0]
+
+    def _ranked(self) -> Attribution:
+        """The same result with its channels ranked by the headline model's credit."""
+        if not self.models:
+            return self
+        return rank_channels(self, self.conversions[self.models.index(self.headline)], (),
+                      ("conversions", "value"))
+
+    def plot(self, ax=None, **kw):
+        """Grouped bars of the models' credit: :func:`cxpath.plot.attribution`."""
+        from .. import plot
+
+        return plot.attribution(self, ax=ax, **kw)
+
     def credit(self, model: str, kind: str = "conversions") -> dict:
         """``{channel: credit}`` of one model (``kind``: 'conversions' or 'value')."""
         model = v.check_option(model, "model", "Attribution.credit", self.models)
@@ -61,22 +129,28 @@ class Attribution(Result):
                          where=total > 0)
 
     def join(self, other: Attribution) -> Attribution:
-        """The models of both results in one table (same channels; ``other`` wins ties)."""
-        if not isinstance(other, Attribution) or other.channels != self.channels:
+        """The models of both results in one table (same channels; ``other`` wins ties).
+
+        The joined table is ranked by its headline model.
+        """
+        if not isinstance(other, Attribution) or sorted(other.channels) != sorted(
+                self.channels):
             v.fail("other", "Attribution.join", "an Attribution over the same channels",
                    got=type(other).__name__ if not isinstance(other, Attribution)
                    else f"channels {other.channels}")
+        at = [other.channels.index(c) for c in self.channels]  # other's rows in our order
         keep = [i for i, m in enumerate(self.models) if m not in other.models]
         value = None
         if self.value is not None and other.value is not None:
-            value = np.vstack([self.value[keep], other.value])
+            value = np.vstack([self.value[keep], other.value[:, at]])
         return Attribution(
             channels=self.channels, models=tuple(self.models[i] for i in keep) + other.models,
-            conversions=np.vstack([self.conversions[keep], other.conversions]), value=value,
-            total_conversions=self.total_conversions, total_value=self.total_value,
+            conversions=np.vstack([self.conversions[keep], other.conversions[:, at]]),
+            value=value, total_conversions=self.total_conversions,
+            total_value=self.total_value,
             unattributed_conversions=self.unattributed_conversions,
             unattributed_value=self.unattributed_value,
-            details={**self.details, **other.details})
+            details={**self.details, **other.details})._ranked()
 
     def _columns(self) -> dict:
         cols = {"channel": np.array(self.channels, dtype=object)}

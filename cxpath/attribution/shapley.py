@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _validate as v
-from .._results import Result, result
+from .._results import Result, derived_columns, result
 from ._paths import prepare
-from .result import Attribution
+from .result import Attribution, rank_channels
 
 __all__ = ["ShapleyAttribution", "shapley"]
 
@@ -19,9 +19,14 @@ EXACT_LIMIT = 24  # 2**24 coalitions: 128 MB per characteristic function
 class ShapleyAttribution(Result):
     """Shapley credit of channels in the coverage game of the journeys.
 
+    Channels are ranked by their conversion credit, largest first (equal credit: label
+    order).
+
     Attributes
     ----------
     channels : tuple of str
+    channel : ndarray of object
+        ``channels`` as the table's column.
     method : str
         'exact', 'simplified', 'ordered' or 'permutation'.
     conversions, value : ndarray (n_channels,)
@@ -55,6 +60,22 @@ class ShapleyAttribution(Result):
     ordered_conversions: np.ndarray | None = None
     ordered_value: np.ndarray | None = None
 
+    _derived = derived_columns({
+        "position_{k}": "credit as the k-th distinct channel of the journeys, "
+                        "``ordered_conversions[:, k - 1]`` (method 'ordered')"})
+    _key = "channel"
+
+    @property
+    def channel(self) -> np.ndarray:
+        """``channels`` as the table's column."""
+        return np.array(self.channels, dtype=object)
+
+    def plot(self, ax=None, **kw):
+        """Bars of the credit per channel: :func:`cxpath.plot.attribution`."""
+        from .. import plot
+
+        return plot.attribution(self, ax=ax, **kw)
+
     def to_attribution(self) -> Attribution:
         """This model as an :class:`Attribution` (for comparison with other models)."""
         return Attribution(channels=self.channels, models=("shapley",),
@@ -67,8 +88,7 @@ class ShapleyAttribution(Result):
                            details={"shapley": self})
 
     def _columns(self) -> dict:
-        cols = {"channel": np.array(self.channels, dtype=object),
-                "conversions": self.conversions}
+        cols = {"channel": self.channel, "conversions": self.conversions}
         if self.conversions_se is not None:
             cols["conversions_se"] = self.conversions_se
         if self.has_value:
@@ -143,6 +163,7 @@ def shapley(data, *, method: str = "auto", n_permutations: int = 1000, seed=None
     Returns
     -------
     ShapleyAttribution
+        Channels ranked by their credit, largest first.
 
     References
     ----------
@@ -200,9 +221,12 @@ def shapley(data, *, method: str = "auto", n_permutations: int = 1000, seed=None
         phi = draws.mean(axis=0)
         se = draws.std(axis=0, ddof=1) / np.sqrt(n_permutations)
         extra = dict(n_permutations=n_permutations, conversions_se=se[0], value_se=se[1])
-    return ShapleyAttribution(
+    res = ShapleyAttribution(
         channels=paths.channels, method=method, conversions=phi[0], value=phi[1],
         total_conversions=paths.total_conversions, total_value=paths.total_value,
         unattributed_conversions=paths.unattributed_conversions,
         unattributed_value=paths.unattributed_value, has_value=paths.has_value,
         n_channel_sets=n_sets, **extra)
+    return rank_channels(res, res.conversions, ("conversions", "value", "conversions_se",
+                                                "value_se", "ordered_conversions",
+                                                "ordered_value"))

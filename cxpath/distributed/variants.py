@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _validate as v
-from .._results import Result, result
+from .._results import Result, alias, result
 from .stats import merge_tallies, partition_journeys, prepare, tree_reduce, warn_cleaning
 
 __all__ = ["TopVariants", "top_variants"]
@@ -44,6 +44,10 @@ class TopVariants(Result):
     max_undercount : float
         The largest amount by which a count can fall short (0 when exact).
     exact : bool
+    path : ndarray of str
+        ``paths`` under its column name.
+    share_low : ndarray of float
+        ``count_low / n_cases``.
     """
 
     vocab: tuple
@@ -57,6 +61,13 @@ class TopVariants(Result):
     max_undercount: float
     exact: bool
 
+    path = alias("paths")
+
+    @property
+    def share_low(self) -> np.ndarray:
+        """``count_low / n_cases``: the lower bound of each path's share of the cases."""
+        return self.count_low / self.n_cases
+
     def _summary(self):
         how = ("exact counts" if self.exact else
                f"counts within {self.max_undercount:,.0f} cases "
@@ -65,7 +76,7 @@ class TopVariants(Result):
 
     def _columns(self):
         return {"path": self.paths, "count_low": self.count_low,
-                "count_high": self.count_high, "share_low": self.count_low / self.n_cases,
+                "count_high": self.count_high, "share_low": self.share_low,
                 "success_rate": self.success_rate}
 
 

@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import _validate as v
 from .._frames import column as _column
-from .._results import Result, format_table, result
+from .._results import Result, derived_columns, format_table, result
 from .worksheet import Worksheet
 
 __all__ = ["RiskMatrix", "ValueEffort", "risk_matrix", "value_effort"]
@@ -29,6 +29,19 @@ class RiskMatrix(Result):
 
     grid: np.ndarray
     modes: dict
+
+    _derived = derived_columns({
+        "severity": "S of the cell", "occurrence": "O of the cell",
+        "count": "modes in the cell, ``grid[severity - 1, occurrence - 1]``",
+        "modes": "the cell's failure modes, ``modes[(severity, occurrence)]`` joined by "
+                 "``'; '``"})
+    _key = ("severity", "occurrence")
+
+    def plot(self, ax=None, **kw):
+        """The matrix as a heat map: :func:`cxpath.plot.risk_matrix`."""
+        from .. import plot
+
+        return plot.risk_matrix(self, ax=ax, **kw)
 
     def _title(self):
         return "Risk matrix (severity x occurrence)"
@@ -119,6 +132,17 @@ class ValueEffort(Result):
     impact_cut: float
     effort_cut: float
     order: np.ndarray
+
+    _derived = derived_columns({
+        "action": "``labels[order]``: the table lists the actions in ``order``",
+        "impact": "``impact[order]``", "effort": "``effort[order]``",
+        "quadrant": "``quadrant[order]``"})
+
+    def plot(self, ax=None, **kw):
+        """The quadrant chart: :func:`cxpath.plot.value_effort`."""
+        from .. import plot
+
+        return plot.value_effort(self, ax=ax, **kw)
 
     def counts(self) -> dict:
         """Actions per quadrant."""

@@ -22,7 +22,7 @@ import numpy as np
 
 from .. import _validate as v
 from .._frames import column as _column
-from .._results import Result, result
+from .._results import Result, alias, result
 from .worksheet import Worksheet
 
 __all__ = ["AIAG_FMEA4_PFMEA_OCCURRENCE", "ESCAPE_DECILES_DETECTION", "ObservedDetection",
@@ -267,6 +267,8 @@ class ObservedOccurrence(_MeasuredRatings):
         Items of exposure (orders, units, contacts) behind the rate.
     rate, rate_low, rate_high : ndarray of float
         Failures per 1,000 items with its exact (Clopper-Pearson) interval at ``confidence``.
+    rate_per_1000 : ndarray of float
+        ``rate`` under its column name.
     rating : ndarray of int
         Occurrence from ``rate`` (or from ``rate_high`` with ``conservative=True``).
     current : ndarray of int
@@ -292,6 +294,7 @@ class ObservedOccurrence(_MeasuredRatings):
     confidence: float
     conservative: bool
     _rating = "occurrence"
+    rate_per_1000 = alias("rate")
 
     def _title(self):
         return "Observed occurrence"

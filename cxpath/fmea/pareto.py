@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import _validate as v
 from .._frames import column as _column
-from .._results import Result, result
+from .._results import Result, alias, result
 
 __all__ = ["Pareto", "pareto"]
 
@@ -29,6 +29,8 @@ class Pareto(Result):
     tie_at_cut : bool
         True when the last vital category has the same count as the first trivial one,
         so the split at the cut is arbitrary among them.
+    label, count : ndarray
+        ``labels`` and ``counts`` under their column names.
     """
 
     labels: np.ndarray
@@ -39,6 +41,15 @@ class Pareto(Result):
     cut: float
     total: float
     tie_at_cut: bool
+
+    label = alias("labels")
+    count = alias("counts")
+
+    def plot(self, ax=None, **kw):
+        """The Pareto chart: :func:`cxpath.plot.pareto`."""
+        from .. import plot
+
+        return plot.pareto(self, ax=ax, **kw)
 
     @property
     def n_vital(self) -> int:

@@ -59,6 +59,8 @@ class Ranking(Result):
     by: tuple
     table: str
 
+    _key = "failure_mode"
+
     @property
     def n_tie_groups(self) -> int:
         """Number of ranks shared by two or more modes."""

@@ -192,6 +192,12 @@ class ActionPriorityTable:
         return {letter: int((self.codes == k).sum())
                 for k, letter in reversed(list(enumerate(AP_LEVELS)))}
 
+    def plot(self, ax=None, **kw):
+        """One detection slice as a heat map: :func:`cxpath.plot.action_priority`."""
+        from .. import plot
+
+        return plot.action_priority(self, ax=ax, **kw)
+
     def is_monotone(self) -> bool:
         """True when AP never falls as S, O or D rises."""
         return all(bool((np.diff(self.codes, axis=ax) >= 0).all()) for ax in range(3))

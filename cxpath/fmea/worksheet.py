@@ -25,7 +25,7 @@ import numpy as np
 from .. import _validate as v
 from .._frames import column as _column
 from .._frames import frame_kind
-from .._results import Result, result
+from .._results import Result, alias, result
 
 __all__ = ["FIELDS", "FailureMode", "Worksheet"]
 
@@ -216,6 +216,8 @@ class FailureMode:
     revised_detection: int | None = None
     extra: dict = attrs.field(factory=dict)
 
+    _key = "failure_mode"
+
     def __attrs_post_init__(self):
         func, where = "fmea.FailureMode", f"failure mode {self.failure_mode!r}"
         for f in RATING_FIELDS:
@@ -258,6 +260,12 @@ class Worksheet(Result):
     none. Text fields are ``str`` (empty when absent). Columns of the source that are not
     worksheet fields are kept in ``extra`` and written back.
 
+    Every view shows the RPN and the Action Priority next to the ratings: the table
+    (``to_frame()``, the HTML repr) has every field with ``rpn`` and ``ap`` after
+    ``detection``; the text repr shows ``failure_mode``, the ratings, ``rpn`` and ``ap``
+    and names the other columns. ``ws[i]`` is the :class:`FailureMode` at position ``i``
+    and ``ws["a failure mode"]`` (like ``ws.loc(...)``) its row of the table.
+
     Attributes
     ----------
     step, function, failure_mode, effect, cause, prevention, detection_control, action,
@@ -266,6 +274,10 @@ class Worksheet(Result):
     revised_severity, revised_occurrence, revised_detection : ndarray of int64
     due : ndarray of datetime64[D]
     extra : dict of str to ndarray of object (str)
+    rpn, criticality : ndarray of int64
+        ``S * O * D`` and ``S * O``.
+    action_priority, ap : ndarray of str
+        AIAG-VDA 2019 Action Priority (``ap`` is the table's column name).
 
     Examples
     --------
@@ -295,6 +307,8 @@ class Worksheet(Result):
     revised_occurrence: np.ndarray
     revised_detection: np.ndarray
     extra: dict = attrs.field(factory=dict)
+
+    _key = "failure_mode"
 
     def __attrs_post_init__(self):
         # cheap, vectorised consistency checks for worksheets built field by field
@@ -452,6 +466,8 @@ class Worksheet(Result):
 
         Column names are matched as in :meth:`from_records`; ``columns`` maps source
         column names to fields, e.g. ``{"Fehlerart": "failure_mode", "B": "severity"}``.
+        The ``rpn`` and ``ap`` columns of :meth:`to_frame` are not kept as extra columns
+        when they agree with the ratings (they are computed from them).
 
         Raises
         ------
@@ -490,7 +506,7 @@ class Worksheet(Result):
                 extra[name] = arr
             else:
                 cols[field] = arr
-        return cls._from_columns(cols, n or 0, func, extra=extra)
+        return cls._from_columns(cols, n or 0, func, extra=extra)._without_computed()
 
     @classmethod
     def from_csv(cls, source, *, columns=None, delimiter: str = ",",
@@ -583,6 +599,9 @@ class Worksheet(Result):
         return len(self.failure_mode)
 
     def __getitem__(self, i) -> FailureMode:
+        """The :class:`FailureMode` at position ``i``; with a str, the row of that mode."""
+        if isinstance(i, str):
+            return self.loc(i)
         n = len(self)
         i = v.check_int(i, "i", "fmea.Worksheet.__getitem__", low=-n, high=n - 1)
         return FailureMode(**self._row(i % n))
@@ -598,6 +617,16 @@ class Worksheet(Result):
         row["due"] = None if np.isnat(due) else due.item()
         row["extra"] = {k: col[i] for k, col in self.extra.items()}
         return row
+
+    def _without_computed(self) -> Worksheet:
+        """Drop extra ``rpn`` and ``ap`` columns that equal the computed ones (as
+        ``to_frame()`` writes them), so that a table round trip gives the same worksheet."""
+        computed = {"rpn": self.rpn, "ap": self.action_priority}
+        same = [k for k, x in computed.items() if k in self.extra
+                and [str(c) for c in self.extra[k]] == [str(c) for c in x.tolist()]]
+        if not same:
+            return self
+        return attrs.evolve(self, extra={k: c for k, c in self.extra.items() if k not in same})
 
     def records(self) -> list[dict]:
         """Every mode as a dict of plain values (``due`` as ISO text, extras merged)."""
@@ -620,6 +649,14 @@ class Worksheet(Result):
 
         codes = ap_table().lookup(self.severity, self.occurrence, self.detection)
         return np.array(AP_LEVELS)[codes]
+
+    ap = alias("action_priority", "``action_priority`` under its column name.")
+
+    def plot(self, ax=None, **kw):
+        """The modes on the severity x occurrence grid: :func:`cxpath.plot.risk_matrix`."""
+        from .. import plot
+
+        return plot.risk_matrix(self, ax=ax, **kw)
 
     @property
     def revised(self) -> np.ndarray:
@@ -739,7 +776,9 @@ class Worksheet(Result):
         def opt(a):
             return np.array([int(x) if x else None for x in a], dtype=object)
 
-        cols = {f: getattr(self, f) for f in FIELDS[:12]}
+        cols = {f: getattr(self, f) for f in FIELDS[:8]}
+        cols.update(rpn=self.rpn, ap=self.action_priority)
+        cols.update({f: getattr(self, f) for f in FIELDS[8:12]})
         cols["due"] = self.due
         cols.update({f: opt(getattr(self, f)) for f in REVISED_FIELDS})
         cols.update(self.extra)
@@ -751,6 +790,9 @@ class Worksheet(Result):
             return head
         from .._results import format_table
 
-        cols = {"failure_mode": self.failure_mode, "S": self.severity, "O": self.occurrence,
-                "D": self.detection, "RPN": self.rpn, "AP": self.action_priority}
-        return "\n".join([head, *self._summary(), format_table(cols)])
+        table = self._columns()
+        shown = ("failure_mode", "severity", "occurrence", "detection", "rpn", "ap")
+        rest = [k for k in table if k not in shown]
+        more = f"… and {len(rest)} more columns: {', '.join(rest)}"
+        return "\n".join([head, *self._summary(), format_table({k: table[k] for k in shown}),
+                          more])

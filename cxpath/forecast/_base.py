@@ -8,7 +8,7 @@ import attrs
 import numpy as np
 
 from .. import _validate as v
-from .._results import Result, result
+from .._results import Result, derived_columns, result
 from ..errors import DataError
 
 __all__ = ["Forecast"]
@@ -39,6 +39,8 @@ class Forecast(Result):
         Model facts: for ETS the components, AIC/AICc/BIC, log-likelihood, sigma2, states.
     series_id : object
         The series' id when fitted as part of many series, else None.
+    step : ndarray of int
+        The steps ``1..h`` (the table's first column).
     """
 
     model: str
@@ -52,6 +54,22 @@ class Forecast(Result):
     params: dict = attrs.field(factory=dict)
     info: dict = attrs.field(factory=dict)
     series_id: object = None
+
+    _derived = derived_columns({
+        "lo_{level}": "lower end of the level % interval, ``lower[i]`` for "
+                      "``levels[i] == level`` (``band(level)[0]``)",
+        "hi_{level}": "upper end of the level % interval, ``upper[i]`` (``band(level)[1]``)"})
+
+    @property
+    def step(self) -> np.ndarray:
+        """The steps ``1..h`` (the table's first column)."""
+        return np.arange(1, self.h + 1)
+
+    def plot(self, ax=None, **kw):
+        """The forecast fan: :func:`cxpath.plot.forecast` (``history=``, ``actual=`` …)."""
+        from .. import plot
+
+        return plot.forecast(self, ax=ax, **kw)
 
     @property
     def h(self) -> int:
@@ -84,7 +102,7 @@ class Forecast(Result):
         return lines
 
     def _columns(self) -> dict:
-        cols = {"step": np.arange(1, self.h + 1), "mean": self.mean}
+        cols = {"step": self.step, "mean": self.mean}
         for i, lev in enumerate(self.levels):
             cols[f"lo_{lev:g}"] = self.lower[i]
             cols[f"hi_{lev:g}"] = self.upper[i]

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from .. import _validate as v
-from .._results import Result, result
+from .._results import Result, derived_columns, result
 from ._base import check_h, check_levels, check_series
 from ._registry import resolve
 from .accuracy import mase_scale
@@ -49,6 +49,12 @@ class Backtest(Result):
     m: int
     series_id: object = None
 
+    _derived = derived_columns({
+        "lo_{level}": "lower end of the level % interval, ``lower[i]`` for "
+                      "``levels[i] == level``",
+        "hi_{level}": "upper end of the level % interval, ``upper[i]``"})
+    _key = ("model", "origin", "step")
+
     def leaderboard(self, sort_by="mase") -> Leaderboard:
         """Accuracy of each method over all origins and steps (see :func:`leaderboard`)."""
         return leaderboard(self, sort_by=sort_by)
@@ -83,6 +89,11 @@ class Leaderboard(Result):
     model: np.ndarray
     metrics: dict
     sort_by: str
+
+    _derived = derived_columns({"{metric}": "the metric's values, ``metrics[metric]``"})
+
+    def _explain_column(self, column: str) -> str | None:
+        return self._derived["{metric}"] if column in self.metrics else None
 
     @property
     def best(self) -> str:

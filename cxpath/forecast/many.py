@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import _validate as v
 from .._frames import column, frame_kind
-from .._results import Result, result
+from .._results import Result, derived_columns, result
 from ._base import Forecast, check_h, check_levels
 from ._registry import resolve
 
@@ -35,7 +35,17 @@ class ForecastSet(Result):
     forecasts: tuple
     seconds: float
 
+    _derived = derived_columns({
+        "series_id": "the series of the row (``ids``); one row per series and step",
+        "step": "the step ``1..h`` of that series' forecast",
+        "mean": "its point forecast, ``self[series_id].mean``",
+        "lo_{level}": "lower end of its level % interval (when every series has the level)",
+        "hi_{level}": "upper end of its level % interval",
+        "model": "its model, ``models``"})
+    _key = ("series_id", "step")
+
     def __getitem__(self, series_id) -> Forecast:
+        """The forecast of one series (``loc((series_id, step))`` gives one row)."""
         hit = np.flatnonzero(self.ids == series_id)
         if hit.size == 0:
             v.fail("series_id", "ForecastSet[...]", "one of the ids of the set", series_id)

@@ -12,7 +12,7 @@ import attrs
 import numpy as np
 
 from .. import _validate as v
-from .._results import Result, result
+from .._results import Result, derived_columns, result
 from ..errors import DataError
 from ._common import check_path, to_journeys
 from ._xes_parse import BOOLEAN, DATE, FLOAT, INT, STRING, _Columns
@@ -65,6 +65,12 @@ class OcelLog(Result):
     object_types: dict = attrs.field(factory=dict)
     version: str = "2.0"
     format: str = "json"
+
+    _derived = derived_columns({
+        "object_type": "an object type present in ``objects``",
+        "objects": "objects of that type (rows of ``objects``)",
+        "relations": "event-to-object relations to objects of that type (rows of "
+                     "``relations``)"})
 
     @property
     def n_events(self) -> int:

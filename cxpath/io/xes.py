@@ -8,7 +8,7 @@ import attrs
 import numpy as np
 
 from .. import _validate as v
-from .._results import Result, result
+from .._results import Result, derived_columns, result
 from ..errors import MissingExtraError
 from ._common import check_path, to_journeys, xes_journeys_keywords
 from ._timestamps import NAT, NO_OFFSET, parse_iso
@@ -76,6 +76,11 @@ class XesLog(Result):
     n_traces: int = 0
     n_empty_traces: int | None = 0
     engine: str = "python"
+
+    _derived = derived_columns({"{key}": "the column ``table[key]`` (``concept:name`` …)"})
+
+    def _explain_column(self, column: str) -> str | None:
+        return self._derived["{key}"] if column in self.table else None
 
     @property
     def n_events(self) -> int:

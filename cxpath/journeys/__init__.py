@@ -16,7 +16,7 @@ from .conformance import Conformance, conformance
 from .critical_path import CriticalPath, critical_path
 from .export import to_dot, to_graphml, to_mermaid
 from .funnel import Funnel, funnel
-from .graph import journey_graph
+from .graph import JourneyGraph, journey_graph
 from .handovers import Handovers, WorkingTogether, Workload, handovers
 from .model import Journey, Journeys
 from .rework import RepeatContacts, Rework, repeat_contacts, rework
@@ -25,7 +25,8 @@ from .stats import JourneyStats
 from .variants import Variants, variants
 
 __all__ = ["Attribute", "Bottlenecks", "Breakpoints", "ChannelSwitching", "CleaningReport",
-           "Conformance", "CriticalPath", "Funnel", "Handovers", "Journey", "JourneyStats",
+           "Conformance", "CriticalPath", "Funnel", "Handovers", "Journey", "JourneyGraph",
+           "JourneyStats",
            "Journeys", "RepeatContacts", "Rework", "Segmented", "Variants", "WorkingTogether",
            "Workload", "bottlenecks", "breakpoints", "channel_switching", "conformance",
            "critical_path", "funnel", "handovers", "journey_graph", "repeat_contacts", "rework",

@@ -6,7 +6,7 @@ import attrs
 import numpy as np
 
 from .. import _validate as v
-from .._results import Result, duration_columns, format_duration, result
+from .._results import Result, alias, duration_columns, format_duration, in_hours, result
 from .._stats import quantiles_by_group
 from .model import Journeys
 
@@ -40,6 +40,12 @@ class Bottlenecks(Result):
         The ranking key: ``total_wait`` or ``total_service``.
     clock : str
         ``'elapsed time'``, or the business calendar the times were measured on.
+    step, share : ndarray
+        ``steps`` and ``share_of_wait`` under their column names.
+    total_wait_h, mean_wait_h, median_wait_h, p90_wait_h : ndarray of float
+        The waits in hours (the table's columns; ``to_frame()`` gives timedeltas).
+    total_service_h, mean_service_h, median_service_h, p90_service_h : ndarray or None
+        The service times in hours.
     """
 
     steps: np.ndarray
@@ -63,6 +69,23 @@ class Bottlenecks(Result):
         total_wait_h=3600.0, mean_wait_h=3600.0, median_wait_h=3600.0, p90_wait_h=3600.0,
         total_service_h=3600.0, mean_service_h=3600.0, median_service_h=3600.0,
         p90_service_h=3600.0)
+    _key = "step"
+    step = alias("steps")
+    share = alias("share_of_wait")
+    total_wait_h = in_hours("total_wait")
+    mean_wait_h = in_hours("mean_wait")
+    median_wait_h = in_hours("median_wait")
+    p90_wait_h = in_hours("p90_wait")
+    total_service_h = in_hours("total_service")
+    mean_service_h = in_hours("mean_service")
+    median_service_h = in_hours("median_service")
+    p90_service_h = in_hours("p90_service")
+
+    def plot(self, ax=None, **kw):
+        """Bars of the median wait per step: :func:`cxpath.plot.bottlenecks`."""
+        from .. import plot
+
+        return plot.bottlenecks(self, ax=ax, **kw)
 
     def _summary(self):
         hours = self.total_wait.sum() / 3600
@@ -73,16 +96,15 @@ class Bottlenecks(Result):
         return [f"{line}; ranked by total {self.rank_by}{extra}; clock: {self.clock}"]
 
     def _columns(self):
-        cols = {"step": self.steps, "count": self.count,
-                "total_wait_h": self.total_wait / 3600, "share": self.share_of_wait,
-                "mean_wait_h": self.mean_wait / 3600, "median_wait_h": self.median_wait / 3600,
-                "p90_wait_h": self.p90_wait / 3600}
+        cols = {"step": self.steps, "count": self.count, "total_wait_h": self.total_wait_h,
+                "share": self.share_of_wait, "mean_wait_h": self.mean_wait_h,
+                "median_wait_h": self.median_wait_h, "p90_wait_h": self.p90_wait_h}
         if self.total_service is not None:
-            cols.update(total_service_h=self.total_service / 3600,
+            cols.update(total_service_h=self.total_service_h,
                         share_of_service=self.share_of_service,
-                        mean_service_h=self.mean_service / 3600,
-                        median_service_h=self.median_service / 3600,
-                        p90_service_h=self.p90_service / 3600)
+                        mean_service_h=self.mean_service_h,
+                        median_service_h=self.median_service_h,
+                        p90_service_h=self.p90_service_h)
         if self.sla_breach is not None:
             cols["sla_breach"] = self.sla_breach
         return cols

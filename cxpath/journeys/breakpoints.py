@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _validate as v
-from .._results import Result, result
+from .._results import Result, alias, result
 from .._stats import wilson_interval
 from .graph import _as_stats
 from .model import Journeys
@@ -39,6 +39,8 @@ class Breakpoints(Result):
         the successes the step would have kept at the expected drop-off rate.
     expected_rate : float
         Pooled drop-off rate of all steps of the same kind: all drop-offs over all reaches.
+    step : ndarray of str
+        ``steps`` under its column name.
     """
 
     steps: np.ndarray
@@ -52,6 +54,15 @@ class Breakpoints(Result):
     excess_dropoffs: np.ndarray
     lost_successes: np.ndarray
     expected_rate: float
+
+    _key = "step"
+    step = alias("steps")
+
+    def plot(self, ax=None, **kw):
+        """Bars of the drop-off rate per step: :func:`cxpath.plot.breakpoints`."""
+        from .. import plot
+
+        return plot.breakpoints(self, ax=ax, **kw)
 
     def _summary(self):
         return [f"pooled drop-off rate {self.expected_rate:.1%}; ranked by lost successes"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _validate as v
-from .._results import Result, duration_columns, result
+from .._results import Result, alias, duration_columns, result
 from .model import Journeys
 
 __all__ = ["ChannelSwitching", "channel_switching"]
@@ -24,11 +24,14 @@ class ChannelSwitching(Result):
     switch_share : float
         Share of cases with at least one channel switch.
     switches : ndarray of int
-        0, 1, 2 and "3 or more" (3) switches per case.
+        0, 1, 2 and "3 or more" (3) switches per case; the table shows them as ``'0'``,
+        ``'1'``, ``'2'`` and ``'3+'``.
     cases, success_rate, median_duration : ndarray
         Per number of switches.
     dropoff_after_switch, dropoff_after_stay : float
         Share of switch (stay) transitions after which the case ended without success.
+    median_duration_s : ndarray
+        ``median_duration`` (seconds) under its column name.
     """
 
     channels: tuple
@@ -42,6 +45,7 @@ class ChannelSwitching(Result):
     dropoff_after_stay: float
 
     _duration_columns = duration_columns(median_duration_s=1.0)
+    median_duration_s = alias("median_duration")
 
     def _summary(self):
         return [f"{self.switch_share:.1%} of cases switch channel; drop-off right after a "

@@ -5,7 +5,7 @@ from __future__ import annotations
 import attrs
 import numpy as np
 
-from .._results import Result, format_table, result
+from .._results import Result, derived_columns, format_table, result
 from ..errors import StrictCleaningError
 
 __all__ = ["CleaningReport"]
@@ -88,6 +88,15 @@ class CleaningReport(Result):
     atomic_events: int = 0
     label_variants: dict = attrs.field(factory=dict)
 
+    _derived = derived_columns({
+        "reason": "a key of ``removed`` or ``changed``, or ``'duplicate'`` for "
+                  "``duplicates_kept``",
+        "action": "``'removed'``, ``'changed'`` or ``'kept'``: which of the three",
+        "rows": "how many input rows: the length of that entry",
+        "first_rows": "its first input row positions",
+        "meaning": "what the reason means"})
+    _key = "reason"
+
     @property
     def n_removed(self) -> int:
         """Number of input rows removed."""
@@ -149,10 +158,6 @@ class CleaningReport(Result):
         head = f"CleaningReport: {lines[0]}"
         table = self._columns()
         if len(table["reason"]):
-            table = {**table, "meaning": np.array(
-                [REMOVED_REASONS[r] if a == "removed" else _changed_reason(r) if a == "changed"
-                 else "exact duplicate of an earlier row, kept"
-                 for r, a in zip(table["reason"], table["action"])], dtype=object)}
             return "\n".join([head, *lines[1:], format_table(table, max_rows=20)])
         return "\n".join([head, *lines[1:], "nothing removed or changed"])
 
@@ -170,10 +175,14 @@ class CleaningReport(Result):
             actions.append("kept")
             counts.append(len(self.duplicates_kept))
             examples.append(_head(self.duplicates_kept))
+        meaning = [REMOVED_REASONS[r] if a == "removed" else _changed_reason(r)
+                   if a == "changed" else "exact duplicate of an earlier row, kept"
+                   for r, a in zip(reasons, actions)]
         return {"reason": np.array(reasons, dtype=object),
                 "action": np.array(actions, dtype=object),
                 "rows": np.array(counts, dtype=np.int64),
-                "first_rows": np.array(examples, dtype=object)}
+                "first_rows": np.array(examples, dtype=object),
+                "meaning": np.array(meaning, dtype=object)}
 
 
 def _changed_reason(key: str) -> str:

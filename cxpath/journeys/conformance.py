@@ -8,8 +8,8 @@ import networkx as nx
 import numpy as np
 
 from .. import _validate as v
-from .._results import Result, result
-from .graph import START
+from .._results import Result, alias, result
+from .graph import START, JourneyGraph
 from .model import Journeys
 
 __all__ = ["Conformance", "conformance"]
@@ -34,6 +34,8 @@ class Conformance(Result):
         Weighted cases whose first deviation it is.
     success_rate_normal, success_rate_abnormal : float
         With an outcome; NaN otherwise.
+    deviation : ndarray of str
+        ``deviations`` under its column name.
     """
 
     n_cases: int
@@ -46,13 +48,16 @@ class Conformance(Result):
     success_rate_normal: float
     success_rate_abnormal: float
 
+    _key = "deviation"
+    deviation = alias("deviations")
+
     def _summary(self):
         return [f"{self.abnormal:,} of {self.n_cases:,} cases abnormal "
                 f"({self.abnormal_rate:.1%}); success {self.success_rate_normal:.1%} normal vs "
                 f"{self.success_rate_abnormal:.1%} abnormal"]
 
     def _columns(self):
-        return {"deviation": self.deviations, "cases": self.deviation_cases,
+        return {"deviation": self.deviations, "deviation_cases": self.deviation_cases,
                 "first_deviation_cases": self.first_deviation_cases}
 
 
@@ -69,7 +74,7 @@ def _reference(reference, labels, func):
                    got=f"unknown label {label!r}")
         return index[label]
 
-    if isinstance(reference, nx.DiGraph):
+    if isinstance(reference, (nx.DiGraph, JourneyGraph)):
         edges = [(a, b) for a, b in reference.edges if a in index and b in index]
         if START in reference:
             starts[:] = False
@@ -103,11 +108,12 @@ def conformance(journeys: Journeys, reference, top: int = 10, *, by: str | None 
     Parameters
     ----------
     journeys : Journeys
-    reference : set of (str, str), networkx.DiGraph or list of str
-        Allowed transitions; a graph (its edges are allowed transitions, and the successors
-        of ``'__start__'``, if present, the allowed first touchpoints); or an ordered list
-        of expected steps (allowed: each step to itself or to the next; the first step is
-        the only allowed start). With pairs, any first touchpoint is allowed.
+    reference : set of (str, str), networkx.DiGraph, JourneyGraph or list of str
+        Allowed transitions; a graph or the result of
+        :func:`~cxpath.journeys.journey_graph` (its edges are allowed transitions, and the
+        successors of ``'__start__'``, if present, the allowed first touchpoints); or an
+        ordered list of expected steps (allowed: each step to itself or to the next; the
+        first step is the only allowed start). With pairs, any first touchpoint is allowed.
     top : int, default 10
         Deviations to list.
     by : str, optional

@@ -10,7 +10,7 @@ import networkx as nx
 import numpy as np
 
 from .. import _validate as v
-from .._results import Result, format_duration, result
+from .._results import Result, derived_columns, format_duration, result
 from .graph import START, SUCCESS, journey_graph
 from .model import Journeys
 
@@ -58,6 +58,9 @@ class CriticalPath(Result):
     observed_probability: float = float("nan")
     observed_cases: int = 0
     min_cases: int = 1
+
+    _derived = derived_columns({"position": "0-based position of the step in ``steps``",
+                                "touchpoint": "the step, ``steps[position]``"})
 
     def _title(self):
         return f"CriticalPath by {self.rank_by}"
@@ -156,7 +159,7 @@ def critical_path(journeys: Journeys, rank_by: str = "probability", *,
         return by_case_segment(journeys, by, func, lambda sub: critical_path(
             sub, rank_by, min_share=min_share, min_cases=min_cases))
     by = rank_by
-    graph = journey_graph(journeys)
+    graph = journey_graph(journeys).graph
     facts = case_facts(journeys)
     w, ok = facts["weight"], facts["success"]
     rep, group, n_groups = distinct_paths(journeys)

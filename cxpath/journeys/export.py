@@ -1,8 +1,10 @@
 """Export the journey graph to DOT (Graphviz), Mermaid and GraphML, without matplotlib.
 
-These writers take the :class:`networkx.DiGraph` returned by
-:func:`cxpath.journeys.journey_graph` and return text that users render in their own tools
-(``dot -Tsvg``, a Mermaid-enabled Markdown viewer, Gephi or yEd).
+These writers take the :class:`~cxpath.journeys.graph.JourneyGraph` returned by
+:func:`cxpath.journeys.journey_graph` (or any journey-shaped :class:`networkx.DiGraph`, such
+as ``Handovers.graph``) and return text that users render in their own tools (``dot
+-Tsvg``, a Mermaid-enabled Markdown viewer, Gephi or yEd). The journey graph draws itself
+too, without any of them: ``JourneyGraph.to_svg()`` (:mod:`cxpath.journeys.graph_svg`).
 
 Examples
 --------
@@ -29,9 +31,13 @@ _VIRTUAL_LABEL = {START: "start", SUCCESS: "success", DROP: "drop"}
 
 
 def _check_graph(graph, func: str) -> nx.DiGraph:
+    """The DiGraph itself: ``graph``, or the one a JourneyGraph wraps."""
+    inner = getattr(graph, "graph", None)
+    if not isinstance(graph, nx.DiGraph) and isinstance(inner, nx.DiGraph):
+        return inner
     if not isinstance(graph, nx.DiGraph):
-        v.fail("graph", func, "a networkx.DiGraph (journeys.journey_graph or Handovers.graph)",
-               got=type(graph).__name__)
+        v.fail("graph", func, "a JourneyGraph or networkx.DiGraph (journeys.journey_graph or "
+               "Handovers.graph)", got=type(graph).__name__)
     return graph
 
 
@@ -73,7 +79,7 @@ def to_dot(graph, *, name: str = "journeys") -> str:
 
     Parameters
     ----------
-    graph : networkx.DiGraph
+    graph : JourneyGraph or networkx.DiGraph
         From :func:`cxpath.journeys.journey_graph`.
     name : str, default "journeys"
         The graph's name in the DOT text.
@@ -89,7 +95,7 @@ def to_dot(graph, *, name: str = "journeys") -> str:
     Raises
     ------
     InvalidParameterError
-        If ``graph`` is not a :class:`networkx.DiGraph`.
+        If ``graph`` is not a JourneyGraph or :class:`networkx.DiGraph`.
 
     Examples
     --------
@@ -134,7 +140,7 @@ def to_mermaid(graph, *, direction: str = "LR") -> str:
 
     Parameters
     ----------
-    graph : networkx.DiGraph
+    graph : JourneyGraph or networkx.DiGraph
         From :func:`cxpath.journeys.journey_graph`.
     direction : {"LR", "TB", "RL", "BT"}, default "LR"
         Flowchart direction.
@@ -149,7 +155,8 @@ def to_mermaid(graph, *, direction: str = "LR") -> str:
     Raises
     ------
     InvalidParameterError
-        If ``graph`` is not a :class:`networkx.DiGraph` or ``direction`` is unknown.
+        If ``graph`` is not a JourneyGraph or :class:`networkx.DiGraph`, or ``direction``
+        is unknown.
 
     Examples
     --------
@@ -181,7 +188,7 @@ def to_graphml(graph, path=None) -> str | None:
 
     Parameters
     ----------
-    graph : networkx.DiGraph
+    graph : JourneyGraph or networkx.DiGraph
         From :func:`cxpath.journeys.journey_graph`.
     path : str or os.PathLike, optional
         File to write. Without it the GraphML text is returned.
@@ -196,7 +203,8 @@ def to_graphml(graph, path=None) -> str | None:
     Raises
     ------
     InvalidParameterError
-        If ``graph`` is not a :class:`networkx.DiGraph` or ``path`` is not a path.
+        If ``graph`` is not a JourneyGraph or :class:`networkx.DiGraph`, or ``path`` is not
+        a path.
 
     Examples
     --------

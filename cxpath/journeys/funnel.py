@@ -7,7 +7,7 @@ from collections import Counter
 import numpy as np
 
 from .. import _validate as v
-from .._results import Result, duration_columns, result
+from .._results import Result, alias, duration_columns, result
 from .model import Journeys, elapsed
 
 __all__ = ["Funnel", "funnel"]
@@ -37,6 +37,10 @@ class Funnel(Result):
     went_next : ndarray of str
         For the cases reaching a step but not the next, their most common next touchpoints
         (``'(journey ended)'`` when nothing followed), with shares.
+    clock : str
+        ``'elapsed time'``, or the business calendar the step times were measured on.
+    step, median_time_s, lost_went_to : ndarray
+        ``steps``, ``median_time`` (seconds) and ``went_next`` under their column names.
     """
 
     steps: np.ndarray
@@ -50,6 +54,16 @@ class Funnel(Result):
     clock: str = "elapsed time"
 
     _duration_columns = duration_columns(median_time_s=1.0)
+    _key = "step"
+    step = alias("steps")
+    median_time_s = alias("median_time")
+    lost_went_to = alias("went_next")
+
+    def plot(self, ax=None, **kw):
+        """The funnel as centred bars: :func:`cxpath.plot.funnel`."""
+        from .. import plot
+
+        return plot.funnel(self, ax=ax, **kw)
 
     def _summary(self):
         clock = "" if self.clock == "elapsed time" else f"; step times on {self.clock}"

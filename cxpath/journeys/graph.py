@@ -6,12 +6,297 @@ import networkx as nx
 import numpy as np
 
 from .. import _validate as v
+from .._results import Result, derived_columns, duration_columns, result
 from .._stats import quantiles_by_group
 from .model import Journeys
 
-__all__ = ["DROP", "START", "SUCCESS", "journey_graph", "transition_times"]
+__all__ = ["DROP", "START", "SUCCESS", "JourneyGraph", "journey_graph", "transition_times"]
 
 START, SUCCESS, DROP = "__start__", "__success__", "__drop__"
+
+_MUTATORS = frozenset({"add_node", "add_nodes_from", "remove_node", "remove_nodes_from",
+                       "add_edge", "add_edges_from", "add_weighted_edges_from", "remove_edge",
+                       "remove_edges_from", "update", "clear", "clear_edges"})
+_NX_DUNDERS = frozenset({"__networkx_backend__", "__networkx_cache__"})
+_EDGE_TIMES = (("time_median", "median_wait_h"), ("time_p90", "p90_wait_h"),
+               ("time_mean", "mean_wait_h"), ("time_min", "min_wait_h"),
+               ("time_max", "max_wait_h"))
+
+
+@result
+class JourneyGraph(Result):
+    """The journey graph: a :class:`networkx.DiGraph` with its edge table and journey map.
+
+    ``journey_graph`` returns it. It reads like the graph it wraps — ``g.nodes``,
+    ``g.edges(data=True)``, ``g["a"]["b"]``, ``"a" in g``, ``len(g)`` (nodes),
+    ``g.number_of_edges()``, ``g.successors("a")`` … are the graph's own, read-only —, shows
+    as a journey map in notebooks (SVG, drawn by cxpath, no Graphviz needed) and exports to
+    DOT, Mermaid, GraphML and SVG. The rest of the graph's read-only API is passed on too
+    (``g.order()``, ``g.subgraph(…)``), so networkx algorithms that only read a graph
+    accept it (``nx.shortest_path(g, …)``); the methods that change a graph are refused.
+    Pass ``g.graph`` where a real DiGraph is needed (``nx.relabel_nodes(g.graph, …)``,
+    ``isinstance`` checks) and change a copy (``g.graph.copy()``).
+
+    Attributes
+    ----------
+    graph : networkx.DiGraph
+        The graph itself: nodes, edges and attributes as documented in
+        :func:`journey_graph`. Its own graph-level attributes (``n_cases``, ``n_success``)
+        are in ``g.graph.graph``, as for any networkx graph.
+    n_cases : int
+        Cases (weighted) the graph was built from.
+    n_success : int
+        Of which successful.
+    min_count : int
+    min_coverage : float
+        The filters it was built with.
+
+    Notes
+    -----
+    The table (``to_frame()``, the repr) lists the edges, busiest first; its wait columns
+    are timedeltas in ``to_frame()`` (the graph keeps seconds). ``g.loc((source,
+    target))`` gives one edge's row. Unlike other results, ``g[node]``, ``node in g`` and
+    ``iter(g)`` are the graph's (adjacency, node membership, nodes), as they were when
+    ``journey_graph`` returned the bare DiGraph.
+
+    Examples
+    --------
+    >>> from cxpath.journeys import Journeys, journey_graph
+    >>> j = Journeys.from_events(case=[1, 1, 1, 2], touchpoint=["web", "chat", "ok", "web"],
+    ...                          success={"ok"})
+    >>> g = journey_graph(j)
+    >>> g.number_of_nodes(), g["web"]["chat"]["count"], g.n_cases, "chat" in g
+    (6, 1, 2, True)
+    >>> g.to_frame("dict")["target"].tolist()
+    ['web', 'ok', '__success__', '__drop__', 'chat']
+    >>> g.to_svg().count("<rect") > g.number_of_nodes()
+    True
+    """
+
+    graph: nx.DiGraph
+    n_cases: int
+    n_success: int
+    min_count: int = 1
+    min_coverage: float = 0.0
+
+    _duration_columns = duration_columns(**{name: 3600.0 for _, name in _EDGE_TIMES})
+    _key = ("source", "target")
+    _derived = derived_columns({
+        "source": "the edge's source node (``graph.edges``)",
+        "target": "the edge's target node",
+        "count": "edge attribute ``count``: weighted cases' transitions",
+        "probability": "edge attribute ``probability``: count / all ways out of the source",
+        "success_share": "edge attribute ``success_share`` (NaN on start and end edges)",
+        **{name: f"edge attribute ``{attr}`` (seconds) in hours" for attr, name in _EDGE_TIMES},
+    })
+
+    # -- the table and the repr
+    def _title(self) -> str:
+        return "JourneyGraph"
+
+    def _summary(self) -> list[str]:
+        touch = sum(1 for n in self.graph if n not in (START, SUCCESS, DROP))
+        rate = f" ({self.n_success / self.n_cases:.0%})" if self.n_cases else ""
+        cases = "case" if self.n_cases == 1 else "cases"
+        line = (f"{touch} touchpoints, {self.graph.number_of_edges()} edges; "
+                f"{self.n_cases:,} {cases}, {self.n_success:,} successful{rate}")
+        rules = []
+        if self.min_count > 1:
+            rules.append(f"edges seen at least {self.min_count} times")
+        if self.min_coverage > 0:
+            rules.append(f"touchpoints reached by at least {self.min_coverage:.0%} of cases")
+        if rules:
+            line += "; " + ", ".join(rules)
+        return [line]
+
+    def _columns(self) -> dict:
+        edges = sorted(self.graph.edges(data=True), key=lambda e: -e[2].get("count", 0))
+        cols = {"source": np.array([a for a, _, _ in edges], dtype=object),
+                "target": np.array([b for _, b, _ in edges], dtype=object),
+                "count": np.array([d.get("count", 0) for _, _, d in edges], dtype=np.int64),
+                "probability": np.array([d.get("probability", np.nan) for _, _, d in edges],
+                                        dtype=float),
+                "success_share": np.array([d.get("success_share", np.nan)
+                                           for _, _, d in edges], dtype=float)}
+        for attr, name in _EDGE_TIMES:
+            if any(attr in d for _, _, d in edges):
+                cols[name] = np.array([d.get(attr, np.nan) for _, _, d in edges],
+                                      dtype=float) / 3600.0
+        return cols
+
+    def to_dict(self) -> dict:
+        """All fields as JSON-ready values; the graph as node-link data.
+
+        ``networkx.node_link_graph(d["graph"], edges="edges")`` rebuilds the DiGraph.
+
+        >>> import json
+        >>> from cxpath.journeys import Journeys, journey_graph
+        >>> d = journey_graph(Journeys.from_paths(["web > chat"])).to_dict()
+        >>> d["n_cases"], len(d["graph"]["edges"]), len(json.dumps(d)) > 100
+        (1, 3, True)
+        """
+        out = Result.to_dict(self)
+        out["graph"] = nx.node_link_data(self.graph, edges="edges")
+        return out
+
+    # -- pictures and exports
+    def to_svg(self, path=None, **options) -> str | None:
+        """The journey map as SVG text, or written to ``path``.
+
+        Options of :func:`cxpath.journeys.graph_svg.map_layout` (``color_by``,
+        ``min_share``, ``top_edges``, ``label_share``, ``font_size``, ``title``) and
+        ``scalable`` (shrink to the container's width).
+
+        >>> from cxpath.journeys import Journeys, journey_graph
+        >>> journey_graph(Journeys.from_paths(["web > chat"])).to_svg()[:4]
+        '<svg'
+        """
+        from .graph_svg import to_svg
+
+        return to_svg(self.graph, path, **options)
+
+    def layout(self, **options):
+        """The journey map's layout (:class:`~cxpath.journeys.graph_svg.MapLayout`): boxes,
+        edge paths, labels and legend, for checks or other renderers.
+
+        >>> from cxpath.journeys import Journeys, journey_graph
+        >>> lay = journey_graph(Journeys.from_paths(["web > chat"])).layout()
+        >>> lay.node("web").layer < lay.node("chat").layer
+        True
+        """
+        from .graph_svg import map_layout
+
+        return map_layout(self.graph, **options)
+
+    def _repr_svg_(self) -> str:
+        return self.to_svg()
+
+    def _repr_html_(self) -> str:
+        table = Result._repr_html_(self)
+        head, _, rest = table.partition("<table>")
+        return (f'{head}<div style="overflow-x:auto;max-width:100%">{self.to_svg()}</div>'
+                f"<details><summary>edge table</summary><table>{rest}</details>"
+                if rest else f"{head}{self.to_svg()}")
+
+    def to_dot(self, **options) -> str:
+        """DOT text (:func:`cxpath.journeys.to_dot`)."""
+        from .export import to_dot
+
+        return to_dot(self.graph, **options)
+
+    def to_mermaid(self, **options) -> str:
+        """Mermaid text (:func:`cxpath.journeys.to_mermaid`)."""
+        from .export import to_mermaid
+
+        return to_mermaid(self.graph, **options)
+
+    def to_graphml(self, path=None) -> str | None:
+        """GraphML text, or written to ``path`` (:func:`cxpath.journeys.to_graphml`)."""
+        from .export import to_graphml
+
+        return to_graphml(self.graph, path)
+
+    def plot(self, ax=None, **kwargs):
+        """Draw the journey map with matplotlib (:func:`cxpath.plot.journey_graph`)."""
+        from ..plot import journey_graph as draw
+
+        return draw(self, ax=ax, **kwargs)
+
+    # -- the graph's read-only API
+    @property
+    def nodes(self):
+        """The graph's node view (``g.nodes["web"]``, ``g.nodes(data=True)``)."""
+        return self.graph.nodes
+
+    @property
+    def edges(self):
+        """The graph's edge view (``g.edges["a", "b"]``, ``g.edges(data=True)``)."""
+        return self.graph.edges
+
+    @property
+    def adj(self):
+        return self.graph.adj
+
+    @property
+    def succ(self):
+        return self.graph.succ
+
+    @property
+    def pred(self):
+        return self.graph.pred
+
+    @property
+    def in_edges(self):
+        return self.graph.in_edges
+
+    @property
+    def out_edges(self):
+        return self.graph.out_edges
+
+    @property
+    def in_degree(self):
+        return self.graph.in_degree
+
+    @property
+    def out_degree(self):
+        return self.graph.out_degree
+
+    @property
+    def degree(self):
+        return self.graph.degree
+
+    def __getitem__(self, node):
+        return self.graph[node]
+
+    def __contains__(self, node) -> bool:
+        return node in self.graph
+
+    def __iter__(self):
+        return iter(self.graph)
+
+    def __len__(self) -> int:
+        return len(self.graph)
+
+    def number_of_nodes(self) -> int:
+        return self.graph.number_of_nodes()
+
+    def number_of_edges(self, u=None, v=None) -> int:
+        return self.graph.number_of_edges(u, v)
+
+    def has_node(self, node) -> bool:
+        return self.graph.has_node(node)
+
+    def has_edge(self, u, v) -> bool:
+        return self.graph.has_edge(u, v)
+
+    def successors(self, node):
+        return self.graph.successors(node)
+
+    def predecessors(self, node):
+        return self.graph.predecessors(node)
+
+    def neighbors(self, node):
+        return self.graph.neighbors(node)
+
+    def is_directed(self) -> bool:
+        return True
+
+    def __getattr__(self, name):
+        """Other read-only parts of the graph's API (``g.order()``, ``g.subgraph(…)`` …).
+
+        So that networkx algorithms that only read a graph accept the result too; the
+        methods that change a graph are refused (change a copy: ``g.graph.copy()``).
+        """
+        if name == "graph" or (name.startswith("__") and name not in _NX_DUNDERS):
+            raise AttributeError(name)
+        if name in _MUTATORS:
+            raise AttributeError(
+                f"JourneyGraph is read-only: {name}() would change the journey graph; "
+                f"change a copy instead (g.graph.copy().{name}(…))")
+        try:
+            return getattr(self.graph, name)
+        except AttributeError:
+            raise AttributeError(f"'JourneyGraph' object has no attribute {name!r}") from None
 
 
 def _as_stats(journeys, func, edges=None):
@@ -73,8 +358,12 @@ def journey_graph(journeys, *, min_count: int = 1, min_coverage: float = 0.0,
 
     Returns
     -------
-    networkx.DiGraph
-        Nodes are touchpoint labels plus ``"__start__"``, ``"__success__"`` and
+    JourneyGraph
+        Wraps the :class:`networkx.DiGraph` (``.graph``), reads like it (``g.nodes``,
+        ``g.edges``, ``g["a"]["b"]`` …), shows as a journey map in notebooks and lists the
+        edges in its table. With ``by``, a
+        :class:`~cxpath.journeys.segments.Segmented` of them. In the graph, nodes are
+        touchpoint labels plus ``"__start__"``, ``"__success__"`` and
         ``"__drop__"``. Touchpoint node attributes: ``visits`` (events), ``cases``
         (cases reaching it), ``starts``, ``success_exits``, ``drop_exits``, ``drop_rate``
         (drop exits / cases reaching), ``dwell_mean``, ``dwell_median``, ``dwell_p90``
@@ -98,6 +387,8 @@ def journey_graph(journeys, *, min_count: int = 1, min_coverage: float = 0.0,
     >>> g = journey_graph(j)
     >>> g.edges["web", "chat"]["count"], g.nodes["web"]["drop_rate"]
     (1, 0.5)
+    >>> print(repr(g).splitlines()[1])
+    2 touchpoints, 4 edges; 2 cases, 1 successful (50%)
     """
     func = "journeys.journey_graph"
     min_count = v.check_int(min_count, "min_count", func, low=1)
@@ -165,4 +456,5 @@ def journey_graph(journeys, *, min_count: int = 1, min_coverage: float = 0.0,
             if median is not None:
                 attrs.update(time_median=float(median[i, j]), time_p90=float(p90[i, j]))
         g.add_edge(labels[i], labels[j], **attrs)
-    return g
+    return JourneyGraph(graph=g, n_cases=int(stats.n_cases), n_success=int(stats.n_success),
+                        min_count=min_count, min_coverage=min_coverage)

@@ -22,7 +22,7 @@ import networkx as nx
 import numpy as np
 
 from .. import _validate as v
-from .._results import Result, duration_columns, result
+from .._results import Result, derived_columns, duration_columns, in_hours, result
 from .._stats import quantiles_by_group
 from .model import Journeys
 from .stats import (
@@ -65,6 +65,8 @@ class Workload(Result):
         Service time (start to completion) of its events in seconds, for activity
         instances; None for logs of instants. ``mean_service`` is weighted, the quantiles
         are over observed events.
+    total_service_h, mean_service_h, median_service_h, p90_service_h : ndarray or None
+        The service times in hours (the table's columns).
     """
 
     attribute: str
@@ -81,6 +83,15 @@ class Workload(Result):
 
     _duration_columns = duration_columns(total_service_h=3600.0, mean_service_h=3600.0,
                                          median_service_h=3600.0, p90_service_h=3600.0)
+    _derived = derived_columns({"{attribute}": "``resource``; the first column is named "
+                                               "after the attribute analysed"})
+    total_service_h = in_hours("total_service")
+    mean_service_h = in_hours("mean_service")
+    median_service_h = in_hours("median_service")
+    p90_service_h = in_hours("p90_service")
+
+    def _explain_column(self, column: str) -> str | None:
+        return self._derived["{attribute}"] if column == self.attribute else None
 
     def _title(self) -> str:
         return f"Workload by {self.attribute}"
@@ -90,10 +101,10 @@ class Workload(Result):
                 "share_of_events": self.share_of_events, "handed_out": self.handed_out,
                 "handed_in": self.handed_in}
         if self.total_service is not None:
-            cols.update(total_service_h=_hours(self.total_service),
-                        mean_service_h=_hours(self.mean_service),
-                        median_service_h=_hours(self.median_service),
-                        p90_service_h=_hours(self.p90_service))
+            cols.update(total_service_h=self.total_service_h,
+                        mean_service_h=self.mean_service_h,
+                        median_service_h=self.median_service_h,
+                        p90_service_h=self.p90_service_h)
         return cols
 
 
@@ -126,6 +137,8 @@ class WorkingTogether(Result):
     share: np.ndarray
     n_cases: int
     n_events: int
+
+    _key = ("first", "second")
 
     def _title(self) -> str:
         return f"Working together by {self.attribute}"
@@ -173,6 +186,8 @@ class Handovers(Result):
         (for activity instances from the source's completion to the target's start, 0
         where they overlap). ``total_wait`` and ``mean_wait`` are weighted, the quantiles
         are over observed hand-overs. NaN for journeys without timestamps.
+    total_wait_h, mean_wait_h, median_wait_h, p90_wait_h : ndarray of float
+        The same in hours (the table's columns; ``to_frame()`` gives timedeltas).
     working_together : WorkingTogether
         Pairs of resources working on the same cases.
     workload : Workload
@@ -216,6 +231,11 @@ class Handovers(Result):
 
     _duration_columns = duration_columns(total_wait_h=3600.0, mean_wait_h=3600.0,
                                          median_wait_h=3600.0, p90_wait_h=3600.0)
+    _key = ("source", "target")
+    total_wait_h = in_hours("total_wait")
+    mean_wait_h = in_hours("mean_wait")
+    median_wait_h = in_hours("median_wait")
+    p90_wait_h = in_hours("p90_wait")
 
     def _title(self) -> str:
         return f"Handovers between {self.attribute} values"
@@ -238,8 +258,8 @@ class Handovers(Result):
     def _columns(self) -> dict:
         return {"source": self.source, "target": self.target, "count": self.count,
                 "cases": self.cases, "share": self.share, "probability": self.probability,
-                "total_wait_h": self.total_wait / 3600, "mean_wait_h": self.mean_wait / 3600,
-                "median_wait_h": self.median_wait / 3600, "p90_wait_h": self.p90_wait / 3600}
+                "total_wait_h": self.total_wait_h, "mean_wait_h": self.mean_wait_h,
+                "median_wait_h": self.median_wait_h, "p90_wait_h": self.p90_wait_h}
 
     @property
     def graph(self) -> nx.DiGraph:

@@ -6,7 +6,7 @@ import numpy as np
 
 from .. import _validate as v
 from .._frames import column
-from .._results import Result, format_duration, result
+from .._results import Result, alias, format_duration, result
 from .model import Journeys
 
 __all__ = ["RepeatContacts", "Rework", "repeat_contacts", "rework"]
@@ -30,6 +30,8 @@ class Rework(Result):
         Immediate repeats (the touchpoint followed by itself).
     rework_share_of_cases : float
         Share of all cases with at least one revisit.
+    touchpoint : ndarray of str
+        ``touchpoints`` under its column name.
     """
 
     touchpoints: np.ndarray
@@ -39,6 +41,9 @@ class Rework(Result):
     extra_visits: np.ndarray
     self_repeats: np.ndarray
     rework_share_of_cases: float
+
+    _key = "touchpoint"
+    touchpoint = alias("touchpoints")
 
     def _summary(self):
         return [f"{self.rework_share_of_cases:.1%} of cases revisit a touchpoint"]
@@ -121,6 +126,8 @@ class RepeatContacts(Result):
         The same, split by the touchpoint that ended the first case.
     median_gap : float
         Median seconds from a case's end to the customer's next case start (repeats only).
+    last_touchpoint : ndarray of str
+        ``by_last_touchpoint`` under its column name.
     """
 
     window: float
@@ -133,14 +140,18 @@ class RepeatContacts(Result):
     repeated_by_last: np.ndarray
     rate_by_last: np.ndarray
 
+    _key = "last_touchpoint"
+    last_touchpoint = alias("by_last_touchpoint")
+
     def _summary(self):
         return [f"{self.repeated:,} of {self.n_cases:,} cases ({self.rate:.1%}) followed by "
                 f"a repeat contact within {format_duration(self.window)}; median gap "
                 f"{format_duration(self.median_gap)}"]
 
     def _columns(self):
-        return {"last_touchpoint": self.by_last_touchpoint, "cases": self.cases_by_last,
-                "repeated": self.repeated_by_last, "rate": self.rate_by_last}
+        return {"last_touchpoint": self.by_last_touchpoint,
+                "cases_by_last": self.cases_by_last, "repeated_by_last": self.repeated_by_last,
+                "rate_by_last": self.rate_by_last}
 
 
 def repeat_contacts(journeys: Journeys, customer, *, window: float = 7 * 86400.0,

@@ -22,7 +22,7 @@ import networkx as nx
 import numpy as np
 
 from .. import _validate as v
-from .._results import Result, result
+from .._results import Result, derived_columns, result
 from .model import Journeys
 
 __all__ = ["Segmented", "by_case_segment", "events_segmented", "segment_of"]
@@ -49,7 +49,27 @@ class Segmented(Result):
     segments: tuple
     results: tuple
 
+    _derived = derived_columns({
+        "{by}": "the row's segment (of ``segments``); the first column is named after ``by``",
+        "{column}": "that column of the segment's result (in ``results``), empty where its "
+                    "table has no such column"})
+
+    def _explain_column(self, column: str) -> str | None:
+        if column == self.by:
+            return self._derived["{by}"]
+        if any(column in _table(r) for r in self.results):
+            return self._derived["{column}"]
+        return None
+
+    def _key_columns(self, columns: dict) -> tuple:
+        inner = ("source", "target")
+        if self.results and isinstance(self.results[0], Result):
+            first = self.results[0]
+            inner = first._key_columns(first._columns())
+        return (self.by, *inner)
+
     def __getitem__(self, segment):
+        """The result of one segment (``loc((segment, label))`` gives one row)."""
         try:
             return self.results[self.segments.index(segment)]
         except ValueError:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _validate as v
-from .._results import Result, duration_columns, result
+from .._results import Result, alias, derived_columns, duration_columns, result
 from .._stats import quantiles_by_group
 from .model import Journeys
 
@@ -81,6 +81,11 @@ class Variants(Result):
         quantiles are over cases, not weighted).
     n_cases, n_variants : int
         Weighted cases in all, and distinct paths in all (before ``top``).
+    clock : str
+        ``'elapsed time'``, or the business calendar the durations were measured on.
+    length, cases, median_duration_s, p90_duration_s : ndarray
+        ``lengths``, ``counts``, ``median_duration`` and ``p90_duration`` (seconds) under
+        their column names.
     """
 
     vocab: tuple
@@ -98,6 +103,12 @@ class Variants(Result):
     clock: str = "elapsed time"
 
     _duration_columns = duration_columns(median_duration_s=1.0, p90_duration_s=1.0)
+    _derived = derived_columns({"path": "the variant as ``'a > b > c'``: ``paths`` (and "
+                                        "``path(i)`` for variant ``i``)"})
+    length = alias("lengths")
+    cases = alias("counts")
+    median_duration_s = alias("median_duration")
+    p90_duration_s = alias("p90_duration")
 
     def path(self, i: int) -> str:
         """Variant ``i`` as ``'a > b > c'``."""

@@ -10,7 +10,7 @@ import numpy as np
 
 from .. import _validate as v
 from .._frames import column
-from .._results import Result, format_p, result
+from .._results import Result, derived_columns, format_p, result
 from .._stats import wilson_interval
 from ._common import z_value
 
@@ -62,6 +62,13 @@ class Comparison(Result):
     effect_name: str
     confidence: float
     verdict: str
+
+    _derived = derived_columns({
+        "period": "``'before'``, ``'after'`` and ``'after − before'``: one row each",
+        "n": "``n_before``, ``n_after`` and both",
+        "value": "``before``, ``after`` and ``difference``",
+        "ci_low": "``ci_low`` of the difference (its row only)",
+        "ci_high": "``ci_high`` of the difference (its row only)"})
 
     def _title(self):
         return f"Comparison ({self.kind})"
@@ -325,6 +332,20 @@ class Cohorts(Result):
     size: np.ndarray
     retention: np.ndarray
     period: str
+
+    _derived = derived_columns({
+        "{period}{k}": "share of the cohort active k periods after its first, "
+                       "``retention[:, k]`` (``M3``: three months on)"})
+
+    def _explain_column(self, column: str) -> str | None:
+        k = column.removeprefix(self.period)
+        return self._derived["{period}{k}"] if k != column and k.isdigit() else None
+
+    def plot(self, ax=None, **kw):
+        """The retention heat map: :func:`cxpath.plot.retention`."""
+        from .. import plot
+
+        return plot.retention(self, ax=ax, **kw)
 
     def _columns(self):
         cols = {"cohort": self.cohort, "size": self.size}

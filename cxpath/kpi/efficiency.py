@@ -13,7 +13,7 @@ import numpy as np
 
 from .. import _validate as v
 from .._frames import column
-from .._results import Result, duration_columns, result
+from .._results import Result, derived_columns, duration_columns, result
 from .._stats import wilson_interval
 from ._clock import (
     choose_calendar,
@@ -343,6 +343,10 @@ class Durations(Result):
     unit: str
     clock: str = "elapsed time"
 
+    _derived = derived_columns({
+        "p{percent}": "the percent-th percentile, ``quantiles[:, j]`` for "
+                      "``probs[j] == percent / 100``"})
+
     def _title(self):
         return f"{self.name} ({self.unit})"
 
@@ -630,6 +634,13 @@ class Backlog(Result):
     age_bins: tuple
 
     _duration_columns = duration_columns(mean_age_days=86400.0, p90_age_days=86400.0)
+    _derived = derived_columns({
+        "age_{low}_{high}d": "open tickets aged from low to high days, ``age_counts[:, j]`` "
+                             "for the bin ``age_bins[j - 1]`` (0 for j = 0) to "
+                             "``age_bins[j]``",
+        "age_over_{days}d": "open tickets older than the last bin edge, "
+                            "``age_counts[:, -1]``"})
+    _key = ("segment", "at")
 
     def _columns(self):
         cols = {"segment": self.segment, "at": self.at, "open": self.open,

@@ -524,6 +524,13 @@ def staffing_erlang_a(volume, aht, patience, *, interval=1800.0, answer_time=20.
                     p_abandon=m["p_abandon"])
 
 
+def _of_staffing(name: str) -> property:
+    def get(self):
+        return getattr(self.staffing, name)
+
+    return property(get, doc=f"``staffing.{name}`` per interval.")
+
+
 @result
 class IntervalStaffing(Result):
     """Staffing for each interval of a volume forecast.
@@ -537,6 +544,10 @@ class IntervalStaffing(Result):
         The per-interval result (agents, scheduled, service level, …).
     interval : float
         Interval length.
+    agents, scheduled, load, service_level, p_wait, asa, occupancy : ndarray
+        The columns of ``staffing`` per interval.
+    p_abandon : ndarray or None
+        ``staffing.p_abandon`` (Erlang A only).
     """
 
     start: np.ndarray
@@ -544,6 +555,13 @@ class IntervalStaffing(Result):
     aht: np.ndarray
     staffing: Staffing
     interval: float
+
+    load = _of_staffing("load")
+    service_level = _of_staffing("service_level")
+    p_wait = _of_staffing("p_wait")
+    asa = _of_staffing("asa")
+    occupancy = _of_staffing("occupancy")
+    p_abandon = _of_staffing("p_abandon")
 
     @property
     def agents(self) -> np.ndarray:

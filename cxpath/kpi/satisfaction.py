@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import _validate as v
 from .._frames import column
-from .._results import Result, result
+from .._results import Result, alias, result
 from .._stats import wilson_interval
 from ._common import segments, z_value
 
@@ -79,6 +79,8 @@ class NPS(Result):
     confidence : float
     omitted : int
         Missing answers left out (``nan_policy='omit'``).
+    nps : ndarray
+        ``score`` under its column name.
     """
 
     segment: np.ndarray
@@ -96,6 +98,8 @@ class NPS(Result):
     boot_high: np.ndarray | None
     confidence: float
     omitted: int
+
+    nps = alias("score")
 
     def _summary(self):
         return [f"{self.confidence:.0%} intervals; {self.omitted} missing answers omitted"]

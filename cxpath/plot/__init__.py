@@ -1,8 +1,29 @@
 """Pictures of cxpath results with matplotlib (optional extra ``plot``).
 
-One function per result type. Each takes the result object and an optional matplotlib
-``ax`` and returns the Axes it drew on (or a Figure when it draws several Axes).
-matplotlib is imported only when a function is called: ``pip install 'cxpath[plot]'``.
+One function per kind of picture. Each takes a result object and an optional matplotlib
+``ax`` and returns the Axes it drew on (or a Figure when it draws several Axes). Results
+with a picture also have ``.plot(ax=None, **options)``, which calls the function here
+(``markov(j).plot()`` is ``plot.attribution(markov(j))``). matplotlib is imported only
+when a picture is drawn: ``pip install 'cxpath[plot]'``.
+
+=====================  ==============================================================
+function               draws
+=====================  ==============================================================
+``attribution``        ``Attribution``, ``MarkovAttribution``, ``ShapleyAttribution``
+``control_chart``      ``ControlChart``
+``forecast``           ``Forecast``
+``retention``          ``Cohorts``
+``loadings``           ``Efa``, ``Omega``
+``pareto``             ``Pareto``
+``risk_matrix``        ``RiskMatrix``, ``Worksheet``
+``action_priority``    ``ActionPriorityTable`` (``matrix=``: ``RiskMatrix``, ``Worksheet``)
+``value_effort``       ``ValueEffort``
+``funnel``             ``Funnel``
+``breakpoints``        ``Breakpoints``
+``bottlenecks``        ``Bottlenecks``
+``journey_flow``       ``Journeys``
+``journey_graph``      the journey graph (``journeys.journey_graph``) or ``Journeys``
+=====================  ==============================================================
 
 Examples
 --------

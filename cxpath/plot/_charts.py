@@ -15,8 +15,10 @@ def attribution(result, ax=None, *, kind: str = "share", models=None, **style):
 
     Parameters
     ----------
-    result : Attribution
-        From :func:`cxpath.attribution.attribute` (or any model function).
+    result : Attribution, MarkovAttribution or ShapleyAttribution
+        From :func:`cxpath.attribution.attribute` (or any model function); a single
+        model's result (:func:`~cxpath.attribution.markov`,
+        :func:`~cxpath.attribution.shapley`) draws one bar per channel.
     ax : matplotlib Axes, optional
     kind : {"share", "conversions", "value"}, default "share"
         Bar height: each model's share of its credit, the conversions or the value credited.
@@ -28,14 +30,15 @@ def attribution(result, ax=None, *, kind: str = "share", models=None, **style):
     Returns
     -------
     matplotlib.axes.Axes
-        One bar per (model, channel), channels along the axis sorted by the first model's
-        credit, one colour per model with a legend.
+        One bar per (model, channel), channels along the axis sorted by the credit of the
+        headline model (:attr:`~cxpath.attribution.Attribution.headline`, when drawn; else
+        the first model drawn), one colour per model with a legend.
 
     Raises
     ------
     InvalidParameterError
-        If ``result`` is not an Attribution, ``kind`` or a model is unknown, or ``kind`` is
-        ``"value"`` for journeys without value.
+        If ``result`` is not an attribution result, ``kind`` or a model is unknown, or
+        ``kind`` is ``"value"`` for journeys without value.
 
     Examples
     --------
@@ -48,11 +51,14 @@ def attribution(result, ax=None, *, kind: str = "share", models=None, **style):
     >>> len(plot.attribution(att).patches)
     6
     """
-    from ..attribution import Attribution
+    from ..attribution import Attribution, MarkovAttribution, ShapleyAttribution
 
     func = "plot.attribution"
-    check_result(result, Attribution, "attribution",
-                 "a cxpath.attribution.Attribution (attribution.attribute)")
+    check_result(result, (Attribution, MarkovAttribution, ShapleyAttribution), "attribution",
+                 "a cxpath.attribution.Attribution (attribution.attribute), "
+                 "MarkovAttribution or ShapleyAttribution")
+    if not isinstance(result, Attribution):
+        result = result.to_attribution()
     kind = v.check_option(kind, "kind", func, ("share", "conversions", "value"))
     if models is None:
         models = result.models
@@ -65,7 +71,8 @@ def attribution(result, ax=None, *, kind: str = "share", models=None, **style):
     table = {"share": result.share(), "conversions": result.conversions,
              "value": result.value}[kind]
     rows = np.array([table[result.models.index(m)] for m in models])
-    order = np.argsort(-rows[0], kind="stable") if rows.size else np.arange(0)
+    lead = models.index(result.headline) if result.headline in models else 0
+    order = np.argsort(-rows[lead], kind="stable") if rows.size else np.arange(0)
     ax = get_axes(ax, "attribution", figsize=(9.0, 4.5))
     x = np.arange(len(result.channels))
     width = 0.8 / max(len(models), 1)
@@ -336,11 +343,13 @@ def loadings(result, ax=None, *, structure: bool = False, cutoff: float = 0.3,
 
     Parameters
     ----------
-    result : Efa
-        From :func:`cxpath.survey.efa`.
+    result : Efa or Omega
+        From :func:`cxpath.survey.efa`, or the one-factor model of
+        :func:`cxpath.survey.omega_total` (one column).
     ax : matplotlib Axes, optional
     structure : bool, default False
-        Draw the structure loadings (item-factor correlations) instead of the pattern.
+        Draw the structure loadings (item-factor correlations) instead of the pattern
+        (the same for one factor).
     cutoff : float, default 0.3
         Loadings at least this large in absolute value are written in bold.
     annotate : bool, default True
@@ -355,7 +364,7 @@ def loadings(result, ax=None, *, structure: bool = False, cutoff: float = 0.3,
     Raises
     ------
     InvalidParameterError
-        If ``result`` is not an Efa or ``cutoff`` is outside [0, 1].
+        If ``result`` is not an Efa or an Omega, or ``cutoff`` is outside [0, 1].
 
     Examples
     --------
@@ -369,14 +378,22 @@ def loadings(result, ax=None, *, structure: bool = False, cutoff: float = 0.3,
     >>> plot.loadings(efa(x)).images[0].get_array().shape
     (4, 1)
     """
-    from ..survey import Efa
+    from ..survey import Efa, Omega
 
     func = "plot.loadings"
-    check_result(result, Efa, "loadings", "a cxpath.survey.Efa (survey.efa)")
+    check_result(result, (Efa, Omega), "loadings",
+                 "a cxpath.survey.Efa (survey.efa) or Omega (survey.omega_total)")
     v.check_bool(structure, "structure", func)
     v.check_bool(annotate, "annotate", func)
     cutoff = v.check_real(cutoff, "cutoff", func, low=0.0, high=1.0)
-    data = result.structure if structure else result.loadings
+    if isinstance(result, Omega):
+        data = result.loadings[:, None]
+        factors, communalities = ["F1"], result.loadings ** 2
+        title = f"Factor loadings ({result.method}, one factor; omega {result.omega:.3f})"
+    else:
+        data = result.structure if structure else result.loadings
+        factors, communalities = list(result.factors), result.communalities
+        title = f"Factor loadings ({result.method}, {result.rotation or 'unrotated'})"
     rows, cols = data.shape
     ax = get_axes(ax, "loadings", figsize=(max(4.0, 0.9 * cols + 3), max(3.0, 0.3 * rows
                                                                         + 1.5)))
@@ -387,11 +404,10 @@ def loadings(result, ax=None, *, structure: bool = False, cutoff: float = 0.3,
             ax.text(j, i, f"{val:.2f}", ha="center", va="center", fontsize=7,
                     fontweight="bold" if abs(val) >= cutoff else "normal",
                     color="white" if abs(val) > 0.6 else "black")
-    ax.set_xticks(np.arange(cols), list(result.factors))
+    ax.set_xticks(np.arange(cols), factors)
     ax.set_yticks(np.arange(rows), [f"{short(i, 16)} (h²={c:.2f})" for i, c in
-                                    zip(result.items, result.communalities)], fontsize=8)
+                                    zip(result.items, communalities)], fontsize=8)
     ax.xaxis.tick_top()
     ax.figure.colorbar(image, ax=ax, label="structure" if structure else "loading")
-    rot = result.rotation or "unrotated"
-    ax.set_title(f"Factor loadings ({result.method}, {rot})", pad=18)
+    ax.set_title(title, pad=18)
     return ax

@@ -84,8 +84,8 @@ def risk_matrix(result, ax=None, *, annotate: bool = True, cmap_name: str = "Red
 
     Parameters
     ----------
-    result : RiskMatrix
-        From :func:`cxpath.fmea.risk_matrix`.
+    result : RiskMatrix or Worksheet
+        From :func:`cxpath.fmea.risk_matrix`; a worksheet is placed on the grid first.
     ax : matplotlib Axes, optional
     annotate : bool, default True
         Write the count in every non-empty cell.
@@ -99,7 +99,7 @@ def risk_matrix(result, ax=None, *, annotate: bool = True, cmap_name: str = "Red
     Raises
     ------
     InvalidParameterError
-        If ``result`` is not a RiskMatrix.
+        If ``result`` is not a RiskMatrix or a Worksheet.
 
     Examples
     --------
@@ -112,10 +112,13 @@ def risk_matrix(result, ax=None, *, annotate: bool = True, cmap_name: str = "Red
     >>> plot.risk_matrix(risk_matrix(ws)).images[0].get_array().shape
     (10, 10)
     """
-    from ..fmea import RiskMatrix
+    from ..fmea import RiskMatrix, Worksheet
+    from ..fmea import risk_matrix as build
 
-    check_result(result, RiskMatrix, "risk_matrix", "a cxpath.fmea.RiskMatrix "
-                 "(fmea.risk_matrix)")
+    check_result(result, (RiskMatrix, Worksheet), "risk_matrix", "a cxpath.fmea.RiskMatrix "
+                 "(fmea.risk_matrix) or a Worksheet")
+    if isinstance(result, Worksheet):
+        result = build(result)
     v.check_bool(annotate, "annotate", "plot.risk_matrix")
     ax = get_axes(ax, "risk_matrix", figsize=(6.0, 5.0))
     data = result.grid[::-1].astype(float)  # row 0 = severity 10
@@ -148,9 +151,9 @@ def action_priority(table=None, ax=None, *, detection: int = 5, matrix=None):
     ax : matplotlib Axes, optional
     detection : int, default 5
         The detection rating (1–10) of the slice drawn.
-    matrix : RiskMatrix, optional
-        From :func:`cxpath.fmea.risk_matrix`: its counts are written in the cells, so the
-        map shows where the failure modes sit.
+    matrix : RiskMatrix or Worksheet, optional
+        From :func:`cxpath.fmea.risk_matrix` (or the worksheet it would be built from): its
+        counts are written in the cells, so the map shows where the failure modes sit.
 
     Returns
     -------
@@ -160,8 +163,8 @@ def action_priority(table=None, ax=None, *, detection: int = 5, matrix=None):
     Raises
     ------
     InvalidParameterError
-        If ``table`` is not an ActionPriorityTable, ``matrix`` not a RiskMatrix or
-        ``detection`` outside 1–10.
+        If ``table`` is not an ActionPriorityTable, ``matrix`` not a RiskMatrix or a
+        Worksheet, or ``detection`` outside 1–10.
 
     Examples
     --------
@@ -175,7 +178,7 @@ def action_priority(table=None, ax=None, *, detection: int = 5, matrix=None):
     from matplotlib.colors import ListedColormap
     from matplotlib.patches import Patch
 
-    from ..fmea import ActionPriorityTable, RiskMatrix, ap_table
+    from ..fmea import ActionPriorityTable, RiskMatrix, Worksheet, ap_table, risk_matrix
 
     func = "plot.action_priority"
     if table is None:
@@ -184,8 +187,11 @@ def action_priority(table=None, ax=None, *, detection: int = 5, matrix=None):
                  "None or a cxpath.fmea.ActionPriorityTable (fmea.ap_table)", "table")
     detection = v.check_int(detection, "detection", func, low=1, high=10)
     if matrix is not None:
-        check_result(matrix, RiskMatrix, "action_priority",
-                     "None or a cxpath.fmea.RiskMatrix (fmea.risk_matrix)", "matrix")
+        check_result(matrix, (RiskMatrix, Worksheet), "action_priority",
+                     "None, a cxpath.fmea.RiskMatrix (fmea.risk_matrix) or a Worksheet",
+                     "matrix")
+        if isinstance(matrix, Worksheet):
+            matrix = risk_matrix(matrix)
     ax = get_axes(ax, "action_priority", figsize=(6.0, 5.0))
     codes = table.codes[:, :, detection - 1][::-1].astype(float)
     ax.imshow(codes, cmap=ListedColormap(_AP_COLORS), vmin=-0.5, vmax=2.5, aspect="auto")

@@ -2,75 +2,106 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from .. import _validate as v
-from ._common import check_result, check_top, cmap, get_axes, short
+from ._common import check_result, check_top, cmap, get_axes, pyplot, short
 
 __all__ = ["bottlenecks", "breakpoints", "funnel", "journey_flow", "journey_graph"]
 
-_COLOR_BY = ("drop_rate", "dwell_median", "dwell_mean", None)
+def _mpl_measure():
+    """Text width in points with matplotlib's own font (what the boxes must hold)."""
+    from matplotlib.font_manager import FontProperties
+    from matplotlib.textpath import text_to_path
+
+    cache: dict = {}
+
+    def measure(text, size, bold):
+        key = (text, size, bold)
+        if key not in cache:
+            prop = FontProperties(size=size, weight="bold" if bold else "normal")
+            cache[key] = text_to_path.get_text_width_height_descent(text, prop,
+                                                                   ismath=False)[0] * 1.03
+        return cache[key]
+
+    return measure
 
 
-def _layers(graph, start, ends):
-    """Layer of every node: BFS distance from start; end nodes one past the deepest."""
-    import networkx as nx
+def _mpl_path(path):
+    from matplotlib.path import Path
 
-    depth = nx.single_source_shortest_path_length(graph, start) if start in graph else {}
-    inner = [n for n in graph.nodes if n != start and n not in ends]
-    deepest = max((depth.get(n, 1) for n in inner), default=0)
-    layer = {start: 0}
-    for n in inner:
-        layer[n] = depth.get(n, 1)
-    for n in ends:
-        layer[n] = deepest + 1
-    return layer
+    verts, codes = [], []
+    for cmd, *xy in path:
+        if cmd == "M":
+            verts.append(tuple(xy))
+            codes.append(Path.MOVETO)
+        elif cmd == "L":
+            verts.append(tuple(xy))
+            codes.append(Path.LINETO)
+        else:
+            verts += [tuple(xy[0:2]), tuple(xy[2:4]), tuple(xy[4:6])]
+            codes += [Path.CURVE4] * 3
+    return Path(verts, codes)
 
 
 def journey_graph(graph, ax=None, *, color_by="drop_rate", min_share: float = 0.01,
-                  label_share: float = 0.05, cmap_name: str = "RdYlGn_r", **style):
-    """Draw the journey graph left to right, from the start node to the end nodes.
+                  label_share: float = 0.0, top_edges: int | None = None,
+                  font_size: float = 9.0, cmap_name: str | None = None, **style):
+    """Draw the journey map: touchpoints left to right, from the start to the end nodes.
+
+    The same layered layout as the SVG journey map (:meth:`JourneyGraph.to_svg
+    <cxpath.journeys.graph.JourneyGraph.to_svg>`, :mod:`cxpath.journeys.graph_svg`): boxes
+    sized to their full labels, edges routed between the columns with their labels in
+    the gaps (never on a box), rework dashed, and a legend.
 
     Parameters
     ----------
-    graph : networkx.DiGraph or Journeys
+    graph : JourneyGraph, networkx.DiGraph or Journeys
         From :func:`cxpath.journeys.journey_graph` (a :class:`~cxpath.journeys.Journeys`
         is turned into one first).
     ax : matplotlib Axes, optional
-        Where to draw; a new figure when omitted.
-    color_by : {"drop_rate", "dwell_median", "dwell_mean", None}, default "drop_rate"
-        Node colour: the share of cases whose journey ends there without success, or the
-        median or mean wait (hours) before the next event. ``None`` colours all alike.
+        Where to draw; by default a new figure sized to the map (1 point per layout unit),
+        so that every label keeps ``font_size``. In a given Axes the map is scaled to fit
+        and the fonts with it.
+    color_by : str or None, default "drop_rate"
+        Node colour: ``"drop_rate"`` (the share of the cases reaching the touchpoint that
+        end there without success), ``"dwell_median"``, ``"dwell_mean"``, ``"dwell_p90"``
+        (wait to the next step), ``"service_median"`` or ``"service_mean"``; ``None``
+        colours all alike.
     min_share : float, default 0.01
-        Leave out edges carried by fewer than this share of all cases (keeps the picture
-        readable; 0 draws every edge). Nodes are always drawn.
-    label_share : float, default 0.05
-        Label edges carried by at least this share of cases with their count.
-    cmap_name : str, default "RdYlGn_r"
-        Colormap of the node colour.
+        Leave out edges carried by fewer than this share of all cases (0 draws every edge).
+        Nodes are always drawn; self-loops show as a ``↻`` line in their box.
+    label_share : float, default 0.0
+        Label the edges carried by at least this share of cases (count and median wait).
+    top_edges : int, optional
+        Draw at most this many edges (the busiest), after ``min_share``.
+    font_size : float, default 9.0
+        Size of the touchpoint names in points (details 85%, edge labels 80%).
+    cmap_name : str or matplotlib Colormap, optional
+        Colour the touchpoints with this colormap instead of the map's pale palette.
     **style
-        Passed to :meth:`~matplotlib.axes.Axes.scatter` for the nodes.
+        Passed to the collection of node boxes (e.g. ``linewidths``, ``alpha``).
 
     Returns
     -------
     matplotlib.axes.Axes
-        Nodes are one scatter collection (area by visits; the start, success and drop nodes
-        by cases), edges are arrow patches (width by count).
+        Node boxes are one :class:`~matplotlib.collections.PatchCollection` (rounded:
+        the start and end nodes), edges are :class:`~matplotlib.patches.FancyArrowPatch`
+        paths (one per drawn edge, width by count) with their arrowheads in a
+        :class:`~matplotlib.collections.PolyCollection`; all texts are Axes texts.
 
     Raises
     ------
     InvalidParameterError
-        For a graph that is not a DiGraph, an unknown ``color_by`` or a share outside [0, 1].
+        For a graph that is not a journey graph, an unknown ``color_by`` or a share outside
+        [0, 1].
 
     Notes
     -----
-    Touchpoints are laid out in columns by their fewest steps from the start (a
-    breadth-first layering), the end nodes in a last column; within a column the busiest
-    touchpoint is at the top. Edges that go back to the same or an earlier column (rework,
-    repeat contacts) are drawn red and bent further so they do not hide forward edges.
-    Self-loops are not drawn.
+    Columns (layers) come from the flow: loops of the graph are kept together, only an
+    edge that closes a loop is drawn back to an earlier column (dashed red, "rework"),
+    and every touchpoint sits as close to its busiest neighbours as the flow allows. See
+    :mod:`cxpath.journeys.graph_svg` for the algorithm.
 
     Examples
     --------
@@ -83,111 +114,117 @@ def journey_graph(graph, ax=None, *, color_by="drop_rate", min_share: float = 0.
     6
     """
     import networkx as nx
+    from matplotlib.collections import PatchCollection, PolyCollection
+    from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
     from ..journeys import Journeys
-    from ..journeys.graph import DROP, START, SUCCESS
+    from ..journeys.graph import JourneyGraph
     from ..journeys.graph import journey_graph as build
+    from ..journeys.graph_svg import check_options, map_layout
 
     func = "plot.journey_graph"
     if isinstance(graph, Journeys):
         graph = build(graph)
+    if isinstance(graph, JourneyGraph):
+        graph = graph.graph
     check_result(graph, nx.DiGraph, "journey_graph",
-                 "a networkx.DiGraph from journeys.journey_graph or a Journeys", "graph")
-    color_by = v.check_option(color_by, "color_by", func, _COLOR_BY)
-    min_share = v.check_real(min_share, "min_share", func, low=0.0, high=1.0)
-    label_share = v.check_real(label_share, "label_share", func, low=0.0, high=1.0)
-    colors = cmap(cmap_name, "journey_graph")
-    from matplotlib.patches import FancyArrowPatch
-
-    ax = get_axes(ax, "journey_graph", figsize=(11.0, 6.0))
-    n_cases = graph.graph.get("n_cases")
-    if n_cases is None:  # a graph built elsewhere: the cases are the starts
-        n_cases = sum(d.get("count", 0) for _, _, d in graph.out_edges(START, data=True)) \
-            if START in graph else 0
-    n_success = graph.graph.get("n_success", 0)
-    ends = [n for n in (SUCCESS, DROP) if n in graph]
-    layer = _layers(graph, START, ends)
-    volume = {}
-    for n, d in graph.nodes(data=True):
-        if n == START:
-            volume[n] = n_cases
-        elif n == SUCCESS:
-            volume[n] = n_success
-        elif n == DROP:
-            volume[n] = n_cases - n_success
-        else:
-            volume[n] = d.get("visits", d.get("cases", 1))
-    columns: dict = {}
-    for n in graph.nodes:
-        columns.setdefault(layer[n], []).append(n)
-    pos = {}
-    for x, nodes in columns.items():
-        nodes.sort(key=lambda n: (n == DROP, -volume[n], str(n)))
-        for k, n in enumerate(nodes):
-            pos[n] = (float(x), (len(nodes) - 1) / 2.0 - k)
-    nodes = list(graph.nodes)
-    top = max(volume.values(), default=1) or 1
-    sizes = np.array([200.0 + 2200.0 * volume[n] / top for n in nodes])
-    xy = np.array([pos[n] for n in nodes])
-    values = None
-    if color_by is not None:
-        scale = 1.0 if color_by == "drop_rate" else 1 / 3600
-        values = np.array([graph.nodes[n].get(color_by, np.nan) * scale for n in nodes], float)
-    face = []
-    virtual = {START: "#9e9e9e", SUCCESS: "#2e7d32", DROP: "#c62828"}
-    finite = values[np.isfinite(values)] if values is not None else np.array([])
-    lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
-    norm = None
-    if values is not None:
-        from matplotlib.colors import Normalize
-
-        norm = Normalize(lo, hi if hi > lo else lo + 1.0)
-    for i, n in enumerate(nodes):
-        if n in virtual:
-            face.append(virtual[n])
-        elif values is None or not math.isfinite(values[i]):
-            face.append("#90a4ae")
-        else:
-            face.append(colors(norm(values[i])))
-    style = {"edgecolors": "black", "linewidths": 0.8, "zorder": 3, **style}
-    ax.scatter(xy[:, 0], xy[:, 1], s=sizes, c=face, **style)
-    edges = [(a, b, d) for a, b, d in graph.edges(data=True)
-             if d.get("count", 0) >= min_share * n_cases and a != b]
-    widest = max((d.get("count", 0) for _, _, d in edges), default=1) or 1
-    for a, b, d in edges:
-        (x0, y0), (x1, y1) = pos[a], pos[b]
-        back = x1 <= x0
-        rad = 0.35 if back else 0.08
-        arrow = FancyArrowPatch(
-            (x0, y0), (x1, y1), arrowstyle="-|>", mutation_scale=10,
-            connectionstyle=f"arc3,rad={rad}", shrinkA=14, shrinkB=14,
-            linewidth=0.4 + 6.0 * d.get("count", 0) / widest,
-            color="#b0413e" if back else "#455a64", alpha=0.55, zorder=2)
-        ax.add_patch(arrow)
-        if d.get("count", 0) >= label_share * n_cases:
-            mx, my = (x0 + x1) / 2, (y0 + y1) / 2 + (0.18 if back else 0.05)
-            ax.text(mx, my, f"{d['count']:,}", fontsize=7, ha="center", va="center",
-                    color="#263238", zorder=4,
-                    bbox={"boxstyle": "round,pad=0.15", "fc": "white", "ec": "none",
-                          "alpha": 0.8})
-    names = {START: "start", SUCCESS: "success", DROP: "drop"}
-    for n, size in zip(nodes, sizes):
-        ax.annotate(short(names.get(n, n), 18), pos[n], xytext=(0, -np.sqrt(size) / 2 - 2),
-                    textcoords="offset points", ha="center", va="top", fontsize=8, zorder=5)
-    if values is not None and finite.size:
-        from matplotlib.cm import ScalarMappable
-
-        label = {"drop_rate": "drop-off rate", "dwell_median": "median wait (h)",
-                 "dwell_mean": "mean wait (h)"}[color_by]
-        ax.figure.colorbar(ScalarMappable(norm=norm, cmap=colors), ax=ax, label=label,
-                           shrink=0.7)
-    xs = [p[0] for p in pos.values()]
-    ys = [p[1] for p in pos.values()]
-    ax.set_xlim(min(xs) - 0.6, max(xs) + 0.6)
-    ax.set_ylim(min(ys) - 0.8, max(ys) + 0.6)
+                 "a JourneyGraph or networkx.DiGraph from journeys.journey_graph, or a "
+                 "Journeys", "graph")
+    check_options(func, color_by, min_share, top_edges, label_share, font_size)
+    colors = cmap(cmap_name, "journey_graph") if cmap_name is not None else None
+    if ax is not None:
+        get_axes(ax, "journey_graph")
+    lay = map_layout(graph, color_by=color_by, min_share=min_share, top_edges=top_edges,
+                     label_share=label_share, font_size=font_size, measure=_mpl_measure())
+    if ax is None:
+        plt = pyplot("journey_graph")
+        fig = plt.figure(figsize=(lay.width / 72.0, lay.height / 72.0))
+        ax = fig.add_axes((0.0, 0.0, 1.0, 1.0))
+        scale = 1.0
+    else:
+        box = ax.get_window_extent()
+        dpi = ax.figure.dpi
+        scale = min(box.width * 72.0 / dpi / lay.width, box.height * 72.0 / dpi / lay.height)
+        ax.set_aspect("equal")
+    ax.set_xlim(0, lay.width)
+    ax.set_ylim(lay.height, 0)
     ax.set_axis_off()
-    ax.set_title(f"Journey graph ({n_cases:,} cases; edges with ≥ {min_share:.0%} of cases)")
+    fs = lay.font_size
+    small, tiny = fs * 0.85 * scale, fs * 0.8 * scale
+    # edges: busiest drawn last (on top); arrowheads in one collection
+    heads, head_colors = [], []
+    for e in sorted(lay.edges, key=lambda e: e.count):
+        ax.add_patch(FancyArrowPatch(
+            path=_mpl_path(e.path), arrowstyle="-", linewidth=e.width * scale,
+            color=e.color, alpha=0.6, linestyle=(0, (4, 3)) if e.back else "-", zorder=1,
+            capstyle="round"))
+        heads.append(e.arrow)
+        head_colors.append(e.color)
+    if heads:
+        ax.add_collection(PolyCollection(heads, facecolors=head_colors, edgecolors="none",
+                                         alpha=0.85, zorder=2))
+    for e in lay.edges:
+        if e.label_box is None:
+            continue
+        bx, by, bw, bh = e.label_box
+        ax.text(bx + bw / 2, by + bh / 2, e.label, fontsize=tiny, ha="center",
+                va="center_baseline", color="#c0392b" if e.back else "#263238", zorder=3,
+                bbox={"boxstyle": "round,pad=0.25", "fc": "white", "ec": e.color,
+                      "lw": 0.5 * scale, "alpha": 0.92})
+    # nodes
+    boxes, faces, edges_c = [], [], []
+    lo, hi = lay.color_range
+    for n in lay.nodes:
+        r = n.height / 2 if n.virtual else 0.35 * fs
+        boxes.append(FancyBboxPatch((n.x, n.y), n.width, n.height,
+                                    boxstyle=f"round,pad=0,rounding_size={r:.2f}"))
+        face = n.fill
+        if colors is not None and not n.virtual and n.value is not None:
+            from matplotlib.colors import to_hex
+
+            face = to_hex(colors((n.value - lo) / (hi - lo) if hi > lo else 0.0))
+        faces.append(face)
+        edges_c.append(n.stroke)
+    style = {"linewidths": 1.0 * scale, "zorder": 4, **style}
+    ax.add_collection(PatchCollection(boxes, facecolors=faces, edgecolors=edges_c, **style))
+    for n, face in zip(lay.nodes, faces):
+        color = _text_color(face)
+        for i, (line, base) in enumerate(zip(n.lines, n.baselines)):
+            ax.text(n.x + n.width / 2, base, line, fontsize=fs * scale if i == 0 else small,
+                    fontweight="bold" if i == 0 else "normal", ha="center", va="baseline",
+                    color=color, zorder=5)
+    # title and legend
+    tx, ty, _, th = lay.title_box
+    ax.text(tx, ty + th * 0.8, lay.title, fontsize=fs * 1.1 * scale, fontweight="bold",
+            va="baseline", color="#263238", zorder=5)
+    marks = []
+    for e in lay.legend:
+        if e.kind in ("text", "heading"):
+            ax.text(e.x, e.y + e.height * 0.72, e.text, fontsize=small, va="baseline",
+                    fontweight="bold" if e.kind == "heading" else "normal", color="#263238",
+                    zorder=5)
+        elif e.kind == "line":
+            ax.plot([e.x, e.x + e.width], [e.y, e.y], color=e.stroke,
+                    linewidth=e.line_width * scale, alpha=0.8,
+                    linestyle=(0, (4, 3)) if e.dash else "-", zorder=5)
+        else:
+            r = e.height / 2 if e.kind == "pill" else 2.0
+            marks.append((FancyBboxPatch((e.x, e.y), e.width, e.height,
+                                         boxstyle=f"round,pad=0,rounding_size={r:.2f}"),
+                          e.fill, e.stroke))
+    if marks:
+        ax.add_collection(PatchCollection([m for m, _, _ in marks],
+                                          facecolors=[f for _, f, _ in marks],
+                                          edgecolors=[s for _, _, s in marks],
+                                          linewidths=0.8 * scale, zorder=5))
     return ax
+
+
+def _text_color(face: str) -> str:
+    from matplotlib.colors import to_rgb
+
+    r, g, b = to_rgb(face)
+    return "black" if 0.2126 * r + 0.7152 * g + 0.0722 * b > 0.45 else "white"
 
 
 _ENDED = "(ended)"

@@ -58,10 +58,12 @@ class Table:
 
 @attrs.frozen
 class Figure:
-    """A figure made when the report is written (``make() -> matplotlib Figure``)."""
+    """A figure made when the report is written: ``make() -> matplotlib Figure``, and
+    optionally ``svg() -> str``, drawn without matplotlib, which the HTML page prefers."""
 
     caption: str
     make: Callable
+    svg: Callable | None = None
 
 
 @attrs.frozen

@@ -64,8 +64,9 @@ def section(inputs) -> Section:
                            f"{cp.median_duration / 3600:.3g} h)"))
     if "resource" in j.event_attributes:
         blocks += _handovers(j, cal)
-    figures = (Figure("Journey map: node size by visits, colour by drop-off rate",
-                      lambda: _map_figure(j)),
+    figures = (Figure("Journey map: transitions of at least 2% of cases, colour by drop-off "
+                      "rate, dashed red edges go back (rework)", lambda: _map_figure(j),
+                      svg=lambda: _map_svg(j)),
                Figure("Breakpoints (Wilson intervals) and bottlenecks (median to p90 wait)",
                       lambda: _bars_figure(j, sla)))
     return Section("journeys", title, tuple(blocks) + figures, tuple(findings))
@@ -122,14 +123,16 @@ def _handovers(j, cal) -> list:
 
 
 def _map_figure(j):
-    import matplotlib.pyplot as plt
-
     from .. import plot
     from ..journeys import journey_graph
 
-    fig, ax = plt.subplots(figsize=(12, 6), layout="constrained")
-    plot.journey_graph(journey_graph(j), ax=ax, min_share=0.02)
-    return fig
+    return plot.journey_graph(journey_graph(j), min_share=0.02).figure
+
+
+def _map_svg(j) -> str:
+    from ..journeys import journey_graph
+
+    return journey_graph(j).to_svg(min_share=0.02, scalable=True)
 
 
 def _bars_figure(j, sla):

@@ -6,7 +6,7 @@ import attrs
 import numpy as np
 
 from .. import _validate as v
-from .._results import Result, result
+from .._results import Result, alias, derived_columns, result
 from .rules import RuleSet, Signals, apply_rules, standardise
 
 __all__ = ["ControlChart"]
@@ -46,6 +46,8 @@ class ControlChart(Result):
         The companion moving-range, range or standard-deviation chart.
     extra : dict
         Further per-point columns (e.g. the lower CUSUM), included in ``to_frame()``.
+    value, label, signal : numpy.ndarray
+        ``values``, ``labels`` and ``signalled`` under their column names.
     """
 
     chart: str
@@ -63,6 +65,37 @@ class ControlChart(Result):
     labels: np.ndarray | None = None
     dispersion: ControlChart | None = None
     extra: dict = attrs.field(factory=dict)
+
+    _derived = derived_columns({
+        "index": "the point's position (the first column of a chart without ``labels``)",
+        "{extra}": "that entry of ``extra`` (e.g. ``lower`` of a CUSUM chart)",
+        "rules": "the rules that fired at the point, from ``signals`` (comma-separated; "
+                 "the attribute ``rules`` lists the rules applied)",
+        "{chart}": "the companion chart's statistic, ``dispersion.values`` (``mr``, ``r`` "
+                   "or ``s``)",
+        "{chart}_center": "``dispersion.center``",
+        "{chart}_lcl": "``dispersion.lcl``", "{chart}_ucl": "``dispersion.ucl``",
+        "{chart}_rules": "the rules that fired at the point on the companion chart"})
+    value = alias("values")
+    label = alias("labels")
+    signal = alias("signalled", "``signalled`` under its column name.")
+
+    def _explain_column(self, column: str) -> str | None:
+        if column in ("index", "rules"):
+            return self._derived[column]
+        if column in self.extra:
+            return self._derived["{extra}"]
+        d = self.dispersion
+        if d is not None and column.startswith(d.chart):
+            key = "{chart}" + column.removeprefix(d.chart)
+            return self._derived.get(key)
+        return None
+
+    def plot(self, ax=None, **kw):
+        """The control chart: :func:`cxpath.plot.control_chart` (``companion=`` …)."""
+        from .. import plot
+
+        return plot.control_chart(self, ax=ax, **kw)
 
     def _title(self) -> str:
         return f"ControlChart {self.chart} ({self.statistic})"

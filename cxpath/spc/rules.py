@@ -262,6 +262,8 @@ class Signals(Result):
     side: np.ndarray
     explanation: np.ndarray
 
+    _key = ("rule", "index")
+
     def _title(self) -> str:
         return "Signals"
 

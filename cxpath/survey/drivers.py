@@ -8,7 +8,7 @@ import math
 import numpy as np
 
 from .. import _validate as v
-from .._results import Result, result
+from .._results import Result, alias, derived_columns, result
 from ._common import bootstrap_covariances, check_correlation, read_items
 
 __all__ = ["ImportancePerformance", "KeyDrivers", "importance_performance", "key_drivers"]
@@ -96,6 +96,13 @@ class KeyDrivers(Result):
         Percentile bootstrap intervals per measure (and ``'r2'`` of shape (1, 2)).
     mean : ndarray
         Mean score of each driver (its current performance).
+    driver : ndarray of str
+        ``drivers`` under its column name.
+    rw_share, dominance_share : ndarray
+        ``relative_weight`` and ``dominance`` as shares of ``r2``.
+    rank : ndarray of int
+        Rank of each driver by dominance (by relative weight without dominance), 1 the
+        most important.
     """
 
     outcome: str
@@ -115,6 +122,33 @@ class KeyDrivers(Result):
     n_obs: int
     n_rows: int
 
+    _derived = derived_columns({
+        "{measure}_low": "lower end of the measure's bootstrap interval, ``ci[measure][:, 0]``",
+        "{measure}_high": "upper end, ``ci[measure][:, 1]``"})
+    driver = alias("drivers")
+
+    @property
+    def rw_share(self) -> np.ndarray:
+        """``relative_weight / r2``."""
+        return self.relative_weight / self.r2
+
+    @property
+    def dominance_share(self) -> np.ndarray:
+        """``dominance / r2``."""
+        return self.dominance / self.r2
+
+    @property
+    def rank(self) -> np.ndarray:
+        """Rank by dominance (by relative weight without dominance), 1 the most important."""
+        return _rank(self.dominance if np.isfinite(self.dominance).all()
+                     else self.relative_weight)
+
+    def _explain_column(self, column: str) -> str | None:
+        for side in ("low", "high"):
+            if column.removesuffix(f"_{side}") in self.ci:
+                return self._derived["{measure}_" + side]
+        return None
+
     def _title(self) -> str:
         return f"Key drivers of {self.outcome}"
 
@@ -128,10 +162,8 @@ class KeyDrivers(Result):
     def _columns(self) -> dict:
         cols = {"driver": self.drivers, "mean": self.mean, "correlation": self.correlation,
                 "beta": self.beta, "relative_weight": self.relative_weight,
-                "rw_share": self.relative_weight / self.r2, "dominance": self.dominance,
-                "dominance_share": self.dominance / self.r2,
-                "rank": _rank(self.dominance if np.isfinite(self.dominance).all()
-                              else self.relative_weight)}
+                "rw_share": self.rw_share, "dominance": self.dominance,
+                "dominance_share": self.dominance_share, "rank": self.rank}
         for m in MEASURES:
             if m in self.ci:
                 cols[f"{m}_low"] = self.ci[m][:, 0]
@@ -298,6 +330,19 @@ class ImportancePerformance(Result):
     ``'concentrate here'`` (important, under-performing: fix first), ``'keep up the good
     work'``, ``'low priority'`` and ``'possible overkill'`` (performing well on what matters
     little).
+
+    Attributes
+    ----------
+    drivers : ndarray of str
+    driver : ndarray of str
+        ``drivers`` under its column name.
+    importance, performance : ndarray
+        The driver's importance (share of R² by ``measure``) and current performance.
+    quadrant : ndarray of str
+    priority : ndarray of int
+        Order in which to work on the drivers, 1 first.
+    importance_cut, performance_cut : float
+    measure : str
     """
 
     drivers: np.ndarray
@@ -308,6 +353,8 @@ class ImportancePerformance(Result):
     importance_cut: float
     performance_cut: float
     measure: str
+
+    driver = alias("drivers")
 
     def _title(self) -> str:
         return "Importance-performance"

@@ -7,7 +7,7 @@ import warnings
 import numpy as np
 
 from .. import _validate as v
-from .._results import Result, format_table, result
+from .._results import Result, alias, derived_columns, format_table, result
 from ..errors import CxpathWarning
 from . import _rotation
 from ._common import check_correlation, check_pairs, correlation, read_items
@@ -130,6 +130,8 @@ class Efa(Result):
         :math:`\\Lambda\\Lambda' + \\Psi`), its degrees of freedom
         :math:`((p-m)^2 - p - m)/2` and the RMSEA. NaN by definition when ``df <= 0``
         (the model is saturated and cannot be tested).
+    item, communality, uniqueness : ndarray
+        ``items``, ``communalities`` and ``uniquenesses`` under their column names.
     """
 
     items: np.ndarray
@@ -153,6 +155,22 @@ class Efa(Result):
     df: int
     p_value: float
     rmsea: float
+
+    _derived = derived_columns({
+        "{factor}": "the factor's pattern loadings, ``loadings[:, j]`` for "
+                    "``factors[j] == factor`` (``F1`` …)"})
+    item = alias("items")
+    communality = alias("communalities")
+    uniqueness = alias("uniquenesses")
+
+    def _explain_column(self, column: str) -> str | None:
+        return self._derived["{factor}"] if column in self.factors.tolist() else None
+
+    def plot(self, ax=None, **kw):
+        """The loadings heat map: :func:`cxpath.plot.loadings`."""
+        from .. import plot
+
+        return plot.loadings(self, ax=ax, **kw)
 
     def _title(self) -> str:
         return f"Exploratory factor analysis ({self.method}, {self.rotation or 'unrotated'})"
@@ -349,6 +367,10 @@ class FactorCount(Result):
         Leading eigenvalues that exceed their random quantile (Horn's criterion).
     kaiser : int
         Eigenvalues of the correlation matrix above 1 (Kaiser–Guttman).
+    eigenvalue : ndarray
+        ``eigenvalues`` under its column name.
+    retain : ndarray of bool
+        ``eigenvalues > random_quantile``.
     """
 
     eigenvalues: np.ndarray
@@ -363,6 +385,14 @@ class FactorCount(Result):
     n_obs: int
     seed: int | None
 
+    _derived = derived_columns({"position": "1-based position of the eigenvalue"})
+    eigenvalue = alias("eigenvalues")
+
+    @property
+    def retain(self) -> np.ndarray:
+        """``eigenvalues > random_quantile``: the factors parallel analysis would keep."""
+        return self.eigenvalues > self.random_quantile
+
     def _title(self) -> str:
         return "Number of factors"
 
@@ -374,7 +404,7 @@ class FactorCount(Result):
         n = len(self.eigenvalues)
         return {"position": np.arange(1, n + 1), "eigenvalue": self.eigenvalues,
                 "random_mean": self.random_mean, "random_quantile": self.random_quantile,
-                "retain": self.eigenvalues > self.random_quantile}
+                "retain": self.retain}
 
 
 def _reduced_eigs(r: np.ndarray, kind: str) -> np.ndarray:

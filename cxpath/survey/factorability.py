@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._results import Result, result
+from .._results import Result, alias, result
 from ._common import check_correlation, check_pairs, correlation, read_items
 
 __all__ = ["Bartlett", "Kmo", "bartlett_sphericity", "kmo"]
@@ -28,9 +28,15 @@ class Kmo(Result):
     overall : float
         Overall KMO (MSA); Kaiser's labels: >= 0.9 marvelous, 0.8 meritorious, 0.7 middling,
         0.6 mediocre, 0.5 miserable, below unacceptable.
+    verdict : str
+        Kaiser's label of the overall KMO.
     items : ndarray of str
     per_item : ndarray
         Item MSA values.
+    item, msa : ndarray
+        ``items`` and ``per_item`` under their column names.
+    msa_verdict : ndarray of str
+        Kaiser's label of each item's MSA.
     """
 
     overall: float
@@ -40,6 +46,14 @@ class Kmo(Result):
     n_obs: int
     nan_policy: str
 
+    item = alias("items")
+    msa = alias("per_item")
+
+    @property
+    def msa_verdict(self) -> np.ndarray:
+        """Kaiser's label of each item's MSA."""
+        return np.array([_verdict(m) for m in self.per_item])
+
     def _title(self) -> str:
         return "Kaiser-Meyer-Olkin sampling adequacy"
 
@@ -48,8 +62,7 @@ class Kmo(Result):
                 f"({self.nan_policy})"]
 
     def _columns(self) -> dict:
-        return {"item": self.items, "msa": self.per_item,
-                "verdict": np.array([_verdict(m) for m in self.per_item])}
+        return {"item": self.items, "msa": self.per_item, "msa_verdict": self.msa_verdict}
 
 
 def kmo(data, items=None, *, nan_policy: str = "pairwise") -> Kmo:

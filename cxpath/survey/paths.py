@@ -8,7 +8,7 @@ import re
 import numpy as np
 
 from .. import _validate as v
-from .._results import Result, format_table, result
+from .._results import Result, derived_columns, format_table, result
 from ._common import bootstrap_covariances, read_items
 
 __all__ = ["PathModel", "parse_paths", "path_model"]
@@ -206,6 +206,16 @@ class PathModel(Result):
     specific_paths: np.ndarray
     specific_effects: np.ndarray
     specific_ci: np.ndarray
+
+    _derived = derived_columns({
+        "source": "the cause, ``variables[s]``: one row per pair (source, target) joined "
+                  "by a directed path",
+        "target": "the effect, ``variables[t]``",
+        "direct": "``direct[t, s]``", "indirect": "``indirect[t, s]``",
+        "total": "``total[t, s]``",
+        "{effect}_low": "lower end of the bootstrap interval, ``ci[effect][t, s, 0]``",
+        "{effect}_high": "upper end, ``ci[effect][t, s, 1]``"})
+    _key = ("source", "target")
 
     def _title(self) -> str:
         return "Path model" + (" (standardised)" if self.standardized else "")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _validate as v
-from .._results import Result, result
+from .._results import Result, alias, result
 from ._common import correlation, covariance, read_items
 
 __all__ = ["Alpha", "Omega", "cronbach_alpha", "omega_total"]
@@ -34,6 +34,8 @@ class Alpha(Result):
         (one item left has no alpha).
     mean, sd, n_answers : ndarray
         Per-item mean, standard deviation and number of answers.
+    item : ndarray of str
+        ``items`` under its column name.
     """
 
     alpha: float
@@ -53,6 +55,8 @@ class Alpha(Result):
     mean: np.ndarray
     sd: np.ndarray
     n_answers: np.ndarray
+
+    item = alias("items")
 
     def _title(self) -> str:
         return "Cronbach's alpha"
@@ -200,6 +204,8 @@ class Omega(Result):
         :math:`(\\sum\\lambda)^2 / ((\\sum\\lambda)^2 + \\sum\\psi)` on standardised items.
     loadings, uniquenesses : ndarray
         Standardised one-factor loadings and uniquenesses :math:`1 - \\lambda^2`.
+    item, loading, uniqueness : ndarray
+        ``items``, ``loadings`` and ``uniquenesses`` under their column names.
     """
 
     omega: float
@@ -210,6 +216,16 @@ class Omega(Result):
     items: np.ndarray
     loadings: np.ndarray
     uniquenesses: np.ndarray
+
+    item = alias("items")
+    loading = alias("loadings")
+    uniqueness = alias("uniquenesses")
+
+    def plot(self, ax=None, **kw):
+        """The one-factor loadings as a heat map: :func:`cxpath.plot.loadings`."""
+        from .. import plot
+
+        return plot.loadings(self, ax=ax, **kw)
 
     def _title(self) -> str:
         return "McDonald's omega total"

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from .. import _validate as v
-from .._results import Result, format_table, result
+from .._results import Result, alias, derived_columns, format_table, result
 from ..errors import CxpathError
 from ._common import (
     bootstrap_covariances,
@@ -106,6 +106,19 @@ class Htmt(Result):
     n_boot: int = 0
     seed: int | None = None
     n_boot_obs: int = 0
+
+    _derived = derived_columns({
+        "construct_a": "the pair's first construct, ``constructs[a]`` (one row per pair "
+                       "``a < b``)",
+        "construct_b": "the pair's second construct, ``constructs[b]``",
+        "htmt": "the pair's ratio, ``matrix[a, b]``",
+        "above_0.85": "``htmt > 0.85`` (the strict cut-off)",
+        "above_0.90": "``htmt > 0.90`` (the liberal cut-off)",
+        "exceeds": "``htmt > threshold``",
+        "ci_low": "lower end of the bootstrap interval, ``ci[a, b, 0]`` (``n_boot > 0``)",
+        "ci_high": "upper end, ``ci[a, b, 1]``",
+        "ci_below_threshold": "``ci_high < threshold``: discriminant validity holds"})
+    _key = ("construct_a", "construct_b")
 
     def _title(self) -> str:
         return "Heterotrait-monotrait ratio (HTMT)"
@@ -248,6 +261,14 @@ class ConstructValidity(Result):
         ``correlations`` with :math:`\\sqrt{\\mathrm{AVE}}` on the diagonal.
     htmt : ndarray (n_constructs, n_constructs)
         HTMT ratios (absolute correlations).
+    construct : ndarray of str
+        ``constructs`` under its column name.
+    sqrt_ave, max_corr, max_htmt : ndarray
+        :math:`\\sqrt{\\mathrm{AVE}}`, and each construct's largest absolute correlation
+        and largest HTMT ratio with another construct.
+    cr_ok, ave_ok, fornell_larcker_ok, htmt_ok : ndarray of bool
+        ``cr >= cr_threshold``, ``ave >= ave_threshold``, ``sqrt_ave > max_corr`` and
+        ``max_htmt < htmt_threshold``.
     """
 
     constructs: np.ndarray
@@ -265,6 +286,48 @@ class ConstructValidity(Result):
     n_obs: int
     nan_policy: str
 
+    construct = alias("constructs")
+
+    def _largest_off_diagonal(self, m: np.ndarray) -> np.ndarray:
+        c = len(self.constructs)
+        off = ~np.eye(c, dtype=bool)
+        return np.array([m[j][off[j]].max() if c > 1 else 0.0 for j in range(c)])
+
+    @property
+    def sqrt_ave(self) -> np.ndarray:
+        """Square root of the AVE (the Fornell-Larcker diagonal)."""
+        return np.sqrt(self.ave)
+
+    @property
+    def max_corr(self) -> np.ndarray:
+        """Largest absolute correlation of each construct with another."""
+        return self._largest_off_diagonal(np.abs(self.correlations))
+
+    @property
+    def max_htmt(self) -> np.ndarray:
+        """Largest HTMT ratio of each construct with another."""
+        return self._largest_off_diagonal(self.htmt)
+
+    @property
+    def cr_ok(self) -> np.ndarray:
+        """``cr >= cr_threshold``."""
+        return self.cr >= self.cr_threshold
+
+    @property
+    def ave_ok(self) -> np.ndarray:
+        """``ave >= ave_threshold``."""
+        return self.ave >= self.ave_threshold
+
+    @property
+    def fornell_larcker_ok(self) -> np.ndarray:
+        """``sqrt_ave > max_corr`` (the Fornell-Larcker criterion)."""
+        return self.sqrt_ave > self.max_corr
+
+    @property
+    def htmt_ok(self) -> np.ndarray:
+        """``max_htmt < htmt_threshold``."""
+        return self.max_htmt < self.htmt_threshold
+
     def _title(self) -> str:
         return "Construct validity"
 
@@ -277,17 +340,11 @@ class ConstructValidity(Result):
                 "Fornell-Larcker table (sqrt(AVE) on the diagonal):", format_table(cols)]
 
     def _columns(self) -> dict:
-        c = len(self.constructs)
-        off = ~np.eye(c, dtype=bool)
-        max_corr = np.array([np.abs(self.correlations[j][off[j]]).max() if c > 1 else 0.0
-                             for j in range(c)])
-        max_htmt = np.array([self.htmt[j][off[j]].max() if c > 1 else 0.0 for j in range(c)])
         return {"construct": self.constructs, "n_items": self.n_items, "alpha": self.alpha,
-                "cr": self.cr, "ave": self.ave, "sqrt_ave": np.sqrt(self.ave),
-                "max_corr": max_corr, "max_htmt": max_htmt,
-                "cr_ok": self.cr >= self.cr_threshold, "ave_ok": self.ave >= self.ave_threshold,
-                "fornell_larcker_ok": np.sqrt(self.ave) > max_corr,
-                "htmt_ok": max_htmt < self.htmt_threshold}
+                "cr": self.cr, "ave": self.ave, "sqrt_ave": self.sqrt_ave,
+                "max_corr": self.max_corr, "max_htmt": self.max_htmt, "cr_ok": self.cr_ok,
+                "ave_ok": self.ave_ok, "fornell_larcker_ok": self.fornell_larcker_ok,
+                "htmt_ok": self.htmt_ok}
 
     def htmt_frame(self, backend: str = "pandas"):
         """The HTMT ratio of every construct pair, flagged at 0.85 and 0.90, as a table."""

@@ -20,11 +20,13 @@ def test_removal_effects_equal_a_dense_solve(rows, journeys, order, collapse):
     # reference: tests/attribution/_reference.py dense_markov (explicit tuple states, numpy inv)
     channels, base, effects = dense_markov(rows, order=order, collapse=collapse)
     m = markov(journeys, order=order, collapse_repeats=collapse)
-    assert list(m.channels) == channels
+    assert sorted(m.channels) == channels
+    assert (np.diff(m.conversions) <= 0).all()  # ranked by credit, largest first
+    at = [channels.index(c) for c in m.channels]
     assert m.conversion_probability == pytest.approx(base[0], abs=1e-12)
     assert m.expected_value == pytest.approx(base[1], rel=1e-12)
-    np.testing.assert_allclose(m.removal_effects, effects[:, 0], atol=1e-10)
-    np.testing.assert_allclose(m.removal_effects_value, effects[:, 1], atol=1e-10)
+    np.testing.assert_allclose(m.removal_effects, effects[at, 0], atol=1e-10)
+    np.testing.assert_allclose(m.removal_effects_value, effects[at, 1], atol=1e-10)
 
 
 @pytest.mark.parametrize("krylov", [False, True])
@@ -160,8 +162,8 @@ def test_repeats_stay_in_higher_order_states_unless_collapsed():
     collapsed = markov(data, path="path", conversions="conv", nulls="null", order=2,
                        collapse_repeats=True)
     assert kept.conversion_probability == pytest.approx(9 / 20, abs=1e-12)
-    assert kept.removal_effects[0] == pytest.approx(332 / 567, abs=1e-12)
-    assert collapsed.removal_effects[0] == pytest.approx(16 / 21, abs=1e-12)
+    assert kept.loc("a")["removal_effect"] == pytest.approx(332 / 567, abs=1e-12)
+    assert collapsed["a"]["removal_effect"] == pytest.approx(16 / 21, abs=1e-12)
     assert "b > b" in kept.states and "b > b" not in collapsed.states
     # moves of a state back to itself are left out, as in ChannelAttribution's matrices
     t = kept.transitions()
@@ -174,8 +176,9 @@ def test_hand_computed_chain():
     j = Journeys.from_paths(["a > b", "b", "a"], conversions=[1, 1, 0], nulls=[0, 1, 1])
     m = markov(j)
     assert m.conversion_probability == pytest.approx(0.5)
-    np.testing.assert_allclose(m.removal_effects, [1 / 3, 1.0])
-    np.testing.assert_allclose(m.conversions, [0.5, 1.5])
+    assert m.channels == ("b", "a")  # ranked by credit
+    np.testing.assert_allclose(m.removal_effects, [1.0, 1 / 3])
+    np.testing.assert_allclose(m.conversions, [1.5, 0.5])
     matrix = m.transition_matrix()
     assert matrix[m.states.index("(start)"), m.states.index("a")] == pytest.approx(0.5)
     assert matrix[m.states.index("b"), m.states.index("(conversion)")] == pytest.approx(2 / 3)
@@ -191,8 +194,9 @@ def test_channelattribution_example_of_the_docs():
     data = pd.DataFrame({"path": ["a > a > b", "b", "a > b > a > c", "c > c"],
                          "conv": [2, 1, 1, 3], "val": [10.0, 5, 4, 9], "null": [1, 2, 0, 1]})
     m = markov(data, path="path", conversions="conv", nulls="null", value="val")
-    np.testing.assert_allclose(m.removal_effects, [0.359184, 0.451429, 0.571429], atol=1e-6)
-    np.testing.assert_allclose(m.removal_effects_value, [0.398980, 0.554286, 0.464286],
+    assert m.channels == ("c", "b", "a")  # ranked by credit
+    np.testing.assert_allclose(m.removal_effects, [0.571429, 0.451429, 0.359184], atol=1e-6)
+    np.testing.assert_allclose(m.removal_effects_value, [0.464286, 0.554286, 0.398980],
                                atol=1e-6)
     t = m.transitions()
     a_to = dict(zip(t[t["from"] == "a"]["to"], t[t["from"] == "a"]["probability"]))
@@ -303,9 +307,10 @@ def test_bad_data():
 
 def test_random_reference_data_have_many_states():
     rows = random_paths(np.random.default_rng(1), n_rows=200, channels="abcdefgh")
-    _channels, _base, effects = dense_markov(rows, order=2)
+    channels, _base, effects = dense_markov(rows, order=2)
     j = Journeys.from_paths([" > ".join(p) for p, *_ in rows], [r[1] for r in rows],
                             [r[2] for r in rows], [r[3] for r in rows])
     m = markov(j, order=2)
     assert len(m.states) > 40
-    np.testing.assert_allclose(m.removal_effects, effects[:, 0], atol=1e-10)
+    at = [channels.index(c) for c in m.channels]
+    np.testing.assert_allclose(m.removal_effects, effects[at, 0], atol=1e-10)

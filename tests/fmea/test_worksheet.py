@@ -131,7 +131,9 @@ def test_with_ratings_subset_and_repr():
     assert ws.subset([2]).extra["id"].tolist() == [""]
     assert "FMEA worksheet (3 modes)" in repr(ws) and "H 0, M 2, L 1" in repr(ws)
     cols = ws.to_frame("dict")
-    assert list(cols)[:len(FIELDS)] == list(FIELDS)
+    # every field, with the computed RPN and Action Priority after the ratings
+    assert list(cols)[:len(FIELDS) + 2] == [*FIELDS[:8], "rpn", "ap", *FIELDS[8:]]
+    assert cols["rpn"].tolist() == ws.rpn.tolist() and cols["ap"].tolist() == ws.ap.tolist()
     assert cols["revised_severity"].tolist() == [None, 8, None]
     assert "<table>" in ws._repr_html_()
     assert repr(Worksheet.from_records([])) == "FMEA worksheet (0 modes)"

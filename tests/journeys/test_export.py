@@ -128,7 +128,7 @@ def test_graphml_round_trip(which, request, tmp_path):
         got = back.edges[str(a), str(b)]
         assert set(got) == set(attrs)
         assert all(_same(attrs[k], got[k]) for k in attrs), (a, b)
-    assert back.graph["n_cases"] == g.graph["n_cases"]
+    assert back.graph["n_cases"] == g.graph.graph["n_cases"] == g.n_cases
     path = tmp_path / "g.graphml"
     assert to_graphml(g, path) is None
     assert nx.is_isomorphic(nx.read_graphml(path), g)

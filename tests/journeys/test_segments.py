@@ -15,6 +15,7 @@ from hypothesis import strategies as st
 from cxpath import Journeys
 from cxpath.errors import CxpathError
 from cxpath.journeys import (
+    JourneyGraph,
     bottlenecks,
     breakpoints,
     conformance,
@@ -178,7 +179,8 @@ def test_graph_by_segment_table_lists_edges():
     j = Journeys.from_events(case=[1, 1, 2, 2], touchpoint=["a", "b", "a", "c"],
                              case_attributes={"product": ["x", "x", "y", "y"]})
     seg = journey_graph(j, by="product")
-    assert isinstance(seg["x"], nx.DiGraph) and seg["x"].has_edge("a", "b")
+    assert isinstance(seg["x"], JourneyGraph) and isinstance(seg["x"].graph, nx.DiGraph)
+    assert seg["x"].has_edge("a", "b")
     frame = seg.to_frame("dict")
     assert ("y", "a", "c") in set(zip(frame["product"], frame["source"], frame["target"]))
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from matplotlib.collections import PathCollection
+from matplotlib.collections import PatchCollection
 from matplotlib.container import BarContainer
 from matplotlib.patches import FancyArrowPatch, PathPatch, Rectangle
 
@@ -20,30 +20,34 @@ def _bars(ax):
 
 def test_journey_graph_nodes_edges_and_layers(results, save):
     g = results["graph"]
-    n_cases = g.graph["n_cases"]
+    n_cases = g.n_cases
+    assert n_cases == g.graph.graph["n_cases"]
     ax = plot.journey_graph(g, min_share=0.01)
-    (nodes,) = [c for c in ax.collections if isinstance(c, PathCollection)]
-    offsets = nodes.get_offsets()
-    assert len(offsets) == g.number_of_nodes()
+    (nodes,) = [c for c in ax.collections if isinstance(c, PatchCollection)
+                and len(c.get_paths()) == g.number_of_nodes()]
     kept = [(a, b) for a, b, d in g.edges(data=True)
             if d["count"] >= 0.01 * n_cases and a != b]
     arrows = [p for p in ax.patches if isinstance(p, FancyArrowPatch)]
     assert len(arrows) == len(kept)
     # arrow width grows with the count: the widest arrow is the busiest kept edge
     widths = [a.get_linewidth() for a in arrows]
-    counts = [g.edges[e]["count"] for e in kept]
+    counts = sorted(g.edges[e]["count"] for e in kept)  # arrows are drawn busiest last
     assert int(np.argmax(widths)) == int(np.argmax(counts))
     # layered left to right: start in the first column, the end nodes in the last
-    xs = dict(zip(g.nodes, offsets[:, 0]))
-    assert xs[START] == min(xs.values())
-    assert xs[SUCCESS] == xs[DROP] == max(xs.values())
-    # node area grows with visits
-    sizes = dict(zip(g.nodes, nodes.get_sizes()))
-    assert sizes["ivr"] > sizes["store_visit"]
-    assert g.nodes["ivr"]["visits"] > g.nodes["store_visit"]["visits"]
+    boxes = dict(zip(g.nodes, (p.get_extents() for p in nodes.get_paths())))
+    left = {n: b.x0 for n, b in boxes.items()}
+    assert left[START] == min(left.values())
+    assert min(left[SUCCESS], left[DROP]) > max(b.x1 for n, b in boxes.items()
+                                                if n not in (SUCCESS, DROP))
+    # boxes hold their full labels: names, cases and drop-off rate
     texts = {t.get_text() for t in ax.texts}
     assert {"start", "success", "drop", "ivr"} <= texts
-    assert len(ax.figure.axes) == 2  # the colour bar
+    ivr = g.nodes["ivr"]
+    assert f"{ivr['cases']:,} cases · {ivr['drop_rate']:.0%} drop" in texts
+    assert set(g.nodes) - {START, SUCCESS, DROP} <= texts
+    # the colour legend is drawn in the map (no colour-bar Axes)
+    assert "Touchpoint colour: drop-off rate (ended here without success)" in texts
+    assert len(ax.figure.axes) == 1
     save(ax)
 
 

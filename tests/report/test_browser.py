@@ -41,10 +41,13 @@ def _open(page_path: pathlib.Path, shot: str) -> dict:
         facts = page.evaluate("""() => {
             const imgs = [...document.images].map(i => ({w: i.naturalWidth,
                 h: i.naturalHeight, shown: i.getBoundingClientRect().width}));
+            const svgs = [...document.querySelectorAll('figure > svg')].map(s => {
+                const r = s.getBoundingClientRect();
+                return {w: r.width, h: r.height, right: r.right}; });
             const tables = [...document.querySelectorAll('table')].map(t => ({
                 right: t.getBoundingClientRect().right, scroll: t.scrollWidth,
                 client: t.clientWidth}));
-            return {imgs, tables, pageWidth: document.documentElement.scrollWidth,
+            return {imgs, svgs, tables, pageWidth: document.documentElement.scrollWidth,
                     window: window.innerWidth, h2: document.querySelectorAll('h2').length};
         }""")
         SHOTS.mkdir(parents=True, exist_ok=True)
@@ -56,9 +59,11 @@ def _open(page_path: pathlib.Path, shot: str) -> dict:
 
 def _check(facts: dict, n_figures: int) -> None:
     assert facts["failed"] == [] and facts["console"] == [] and facts["errors"] == []
-    assert len(facts["imgs"]) == n_figures
+    assert len(facts["imgs"]) + len(facts["svgs"]) == n_figures
     for img in facts["imgs"]:
         assert img["w"] > 0 and img["h"] > 0 and img["shown"] > 0
+    for svg in facts["svgs"]:  # inline maps: drawn, and inside the window
+        assert svg["w"] > 100 and svg["h"] > 20 and svg["right"] <= facts["window"]
     assert facts["pageWidth"] <= facts["window"]
     for table in facts["tables"]:
         assert table["scroll"] <= table["client"] + 1 and table["right"] <= facts["window"]
@@ -89,5 +94,5 @@ def test_the_helpdesk_report_renders_in_chromium(tmp_path):
                  "--out", str(tmp_path), "-q"]) == 0
     facts = _open(tmp_path / "report.html", "helpdesk")
     assert facts["h2"] > 5
-    _check(facts, len(facts["imgs"]))
-    assert len(facts["imgs"]) >= 3  # map, bars, attribution
+    _check(facts, len(facts["imgs"]) + len(facts["svgs"]))
+    assert len(facts["svgs"]) == 1 and len(facts["imgs"]) >= 2  # map; bars, attribution
