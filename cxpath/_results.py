@@ -47,12 +47,16 @@ import math
 import re
 from collections.abc import Mapping
 from types import MappingProxyType
-from typing import ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 import attrs
 import numpy as np
 
 from ._frames import as_timedelta, make_frame
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import polars as pl
 
 __all__ = ["Result", "alias", "derived_columns", "duration_columns", "format_duration",
            "format_p", "format_table", "in_hours", "result"]
@@ -118,7 +122,7 @@ def alias(field: str, doc: str | None = None) -> property:
     >>> Steps(np.array(["a", "b"])).step.tolist()
     ['a', 'b']
     """
-    def get(self):
+    def get(self) -> Any:
         return getattr(self, field)
 
     return property(get, doc=doc or f"``{field}``, under the name of its table column.")
@@ -129,7 +133,7 @@ def in_hours(field: str, doc: str | None = None) -> property:
 
     For the ``<field>_h`` columns of a table; ``to_frame()`` turns those into timedeltas.
     """
-    def get(self):
+    def get(self) -> float | np.ndarray | None:
         x = getattr(self, field)
         return None if x is None else x / 3600
 
@@ -381,7 +385,7 @@ class Result:
         keep = tuple(names[j] for j in range(k) if k == 1 or len(set(values[j])) > 1)
         return keep or (names[0],)
 
-    def loc(self, label) -> dict:
+    def loc(self, label: Any) -> dict:
         """The row of the table labelled ``label``, as ``{column: value}``.
 
         The label is the row's value in the key column: the column the result names (the
@@ -445,7 +449,7 @@ class Result:
         raise UnknownLabelError(f"The 'label' parameter of {func} must be a {what} of the "
                                 f"table ({hint}). Got {label!r} instead.")
 
-    def __getitem__(self, label) -> dict:
+    def __getitem__(self, label: Any) -> dict:
         """``result[label]`` is ``result.loc(label)``: one row as a dict."""
         if isinstance(label, (bool, int, np.integer, slice, list, np.ndarray)):
             raise TypeError(f"{type(self).__name__}[...] takes a row label (the value of "
@@ -485,7 +489,7 @@ class Result:
         """Lines of scalar facts shown above the table."""
         return []
 
-    def to_frame(self, backend: str = "pandas"):
+    def to_frame(self, backend: str = "pandas") -> pd.DataFrame | pl.DataFrame | dict:
         """The result as a table: ``'pandas'``, ``'polars'`` or ``'dict'`` of columns.
 
         Duration columns are timedeltas (pandas ``timedelta64[ns]``, polars ``Duration``,

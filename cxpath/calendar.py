@@ -57,12 +57,16 @@ import re
 import threading
 import zoneinfo
 from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
 
 from ._validate import fail
 from ._zones import parse_zone, zone_segments
+
+if TYPE_CHECKING:
+    from ._typing import ArrayLike, TimeLike
 
 __all__ = ["BusinessCalendar", "CalendarSet", "to_epoch_seconds"]
 
@@ -79,7 +83,7 @@ _CLS = "calendar.BusinessCalendar"
 
 # ----------------------------------------------------------------------------- conversion
 
-def to_epoch_seconds(values, *, name: str = "values",
+def to_epoch_seconds(values: TimeLike | ArrayLike, *, name: str = "values",
                      func: str = "calendar.to_epoch_seconds") -> np.ndarray:
     """Instants as float64 seconds since the Unix epoch (UTC); NaT and None become NaN.
 
@@ -234,7 +238,7 @@ def _subtract_pairs(pairs, cut) -> tuple:
     return tuple(out)
 
 
-def _parse_hours(value) -> tuple:
+def _parse_hours(value: Mapping[str, Any] | str) -> tuple:
     if isinstance(value, str):
         if value.strip() == "24/7":
             return (((0, _DAY),),) * 7
@@ -287,7 +291,7 @@ def _holidays_package():
     return require("holidays", "Holidays by country code (calendar.BusinessCalendar)")
 
 
-def _parse_holidays(value):
+def _parse_holidays(value: Any) -> Any:
     """A frozenset of dates, or a holidays-package object (kept; queried per year)."""
     if value is None:
         return frozenset()
@@ -336,7 +340,15 @@ def _parse_by_date(value, name, *, whole_day_ok) -> tuple:
     return tuple(sorted(out.items()))
 
 
-def _parse_zone(value) -> str:
+def _parse_closures(value: Mapping[Any, Any] | Iterable[Any] | None) -> tuple:
+    return _parse_by_date(value, "closures", whole_day_ok=True)
+
+
+def _parse_openings(value: Mapping[Any, Any] | None) -> tuple:
+    return _parse_by_date(value, "openings", whole_day_ok=False)
+
+
+def _parse_zone(value: str | zoneinfo.ZoneInfo) -> str:
     return parse_zone(value, "timezone", _CLS)
 
 
@@ -445,10 +457,8 @@ class BusinessCalendar:
         default=attrs.Factory(lambda: {"weekdays": [("09:00", "17:00")]}),
         converter=_parse_hours)
     holidays: object = attrs.field(default=None, converter=_parse_holidays)
-    closures: tuple = attrs.field(
-        default=None, converter=lambda v: _parse_by_date(v, "closures", whole_day_ok=True))
-    openings: tuple = attrs.field(
-        default=None, converter=lambda v: _parse_by_date(v, "openings", whole_day_ok=False))
+    closures: tuple = attrs.field(default=None, converter=_parse_closures)
+    openings: tuple = attrs.field(default=None, converter=_parse_openings)
     name: str | None = attrs.field(default=None)
     _cache: dict = attrs.field(factory=dict, init=False, repr=False)
     _lock: object = attrs.field(factory=threading.Lock, init=False, repr=False)
@@ -564,7 +574,8 @@ class BusinessCalendar:
 
     # ------------------------------------------------------------------ queries
 
-    def business_duration(self, start, end):
+    def business_duration(self, start: TimeLike | ArrayLike,
+                          end: TimeLike | ArrayLike) -> np.ndarray | float:
         """Open seconds between ``start`` and ``end``, row by row.
 
         Parameters
@@ -604,7 +615,7 @@ class BusinessCalendar:
                                  table.buckets, table.lo, _BUCKET)
         return out.reshape(shape)[()]
 
-    def is_open(self, t):
+    def is_open(self, t: TimeLike | ArrayLike) -> np.ndarray | np.bool_:
         """Whether the service is open at each instant (False for NaN).
 
         Examples
@@ -621,7 +632,7 @@ class BusinessCalendar:
         i = np.maximum(i, 0)
         return (ok & (flat < table.ends[i])).reshape(t.shape)[()]
 
-    def next_open(self, t):
+    def next_open(self, t: TimeLike | ArrayLike) -> np.ndarray | float:
         """The earliest open instant at or after each ``t`` (``t`` itself when open).
 
         Examples
@@ -651,7 +662,8 @@ class BusinessCalendar:
                 break
         return out.reshape(t.shape)[()]
 
-    def add_business_time(self, start, seconds):
+    def add_business_time(self, start: TimeLike | ArrayLike,
+                          seconds: float | ArrayLike) -> np.ndarray | float:
         """The instant at which ``seconds`` of open time have passed since ``start``.
 
         A due date: for ``seconds > 0`` the earliest instant ``t`` with
@@ -763,7 +775,7 @@ def _merge_sorted(a: np.ndarray, b: np.ndarray):
 _SET = "calendar.CalendarSet"
 
 
-def _check_calendars(value):
+def _check_calendars(value: Mapping[Any, BusinessCalendar]) -> tuple:
     if not isinstance(value, Mapping) or not value:
         fail("calendars", _SET, "a non-empty mapping of segment label to BusinessCalendar",
              value)
@@ -808,7 +820,7 @@ class CalendarSet:
         tail = f", default={self.default!r}" if self.default is not None else ""
         return f"CalendarSet({{{inner}}}{tail})"
 
-    def __getitem__(self, label) -> BusinessCalendar:
+    def __getitem__(self, label: Any) -> BusinessCalendar:
         return dict(self.calendars)[label]
 
     @property
@@ -853,7 +865,8 @@ class CalendarSet:
                 out[rows] = getattr(cal, method)(a[rows], b[rows])
         return out.reshape(shape)[()]
 
-    def business_duration(self, start, end, *, segment):
+    def business_duration(self, start: TimeLike | ArrayLike, end: TimeLike | ArrayLike, *,
+                          segment: ArrayLike) -> np.ndarray | float:
         """Open seconds between ``start`` and ``end`` on each row's calendar.
 
         ``segment`` gives each row's calendar as a label or an integer code (index into
@@ -862,7 +875,8 @@ class CalendarSet:
         return self._per_calendar("business_duration", start, end, segment,
                                   f"{_SET}.business_duration")
 
-    def add_business_time(self, start, seconds, *, segment):
+    def add_business_time(self, start: TimeLike | ArrayLike, seconds: float | ArrayLike, *,
+                          segment: ArrayLike) -> np.ndarray | float:
         """Due dates on each row's calendar; see :meth:`BusinessCalendar.add_business_time`."""
         return self._per_calendar("add_business_time", start, seconds, segment,
                                   f"{_SET}.add_business_time")

@@ -80,7 +80,8 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument("--channel", help="channel column")
     success = report.add_mutually_exclusive_group()
     success.add_argument("--success", metavar="LABEL",
-                         help="activity that marks a successful journey (adds attribution)")
+                         help="activity that marks success when it ends a journey (adds "
+                              "attribution and breakpoints)")
     success.add_argument("--outcome", metavar="COLUMN", help="0/1 success column")
     report.add_argument("--tz", help="IANA time zone of naive timestamps")
     report.add_argument("--sla", help="waiting-time SLA for bottlenecks, e.g. 48h")

@@ -143,3 +143,21 @@ def test_bad_zone_names_the_parameter():
                              timestamp="t", tz="Mars/Olympus")
     with pytest.raises(CxpathError, match="'tz' parameter of Journeys"):
         Journeys(codes=[0], offsets=[0, 1], vocab=["a"], case_ids=[1], tz=3)
+
+
+def test_xes_times_are_instants_and_tz_only_picks_the_display(tmp_path):
+    from cxpath.io import read_xes
+
+    xes = tmp_path / "tiny.xes"
+    xes.write_text('<log><trace><string key="concept:name" value="c1"/>'
+                   '<event><string key="concept:name" value="call"/>'
+                   '<date key="time:timestamp" value="2025-01-06T08:30:00+01:00"/></event>'
+                   '<event><string key="concept:name" value="close"/>'
+                   '<date key="time:timestamp" value="2025-01-06T09:30:00+01:00"/></event>'
+                   "</trace></log>")
+    utc = read_xes(xes)
+    berlin = read_xes(xes, tz="Europe/Berlin")
+    assert utc.tz == "UTC" and berlin.tz == "Europe/Berlin"
+    assert utc.times.tolist() == berlin.times.tolist() == [1736148600.0, 1736152200.0]
+    assert "from 2025-01-06T08:30:00 to 2025-01-06T09:30:00 (Europe/Berlin)" in repr(berlin)
+    assert float(bottlenecks(berlin, calendar=CAL).total_wait[0]) == 1800.0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .. import _validate as v
@@ -9,6 +11,9 @@ from .._results import Result, duration_columns, in_hours, result
 from ..journeys import Journeys, JourneyStats
 from ._chain import build_chain, solve_absorbing
 from ._paths import prepare
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
 
 __all__ = ["AbsorbingMeasures", "absorbing_measures"]
 
@@ -98,7 +103,8 @@ def _mean_waits(data, paths, n: int, exclude) -> np.ndarray | None:
     return np.divide(total, count, out=np.zeros(n * n), where=count > 0).reshape(n, n)
 
 
-def absorbing_measures(data, *, by: str = "touchpoint", exclude=None,
+def absorbing_measures(data: Journeys | JourneyStats, *, by: str = "touchpoint",
+                       exclude: str | Sequence[str] | None = None,
                        collapse_repeats: bool = False) -> AbsorbingMeasures:
     """Success probability, expected steps and expected time from every touchpoint.
 

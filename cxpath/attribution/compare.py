@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from .. import _validate as v
 from ..journeys import Journeys
 from .heuristic import HEURISTIC_MODELS, heuristic
 from .markov import markov
 from .result import Attribution
 from .shapley import shapley
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from .._typing import ColumnLike, TableLike
+    from ..journeys import JourneyStats
 
 __all__ = ["MODELS", "attribute"]
 
@@ -17,9 +25,12 @@ DEFAULT = ("first_touch", "last_touch", "linear", "position_based", "time_decay"
            "shapley")
 
 
-def attribute(data, models=None, *, by: str = "touchpoint", exclude=None, path=None,
-              conversions=None, nulls=None, value=None, sep: str = ">",
-              **options) -> Attribution:
+def attribute(data: Journeys | JourneyStats | TableLike,
+              models: str | Sequence[str] | None = None, *, by: str = "touchpoint",
+              exclude: str | Sequence[str] | None = None, path: ColumnLike | None = None,
+              conversions: ColumnLike | None = None, nulls: ColumnLike | None = None,
+              value: ColumnLike | None = None, sep: str = ">",
+              **options: Any) -> Attribution:
     """Run several attribution models on the same journeys and compare their credit.
 
     Parameters

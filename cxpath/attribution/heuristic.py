@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .. import _validate as v
 from ._paths import prepare
 from .result import Attribution
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from .._typing import ColumnLike, TableLike
+    from ..journeys import Journeys, JourneyStats
 
 __all__ = ["HEURISTIC_MODELS", "heuristic"]
 
@@ -16,9 +24,12 @@ HEURISTIC_MODELS = ("first_touch", "last_touch", "linear", "linear_unique", "pos
 DAY = 86400.0
 
 
-def heuristic(data, models=None, *, half_life: float = 7 * DAY, first: float = 0.4,
-              last: float = 0.4, by: str = "touchpoint", exclude=None, path=None,
-              conversions=None, nulls=None, value=None, sep: str = ">") -> Attribution:
+def heuristic(data: Journeys | JourneyStats | TableLike,
+              models: str | Sequence[str] | None = None, *, half_life: float = 7 * DAY,
+              first: float = 0.4, last: float = 0.4, by: str = "touchpoint",
+              exclude: str | Sequence[str] | None = None, path: ColumnLike | None = None,
+              conversions: ColumnLike | None = None, nulls: ColumnLike | None = None,
+              value: ColumnLike | None = None, sep: str = ">") -> Attribution:
     """Credit each converting journey's conversions and value by a fixed rule.
 
     Parameters

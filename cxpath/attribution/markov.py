@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -11,6 +13,16 @@ from .._results import Result, alias, result
 from ._chain import AbsorbingSolver, build_chain
 from ._paths import prepare
 from .result import Attribution, rank_channels
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    import pandas as pd
+    import polars as pl
+    from matplotlib.axes import Axes
+
+    from .._typing import ColumnLike, TableLike
+    from ..journeys import Journeys, JourneyStats
 
 __all__ = ["MarkovAttribution", "markov"]
 
@@ -111,7 +123,7 @@ class MarkovAttribution(Result):
         """Upper end of ``value_ci`` (None without bootstrap)."""
         return None if self.value_ci is None else self.value_ci[:, 1]
 
-    def plot(self, ax=None, **kw):
+    def plot(self, ax: Axes | None = None, **kw: Any) -> Axes:
         """Bars of the credit per channel: :func:`cxpath.plot.attribution`."""
         from .. import plot
 
@@ -124,7 +136,7 @@ class MarkovAttribution(Result):
         out[self.transition_from, self.transition_to] = self.transition_probability
         return out
 
-    def transitions(self, backend: str = "pandas"):
+    def transitions(self, backend: str = "pandas") -> pd.DataFrame | pl.DataFrame | dict:
         """Non-zero transition probabilities as a long table (from, to, probability)."""
         from .._frames import make_frame
 
@@ -210,9 +222,13 @@ def _progress_reporter(progress):
     return progress
 
 
-def markov(data, *, order: int = 1, collapse_repeats: bool = False, by: str = "touchpoint",
-           exclude=None, n_boot: int = 0, confidence: float = 0.95, seed=None, progress=None,
-           path=None, conversions=None, nulls=None, value=None,
+def markov(data: Journeys | JourneyStats | TableLike, *, order: int = 1,
+           collapse_repeats: bool = False, by: str = "touchpoint",
+           exclude: str | Sequence[str] | None = None, n_boot: int = 0,
+           confidence: float = 0.95, seed: int | np.random.Generator | None = None,
+           progress: bool | Callable[[int, int], Any] | None = None,
+           path: ColumnLike | None = None, conversions: ColumnLike | None = None,
+           nulls: ColumnLike | None = None, value: ColumnLike | None = None,
            sep: str = ">", level: float | None = None) -> MarkovAttribution:
     """Markov-chain attribution with exact removal effects, order 1 to 4.
 

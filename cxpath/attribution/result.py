@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import attrs
 import numpy as np
 
 from .. import _validate as v
 from .._results import Result, derived_columns, result
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = ["Attribution"]
 
@@ -105,7 +110,7 @@ class Attribution(Result):
         return rank_channels(self, self.conversions[self.models.index(self.headline)], (),
                       ("conversions", "value"))
 
-    def plot(self, ax=None, **kw):
+    def plot(self, ax: Axes | None = None, **kw: Any) -> Axes:
         """Grouped bars of the models' credit: :func:`cxpath.plot.attribution`."""
         from .. import plot
 

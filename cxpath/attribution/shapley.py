@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from .. import _validate as v
 from .._results import Result, derived_columns, result
 from ._paths import prepare
 from .result import Attribution, rank_channels
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from matplotlib.axes import Axes
+
+    from .._typing import ColumnLike, TableLike
+    from ..journeys import Journeys, JourneyStats
 
 __all__ = ["ShapleyAttribution", "shapley"]
 
@@ -70,7 +80,7 @@ class ShapleyAttribution(Result):
         """``channels`` as the table's column."""
         return np.array(self.channels, dtype=object)
 
-    def plot(self, ax=None, **kw):
+    def plot(self, ax: Axes | None = None, **kw: Any) -> Axes:
         """Bars of the credit per channel: :func:`cxpath.plot.attribution`."""
         from .. import plot
 
@@ -133,9 +143,12 @@ def _channel_sets(paths):
     return set_codes, set_offsets, group
 
 
-def shapley(data, *, method: str = "auto", n_permutations: int = 1000, seed=None,
-            by: str = "touchpoint", exclude=None, path=None, conversions=None, nulls=None,
-            value=None, sep: str = ">") -> ShapleyAttribution:
+def shapley(data: Journeys | JourneyStats | TableLike, *, method: str = "auto",
+            n_permutations: int = 1000, seed: int | np.random.Generator | None = None,
+            by: str = "touchpoint", exclude: str | Sequence[str] | None = None,
+            path: ColumnLike | None = None, conversions: ColumnLike | None = None,
+            nulls: ColumnLike | None = None, value: ColumnLike | None = None,
+            sep: str = ">") -> ShapleyAttribution:
     """Shapley-value attribution of conversions and value to channels.
 
     The game: a coalition ``S`` of channels earns ``v(S)``, the conversions (or value) of

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import pathlib
+from typing import TYPE_CHECKING
 
 import attrs
 import numpy as np
 
 from .. import _validate as v
 from ._generate import SURVEY_CONSTRUCTS, simulate
+
+if TYPE_CHECKING:
+    import os
+
+    from ..journeys import Journeys
 
 __all__ = ["DEFAULT_SEED", "ServiceSample", "generate_sample", "load_sample", "write_cache"]
 
@@ -71,7 +77,7 @@ class ServiceSample:
     weekly_parts: dict
 
     @property
-    def journeys(self):
+    def journeys(self) -> Journeys:
         """The event log as :class:`~cxpath.Journeys` (success: a ``resolved`` event last).
 
         Carries the case attributes ``product`` and ``priority`` and the event attribute
@@ -152,7 +158,7 @@ def load_sample() -> ServiceSample:
         return _from_columns({k: data[k] for k in data.files})
 
 
-def write_cache(path=CACHE) -> pathlib.Path:
+def write_cache(path: str | os.PathLike = CACHE) -> pathlib.Path:
     """Regenerate the bundled file (maintainers: run after changing the generator)."""
     columns = simulate(DEFAULT_SEED, DEFAULT_CASES)
     np.savez_compressed(path, **columns)

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import importlib
 import warnings
+from typing import TYPE_CHECKING
 
 from .. import _validate as v
 from .._optional import require
 from ..errors import CxpathWarning, DataError
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    import dask.dataframe as dd
+    from distributed import Client
+
+    from ..journeys import JourneyStats
 
 __all__ = ["journey_stats", "merge_tallies", "partition_journeys", "prepare", "tree_reduce",
            "warn_cleaning"]
@@ -91,11 +100,12 @@ def _split_cases(ddf, case: str, scheduler, func: str):
     return split.compute(scheduler=scheduler).index.tolist()
 
 
-def journey_stats(ddf, *, case: str, touchpoint: str, timestamp: str | None = None,
-                  channel: str | None = None, outcome: str | None = None,
-                  value: str | None = None, value_agg: str = "sum", success=None,
-                  order: int = 1, vocab=None, partitioned_by_case: bool = False,
-                  strict: bool = False, scheduler=None, split_every: int = 8):
+def journey_stats(ddf: dd.DataFrame, *, case: str, touchpoint: str, timestamp: str | None = None,
+                  channel: str | None = None, outcome: str | None = None, value: str | None = None,
+                  value_agg: str = "sum", success: Iterable[str] | None = None, order: int = 1,
+                  vocab: Sequence[str] | None = None, partitioned_by_case: bool = False,
+                  strict: bool = False, scheduler: str | Client | None = None,
+                  split_every: int = 8) -> JourneyStats:
     """Compute :class:`~cxpath.journeys.JourneyStats` of a Dask DataFrame event log.
 
     The vocabulary is fixed first (given, or one distinct pass over ``touchpoint``), each

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .. import _validate as v
 from .._results import Result, alias, result
 from .stats import merge_tallies, partition_journeys, prepare, tree_reduce, warn_cleaning
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    import dask.dataframe as dd
+    from distributed import Client
+
 
 __all__ = ["TopVariants", "top_variants"]
 
@@ -152,10 +161,11 @@ def _merge(capacity):
     return merge
 
 
-def top_variants(ddf, *, case: str, touchpoint: str, timestamp: str | None = None,
-                 outcome: str | None = None, success=None, k: int = 20,
-                 capacity: int | None = None, vocab=None, partitioned_by_case: bool = False,
-                 strict: bool = False, scheduler=None, split_every: int = 8) -> TopVariants:
+def top_variants(ddf: dd.DataFrame, *, case: str, touchpoint: str, timestamp: str | None = None,
+                 outcome: str | None = None, success: Iterable[str] | None = None, k: int = 20,
+                 capacity: int | None = None, vocab: Sequence[str] | None = None,
+                 partitioned_by_case: bool = False, strict: bool = False,
+                 scheduler: str | Client | None = None, split_every: int = 8) -> TopVariants:
     """The ``k`` most frequent paths of a Dask event log, in memory bounded by ``capacity``.
 
     :func:`journey_stats` keeps every distinct path exactly, which grows with the log. This

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .. import _validate as v
 from .._results import Result, result
 from .scores import AP_LEVELS, ap_table
 from .worksheet import Worksheet
+
+if TYPE_CHECKING:
+    from .scores import ActionPriorityTable
 
 __all__ = ["RiskReduction", "risk_reduction"]
 
@@ -76,7 +81,8 @@ class RiskReduction(Result):
                 "ap_change": self.ap_change}
 
 
-def risk_reduction(worksheet: Worksheet, *, table="aiag-vda-2019") -> RiskReduction:
+def risk_reduction(worksheet: Worksheet, *,
+                   table: str | ActionPriorityTable = "aiag-vda-2019") -> RiskReduction:
     """Compare RPN and Action Priority before and after the recommended actions.
 
     Parameters

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from .. import _validate as v
 from .._frames import column as _column
 from .._results import Result, derived_columns, format_table, result
 from .worksheet import Worksheet
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from .._typing import ColumnLike, TableLike
 
 __all__ = ["RiskMatrix", "ValueEffort", "risk_matrix", "value_effort"]
 
@@ -37,7 +44,7 @@ class RiskMatrix(Result):
                  "``'; '``"})
     _key = ("severity", "occurrence")
 
-    def plot(self, ax=None, **kw):
+    def plot(self, ax: Axes | None = None, **kw: Any) -> Axes:
         """The matrix as a heat map: :func:`cxpath.plot.risk_matrix`."""
         from .. import plot
 
@@ -138,7 +145,7 @@ class ValueEffort(Result):
         "impact": "``impact[order]``", "effort": "``effort[order]``",
         "quadrant": "``quadrant[order]``"})
 
-    def plot(self, ax=None, **kw):
+    def plot(self, ax: Axes | None = None, **kw: Any) -> Axes:
         """The quadrant chart: :func:`cxpath.plot.value_effort`."""
         from .. import plot
 
@@ -162,8 +169,9 @@ class ValueEffort(Result):
                 "quadrant": self.quadrant[o]}
 
 
-def value_effort(data=None, *, labels, impact, effort, impact_cut=None,
-                 effort_cut=None) -> ValueEffort:
+def value_effort(data: TableLike | None = None, *, labels: ColumnLike, impact: ColumnLike,
+                 effort: ColumnLike, impact_cut: float | None = None,
+                 effort_cut: float | None = None) -> ValueEffort:
     """Sort improvement actions into value (impact) x effort quadrants.
 
     Parameters

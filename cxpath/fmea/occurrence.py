@@ -16,6 +16,7 @@ the previous threshold) gets ``ratings[k]``; anything below the last threshold g
 from __future__ import annotations
 
 import itertools
+from typing import TYPE_CHECKING
 
 import attrs
 import numpy as np
@@ -25,9 +26,22 @@ from .._frames import column as _column
 from .._results import Result, alias, result
 from .worksheet import Worksheet
 
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+    from .._typing import ArrayLike, ColumnLike, TableLike
+
 __all__ = ["AIAG_FMEA4_PFMEA_OCCURRENCE", "ESCAPE_DECILES_DETECTION", "ObservedDetection",
            "ObservedOccurrence", "RatingScale", "detection_rating", "observed_detection",
            "observed_occurrence", "occurrence_rating"]
+
+
+def _floats(values: Iterable[float]) -> tuple:
+    return tuple(float(t) for t in values)
+
+
+def _ints(values: Iterable[int]) -> tuple:
+    return tuple(values)
 
 
 @attrs.frozen(eq=False)
@@ -53,8 +67,8 @@ class RatingScale:
     [9, 9, 5, 5, 1]
     """
 
-    thresholds: tuple = attrs.field(converter=lambda x: tuple(float(t) for t in x))
-    ratings: tuple = attrs.field(converter=lambda x: tuple(x))
+    thresholds: tuple = attrs.field(converter=_floats)
+    ratings: tuple = attrs.field(converter=_ints)
     floor: int = 1
     name: str = "custom"
     unit: str = ""
@@ -77,7 +91,7 @@ class RatingScale:
             v.fail("ratings", func, "strictly decreasing and above 'floor'",
                    got=repr(tuple(seq)))
 
-    def rate(self, values) -> np.ndarray:
+    def rate(self, values: ArrayLike) -> np.ndarray:
         """Rating of each value (NaN is an error, +inf gets the top rating)."""
         x = v.as_float_array(values, "values", f"fmea.RatingScale.rate ({self.name})",
                              allow_inf=True, min_size=0)
@@ -118,7 +132,8 @@ def _scale(scale, func) -> RatingScale:
     return _SCALES[scale]
 
 
-def occurrence_rating(rate, *, per: float = 1000.0, scale="aiag-fmea4-pfmea"):
+def occurrence_rating(rate: ArrayLike, *, per: float = 1000.0,
+                      scale: str | RatingScale = "aiag-fmea4-pfmea") -> int | np.ndarray:
     """Occurrence rating of an observed failure rate.
 
     Parameters
@@ -166,7 +181,8 @@ def occurrence_rating(rate, *, per: float = 1000.0, scale="aiag-fmea4-pfmea"):
     return int(out[0]) if scalar else out
 
 
-def detection_rating(detected, total=None, *, scale="escape-deciles"):
+def detection_rating(detected: ArrayLike, total: ArrayLike | None = None, *,
+                     scale: str | RatingScale = "escape-deciles") -> int | np.ndarray:
     """Detection rating from how often failures were caught before the customer.
 
     Parameters
@@ -343,8 +359,10 @@ def _exact_interval(k, n, confidence):
     return low, high
 
 
-def observed_occurrence(worksheet: Worksheet, records=None, *, mode="failure_mode",
-                        exposure=None, scale="aiag-fmea4-pfmea", confidence: float = 0.95,
+def observed_occurrence(worksheet: Worksheet, records: TableLike | None = None, *,
+                        mode: ColumnLike = "failure_mode",
+                        exposure: ArrayLike | Mapping[str, float] | None = None,
+                        scale: str | RatingScale = "aiag-fmea4-pfmea", confidence: float = 0.95,
                         conservative: bool = False,
                         level: float | None = None) -> ObservedOccurrence:
     """Rate each worksheet mode's occurrence from a ticket or warranty table.
@@ -505,10 +523,10 @@ class ObservedDetection(_MeasuredRatings):
                 "rating": self.rating, "current": self.current, "change": self.change}
 
 
-def observed_detection(worksheet: Worksheet, records=None, *, mode="failure_mode",
-                       detected="detected", scale="escape-deciles", confidence: float = 0.95,
-                       conservative: bool = False,
-                       level: float | None = None) -> ObservedDetection:
+def observed_detection(worksheet: Worksheet, records: TableLike | None = None, *,
+                       mode: ColumnLike = "failure_mode", detected: ColumnLike = "detected",
+                       scale: str | RatingScale = "escape-deciles", confidence: float = 0.95,
+                       conservative: bool = False, level: float | None = None) -> ObservedDetection:
     """Rate each worksheet mode's detection from failure records flagged caught / escaped.
 
     Parameters

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from .. import _validate as v
 from .._frames import column as _column
 from .._results import Result, alias, result
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    from matplotlib.axes import Axes
+
+    from .._typing import ColumnLike, TableLike
 
 __all__ = ["Pareto", "pareto"]
 
@@ -45,7 +54,7 @@ class Pareto(Result):
     label = alias("labels")
     count = alias("counts")
 
-    def plot(self, ax=None, **kw):
+    def plot(self, ax: Axes | None = None, **kw: Any) -> Axes:
         """The Pareto chart: :func:`cxpath.plot.pareto`."""
         from .. import plot
 
@@ -78,7 +87,9 @@ class Pareto(Result):
                 "cumulative": self.cumulative, "vital": self.vital}
 
 
-def pareto(data=None, counts=None, *, labels=None, cut: float = 0.8) -> Pareto:
+def pareto(data: Sequence[Any] | Mapping[Any, float] | TableLike | None = None,
+           counts: ColumnLike | None = None, *, labels: ColumnLike | None = None,
+           cut: float = 0.8) -> Pareto:
     """Sort categories by count, accumulate their share and mark the vital few.
 
     Three ways to call it:

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .. import _validate as v
 from .._results import Result, result
 from .scores import AP_LEVELS, ap_table
 from .worksheet import Worksheet
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from .scores import ActionPriorityTable
 
 __all__ = ["Ranking", "filter_modes", "rank"]
 
@@ -97,8 +104,8 @@ _FIELDS = ("index", "rank", "tied", "failure_mode", "step", "severity", "occurre
            "detection", "rpn", "criticality", "ap")
 
 
-def rank(worksheet: Worksheet, *, by=("ap", "severity", "rpn"), table="aiag-vda-2019",
-         revised: bool = False) -> Ranking:
+def rank(worksheet: Worksheet, *, by: Sequence[str] = ("ap", "severity", "rpn"),
+         table: str | ActionPriorityTable = "aiag-vda-2019", revised: bool = False) -> Ranking:
     """Rank failure modes by Action Priority, then severity, then RPN (all descending).
 
     Parameters
@@ -177,8 +184,9 @@ def rank(worksheet: Worksheet, *, by=("ap", "severity", "rpn"), table="aiag-vda-
                    ap=letters[code[order]], by=by, table=tab.name)
 
 
-def filter_modes(worksheet: Worksheet, *, ap=None, min_severity: int = 1, min_rpn: int = 1,
-                 min_occurrence: int = 1, table="aiag-vda-2019") -> Worksheet:
+def filter_modes(worksheet: Worksheet, *, ap: str | Sequence[str] | None = None,
+                 min_severity: int = 1, min_rpn: int = 1, min_occurrence: int = 1,
+                 table: str | ActionPriorityTable = "aiag-vda-2019") -> Worksheet:
     """The modes that meet every condition, in worksheet order.
 
     Parameters

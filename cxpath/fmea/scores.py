@@ -8,11 +8,17 @@ detected). Every function takes scalars or equal-length arrays.
 from __future__ import annotations
 
 import numbers
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
 
 from .. import _validate as v
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from .._typing import ArrayLike
 
 __all__ = ["AP_LEVELS", "ActionPriorityTable", "action_priority", "ap_table", "criticality",
            "rpn"]
@@ -49,7 +55,7 @@ def _ratings(func: str, **named):
     return out, scalar
 
 
-def rpn(severity, occurrence, detection):
+def rpn(severity: ArrayLike, occurrence: ArrayLike, detection: ArrayLike) -> int | np.ndarray:
     """Risk priority number ``S * O * D`` (1-1000).
 
     Parameters
@@ -86,7 +92,7 @@ def rpn(severity, occurrence, detection):
     return int(out) if scalar else out
 
 
-def criticality(severity, occurrence):
+def criticality(severity: ArrayLike, occurrence: ArrayLike) -> int | np.ndarray:
     """Criticality ``S * O`` (1-100), the FMECA-style score that ignores detection.
 
     Examples
@@ -158,7 +164,8 @@ class ActionPriorityTable:
     source: str = ""
 
     @classmethod
-    def from_array(cls, letters, name: str = "custom", source: str = "") -> ActionPriorityTable:
+    def from_array(cls, letters: ArrayLike, name: str = "custom",
+                   source: str = "") -> ActionPriorityTable:
         """Build a table from a (10, 10, 10) array of 'H'/'M'/'L' indexed [S-1, O-1, D-1].
 
         Examples
@@ -183,7 +190,8 @@ class ActionPriorityTable:
                    got=f"{str(arr[s - 1, o - 1, d - 1])!r} at S={s}, O={o}, D={d}", data=True)
         return cls(name=name, codes=codes, source=source)
 
-    def lookup(self, severity, occurrence, detection):
+    def lookup(self, severity: int | np.ndarray, occurrence: int | np.ndarray,
+               detection: int | np.ndarray) -> np.ndarray | np.integer:
         """AP codes (0 = L, 1 = M, 2 = H) of validated int64 ratings."""
         return self.codes[severity - 1, occurrence - 1, detection - 1]
 
@@ -192,7 +200,7 @@ class ActionPriorityTable:
         return {letter: int((self.codes == k).sum())
                 for k, letter in reversed(list(enumerate(AP_LEVELS)))}
 
-    def plot(self, ax=None, **kw):
+    def plot(self, ax: Axes | None = None, **kw: Any) -> Axes:
         """One detection slice as a heat map: :func:`cxpath.plot.action_priority`."""
         from .. import plot
 
@@ -215,7 +223,8 @@ _ALIASES = {"aiag-vda-2019": "aiag-vda-2019", "aiag-vda": "aiag-vda-2019",
             "dfmea": "aiag-vda-2019", "pfmea": "aiag-vda-2019"}
 
 
-def ap_table(table="aiag-vda-2019", func: str = "fmea.ap_table") -> ActionPriorityTable:
+def ap_table(table: str | ActionPriorityTable = "aiag-vda-2019",
+             func: str = "fmea.ap_table") -> ActionPriorityTable:
     """Return a named Action Priority table (or pass an :class:`ActionPriorityTable` through).
 
     Names: ``'aiag-vda-2019'`` (aliases ``'aiag-vda'``, ``'dfmea'``, ``'pfmea'``: the
@@ -232,7 +241,8 @@ def ap_table(table="aiag-vda-2019", func: str = "fmea.ap_table") -> ActionPriori
     return _TABLES[_ALIASES[table]]
 
 
-def action_priority(severity, occurrence, detection, *, table="aiag-vda-2019"):
+def action_priority(severity: ArrayLike, occurrence: ArrayLike, detection: ArrayLike, *,
+                    table: str | ActionPriorityTable = "aiag-vda-2019") -> str | np.ndarray:
     """AIAG-VDA Action Priority ``'H'``, ``'M'`` or ``'L'`` of each (S, O, D).
 
     Parameters

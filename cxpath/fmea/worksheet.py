@@ -18,6 +18,7 @@ import numbers
 import os
 import re
 from collections.abc import Mapping
+from typing import IO, TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
@@ -26,6 +27,13 @@ from .. import _validate as v
 from .._frames import column as _column
 from .._frames import frame_kind
 from .._results import Result, alias, result
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from matplotlib.axes import Axes
+
+    from .._typing import ArrayLike, TableLike
 
 __all__ = ["FIELDS", "FailureMode", "Worksheet"]
 
@@ -418,7 +426,8 @@ class Worksheet(Result):
         return mapping
 
     @classmethod
-    def from_records(cls, records, *, columns=None) -> Worksheet:
+    def from_records(cls, records: Iterable[Mapping[str, Any] | FailureMode], *,
+                     columns: Mapping[str, str] | None = None) -> Worksheet:
         """Build a worksheet from an iterable of dicts or :class:`FailureMode` objects.
 
         Dict keys are matched to fields by name (case and punctuation ignored, common
@@ -461,7 +470,7 @@ class Worksheet(Result):
         return cls._from_columns(cols, len(rows), func, extra=extra)
 
     @classmethod
-    def from_frame(cls, data, *, columns=None) -> Worksheet:
+    def from_frame(cls, data: TableLike, *, columns: Mapping[str, str] | None = None) -> Worksheet:
         """Build a worksheet from a pandas or polars DataFrame, a pyarrow Table or a dict.
 
         Column names are matched as in :meth:`from_records`; ``columns`` maps source
@@ -509,7 +518,8 @@ class Worksheet(Result):
         return cls._from_columns(cols, n or 0, func, extra=extra)._without_computed()
 
     @classmethod
-    def from_csv(cls, source, *, columns=None, delimiter: str = ",",
+    def from_csv(cls, source: str | os.PathLike | IO[str], *,
+                 columns: Mapping[str, str] | None = None, delimiter: str = ",",
                  encoding: str = "utf-8") -> Worksheet:
         """Read a worksheet from a CSV file (path or text file object) with a header row.
 
@@ -561,7 +571,8 @@ class Worksheet(Result):
                                  extra=extra)
 
     @classmethod
-    def from_json(cls, source, *, encoding: str = "utf-8") -> Worksheet:
+    def from_json(cls, source: str | os.PathLike | IO[str], *,
+                  encoding: str = "utf-8") -> Worksheet:
         """Read a worksheet written by :meth:`to_json` (a path, file object or JSON text).
 
         Plain JSON lists of records are accepted too.
@@ -652,7 +663,7 @@ class Worksheet(Result):
 
     ap = alias("action_priority", "``action_priority`` under its column name.")
 
-    def plot(self, ax=None, **kw):
+    def plot(self, ax: Axes | None = None, **kw: Any) -> Axes:
         """The modes on the severity x occurrence grid: :func:`cxpath.plot.risk_matrix`."""
         from .. import plot
 
@@ -664,7 +675,7 @@ class Worksheet(Result):
         return ((self.revised_severity > 0) | (self.revised_occurrence > 0)
                 | (self.revised_detection > 0))
 
-    def subset(self, index) -> Worksheet:
+    def subset(self, index: ArrayLike) -> Worksheet:
         """The modes at ``index`` (integer positions or a boolean mask), in that order.
 
         Examples
@@ -687,7 +698,7 @@ class Worksheet(Result):
         fields = {f: getattr(self, f)[idx] for f in FIELDS}
         return Worksheet(**fields, extra={k: c[idx] for k, c in self.extra.items()})
 
-    def with_ratings(self, **ratings) -> Worksheet:
+    def with_ratings(self, **ratings: ArrayLike) -> Worksheet:
         """A copy with some rating columns replaced (``severity=…``, ``occurrence=…``, …).
 
         Examples
@@ -723,7 +734,8 @@ class Worksheet(Result):
                    *(col[i] for col in self.extra.values())]
             yield header, row
 
-    def to_csv(self, path=None, *, delimiter: str = ",", encoding: str = "utf-8"):
+    def to_csv(self, path: str | os.PathLike | None = None, *, delimiter: str = ",",
+               encoding: str = "utf-8") -> str | None:
         """Write the worksheet as CSV (all fields, then the extra columns).
 
         With ``path=None`` the CSV text is returned.
@@ -746,7 +758,8 @@ class Worksheet(Result):
             fh.write(text)
         return None
 
-    def to_json(self, path=None, *, indent: int | None = None, encoding: str = "utf-8"):
+    def to_json(self, path: str | os.PathLike | None = None, *, indent: int | None = None,
+                encoding: str = "utf-8") -> str | None:
         """Write the worksheet as JSON ``{"format": …, "fields": […], "modes": [records]}``.
 
         With ``path=None`` the JSON text is returned.

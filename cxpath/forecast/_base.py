@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
@@ -10,6 +11,9 @@ import numpy as np
 from .. import _validate as v
 from .._results import Result, derived_columns, result
 from ..errors import DataError
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
 
 __all__ = ["Forecast"]
 
@@ -65,7 +69,7 @@ class Forecast(Result):
         """The steps ``1..h`` (the table's first column)."""
         return np.arange(1, self.h + 1)
 
-    def plot(self, ax=None, **kw):
+    def plot(self, ax: Axes | None = None, **kw: Any) -> Axes:
         """The forecast fan: :func:`cxpath.plot.forecast` (``history=``, ``actual=`` …)."""
         from .. import plot
 
@@ -76,7 +80,7 @@ class Forecast(Result):
         """Forecast horizon."""
         return int(self.mean.shape[0])
 
-    def band(self, level) -> tuple[np.ndarray, np.ndarray]:
+    def band(self, level: float) -> tuple[np.ndarray, np.ndarray]:
         """``(lower, upper)`` of the interval at ``level`` percent."""
         hit = np.flatnonzero(np.isclose(self.levels, float(level)))
         if hit.size == 0:

@@ -8,9 +8,14 @@ forecast with period ``m``; sMAPE is ``mean(200 |y - f| / (|y| + |f|))`` with 0/
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .. import _validate as v
+
+if TYPE_CHECKING:
+    from .._typing import ArrayLike
 
 __all__ = ["coverage", "mae", "mase", "pinball", "rmse", "smape", "wape"]
 
@@ -22,7 +27,7 @@ def _pair(actual, forecast, func):
     return a, f
 
 
-def mae(actual, forecast) -> float:
+def mae(actual: ArrayLike, forecast: ArrayLike) -> float:
     """Mean absolute error.
 
     Parameters
@@ -49,7 +54,7 @@ def mae(actual, forecast) -> float:
     return float(np.mean(np.abs(a - f)))
 
 
-def rmse(actual, forecast) -> float:
+def rmse(actual: ArrayLike, forecast: ArrayLike) -> float:
     """Root mean squared error.
 
     Parameters
@@ -83,7 +88,7 @@ def mase_scale(insample: np.ndarray, m: int) -> float:
     return float(np.mean(np.abs(insample[m:] - insample[:-m])))
 
 
-def mase(actual, forecast, insample, m=1) -> float:
+def mase(actual: ArrayLike, forecast: ArrayLike, insample: ArrayLike, m: int = 1) -> float:
     """Mean absolute scaled error (Hyndman & Koehler, 2006).
 
     Parameters
@@ -125,7 +130,7 @@ def mase(actual, forecast, insample, m=1) -> float:
     return err / scale
 
 
-def smape(actual, forecast) -> float:
+def smape(actual: ArrayLike, forecast: ArrayLike) -> float:
     """Symmetric MAPE in percent, ``mean(200 |y - f| / (|y| + |f|))``, 0/0 counted as 0.
 
     Parameters
@@ -154,7 +159,7 @@ def smape(actual, forecast) -> float:
     return float(np.mean(terms))
 
 
-def wape(actual, forecast) -> float:
+def wape(actual: ArrayLike, forecast: ArrayLike) -> float:
     """Weighted absolute percentage error ``sum|y - f| / sum|y|`` (a fraction).
 
     Parameters
@@ -186,7 +191,7 @@ def wape(actual, forecast) -> float:
     return num / den
 
 
-def pinball(actual, quantile_forecast, q) -> float:
+def pinball(actual: ArrayLike, quantile_forecast: ArrayLike, q: float) -> float:
     """Mean pinball (quantile) loss of a forecast of the ``q`` quantile.
 
     Parameters
@@ -223,7 +228,7 @@ def pinball(actual, quantile_forecast, q) -> float:
     return float(np.mean(np.maximum(q * d, (q - 1.0) * d)))
 
 
-def coverage(actual, lower, upper) -> float:
+def coverage(actual: ArrayLike, lower: ArrayLike, upper: ArrayLike) -> float:
     """Share of actuals inside ``[lower, upper]``.
 
     Parameters

@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .. import _validate as v
 from .._results import Result, result
 from ._base import Forecast, check_level
+
+if TYPE_CHECKING:
+    from .._typing import ArrayLike
 
 __all__ = ["Excursions", "flag_outside"]
 
@@ -60,7 +65,7 @@ class Excursions(Result):
                 "excursion": self.excursion, "score": self.score}
 
 
-def flag_outside(actual, forecast, level=95) -> Excursions:
+def flag_outside(actual: ArrayLike, forecast: Forecast, level: float = 95) -> Excursions:
     """Flag actuals that leave a forecast's prediction band, and by how much.
 
     Parameters

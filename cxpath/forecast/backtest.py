@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -11,6 +12,15 @@ from .._results import Result, derived_columns, result
 from ._base import check_h, check_levels, check_series
 from ._registry import resolve
 from .accuracy import mase_scale
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Sequence
+
+    from .._typing import ArrayLike
+    from ._base import Forecast
+
+    #: A forecasting method: a name of :func:`~cxpath.forecast.forecast_many` or a callable.
+    Method = str | Callable[..., Forecast]
 
 __all__ = ["Backtest", "Leaderboard", "backtest", "leaderboard"]
 
@@ -55,7 +65,7 @@ class Backtest(Result):
         "hi_{level}": "upper end of the level % interval, ``upper[i]``"})
     _key = ("model", "origin", "step")
 
-    def leaderboard(self, sort_by="mase") -> Leaderboard:
+    def leaderboard(self, sort_by: str = "mase") -> Leaderboard:
         """Accuracy of each method over all origins and steps (see :func:`leaderboard`)."""
         return leaderboard(self, sort_by=sort_by)
 
@@ -107,9 +117,13 @@ class Leaderboard(Result):
         return {"model": self.model, **self.metrics}
 
 
-def backtest(y, h, methods=("naive", "seasonal_naive", "auto_ets"), m=1, *, n_origins=5,
-             step=None, window=None, level=(80, 95), options=None,
-             series_id=None) -> Backtest:
+def backtest(y: ArrayLike, h: int,
+             methods: Sequence[Method] | Mapping[str, Method] = ("naive", "seasonal_naive",
+                                                                 "auto_ets"),
+             m: int = 1, *, n_origins: int = 5, step: int | None = None,
+             window: int | None = None, level: float | Sequence[float] = (80, 95),
+             options: Mapping[str, Mapping[str, Any]] | None = None,
+             series_id: Any = None) -> Backtest:
     """Rolling-origin evaluation: refit every method at each origin, forecast ``h`` ahead.
 
     The last origin leaves exactly ``h`` observations to test; earlier origins step back
@@ -243,7 +257,7 @@ def _metrics(bt_rows, levels):
     return out
 
 
-def leaderboard(*backtests, sort_by="mase") -> Leaderboard:
+def leaderboard(*backtests: Backtest, sort_by: str = "mase") -> Leaderboard:
     """Rank methods by accuracy over one or several backtests (e.g. many series).
 
     Metrics are averaged over every origin, step and series: MAE, RMSE, MASE (each row

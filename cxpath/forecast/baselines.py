@@ -7,10 +7,17 @@ Practice* (3rd ed.), section 5.5, with the residual standard deviation
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from .. import _validate as v
 from ._base import Forecast, check_h, check_levels, check_series, normal_bands, where
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from .._typing import ArrayLike
 
 __all__ = ["drift", "mean_forecast", "naive", "seasonal_naive", "theta"]
 
@@ -27,7 +34,8 @@ def _sigma(res, k):
     return float(np.sqrt(np.sum(e * e) / dof)) if e.size else 0.0
 
 
-def naive(y, h, *, level=(80, 95), series_id=None) -> Forecast:
+def naive(y: ArrayLike, h: int, *, level: float | Sequence[float] = (80, 95),
+          series_id: Any = None) -> Forecast:
     """Random-walk forecast: every future value equals the last observation.
 
     Parameters
@@ -70,7 +78,8 @@ def naive(y, h, *, level=(80, 95), series_id=None) -> Forecast:
                     {"sigma": sigma}, {}, series_id)
 
 
-def seasonal_naive(y, h, m, *, level=(80, 95), series_id=None) -> Forecast:
+def seasonal_naive(y: ArrayLike, h: int, m: int, *, level: float | Sequence[float] = (80, 95),
+                   series_id: Any = None) -> Forecast:
     """Each future value equals the last observed value of the same season.
 
     Parameters
@@ -120,7 +129,8 @@ def seasonal_naive(y, h, m, *, level=(80, 95), series_id=None) -> Forecast:
                     {"m": m, "sigma": sigma}, {}, series_id)
 
 
-def mean_forecast(y, h, *, level=(80, 95), series_id=None) -> Forecast:
+def mean_forecast(y: ArrayLike, h: int, *, level: float | Sequence[float] = (80, 95),
+                  series_id: Any = None) -> Forecast:
     """Every future value equals the mean of the history.
 
     Parameters
@@ -165,7 +175,8 @@ def mean_forecast(y, h, *, level=(80, 95), series_id=None) -> Forecast:
                     {"sigma": sigma}, {}, series_id)
 
 
-def drift(y, h, *, level=(80, 95), series_id=None) -> Forecast:
+def drift(y: ArrayLike, h: int, *, level: float | Sequence[float] = (80, 95),
+          series_id: Any = None) -> Forecast:
     """Random walk with drift: the line through the first and last observation, extended.
 
     Parameters
@@ -220,8 +231,9 @@ def _acf(x, nlags):
                              for k in range(1, nlags + 1)])
 
 
-def theta(y, h, m=1, *, seasonal_test=True, alpha=None, level=(80, 95),
-          series_id=None) -> Forecast:
+def theta(y: ArrayLike, h: int, m: int = 1, *, seasonal_test: bool = True,
+          alpha: float | None = None, level: float | Sequence[float] = (80, 95),
+          series_id: Any = None) -> Forecast:
     """The Theta method of Assimakopoulos & Nikolopoulos (2000), as SES with drift.
 
     Follows Hyndman & Billah (2003) and R ``forecast::thetaf``: when ``m > 1`` and the

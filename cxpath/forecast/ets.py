@@ -12,6 +12,8 @@ recursions, likelihood and optimiser are numba kernels.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from .. import _validate as v
@@ -25,6 +27,11 @@ from ._base import (
     quantile_bands,
     where,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from .._typing import ArrayLike
 
 __all__ = ["auto_ets", "ets", "holt", "holt_winters", "ses"]
 
@@ -258,9 +265,12 @@ def _as_forecast(fit, h, levels, how, npaths, seed, name, series_id, extra=None)
                     else (fit["e"] * fit["fitted"]), how, params, info, series_id)
 
 
-def ets(y, h, m=1, *, model="ZZZ", damped=None, alpha=None, beta=None, gamma=None, phi=None,
-        initial_states=None, ic="aicc", additive_only=False, level=(80, 95),
-        intervals="auto", npaths=2000, seed=0, restarts=0, series_id=None) -> Forecast:
+def ets(y: ArrayLike, h: int, m: int = 1, *, model: str = "ZZZ", damped: bool | None = None,
+        alpha: float | None = None, beta: float | None = None, gamma: float | None = None,
+        phi: float | None = None, initial_states: ArrayLike | None = None, ic: str = "aicc",
+        additive_only: bool = False, level: float | Sequence[float] = (80, 95),
+        intervals: str = "auto", npaths: int = 2000, seed: int = 0, restarts: int = 0,
+        series_id: Any = None) -> Forecast:
     """Fit an ETS model (or select one with ``Z`` letters) and forecast ``h`` steps.
 
     Parameters
@@ -409,8 +419,10 @@ def _select(y, m, cands, fixed, ic, name, restarts=0):
     return best, table
 
 
-def auto_ets(y, h, m=1, *, damped=None, ic="aicc", additive_only=False, level=(80, 95),
-             intervals="auto", npaths=2000, seed=0, restarts=0, series_id=None) -> Forecast:
+def auto_ets(y: ArrayLike, h: int, m: int = 1, *, damped: bool | None = None, ic: str = "aicc",
+             additive_only: bool = False, level: float | Sequence[float] = (80, 95),
+             intervals: str = "auto", npaths: int = 2000, seed: int = 0, restarts: int = 0,
+             series_id: Any = None) -> Forecast:
     """Select the ETS model with the lowest AICc (as R ``forecast::ets``) and forecast.
 
     Candidates: error A/M, trend N/A/Ad, season N/A/M (seasonal only when ``1 < m <= 24``
@@ -474,7 +486,8 @@ def auto_ets(y, h, m=1, *, damped=None, ic="aicc", additive_only=False, level=(8
                restarts=restarts, series_id=series_id)
 
 
-def ses(y, h, *, alpha=None, level=(80, 95), series_id=None) -> Forecast:
+def ses(y: ArrayLike, h: int, *, alpha: float | None = None,
+        level: float | Sequence[float] = (80, 95), series_id: Any = None) -> Forecast:
     """Simple exponential smoothing, ETS(A,N,N), with fixed or estimated ``alpha``.
 
     Parameters
@@ -509,8 +522,9 @@ def ses(y, h, *, alpha=None, level=(80, 95), series_id=None) -> Forecast:
     return ets(y, h, 1, model="ANN", alpha=alpha, level=level, series_id=series_id)
 
 
-def holt(y, h, *, damped=False, alpha=None, beta=None, phi=None, level=(80, 95),
-         series_id=None) -> Forecast:
+def holt(y: ArrayLike, h: int, *, damped: bool = False, alpha: float | None = None,
+         beta: float | None = None, phi: float | None = None,
+         level: float | Sequence[float] = (80, 95), series_id: Any = None) -> Forecast:
     """Holt's linear trend method, ETS(A,A,N) or ETS(A,Ad,N), fixed or fitted parameters.
 
     Parameters
@@ -549,9 +563,10 @@ def holt(y, h, *, damped=False, alpha=None, beta=None, phi=None, level=(80, 95),
                level=level, series_id=series_id)
 
 
-def holt_winters(y, h, m, *, seasonal="additive", damped=False, alpha=None, beta=None,
-                 gamma=None, phi=None, initial_states=None, level=(80, 95),
-                 series_id=None) -> Forecast:
+def holt_winters(y: ArrayLike, h: int, m: int, *, seasonal: str = "additive", damped: bool = False,
+                 alpha: float | None = None, beta: float | None = None, gamma: float | None = None,
+                 phi: float | None = None, initial_states: ArrayLike | None = None,
+                 level: float | Sequence[float] = (80, 95), series_id: Any = None) -> Forecast:
     """Holt-Winters' seasonal method: ETS(A,A,A) (additive) or ETS(M,A,M) (multiplicative).
 
     Parameters

@@ -11,10 +11,17 @@ the point forecast and clipped at zero.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from .. import _validate as v
 from ._base import Forecast, check_h, check_levels, check_series, check_unit, kernels, where
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from .._typing import ArrayLike
 
 __all__ = ["adida", "croston", "imapa", "tsb"]
 
@@ -80,8 +87,8 @@ def _finish(model, y, h, levels, method, p1, p2, scale, params, series_id):
                     series_id)
 
 
-def croston(y, h, *, variant="classic", alpha=0.1, level=(80, 95),
-            series_id=None) -> Forecast:
+def croston(y: ArrayLike, h: int, *, variant: str = "classic", alpha: float = 0.1,
+            level: float | Sequence[float] = (80, 95), series_id: Any = None) -> Forecast:
     """Croston's method: SES of the non-zero demand sizes divided by SES of their intervals.
 
     Parameters
@@ -140,7 +147,8 @@ def croston(y, h, *, variant="classic", alpha=0.1, level=(80, 95),
     return _finish(label, y, h, levels, 0, alpha, alpha, scale, {"alpha": alpha}, series_id)
 
 
-def tsb(y, h, *, alpha_d=0.1, alpha_p=0.1, level=(80, 95), series_id=None) -> Forecast:
+def tsb(y: ArrayLike, h: int, *, alpha_d: float = 0.1, alpha_p: float = 0.1,
+        level: float | Sequence[float] = (80, 95), series_id: Any = None) -> Forecast:
     """Teunter-Syntetos-Babai: demand probability (updated every period) times size.
 
     Parameters
@@ -191,7 +199,8 @@ def tsb(y, h, *, alpha_d=0.1, alpha_p=0.1, level=(80, 95), series_id=None) -> Fo
                    {"alpha_d": alpha_d, "alpha_p": alpha_p}, series_id)
 
 
-def adida(y, h, *, level=(80, 95), series_id=None) -> Forecast:
+def adida(y: ArrayLike, h: int, *, level: float | Sequence[float] = (80, 95),
+          series_id: Any = None) -> Forecast:
     """ADIDA: aggregate into blocks of the mean inter-demand interval, SES, disaggregate.
 
     Parameters
@@ -232,7 +241,8 @@ def adida(y, h, *, level=(80, 95), series_id=None) -> Forecast:
     return _finish("ADIDA", y, h, levels, 3, 0.0, 0.0, 1.0, {}, series_id)
 
 
-def imapa(y, h, *, level=(80, 95), series_id=None) -> Forecast:
+def imapa(y: ArrayLike, h: int, *, level: float | Sequence[float] = (80, 95),
+          series_id: Any = None) -> Forecast:
     """IMAPA: the mean of ADIDA-style forecasts over aggregation levels 1..mean interval.
 
     Parameters

@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 import time
 from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -13,6 +14,11 @@ from .._frames import column, frame_kind
 from .._results import Result, derived_columns, result
 from ._base import Forecast, check_h, check_levels
 from ._registry import resolve
+
+if TYPE_CHECKING:
+    from collections.abc import Callable, Mapping, Sequence
+
+    from .._typing import ArrayLike, TableLike
 
 __all__ = ["ForecastSet", "forecast_many", "split_series"]
 
@@ -131,8 +137,12 @@ def split_series(series, *, id=None, value=None, order=None, func="forecast.fore
     return np.arange(arr.shape[0]), [arr[i] for i in range(arr.shape[0])]
 
 
-def forecast_many(series, h, method="auto_ets", m=1, *, id=None, value=None, order=None,
-                  level=(80, 95), n_jobs=1, progress=None, options=None) -> ForecastSet:
+def forecast_many(series: ArrayLike | Mapping[Any, ArrayLike] | TableLike, h: int,
+                  method: str | Callable[..., Forecast] = "auto_ets", m: int = 1, *,
+                  id: str | None = None, value: str | None = None, order: str | None = None,
+                  level: float | Sequence[float] = (80, 95), n_jobs: int = 1,
+                  progress: bool | Callable[[int, int], Any] | None = None,
+                  options: Mapping[str, Any] | None = None) -> ForecastSet:
     """Forecast every series with one method, optionally on ``n_jobs`` threads.
 
     Parameters

@@ -57,6 +57,7 @@ def xes_journeys_keywords(table: dict, case: str) -> dict:
     auto = {"case": case, "touchpoint": "concept:name"}
     if "time:timestamp" in table:
         auto["timestamp"] = "time:timestamp"
+        auto["tz"] = "UTC"  # the reader converts every offset to UTC: instants
     life = table.get("lifecycle:transition")
     if life is not None and any(isinstance(x, str) and x.lower() == "start"
                                 for x in _distinct(life)):

@@ -6,6 +6,7 @@ import csv
 import gzip
 import importlib.util
 import io
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -15,6 +16,12 @@ from .._optional import require
 from ..errors import CxpathError, MissingExtraError
 from ._common import check_path, to_journeys
 
+if TYPE_CHECKING:
+    import os
+    from collections.abc import Sequence
+
+    from ..journeys import Journeys
+
 __all__ = ["read_events"]
 
 _FUNC = "io.read_events"
@@ -23,9 +30,11 @@ _FORMATS = {".csv": "csv", ".csv.gz": "csv", ".tsv": "csv", ".tsv.gz": "csv",
 _ENGINES = ("auto", "pyarrow", "pandas", "polars", "python")
 
 
-def read_events(path, *, case=None, touchpoint=None, timestamp=None, format=None,
-                to: str = "journeys", engine: str = "auto", delimiter: str | None = None,
-                encoding: str = "utf-8", text_columns=(), **options):
+def read_events(path: str | os.PathLike, *, case: str | None = None, touchpoint: str | None = None,
+                timestamp: str | None = None, format: str | None = None, to: str = "journeys",
+                engine: str = "auto", delimiter: str | None = None, encoding: str = "utf-8",
+                text_columns: Sequence[str] = (),
+                **options: Any) -> Journeys | dict[str, np.ndarray]:
     """Read an event table from a CSV or Parquet file, mapping its columns to journeys.
 
     Parameters

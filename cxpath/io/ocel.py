@@ -7,6 +7,7 @@ import gzip
 import json
 import sqlite3
 import xml.etree.ElementTree as ET
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
@@ -16,6 +17,11 @@ from .._results import Result, derived_columns, result
 from ..errors import DataError
 from ._common import check_path, to_journeys
 from ._xes_parse import BOOLEAN, DATE, FLOAT, INT, STRING, _Columns
+
+if TYPE_CHECKING:
+    import os
+
+    from ..journeys import Journeys
 
 __all__ = ["OcelLog", "flatten", "read_ocel"]
 
@@ -94,12 +100,13 @@ class OcelLog(Result):
                 f"types, {self.n_objects} objects, {len(self.relations['ocel:eid'])} "
                 f"event-object and {len(self.o2o['ocel:oid'])} object-object relations"]
 
-    def flatten(self, object_type: str, *, to: str = "table", **journeys_options):
+    def flatten(self, object_type: str, *, to: str = "table",
+                **journeys_options: Any) -> dict[str, np.ndarray] | Journeys:
         """See :func:`flatten`."""
         return flatten(self, object_type, to=to, **journeys_options)
 
 
-def read_ocel(path, *, format: str | None = None) -> OcelLog:
+def read_ocel(path: str | os.PathLike, *, format: str | None = None) -> OcelLog:
     """Read an object-centric event log: OCEL 2.0 JSON, XML or SQLite, or OCEL 1.0 JSON.
 
     Parameters
@@ -433,7 +440,8 @@ def _earlier(a: str, b: str) -> bool:
 
 # --- flattening -----------------------------------------------------------------------------
 
-def flatten(ocel: OcelLog, object_type: str, *, to: str = "table", **journeys_options):
+def flatten(ocel: OcelLog, object_type: str, *, to: str = "table",
+            **journeys_options: Any) -> dict[str, np.ndarray] | Journeys:
     """Flatten an object-centric log onto one object type: one case per object.
 
     Every event related to an object of ``object_type`` becomes an event of that object's

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
@@ -13,6 +14,11 @@ from ..errors import MissingExtraError
 from ._common import check_path, to_journeys, xes_journeys_keywords
 from ._timestamps import NAT, NO_OFFSET, parse_iso
 from ._xes_parse import XesSyntaxError, parse_xes
+
+if TYPE_CHECKING:
+    import os
+
+    from ..journeys import Journeys
 
 __all__ = ["NO_OFFSET", "XesLog", "read_xes"]
 
@@ -102,24 +108,38 @@ class XesLog(Result):
                          + ", ".join(f"{k} {n}" for k, n in self.unparseable.items()))
         return lines
 
-    def to_journeys(self, **options):
+    def to_journeys(self, **options: Any) -> Journeys:
         """:meth:`Journeys.from_events` on :attr:`table` with the XES column names.
 
         ``case='case:concept:name'`` (the trace position when traces have no name),
         ``touchpoint='concept:name'``, ``timestamp='time:timestamp'``; and, when the table
         has them, ``lifecycle='lifecycle:transition'`` (if any value is ``start``),
-        ``resource='org:resource'`` and ``start_timestamp='start_timestamp'``. ``options``
-        override these and are passed on.
+        ``resource='org:resource'`` and ``start_timestamp='start_timestamp'``. XES times
+        are instants (read with their UTC offsets), so the journeys' ``tz`` is ``'UTC'``,
+        or the zone passed as ``tz=`` to show them in. ``options`` override these and are
+        passed on.
         """
         table, case = self.table, "case:concept:name"
         if case not in table:
             case = "case:@trace"
             table = {**table, case: self.trace_index}
+        if options.get("tz") is not None:  # XES times are instants: tz only picks the display
+            table = {**table, **{k: _epoch_seconds(table[k]) for k in
+                                 ("time:timestamp", "start_timestamp") if k in table}}
         return to_journeys(table, xes_journeys_keywords(table, case), options)
 
 
-def read_xes(path, *, to: str = "journeys", engine: str = "auto", apply_globals: bool = False,
-             **journeys_options):
+def _epoch_seconds(values: np.ndarray) -> np.ndarray:
+    """UTC datetime64 values as float epoch seconds (NaN for NaT): unambiguous instants."""
+    if values.dtype.kind != "M":
+        return values
+    out = (values - np.datetime64(0, "s")) / np.timedelta64(1, "s")
+    return np.where(np.isnat(values), np.nan, out)
+
+
+def read_xes(path: str | os.PathLike, *, to: str = "journeys", engine: str = "auto",
+             apply_globals: bool = False,
+             **journeys_options: Any) -> Journeys | dict[str, np.ndarray] | XesLog:
     """Read an XES event log (``.xes`` or gzip-compressed ``.xes.gz``).
 
     The file is parsed in a streaming fashion: it is read block by block and only the typed

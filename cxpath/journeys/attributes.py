@@ -15,18 +15,23 @@ Examples
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import attrs
 import numpy as np
 
 from .. import _validate as v
 from ._encode import factorize, to_epoch_seconds
 
+if TYPE_CHECKING:
+    from .._typing import ArrayLike
+
 __all__ = ["Attribute", "encode_attribute", "case_attribute"]
 
 KINDS = ("category", "number", "time")
 
 
-def _ro(x):
+def _ro(x: ArrayLike) -> np.ndarray:
     x = np.ascontiguousarray(x)
     x.setflags(write=False)
     return x
@@ -74,7 +79,7 @@ class Attribute:
         """Boolean mask of missing entries."""
         return self.values < 0 if self.kind == "category" else np.isnan(self.values)
 
-    def take(self, index) -> Attribute:
+    def take(self, index: ArrayLike) -> Attribute:
         """The same attribute at positions ``index`` (a mask or integer positions)."""
         return Attribute(self.values[index], self.labels, self.kind)
 
@@ -89,7 +94,7 @@ class Attribute:
                             .astype("datetime64[us]"))
         return self.values
 
-    def equals(self, other) -> bool:
+    def equals(self, other: Any) -> bool:
         """True for the same kind, labels and values (NaN equal to NaN)."""
         return (isinstance(other, Attribute) and self.kind == other.kind
                 and self.labels == other.labels

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import attrs
 import numpy as np
 
@@ -9,6 +11,14 @@ from .. import _validate as v
 from .._results import Result, alias, duration_columns, format_duration, in_hours, result
 from .._stats import quantiles_by_group
 from .model import Journeys
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from .._typing import DurationLike
+    from ..calendar import BusinessCalendar
+    from .segments import Segmented
+    from .stats import JourneyStats
 
 __all__ = ["Bottlenecks", "bottlenecks"]
 
@@ -81,7 +91,7 @@ class Bottlenecks(Result):
     median_service_h = in_hours("median_service")
     p90_service_h = in_hours("p90_service")
 
-    def plot(self, ax=None, **kw):
+    def plot(self, ax: Axes | None = None, **kw: Any) -> Axes:
         """Bars of the median wait per step: :func:`cxpath.plot.bottlenecks`."""
         from .. import plot
 
@@ -110,9 +120,10 @@ class Bottlenecks(Result):
         return cols
 
 
-def bottlenecks(journeys: Journeys, *, sla: float | None = None, level: str = "transition",
-                min_count: int = 1, rank_by: str = "wait", by: str | None = None,
-                calendar=None):
+def bottlenecks(journeys: Journeys | JourneyStats, *, sla: DurationLike | None = None,
+                level: str = "transition", min_count: int = 1, rank_by: str = "wait",
+                by: str | None = None,
+                calendar: BusinessCalendar | None = None) -> Bottlenecks | Segmented:
     """Rank transitions (or touchpoints) by the waiting or service time they contribute.
 
     The wait of a transition ``a -> b`` is the time between the two events; for activity

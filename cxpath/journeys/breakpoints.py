@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from .. import _validate as v
@@ -9,6 +11,12 @@ from .._results import Result, alias, result
 from .._stats import wilson_interval
 from .graph import _as_stats
 from .model import Journeys
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from .segments import Segmented
+    from .stats import JourneyStats
 
 __all__ = ["Breakpoints", "breakpoints"]
 
@@ -58,7 +66,7 @@ class Breakpoints(Result):
     _key = "step"
     step = alias("steps")
 
-    def plot(self, ax=None, **kw):
+    def plot(self, ax: Axes | None = None, **kw: Any) -> Axes:
         """Bars of the drop-off rate per step: :func:`cxpath.plot.breakpoints`."""
         from .. import plot
 
@@ -87,8 +95,9 @@ def _rank(steps, kind, reached, dropped, succeeded_after, continued, confidence)
                 excess_dropoffs=excess, lost_successes=lost), expected
 
 
-def breakpoints(journeys, *, level: str = "touchpoint", min_cases: int = 1,
-                confidence: float = 0.95, by: str | None = None, _markers=None):
+def breakpoints(journeys: Journeys | JourneyStats, *, level: str = "touchpoint",
+                min_cases: int = 1, confidence: float = 0.95, by: str | None = None,
+                _markers: np.ndarray | None = None) -> Breakpoints | Segmented:
     """Rank where journeys end without success more often than expected.
 
     A case *drops off at* touchpoint ``t`` when its last event is ``t`` and it did not

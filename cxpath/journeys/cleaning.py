@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
+
 import attrs
 import numpy as np
 
 from .._results import Result, derived_columns, format_table, result
 from ..errors import StrictCleaningError
+
+if TYPE_CHECKING:
+    from .._typing import ArrayLike
 
 __all__ = ["CleaningReport"]
 
@@ -33,7 +39,7 @@ CHANGED_REASONS = {
 }
 
 
-def _rows(mapping):
+def _rows(mapping: Mapping[str, ArrayLike]) -> dict:
     return {k: np.asarray(val, dtype=np.int64) for k, val in mapping.items()}
 
 

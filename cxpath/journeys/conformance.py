@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
@@ -11,6 +12,9 @@ from .. import _validate as v
 from .._results import Result, alias, result
 from .graph import START, JourneyGraph
 from .model import Journeys
+
+if TYPE_CHECKING:
+    from .segments import Segmented
 
 __all__ = ["Conformance", "conformance"]
 
@@ -102,7 +106,10 @@ def _reference(reference, labels, func):
     return allowed, starts
 
 
-def conformance(journeys: Journeys, reference, top: int = 10, *, by: str | None = None):
+def conformance(journeys: Journeys,
+                reference: (Iterable[tuple[str, str]] | nx.DiGraph | JourneyGraph
+                            | Sequence[str]),
+                top: int = 10, *, by: str | None = None) -> Conformance | Segmented:
     """Check journeys against a reference and rank the deviations.
 
     Parameters

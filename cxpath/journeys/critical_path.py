@@ -5,6 +5,7 @@ from __future__ import annotations
 import itertools
 import math
 import warnings
+from typing import TYPE_CHECKING
 
 import networkx as nx
 import numpy as np
@@ -13,6 +14,9 @@ from .. import _validate as v
 from .._results import Result, derived_columns, format_duration, result
 from .graph import START, SUCCESS, journey_graph
 from .model import Journeys
+
+if TYPE_CHECKING:
+    from .segments import Segmented
 
 __all__ = ["CriticalPath", "critical_path"]
 
@@ -93,7 +97,8 @@ _RANKINGS = ("probability", "volume", "time")
 
 
 def critical_path(journeys: Journeys, rank_by: str = "probability", *,
-                  min_share: float = 0.01, min_cases: int = 1, by: str | None = None):
+                  min_share: float = 0.01, min_cases: int = 1,
+                  by: str | None = None) -> CriticalPath | Segmented:
     """The critical path of the journeys, under one of three precise definitions.
 
     * ``rank_by='probability'``: the most probable path from start to the success end in

@@ -19,11 +19,15 @@ from __future__ import annotations
 import io
 import math
 import os
+from typing import TYPE_CHECKING
 
 import networkx as nx
 
 from .. import _validate as v
 from .graph import DROP, START, SUCCESS
+
+if TYPE_CHECKING:
+    from .graph import JourneyGraph
 
 __all__ = ["to_dot", "to_graphml", "to_mermaid"]
 
@@ -74,7 +78,7 @@ def _dot_quote(text: str) -> str:
     return f'"{text}"'
 
 
-def to_dot(graph, *, name: str = "journeys") -> str:
+def to_dot(graph: JourneyGraph | nx.DiGraph, *, name: str = "journeys") -> str:
     """Write the journey graph as a Graphviz DOT digraph laid out left to right.
 
     Parameters
@@ -135,7 +139,7 @@ def _mermaid_text(text: str) -> str:
     return text.replace("\r\n", "\n").replace("\n", "<br/>")
 
 
-def to_mermaid(graph, *, direction: str = "LR") -> str:
+def to_mermaid(graph: JourneyGraph | nx.DiGraph, *, direction: str = "LR") -> str:
     """Write the journey graph as a Mermaid flowchart.
 
     Parameters
@@ -183,7 +187,8 @@ def to_mermaid(graph, *, direction: str = "LR") -> str:
     return "\n".join(lines) + "\n"
 
 
-def to_graphml(graph, path=None) -> str | None:
+def to_graphml(graph: JourneyGraph | nx.DiGraph,
+               path: str | os.PathLike | None = None) -> str | None:
     """Write the journey graph as GraphML with all node, edge and graph attributes.
 
     Parameters

@@ -3,12 +3,21 @@
 from __future__ import annotations
 
 from collections import Counter
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .. import _validate as v
 from .._results import Result, alias, duration_columns, result
 from .model import Journeys, elapsed
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from matplotlib.axes import Axes
+
+    from ..calendar import BusinessCalendar
+    from .segments import Segmented
 
 __all__ = ["Funnel", "funnel"]
 
@@ -59,7 +68,7 @@ class Funnel(Result):
     median_time_s = alias("median_time")
     lost_went_to = alias("went_next")
 
-    def plot(self, ax=None, **kw):
+    def plot(self, ax: Axes | None = None, **kw: Any) -> Axes:
         """The funnel as centred bars: :func:`cxpath.plot.funnel`."""
         from .. import plot
 
@@ -76,8 +85,9 @@ class Funnel(Result):
                 "median_time_s": self.median_time, "lost_went_to": self.went_next}
 
 
-def funnel(journeys: Journeys, steps, mode: str = "ordered", top_next: int = 3, *,
-           by: str | None = None, calendar=None):
+def funnel(journeys: Journeys, steps: Sequence[str], mode: str = "ordered", top_next: int = 3,
+           *, by: str | None = None,
+           calendar: BusinessCalendar | None = None) -> Funnel | Segmented:
     """Funnel analysis over touchpoint steps.
 
     Parameters

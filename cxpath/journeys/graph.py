@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
+from typing import TYPE_CHECKING, Any
+
 import networkx as nx
 import numpy as np
 
@@ -9,6 +13,22 @@ from .. import _validate as v
 from .._results import Result, derived_columns, duration_columns, result
 from .._stats import quantiles_by_group
 from .model import Journeys
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from networkx.classes.coreviews import AdjacencyView
+    from networkx.classes.reportviews import (
+        DiDegreeView,
+        InDegreeView,
+        InEdgeView,
+        NodeView,
+        OutDegreeView,
+        OutEdgeView,
+    )
+
+    from .graph_svg import MapLayout
+    from .segments import Segmented
+    from .stats import JourneyStats
 
 __all__ = ["DROP", "START", "SUCCESS", "JourneyGraph", "journey_graph", "transition_times"]
 
@@ -140,7 +160,7 @@ class JourneyGraph(Result):
         return out
 
     # -- pictures and exports
-    def to_svg(self, path=None, **options) -> str | None:
+    def to_svg(self, path: str | os.PathLike | None = None, **options: Any) -> str | None:
         """The journey map as SVG text, or written to ``path``.
 
         Options of :func:`cxpath.journeys.graph_svg.map_layout` (``color_by``,
@@ -155,7 +175,7 @@ class JourneyGraph(Result):
 
         return to_svg(self.graph, path, **options)
 
-    def layout(self, **options):
+    def layout(self, **options: Any) -> MapLayout:
         """The journey map's layout (:class:`~cxpath.journeys.graph_svg.MapLayout`): boxes,
         edge paths, labels and legend, for checks or other renderers.
 
@@ -178,25 +198,25 @@ class JourneyGraph(Result):
                 f"<details><summary>edge table</summary><table>{rest}</details>"
                 if rest else f"{head}{self.to_svg()}")
 
-    def to_dot(self, **options) -> str:
+    def to_dot(self, **options: Any) -> str:
         """DOT text (:func:`cxpath.journeys.to_dot`)."""
         from .export import to_dot
 
         return to_dot(self.graph, **options)
 
-    def to_mermaid(self, **options) -> str:
+    def to_mermaid(self, **options: Any) -> str:
         """Mermaid text (:func:`cxpath.journeys.to_mermaid`)."""
         from .export import to_mermaid
 
         return to_mermaid(self.graph, **options)
 
-    def to_graphml(self, path=None) -> str | None:
+    def to_graphml(self, path: str | os.PathLike | None = None) -> str | None:
         """GraphML text, or written to ``path`` (:func:`cxpath.journeys.to_graphml`)."""
         from .export import to_graphml
 
         return to_graphml(self.graph, path)
 
-    def plot(self, ax=None, **kwargs):
+    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
         """Draw the journey map with matplotlib (:func:`cxpath.plot.journey_graph`)."""
         from ..plot import journey_graph as draw
 
@@ -204,54 +224,54 @@ class JourneyGraph(Result):
 
     # -- the graph's read-only API
     @property
-    def nodes(self):
+    def nodes(self) -> NodeView:
         """The graph's node view (``g.nodes["web"]``, ``g.nodes(data=True)``)."""
         return self.graph.nodes
 
     @property
-    def edges(self):
+    def edges(self) -> OutEdgeView:
         """The graph's edge view (``g.edges["a", "b"]``, ``g.edges(data=True)``)."""
         return self.graph.edges
 
     @property
-    def adj(self):
+    def adj(self) -> AdjacencyView:
         return self.graph.adj
 
     @property
-    def succ(self):
+    def succ(self) -> AdjacencyView:
         return self.graph.succ
 
     @property
-    def pred(self):
+    def pred(self) -> AdjacencyView:
         return self.graph.pred
 
     @property
-    def in_edges(self):
+    def in_edges(self) -> InEdgeView:
         return self.graph.in_edges
 
     @property
-    def out_edges(self):
+    def out_edges(self) -> OutEdgeView:
         return self.graph.out_edges
 
     @property
-    def in_degree(self):
+    def in_degree(self) -> InDegreeView:
         return self.graph.in_degree
 
     @property
-    def out_degree(self):
+    def out_degree(self) -> OutDegreeView:
         return self.graph.out_degree
 
     @property
-    def degree(self):
+    def degree(self) -> DiDegreeView:
         return self.graph.degree
 
-    def __getitem__(self, node):
+    def __getitem__(self, node: str) -> Any:
         return self.graph[node]
 
-    def __contains__(self, node) -> bool:
+    def __contains__(self, node: object) -> bool:
         return node in self.graph
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[str]:
         return iter(self.graph)
 
     def __len__(self) -> int:
@@ -260,28 +280,28 @@ class JourneyGraph(Result):
     def number_of_nodes(self) -> int:
         return self.graph.number_of_nodes()
 
-    def number_of_edges(self, u=None, v=None) -> int:
+    def number_of_edges(self, u: str | None = None, v: str | None = None) -> int:
         return self.graph.number_of_edges(u, v)
 
-    def has_node(self, node) -> bool:
+    def has_node(self, node: str) -> bool:
         return self.graph.has_node(node)
 
-    def has_edge(self, u, v) -> bool:
+    def has_edge(self, u: str, v: str) -> bool:
         return self.graph.has_edge(u, v)
 
-    def successors(self, node):
+    def successors(self, node: str) -> Iterator[str]:
         return self.graph.successors(node)
 
-    def predecessors(self, node):
+    def predecessors(self, node: str) -> Iterator[str]:
         return self.graph.predecessors(node)
 
-    def neighbors(self, node):
+    def neighbors(self, node: str) -> Iterator[str]:
         return self.graph.neighbors(node)
 
     def is_directed(self) -> bool:
         return True
 
-    def __getattr__(self, name):
+    def __getattr__(self, name: str) -> Any:
         """Other read-only parts of the graph's API (``g.order()``, ``g.subgraph(…)`` …).
 
         So that networkx algorithms that only read a graph accept the result too; the
@@ -339,8 +359,8 @@ def _service_quantiles(journeys: Journeys):
     return q[:, 0], q[:, 1]
 
 
-def journey_graph(journeys, *, min_count: int = 1, min_coverage: float = 0.0,
-                  by: str | None = None):
+def journey_graph(journeys: Journeys | JourneyStats, *, min_count: int = 1,
+                  min_coverage: float = 0.0, by: str | None = None) -> JourneyGraph | Segmented:
     """Directed graph of the journeys with virtual start, success-end and drop-end nodes.
 
     Parameters

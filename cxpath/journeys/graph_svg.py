@@ -35,6 +35,7 @@ import os
 import re
 import unicodedata
 from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import networkx as nx
@@ -42,6 +43,9 @@ import networkx as nx
 from .. import _validate as v
 from .._results import format_duration
 from .graph import DROP, START, SUCCESS
+
+if TYPE_CHECKING:
+    from .graph import JourneyGraph
 
 __all__ = ["COLOR_BY", "LegendEntry", "MapEdge", "MapLayout", "MapNode", "map_layout",
            "render_svg", "to_svg"]
@@ -203,7 +207,7 @@ class MapLayout:
     title_box: tuple = (0.0, 0.0, 0.0, 0.0)
     color_range: tuple = (0.0, 1.0)
 
-    def node(self, node) -> MapNode:
+    def node(self, node: str) -> MapNode:
         """The box of ``node``."""
         for n in self.nodes:
             if n.node == node:
@@ -556,8 +560,8 @@ def check_options(func, color_by, min_share, top_edges, label_share, font_size):
     return color_by, min_share, top_edges, label_share, font_size
 
 
-def map_layout(graph, *, color_by: str | None = "drop_rate", min_share: float = 0.01,
-               top_edges: int | None = None, label_share: float = 0.0,
+def map_layout(graph: JourneyGraph | nx.DiGraph, *, color_by: str | None = "drop_rate",
+               min_share: float = 0.01, top_edges: int | None = None, label_share: float = 0.0,
                font_size: float = 12.0, title: str | None = None,
                measure: Callable | None = None) -> MapLayout:
     """Lay the journey graph out as a left-to-right map.
@@ -1233,7 +1237,8 @@ def _legend_svg(e: LegendEntry, small: float) -> str:
             f'{dash}/>')
 
 
-def to_svg(graph, path=None, **options) -> str | None:
+def to_svg(graph: JourneyGraph | nx.DiGraph, path: str | os.PathLike | None = None,
+           **options: Any) -> str | None:
     """Draw the journey graph as an SVG journey map.
 
     Parameters

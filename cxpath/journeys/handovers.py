@@ -18,6 +18,8 @@ Examples
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import networkx as nx
 import numpy as np
 
@@ -32,6 +34,10 @@ from .stats import (
     transition_index,
     transition_waits,
 )
+
+if TYPE_CHECKING:
+    from ..calendar import BusinessCalendar
+    from .segments import Segmented
 
 __all__ = ["Handovers", "Workload", "WorkingTogether", "handovers"]
 
@@ -295,7 +301,8 @@ class Handovers(Result):
 
 
 def handovers(journeys: Journeys, attribute: str = "resource", *, by: str | None = None,
-              include_self: bool = False, min_count: int = 1, calendar=None):
+              include_self: bool = False, min_count: int = 1,
+              calendar: BusinessCalendar | None = None) -> Handovers | Segmented:
     """Hand-overs of work, working together and workload of resources (or teams).
 
     Within a case, two consecutive events whose ``attribute`` values differ, ``a`` then

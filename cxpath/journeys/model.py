@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
 
 import attrs
 import numpy as np
@@ -14,10 +15,16 @@ from .._zones import parse_zone, wall_clock
 from .attributes import Attribute
 from .cleaning import CleaningReport
 
+if TYPE_CHECKING:
+    import pandas as pd
+    import polars as pl
+
+    from .._typing import ArrayLike, ColumnLike, TableLike
+
 __all__ = ["Journey", "Journeys", "elapsed"]
 
 
-def _readonly(arr):
+def _readonly(arr: ArrayLike | None) -> np.ndarray | None:
     if arr is None:
         return None
     arr = np.ascontiguousarray(arr)
@@ -25,8 +32,8 @@ def _readonly(arr):
     return arr
 
 
-def _as(dtype):
-    def convert(x):
+def _as(dtype: type) -> Callable[[ArrayLike | None], np.ndarray | None]:
+    def convert(x: ArrayLike | None) -> np.ndarray | None:
         return None if x is None else _readonly(np.asarray(x, dtype=dtype))
     return convert
 
@@ -35,7 +42,7 @@ def _seconds_to_datetime(seconds: np.ndarray) -> np.ndarray:
     return np.round(seconds * 1e6).astype(np.int64).astype("datetime64[us]")
 
 
-def elapsed(later, earlier):
+def elapsed(later: np.ndarray | float, earlier: np.ndarray | float) -> np.ndarray | float:
     """Seconds from ``earlier`` to ``later``, rounded to the microsecond.
 
     Times are float64 seconds since 1970, whose resolution there is about 0.24 µs, so a
@@ -50,7 +57,19 @@ def elapsed(later, earlier):
     return np.round((later - earlier) * 1e6) / 1e6
 
 
-def _attribute_map(mapping):
+def _labels(x: Iterable[Any]) -> tuple:
+    return tuple(str(s) for s in x)
+
+
+def _optional_labels(x: Iterable[Any] | None) -> tuple | None:
+    return None if x is None else tuple(str(s) for s in x)
+
+
+def _case_ids(x: ArrayLike) -> np.ndarray:
+    return _readonly(np.asarray(x))
+
+
+def _attribute_map(mapping: Mapping[str, Attribute] | None) -> dict:
     if mapping is None:
         return {}
     if not isinstance(mapping, dict) or not all(
@@ -175,12 +194,11 @@ class Journeys:
 
     codes: np.ndarray = attrs.field(converter=_as(np.int64))
     offsets: np.ndarray = attrs.field(converter=_as(np.int64))
-    vocab: tuple = attrs.field(converter=lambda x: tuple(str(s) for s in x))
-    case_ids: np.ndarray = attrs.field(converter=lambda x: _readonly(np.asarray(x)))
+    vocab: tuple = attrs.field(converter=_labels)
+    case_ids: np.ndarray = attrs.field(converter=_case_ids)
     times: np.ndarray | None = attrs.field(default=None, converter=_as(np.float64))
     channels: np.ndarray | None = attrs.field(default=None, converter=_as(np.int64))
-    channel_vocab: tuple | None = attrs.field(
-        default=None, converter=lambda x: None if x is None else tuple(str(s) for s in x))
+    channel_vocab: tuple | None = attrs.field(default=None, converter=_optional_labels)
     outcome: np.ndarray | None = attrs.field(default=None, converter=_as(np.bool_))
     value: np.ndarray | None = attrs.field(default=None, converter=_as(np.float64))
     weight: np.ndarray | None = attrs.field(default=None, converter=_as(np.int64))
@@ -241,10 +259,16 @@ class Journeys:
 
     # --- constructors -------------------------------------------------------------------
     @classmethod
-    def from_events(cls, data=None, *, case, touchpoint, timestamp=None, channel=None,
-                    outcome=None, value=None, success=None, start_timestamp=None,
-                    lifecycle=None, resource=None, event_attributes=(), case_attributes=(),
-                    fill=None, normalize_labels: bool = False, unit: str | None = None,
+    def from_events(cls, data: TableLike | None = None, *, case: ColumnLike,
+                    touchpoint: ColumnLike, timestamp: ColumnLike | None = None,
+                    channel: ColumnLike | None = None, outcome: ColumnLike | None = None,
+                    value: ColumnLike | None = None, success: Iterable[str] | None = None,
+                    start_timestamp: ColumnLike | None = None,
+                    lifecycle: ColumnLike | None = None, resource: ColumnLike | None = None,
+                    event_attributes: Sequence[str] | Mapping[str, ColumnLike] = (),
+                    case_attributes: Sequence[str] | Mapping[str, ColumnLike] = (),
+                    fill: Mapping[str, Any] | None = None, normalize_labels: bool = False,
+                    unit: str | None = None,
                     tz: str | None = None,
                     strict: bool = False, duplicates: str = "keep",
                     value_agg: str = "sum", time_format: str | None = None,
@@ -365,8 +389,9 @@ class Journeys:
                            time_format=time_format, vocab=vocab)
 
     @classmethod
-    def from_paths(cls, paths, conversions=None, nulls=None, value=None, *, sep: str = ">",
-                   strict: bool = False) -> Journeys:
+    def from_paths(cls, paths: Sequence[str], conversions: ArrayLike | None = None,
+                   nulls: ArrayLike | None = None, value: ArrayLike | None = None, *,
+                   sep: str = ">", strict: bool = False) -> Journeys:
         """Build journeys from aggregated paths, one row per distinct path.
 
         Each row becomes up to two weighted cases: one converting case with weight
@@ -433,7 +458,7 @@ class Journeys:
         """Seconds from start to completion of each event (None without activity instances)."""
         return None if self.starts is None else elapsed(self.times, self.starts)
 
-    def attribute(self, name: str, func: str = "Journeys.attribute"):
+    def attribute(self, name: str, func: str = "Journeys.attribute") -> tuple[Attribute, str]:
         """The event or case :class:`~cxpath.journeys.attributes.Attribute` called ``name``.
 
         Returns ``(attribute, level)`` with level ``'event'`` or ``'case'``.
@@ -452,7 +477,7 @@ class Journeys:
         """``weight``, or ones when the journeys are not weighted."""
         return self.weight if self.weight is not None else np.ones(len(self), dtype=np.int64)
 
-    def __getitem__(self, i) -> Journey:
+    def __getitem__(self, i: int) -> Journey:
         n = len(self)
         if n == 0:
             v.fail("i", "Journeys.__getitem__", "an index of an existing case", i,
@@ -476,11 +501,11 @@ class Journeys:
                              for k, a in self.case_attributes.items()},
         )
 
-    def __iter__(self):
+    def __iter__(self) -> Iterator[Journey]:
         for i in range(len(self)):
             yield self[i]
 
-    def select(self, which) -> Journeys:
+    def select(self, which: ArrayLike | Mapping[str, Any]) -> Journeys:
         """Keep a subset of cases, in their current order.
 
         Parameters
@@ -554,7 +579,7 @@ class Journeys:
                 mask &= np.isin(attr.values, np.asarray(values, dtype=np.float64))
         return mask
 
-    def keep_events(self, mask) -> Journeys:
+    def keep_events(self, mask: ArrayLike) -> Journeys:
         """Keep only the events where ``mask`` (boolean, one per event) is true.
 
         Cases keep their ids and case-level fields; a case left without events stays, with
@@ -605,7 +630,7 @@ class Journeys:
                 return False
         return True
 
-    def to_frame(self, backend: str = "pandas"):
+    def to_frame(self, backend: str = "pandas") -> pd.DataFrame | pl.DataFrame | dict:
         """Back to a long event log, one row per event.
 
         Columns: ``case_id``, ``position`` (0-based within the case), ``touchpoint`` and,

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from .. import _validate as v
 from .._frames import column
 from .._results import Result, alias, format_duration, result
 from .model import Journeys
+
+if TYPE_CHECKING:
+    from .._typing import ArrayLike, DurationLike, TableLike
+    from .segments import Segmented
 
 __all__ = ["RepeatContacts", "Rework", "repeat_contacts", "rework"]
 
@@ -54,7 +61,7 @@ class Rework(Result):
                 "extra_visits": self.extra_visits, "self_repeats": self.self_repeats}
 
 
-def rework(journeys: Journeys, *, by: str | None = None):
+def rework(journeys: Journeys, *, by: str | None = None) -> Rework | Segmented:
     """Loops and self-repeats per touchpoint, ranked by rework cases.
 
     With activity instances (lifecycle pairs), a start and its complete are one visit, so
@@ -154,8 +161,9 @@ class RepeatContacts(Result):
                 "rate_by_last": self.rate_by_last}
 
 
-def repeat_contacts(journeys: Journeys, customer, *, window: float = 7 * 86400.0,
-                    data=None, by: str | None = None):
+def repeat_contacts(journeys: Journeys, customer: ArrayLike | Mapping[Any, Any] | str, *,
+                    window: DurationLike = 7 * 86400.0, data: TableLike | None = None,
+                    by: str | None = None) -> RepeatContacts | Segmented:
     """Repeat-contact rate: a customer contacts again within ``window`` after a case ended.
 
     A case *repeats* when the same customer's next case (by start time) starts no later

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
 import attrs
 import numpy as np
 
@@ -10,11 +13,14 @@ from ..calendar import check_calendar
 from ..errors import VocabularyMismatchError
 from .model import Journeys, elapsed
 
+if TYPE_CHECKING:
+    from .._typing import ArrayLike
+
 __all__ = ["JourneyStats", "case_durations", "case_facts", "case_spans", "check_calendar",
            "transition_index", "transition_waits"]
 
 
-def _ro(x):
+def _ro(x: ArrayLike) -> np.ndarray:
     x = np.ascontiguousarray(x)
     x.setflags(write=False)
     return x
@@ -261,7 +267,7 @@ class JourneyStats:
         return len(self.vocab)
 
     @classmethod
-    def empty(cls, vocab, order: int = 1, has_times: bool = False,
+    def empty(cls, vocab: Sequence[str], order: int = 1, has_times: bool = False,
               has_value: bool = False, has_service: bool = False) -> JourneyStats:
         """The identity of :meth:`merge` for this vocabulary and order."""
         order = v.check_int(order, "order", "JourneyStats.empty", low=1, high=4)

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .. import _validate as v
 from .._results import Result, alias, derived_columns, duration_columns, result
 from .._stats import quantiles_by_group
 from .model import Journeys
+
+if TYPE_CHECKING:
+    from ..calendar import BusinessCalendar
+    from .segments import Segmented
+    from .stats import JourneyStats
 
 __all__ = ["Variants", "distinct_paths", "variants"]
 
@@ -146,7 +153,9 @@ class Variants(Result):
                 "median_duration_s": self.median_duration, "p90_duration_s": self.p90_duration}
 
 
-def variants(journeys, top: int | None = None, *, by: str | None = None, calendar=None):
+def variants(journeys: Journeys | JourneyStats, top: int | None = None, *,
+             by: str | None = None,
+             calendar: BusinessCalendar | None = None) -> Variants | Segmented:
     """Rank the distinct paths (variants) of ``journeys``.
 
     Parameters

@@ -5,6 +5,7 @@ cohort retention curves.
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -13,6 +14,11 @@ from .._frames import column
 from .._results import Result, derived_columns, format_p, result
 from .._stats import wilson_interval
 from ._common import z_value
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from .._typing import ColumnLike, TableLike
 
 __all__ = ["Cohorts", "Comparison", "compare", "retention_cohorts"]
 
@@ -127,8 +133,10 @@ def _flags(x, name, func):
     return f
 
 
-def compare(before, after, *, kind="auto", data=None, confidence=0.95, alpha=None,
-            n_boot=2000, seed=None, label=None) -> Comparison:
+def compare(before: ColumnLike, after: ColumnLike, *, kind: str = "auto",
+            data: TableLike | None = None, confidence: float = 0.95, alpha: float | None = None,
+            n_boot: int = 2000, seed: int | np.random.Generator | None = None,
+            label: str | None = None) -> Comparison:
     """Compare a KPI before and after a change, with an interval and a plain verdict.
 
     Parameters
@@ -341,7 +349,7 @@ class Cohorts(Result):
         k = column.removeprefix(self.period)
         return self._derived["{period}{k}"] if k != column and k.isdigit() else None
 
-    def plot(self, ax=None, **kw):
+    def plot(self, ax: Axes | None = None, **kw: Any) -> Axes:
         """The retention heat map: :func:`cxpath.plot.retention`."""
         from .. import plot
 
@@ -354,7 +362,8 @@ class Cohorts(Result):
         return cols
 
 
-def retention_cohorts(customer, timestamp, *, data=None, period="M") -> Cohorts:
+def retention_cohorts(customer: ColumnLike, timestamp: ColumnLike, *, data: TableLike | None = None,
+                      period: str = "M") -> Cohorts:
     """Cohort retention (同期群): share of each first-contact cohort active in later periods.
 
     Parameters

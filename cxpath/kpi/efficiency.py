@@ -8,6 +8,8 @@ only; the backlog is followed over time with its ageing.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import attrs
 import numpy as np
 
@@ -24,6 +26,12 @@ from ._clock import (
     show_time,
 )
 from ._common import segments
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping, Sequence
+
+    from .._typing import ArrayLike, ColumnLike, TableLike
+    from ..calendar import BusinessCalendar
 
 __all__ = ["Backlog", "Durations", "Rates", "TicketKPIs", "abandonment_rate",
            "average_handle_time", "average_speed_of_answer", "backlog", "business_seconds",
@@ -50,8 +58,9 @@ def _flags(data, values, name, func) -> np.ndarray:
     return x.astype(bool)
 
 
-def business_seconds(start, end, *, calendar=None, open=9, close=17, weekmask="1111100",
-                     holidays=()) -> np.ndarray:
+def business_seconds(start: ArrayLike, end: ArrayLike, *, calendar: BusinessCalendar | None = None,
+                     open: float = 9, close: float = 17, weekmask: str = "1111100",
+                     holidays: Iterable[Any] = ()) -> np.ndarray:
     """Elapsed business seconds between paired timestamps (NaN where either is missing).
 
     Parameters
@@ -149,7 +158,8 @@ def _rate(flags, codes, labels, name, confidence):
                  name=name, confidence=confidence)
 
 
-def rate(flags, *, data=None, by=None, name="rate", confidence=0.95) -> Rates:
+def rate(flags: ColumnLike, *, data: TableLike | None = None, by: ColumnLike | None = None,
+         name: str = "rate", confidence: float = 0.95) -> Rates:
     """Share of true flags per segment, with a Wilson interval.
 
     Parameters
@@ -185,8 +195,8 @@ def rate(flags, *, data=None, by=None, name="rate", confidence=0.95) -> Rates:
     return _rate(f, codes, labels, str(name), confidence)
 
 
-def first_contact_resolution(resolved_first_contact, *, data=None, by=None,
-                             confidence=0.95) -> Rates:
+def first_contact_resolution(resolved_first_contact: ColumnLike, *, data: TableLike | None = None,
+                             by: ColumnLike | None = None, confidence: float = 0.95) -> Rates:
     """First-contact resolution rate: share of cases resolved without a further contact.
 
     Parameters
@@ -215,7 +225,8 @@ def first_contact_resolution(resolved_first_contact, *, data=None, by=None,
     return attrs.evolve(res, name="First-contact resolution")
 
 
-def abandonment_rate(abandoned, *, data=None, by=None, confidence=0.95) -> Rates:
+def abandonment_rate(abandoned: ColumnLike, *, data: TableLike | None = None,
+                     by: ColumnLike | None = None, confidence: float = 0.95) -> Rates:
     """Share of offered contacts abandoned before an answer.
 
     Parameters
@@ -243,7 +254,8 @@ def abandonment_rate(abandoned, *, data=None, by=None, confidence=0.95) -> Rates
     return attrs.evolve(res, name="Abandonment")
 
 
-def task_completion_rate(completed, *, data=None, by=None, confidence=0.95) -> Rates:
+def task_completion_rate(completed: ColumnLike, *, data: TableLike | None = None,
+                         by: ColumnLike | None = None, confidence: float = 0.95) -> Rates:
     """Share of attempted tasks (self-service, bot) completed.
 
     Parameters
@@ -271,7 +283,8 @@ def task_completion_rate(completed, *, data=None, by=None, confidence=0.95) -> R
     return attrs.evolve(res, name="Task completion")
 
 
-def repeat_contact_rate(contacts, *, data=None, by=None, confidence=0.95) -> Rates:
+def repeat_contact_rate(contacts: ColumnLike, *, data: TableLike | None = None,
+                        by: ColumnLike | None = None, confidence: float = 0.95) -> Rates:
     """Share of cases needing more than one contact.
 
     Parameters
@@ -397,8 +410,9 @@ def _probs(probs, func):
     return p
 
 
-def durations(values, *, data=None, by=None, probs=(0.5, 0.8, 0.9, 0.95), name="duration",
-              unit="s") -> Durations:
+def durations(values: ColumnLike, *, data: TableLike | None = None, by: ColumnLike | None = None,
+              probs: Sequence[float] = (0.5, 0.8, 0.9, 0.95), name: str = "duration",
+              unit: str = "s") -> Durations:
     """Mean, standard deviation and percentiles of a non-negative quantity per segment.
 
     Parameters
@@ -436,7 +450,9 @@ def durations(values, *, data=None, by=None, probs=(0.5, 0.8, 0.9, 0.95), name="
     return _durations(x, codes, labels, p, str(name), str(unit))
 
 
-def average_handle_time(handle_time, *, data=None, by=None, probs=(0.5, 0.9)) -> Durations:
+def average_handle_time(handle_time: ColumnLike, *, data: TableLike | None = None,
+                        by: ColumnLike | None = None,
+                        probs: Sequence[float] = (0.5, 0.9)) -> Durations:
     """Average handle time (talk + hold + wrap-up) with percentiles, per segment.
 
     Parameters
@@ -469,8 +485,9 @@ def average_handle_time(handle_time, *, data=None, by=None, probs=(0.5, 0.9)) ->
     return _durations(x, codes, labels, p, "Handle time", "s")
 
 
-def average_speed_of_answer(wait, answered=None, *, data=None, by=None,
-                            probs=(0.5, 0.9)) -> Durations:
+def average_speed_of_answer(wait: ColumnLike, answered: ColumnLike | None = None, *,
+                            data: TableLike | None = None, by: ColumnLike | None = None,
+                            probs: Sequence[float] = (0.5, 0.9)) -> Durations:
     """Average speed of answer: mean queue wait of the answered contacts, per segment.
 
     Parameters
@@ -524,8 +541,10 @@ def _interval_times(data, start, end, by, probs, calendar, business_hours, name,
     return _durations(x, codes, labels, p, name, unit, scale=3600.0, clock=clock)
 
 
-def response_times(created, first_response, *, data=None, by=None, probs=(0.5, 0.9),
-                   calendar=None, business_hours=None) -> Durations:
+def response_times(created: ColumnLike, first_response: ColumnLike, *,
+                   data: TableLike | None = None, by: ColumnLike | None = None,
+                   probs: Sequence[float] = (0.5, 0.9), calendar: BusinessCalendar | None = None,
+                   business_hours: Mapping[str, Any] | None = None) -> Durations:
     """First-response time in hours per segment (NaT responses are counted as missing).
 
     Parameters
@@ -567,8 +586,10 @@ def response_times(created, first_response, *, data=None, by=None, probs=(0.5, 0
                            business_hours, "First response time", "kpi.response_times")
 
 
-def resolution_times(created, resolved_at, *, data=None, by=None, probs=(0.5, 0.9),
-                     calendar=None, business_hours=None) -> Durations:
+def resolution_times(created: ColumnLike, resolved_at: ColumnLike, *, data: TableLike | None = None,
+                     by: ColumnLike | None = None, probs: Sequence[float] = (0.5, 0.9),
+                     calendar: BusinessCalendar | None = None,
+                     business_hours: Mapping[str, Any] | None = None) -> Durations:
     """Time to resolution in hours per segment (unresolved tickets counted as missing).
 
     Parameters
@@ -654,8 +675,9 @@ class Backlog(Result):
         return cols
 
 
-def backlog(created, resolved_at, *, data=None, by=None, at=None, freq="W",
-            age_bins=(1, 3, 7, 14, 30)) -> Backlog:
+def backlog(created: ColumnLike, resolved_at: ColumnLike, *, data: TableLike | None = None,
+            by: ColumnLike | None = None, at: ArrayLike | None = None, freq: str = "W",
+            age_bins: Sequence[float] = (1, 3, 7, 14, 30)) -> Backlog:
     """Backlog (open tickets) and its ageing at regular times.
 
     Parameters
@@ -797,10 +819,13 @@ class TicketKPIs(Result):
                 "ttr_p50_h": self.ttr_p50_h, "ttr_p90_h": self.ttr_p90_h}
 
 
-def ticket_kpis(data, *, by=None, created="created", first_response="first_response",
-                resolved_at="resolved_at", resolved="resolved",
-                fcr="first_contact_resolution", handle_time="handle_time_s",
-                contacts="contacts", calendar=None, business_hours=None) -> TicketKPIs:
+def ticket_kpis(data: TableLike, *, by: ColumnLike | None = None, created: ColumnLike = "created",
+                first_response: ColumnLike = "first_response",
+                resolved_at: ColumnLike = "resolved_at", resolved: ColumnLike = "resolved",
+                fcr: ColumnLike = "first_contact_resolution",
+                handle_time: ColumnLike = "handle_time_s", contacts: ColumnLike = "contacts",
+                calendar: BusinessCalendar | None = None,
+                business_hours: Mapping[str, Any] | None = None) -> TicketKPIs:
     """FCR, resolution, repeat contacts, AHT, response and resolution times per segment.
 
     Parameters

@@ -6,11 +6,18 @@ array. Demand and lead time share one time unit (days, weeks …).
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .. import _validate as v
 from .._results import Result, result
 from ._common import broadcast, scenario
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from .._typing import ArrayLike
 
 __all__ = ["EOQ", "PartsPolicy", "ReorderPoint", "SlowMoverStock", "days_of_supply", "eoq",
            "inventory_turnover", "parts_policy", "reorder_point", "slow_mover_stock"]
@@ -44,7 +51,7 @@ class EOQ(Result):
                 "total_cost": self.total_cost}
 
 
-def eoq(demand, order_cost, holding_cost) -> EOQ:
+def eoq(demand: ArrayLike, order_cost: ArrayLike, holding_cost: ArrayLike) -> EOQ:
     """Economic order quantity (Harris–Wilson).
 
     Parameters
@@ -133,8 +140,9 @@ class ReorderPoint(Result):
         return cols
 
 
-def reorder_point(demand_mean, demand_sd, lead_time, *, lead_time_sd=0.0,
-                  service_level=0.95, order_quantity=None) -> ReorderPoint:
+def reorder_point(demand_mean: ArrayLike, demand_sd: ArrayLike, lead_time: ArrayLike, *,
+                  lead_time_sd: ArrayLike = 0.0, service_level: ArrayLike = 0.95,
+                  order_quantity: ArrayLike | None = None) -> ReorderPoint:
     """Safety stock and reorder point with demand and lead-time variability.
 
     Parameters
@@ -249,8 +257,9 @@ def _dist(mean, vtm, distribution):
     return stats.nbinom(mean * p / (1 - p), p)
 
 
-def slow_mover_stock(demand_rate, lead_time, *, target=0.95, measure="cycle",
-                     distribution="poisson", variance_to_mean=1.0) -> SlowMoverStock:
+def slow_mover_stock(demand_rate: ArrayLike, lead_time: ArrayLike, *, target: ArrayLike = 0.95,
+                     measure: str = "cycle", distribution: str = "poisson",
+                     variance_to_mean: ArrayLike = 1.0) -> SlowMoverStock:
     """Base-stock level for slow-moving spare parts (Poisson or negative binomial demand).
 
     Parameters
@@ -324,7 +333,7 @@ def slow_mover_stock(demand_rate, lead_time, *, target=0.95, measure="cycle",
                           fill_rate=fill, expected_backorders=backorders)
 
 
-def inventory_turnover(cost_of_goods, average_inventory) -> np.ndarray:
+def inventory_turnover(cost_of_goods: ArrayLike, average_inventory: ArrayLike) -> np.ndarray:
     """Inventory turnover: cost of goods used per period over average inventory value.
 
     Parameters
@@ -356,7 +365,7 @@ def inventory_turnover(cost_of_goods, average_inventory) -> np.ndarray:
     return c / a
 
 
-def days_of_supply(on_hand, daily_demand) -> np.ndarray:
+def days_of_supply(on_hand: ArrayLike, daily_demand: ArrayLike) -> np.ndarray:
     """Days the stock on hand lasts at the current daily demand (``inf`` at zero demand).
 
     Parameters
@@ -431,8 +440,9 @@ class PartsPolicy(Result):
         return cols
 
 
-def parts_policy(demand, lead_time, *, parts=None, service_level=0.95, unit_cost=None,
-                 slow_limit=20.0) -> PartsPolicy:
+def parts_policy(demand: ArrayLike, lead_time: ArrayLike, *,
+                 parts: Sequence[str] | ArrayLike | None = None, service_level: float = 0.95,
+                 unit_cost: ArrayLike | None = None, slow_limit: float = 20.0) -> PartsPolicy:
     """Reorder points for many parts from a parts × periods demand history.
 
     Parameters

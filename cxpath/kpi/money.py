@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -11,10 +12,13 @@ from .._results import Result, result
 from ..errors import DataError
 from ._common import broadcast, scenario
 
+if TYPE_CHECKING:
+    from .._typing import ArrayLike
+
 __all__ = ["BusinessCase", "business_case", "irr", "npv", "payback_period", "roi"]
 
 
-def roi(gain, cost) -> np.ndarray:
+def roi(gain: ArrayLike, cost: ArrayLike) -> np.ndarray:
     """Return on investment ``(gain − cost) / cost``.
 
     Parameters
@@ -51,7 +55,7 @@ def _flows(cashflows, func):
     return cf
 
 
-def npv(rate, cashflows) -> float:
+def npv(rate: float, cashflows: ArrayLike) -> float:
     """Net present value of cash flows at periods 0, 1, 2, … (period 0 undiscounted).
 
     Parameters
@@ -83,7 +87,7 @@ def npv(rate, cashflows) -> float:
     return float((cf / (1.0 + rate) ** np.arange(cf.size)).sum())
 
 
-def irr(cashflows) -> float:
+def irr(cashflows: ArrayLike) -> float:
     """Internal rate of return: the rate at which the NPV is zero.
 
     Parameters
@@ -136,7 +140,7 @@ def irr(cashflows) -> float:
     return best
 
 
-def payback_period(cashflows) -> float:
+def payback_period(cashflows: ArrayLike) -> float:
     """Periods until cumulative cash flow turns non-negative (linear within a period).
 
     Parameters
@@ -205,7 +209,8 @@ class BusinessCase(Result):
                 "cumulative": self.cumulative, "discounted": self.discounted}
 
 
-def business_case(investment, benefit, *, running_cost=0.0, periods=3, rate=0.08) -> BusinessCase:
+def business_case(investment: float, benefit: ArrayLike, *, running_cost: ArrayLike = 0.0,
+                  periods: int = 3, rate: float = 0.08) -> BusinessCase:
     """Cash flows, NPV, IRR, ROI and payback of a service-improvement programme.
 
     Parameters

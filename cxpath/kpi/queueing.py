@@ -7,6 +7,8 @@ arguments broadcast against each other as *scenarios*. Times (``aht``, ``interva
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .. import _validate as v
@@ -14,6 +16,9 @@ from .._frames import column
 from .._results import Result, result
 from ..errors import DataError
 from ._common import broadcast, scenario
+
+if TYPE_CHECKING:
+    from .._typing import ArrayLike, ColumnLike, TableLike
 
 __all__ = ["ErlangA", "ErlangC", "IntervalStaffing", "Staffing", "erlang_a", "erlang_b",
            "erlang_c", "interval_staffing", "staffing", "staffing_erlang_a"]
@@ -34,7 +39,7 @@ def _shrink(agents, shrinkage):
     return c.astype(np.int64)
 
 
-def erlang_b(agents, load):
+def erlang_b(agents: ArrayLike, load: ArrayLike) -> float | np.ndarray:
     """Erlang B: probability that an arrival finds all ``agents`` busy in a loss system.
 
     Parameters
@@ -136,7 +141,8 @@ class ErlangC(Result):
                 "occupancy": self.occupancy}
 
 
-def erlang_c(volume, aht, agents, *, interval=1800.0, answer_time=20.0) -> ErlangC:
+def erlang_c(volume: ArrayLike, aht: ArrayLike, agents: ArrayLike, *, interval: ArrayLike = 1800.0,
+             answer_time: ArrayLike = 20.0) -> ErlangC:
     """Erlang C waiting probability, service level, ASA and occupancy for given agents.
 
     Parameters
@@ -235,8 +241,9 @@ class Staffing(Result):
         return cols
 
 
-def staffing(volume, aht, *, interval=1800.0, answer_time=20.0, target=0.8,
-             max_occupancy=1.0, max_asa=None, shrinkage=0.0) -> Staffing:
+def staffing(volume: ArrayLike, aht: ArrayLike, *, interval: ArrayLike = 1800.0,
+             answer_time: ArrayLike = 20.0, target: ArrayLike = 0.8, max_occupancy: ArrayLike = 1.0,
+             max_asa: ArrayLike | None = None, shrinkage: ArrayLike = 0.0) -> Staffing:
     """Fewest agents meeting a service-level target under Erlang C, per scenario.
 
     Parameters
@@ -383,7 +390,8 @@ def _a_metrics(a, n, raw, aht):
                 occupancy=np.where(zero, 0.0, np.minimum(occ, 1.0)))
 
 
-def erlang_a(volume, aht, agents, patience, *, interval=1800.0, answer_time=20.0) -> ErlangA:
+def erlang_a(volume: ArrayLike, aht: ArrayLike, agents: ArrayLike, patience: ArrayLike, *,
+             interval: ArrayLike = 1800.0, answer_time: ArrayLike = 20.0) -> ErlangA:
     """Erlang A (M/M/n+M): waiting, abandonment, ASA and service level with impatient callers.
 
     Parameters
@@ -455,9 +463,11 @@ def erlang_a(volume, aht, agents, patience, *, interval=1800.0, answer_time=20.0
     return ErlangA(load=a, agents=n, **_a_metrics(a, n, raw, aht))
 
 
-def staffing_erlang_a(volume, aht, patience, *, interval=1800.0, answer_time=20.0, target=0.8,
-                      max_abandon=1.0, max_occupancy=1.0, max_asa=None,
-                      shrinkage=0.0) -> Staffing:
+def staffing_erlang_a(volume: ArrayLike, aht: ArrayLike, patience: ArrayLike, *,
+                      interval: ArrayLike = 1800.0, answer_time: ArrayLike = 20.0,
+                      target: ArrayLike = 0.8, max_abandon: ArrayLike = 1.0,
+                      max_occupancy: ArrayLike = 1.0, max_asa: ArrayLike | None = None,
+                      shrinkage: ArrayLike = 0.0) -> Staffing:
     """Fewest agents meeting service-level, abandonment, occupancy and ASA targets (Erlang A).
 
     Parameters
@@ -525,7 +535,7 @@ def staffing_erlang_a(volume, aht, patience, *, interval=1800.0, answer_time=20.
 
 
 def _of_staffing(name: str) -> property:
-    def get(self):
+    def get(self) -> np.ndarray:
         return getattr(self.staffing, name)
 
     return property(get, doc=f"``staffing.{name}`` per interval.")
@@ -598,10 +608,12 @@ class IntervalStaffing(Result):
         return cols
 
 
-def interval_staffing(volume, aht, *, data=None, start=None, interval=1800.0,
-                      answer_time=20.0, target=0.8, max_occupancy=1.0, max_asa=None,
-                      shrinkage=0.0, model="erlang_c", patience=None,
-                      max_abandon=1.0) -> IntervalStaffing:
+def interval_staffing(volume: ColumnLike, aht: ColumnLike | float, *, data: TableLike | None = None,
+                      start: ColumnLike | None = None, interval: float = 1800.0,
+                      answer_time: ArrayLike = 20.0, target: ArrayLike = 0.8,
+                      max_occupancy: ArrayLike = 1.0, max_asa: ArrayLike | None = None,
+                      shrinkage: ArrayLike = 0.0, model: str = "erlang_c",
+                      patience: float | None = None, max_abandon: float = 1.0) -> IntervalStaffing:
     """Agents per interval of a volume forecast (Erlang C or Erlang A).
 
     Parameters

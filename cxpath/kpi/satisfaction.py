@@ -7,6 +7,7 @@ optional ``by`` segment column, and returns one row per segment with its interva
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -15,6 +16,9 @@ from .._frames import column
 from .._results import Result, alias, result
 from .._stats import wilson_interval
 from ._common import segments, z_value
+
+if TYPE_CHECKING:
+    from .._typing import ColumnLike, TableLike
 
 __all__ = ["NPS", "Rating", "ces", "csat", "nps", "nps_sample_size"]
 
@@ -115,8 +119,9 @@ class NPS(Result):
         return cols
 
 
-def nps(scores, weights=None, *, data=None, by=None, confidence=0.95, n_boot=0, seed=None,
-        nan_policy="raise") -> NPS:
+def nps(scores: ColumnLike, weights: ColumnLike | None = None, *, data: TableLike | None = None,
+        by: ColumnLike | None = None, confidence: float = 0.95, n_boot: int = 0,
+        seed: int | np.random.Generator | None = None, nan_policy: str = "raise") -> NPS:
     """Net Promoter Score with its standard error, Wald and bootstrap intervals.
 
     Parameters
@@ -213,7 +218,8 @@ def _boot_nps(x, w, weighted, n_boot, rng):
     return out
 
 
-def nps_sample_size(margin, *, promoters=None, detractors=None, confidence=0.95) -> int:
+def nps_sample_size(margin: float, *, promoters: float | None = None,
+                    detractors: float | None = None, confidence: float = 0.95) -> int:
     """Answers needed for an NPS margin of error of ``margin`` points.
 
     Parameters
@@ -345,8 +351,9 @@ def _rating(name, func, scores, weights, data, by, scale, threshold, confidence,
                   name=name, threshold=threshold, confidence=confidence, omitted=omitted)
 
 
-def csat(scores, weights=None, *, data=None, by=None, scale=(1, 5), threshold=4,
-         confidence=0.95, nan_policy="raise") -> Rating:
+def csat(scores: ColumnLike, weights: ColumnLike | None = None, *, data: TableLike | None = None,
+         by: ColumnLike | None = None, scale: tuple[int, int] = (1, 5), threshold: int = 4,
+         confidence: float = 0.95, nan_policy: str = "raise") -> Rating:
     """Customer satisfaction: top-box share (Wilson interval) and mean (t interval).
 
     Parameters
@@ -395,8 +402,9 @@ def csat(scores, weights=None, *, data=None, by=None, scale=(1, 5), threshold=4,
                    confidence, nan_policy)
 
 
-def ces(scores, weights=None, *, data=None, by=None, scale=(1, 7), threshold=5,
-        confidence=0.95, nan_policy="raise") -> Rating:
+def ces(scores: ColumnLike, weights: ColumnLike | None = None, *, data: TableLike | None = None,
+        by: ColumnLike | None = None, scale: tuple[int, int] = (1, 7), threshold: int = 5,
+        confidence: float = 0.95, nan_policy: str = "raise") -> Rating:
     """Customer effort score: mean agreement that resolving was easy, and the top-box share.
 
     Parameters

@@ -18,6 +18,7 @@ plain numbers as hours, deprecated).
 from __future__ import annotations
 
 import warnings
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -27,6 +28,13 @@ from .._results import Result, duration_columns, result
 from .._stats import wilson_interval
 from ._clock import choose_calendar, measure, read_instants, read_pair, show_time
 from ._common import segments
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Mapping
+
+    from .._typing import ArrayLike, ColumnLike, DurationLike, TableLike, TimeLike
+    from ..calendar import BusinessCalendar
+    from ..journeys import Journeys
 
 __all__ = ["SLA", "AtRisk", "SLAClocks", "sla_attainment", "sla_clocks"]
 
@@ -142,8 +150,12 @@ def _targets(targets, present, name, func, *, hours_for_numbers=False) -> dict:
     return out
 
 
-def sla_attainment(start, end, priority, thresholds, *, data=None, by=None, as_of=None,
-                   calendar=None, business_hours=None, confidence=0.95) -> SLA:
+def sla_attainment(start: ColumnLike, end: ColumnLike, priority: ColumnLike,
+                   thresholds: Mapping[Any, DurationLike], *, data: TableLike | None = None,
+                   by: ColumnLike | None = None, as_of: TimeLike | str | None = None,
+                   calendar: BusinessCalendar | None = None,
+                   business_hours: Mapping[str, Any] | None = None,
+                   confidence: float = 0.95) -> SLA:
     """Share of tickets meeting their priority's time target (response or resolution).
 
     Parameters
@@ -287,7 +299,7 @@ class SLAClocks(Result):
                 "remaining": self.remaining, "started": self.started,
                 "stopped": self.stopped, "breach_at": self.breach_at}
 
-    def at_risk(self, horizon, *, include_overdue: bool = True) -> AtRisk:
+    def at_risk(self, horizon: DurationLike, *, include_overdue: bool = True) -> AtRisk:
         """Open tickets whose clock will reach its target within ``horizon``.
 
         Parameters
@@ -320,7 +332,7 @@ class SLAClocks(Result):
                       due_at=self.breach_at[rows], target=self.target[rows],
                       horizon=h, as_of=self.as_of, clock=self.clock)
 
-    def attainment(self, *, by=None, confidence: float = 0.95) -> SLA:
+    def attainment(self, *, by: ColumnLike | None = None, confidence: float = 0.95) -> SLA:
         """Attainment per priority (and segment) with Wilson intervals.
 
         Parameters
@@ -458,8 +470,11 @@ def _stamps(instants, zone) -> np.ndarray:
     return out
 
 
-def sla_clocks(journeys, targets, *, priority="priority", pause=(), start=None, stop=None,
-               calendar=None, as_of=None) -> SLAClocks:
+def sla_clocks(journeys: Journeys, targets: Mapping[Any, DurationLike], *,
+               priority: str | ArrayLike = "priority", pause: Iterable[str] = (),
+               start: Iterable[str] | None = None, stop: Iterable[str] | None = None,
+               calendar: BusinessCalendar | None = None,
+               as_of: TimeLike | str | None = None) -> SLAClocks:
     """SLA clocks from an event log: start, pause while waiting, stop, breach, time left.
 
     The clock of a ticket (case) starts at its first event, or at its first ``start``

@@ -2,15 +2,32 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from .. import _validate as v
 from ._common import cell_text_color, check_result, cmap, get_axes, pyplot, short
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
+
+    from .._typing import ArrayLike
+    from ..attribution import Attribution, MarkovAttribution, ShapleyAttribution
+    from ..forecast import Forecast
+    from ..kpi import Cohorts
+    from ..spc import ControlChart
+    from ..survey import Efa, Omega
+
 __all__ = ["attribution", "control_chart", "forecast", "loadings", "retention"]
 
 
-def attribution(result, ax=None, *, kind: str = "share", models=None, **style):
+def attribution(result: Attribution | MarkovAttribution | ShapleyAttribution,
+                ax: Axes | None = None, *, kind: str = "share",
+                models: Sequence[str] | None = None, **style: Any) -> Axes:
     """Grouped bars comparing the credit each model gives every channel.
 
     Parameters
@@ -129,7 +146,8 @@ def _draw_chart(chart, ax, style):
                  "point(s)")
 
 
-def control_chart(result, ax=None, *, companion: bool = False, **style):
+def control_chart(result: ControlChart, ax: Axes | None = None, *, companion: bool = False,
+                  **style: Any) -> Axes | Figure:
     """Control chart: the statistic, centre line, per-point limits as steps, signals circled.
 
     Parameters
@@ -192,8 +210,9 @@ def control_chart(result, ax=None, *, companion: bool = False, **style):
     return fig
 
 
-def forecast(result, ax=None, *, history=None, actual=None, last: int | None = None,
-             flag_level=None, **style):
+def forecast(result: Forecast, ax: Axes | None = None, *, history: ArrayLike | None = None,
+             actual: ArrayLike | None = None, last: int | None = None,
+             flag_level: float | None = None, **style: Any) -> Axes:
     """Forecast fan: history, point forecast, nested interval bands, flagged actuals.
 
     Parameters
@@ -278,7 +297,8 @@ def forecast(result, ax=None, *, history=None, actual=None, last: int | None = N
     return ax
 
 
-def retention(result, ax=None, *, annotate: bool = True, cmap_name: str = "Blues"):
+def retention(result: Cohorts, ax: Axes | None = None, *, annotate: bool = True,
+              cmap_name: str = "Blues") -> Axes:
     """Cohort retention heat map: cohorts down, periods since first activity across.
 
     Parameters
@@ -337,8 +357,8 @@ def retention(result, ax=None, *, annotate: bool = True, cmap_name: str = "Blues
     return ax
 
 
-def loadings(result, ax=None, *, structure: bool = False, cutoff: float = 0.3,
-             annotate: bool = True, cmap_name: str = "RdBu_r"):
+def loadings(result: Efa | Omega, ax: Axes | None = None, *, structure: bool = False,
+             cutoff: float = 0.3, annotate: bool = True, cmap_name: str = "RdBu_r") -> Axes:
     """Heat map of factor loadings: items down, factors across, on a -1..1 scale.
 
     Parameters

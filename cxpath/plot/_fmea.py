@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from .. import _validate as v
 from ._common import cell_text_color, check_result, cmap, get_axes, short
 
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+    from ..fmea import ActionPriorityTable, Pareto, RiskMatrix, ValueEffort, Worksheet
+
 __all__ = ["action_priority", "pareto", "risk_matrix", "value_effort"]
 
 
-def pareto(result, ax=None, **style):
+def pareto(result: Pareto, ax: Axes | None = None, **style: Any) -> Axes:
     """Pareto chart: bars by count, largest first, with the cumulative share as a line.
 
     Parameters
@@ -79,7 +86,8 @@ def _grid(ax, data, *, cm, vmin, vmax, annotate, fmt, xlabels, ylabels):
     return image
 
 
-def risk_matrix(result, ax=None, *, annotate: bool = True, cmap_name: str = "Reds"):
+def risk_matrix(result: RiskMatrix | Worksheet, ax: Axes | None = None, *,
+                annotate: bool = True, cmap_name: str = "Reds") -> Axes:
     """Heat map of failure modes per severity x occurrence cell (severity 10 at the top).
 
     Parameters
@@ -141,7 +149,8 @@ def risk_matrix(result, ax=None, *, annotate: bool = True, cmap_name: str = "Red
 _AP_COLORS = ("#70ad47", "#ffc000", "#c00000")  # L, M, H
 
 
-def action_priority(table=None, ax=None, *, detection: int = 5, matrix=None):
+def action_priority(table: ActionPriorityTable | None = None, ax: Axes | None = None, *,
+                    detection: int = 5, matrix: RiskMatrix | Worksheet | None = None) -> Axes:
     """Heat map of the Action Priority (H/M/L) over severity x occurrence at one detection.
 
     Parameters
@@ -215,7 +224,8 @@ _QUADRANT_COLORS = {"quick win": "#2ca02c", "major project": "#1f77b4",
                     "fill-in": "#7f7f7f", "thankless task": "#d62728"}
 
 
-def value_effort(result, ax=None, *, annotate: bool = True, **style):
+def value_effort(result: ValueEffort, ax: Axes | None = None, *, annotate: bool = True,
+                 **style: Any) -> Axes:
     """Value-effort quadrant chart: effort across, impact up, cut lines and quadrant names.
 
     Parameters

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from .. import _validate as v
 from ._common import check_result, check_top, cmap, get_axes, pyplot, short
+
+if TYPE_CHECKING:
+    import networkx as nx
+    from matplotlib.axes import Axes
+    from matplotlib.colors import Colormap
+
+    from ..journeys import Bottlenecks, Breakpoints, Funnel, JourneyGraph, Journeys
 
 __all__ = ["bottlenecks", "breakpoints", "funnel", "journey_flow", "journey_graph"]
 
@@ -44,9 +53,11 @@ def _mpl_path(path):
     return Path(verts, codes)
 
 
-def journey_graph(graph, ax=None, *, color_by="drop_rate", min_share: float = 0.01,
+def journey_graph(graph: JourneyGraph | nx.DiGraph | Journeys, ax: Axes | None = None, *,
+                  color_by: str | None = "drop_rate", min_share: float = 0.01,
                   label_share: float = 0.0, top_edges: int | None = None,
-                  font_size: float = 9.0, cmap_name: str | None = None, **style):
+                  font_size: float = 9.0, cmap_name: str | Colormap | None = None,
+                  **style: Any) -> Axes:
     """Draw the journey map: touchpoints left to right, from the start to the end nodes.
 
     The same layered layout as the SVG journey map (:meth:`JourneyGraph.to_svg
@@ -231,7 +242,8 @@ _ENDED = "(ended)"
 _OTHER = "(other)"
 
 
-def journey_flow(journeys, ax=None, *, steps: int = 4, top: int = 6, **style):
+def journey_flow(journeys: Journeys, ax: Axes | None = None, *, steps: int = 4, top: int = 6,
+                 **style: Any) -> Axes:
     """Sankey-style flows of the cases over their first ``steps`` touchpoints.
 
     Parameters
@@ -362,7 +374,7 @@ def journey_flow(journeys, ax=None, *, steps: int = 4, top: int = 6, **style):
     return ax
 
 
-def funnel(result, ax=None, **style):
+def funnel(result: Funnel, ax: Axes | None = None, **style: Any) -> Axes:
     """Draw a funnel: one centred bar per step, labelled with reach and conversion.
 
     Parameters
@@ -413,7 +425,8 @@ def funnel(result, ax=None, **style):
     return ax
 
 
-def breakpoints(result, ax=None, *, top: int | None = 10, **style):
+def breakpoints(result: Breakpoints, ax: Axes | None = None, *, top: int | None = 10,
+                **style: Any) -> Axes:
     """Horizontal bars of the drop-off rate per step with its Wilson interval.
 
     Parameters
@@ -477,7 +490,8 @@ def breakpoints(result, ax=None, *, top: int | None = 10, **style):
     return ax
 
 
-def bottlenecks(result, ax=None, *, top: int | None = 10, unit: str = "h", **style):
+def bottlenecks(result: Bottlenecks, ax: Axes | None = None, *, top: int | None = 10,
+                unit: str = "h", **style: Any) -> Axes:
     """Horizontal bars of the median wait per step, with a whisker to the 90th percentile.
 
     Parameters

@@ -19,11 +19,19 @@ from __future__ import annotations
 import datetime as _dt
 import importlib
 import time
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
 from ._blocks import Figure, Section, Table, Text
 from .inputs import Inputs, Source
+
+if TYPE_CHECKING:
+    import os
+    import pathlib
+    from collections.abc import Callable, Sequence
+
+    from ..datasets import ServiceSample
 
 __all__ = ["SECTIONS", "Figure", "Inputs", "Report", "Section", "Source", "Table", "Text",
            "build_report", "sample_inputs", "section_text", "write_report"]
@@ -70,7 +78,7 @@ class Report:
         return render_html(self, figures=figures)
 
 
-def sample_inputs(sample=None) -> Inputs:
+def sample_inputs(sample: ServiceSample | None = None) -> Inputs:
     """The inputs of the report on the bundled sample (or a generated one)."""
     if sample is None:
         from ..datasets import load_sample
@@ -82,8 +90,9 @@ def sample_inputs(sample=None) -> Inputs:
                   sources=sources, sla=2 * 86400.0)
 
 
-def build_report(inputs: Inputs, *, sections=SECTIONS, progress=None) -> Report:
-    """Run the sections on ``inputs``; ``progress(key, title)`` is called before each."""
+def build_report(inputs: Inputs, *, sections: Sequence[str] = SECTIONS,
+                 progress: Callable[[str], Any] | None = None) -> Report:
+    """Run the sections on ``inputs``; ``progress(key)`` is called before each."""
     from .. import __version__
 
     done = []
@@ -98,7 +107,7 @@ def build_report(inputs: Inputs, *, sections=SECTIONS, progress=None) -> Report:
     return Report(sections=tuple(done), inputs=inputs, generated=stamp, version=__version__)
 
 
-def section_text(key: str, sample=None) -> str:
+def section_text(key: str, sample: ServiceSample | None = None) -> str:
     """One section of the sample report as terminal text."""
     from ._text import section_body
 
@@ -106,7 +115,8 @@ def section_text(key: str, sample=None) -> str:
     return section_body(module.section(sample_inputs(sample)))
 
 
-def write_report(out_dir, report: Report, fmt: str = "html", *, xlsx: bool = False):
+def write_report(out_dir: str | os.PathLike, report: Report, fmt: str = "html", *,
+                 xlsx: bool = False) -> pathlib.Path:
     """Write ``report.html`` (self-contained) or ``report.md`` (with ``figures/``), and with
     ``xlsx=True`` also ``report.xlsx`` (every table as a sheet; extra ``excel``)."""
     import pathlib

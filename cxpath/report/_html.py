@@ -28,7 +28,8 @@ th, td { padding: .25rem .5rem; border-bottom: 1px solid var(--line); text-align
 th { background: #f5f7fa; font-weight: 600; }
 td.label, th.label { text-align: left; }
 figure { margin: 1rem 0; }
-figure img, figure svg { max-width: 100%; height: auto; border: 1px solid var(--line); }
+figure img { max-width: 100%; height: auto; border: 1px solid var(--line); }
+figure .scroll { overflow-x: auto; border: 1px solid var(--line); }
 nav ol { columns: 2; }
 .sources td, .sources th { text-align: left; }
 """
@@ -63,8 +64,9 @@ def _table(table: Table) -> str:
 
 def _figure(figure: Figure, draw: bool) -> str:
     if figure.svg is not None:  # no matplotlib needed; scales to the page
-        return (f'<figure class="svg">{figure.svg()}'
-                f"<figcaption>{_e(figure.caption)}</figcaption></figure>")
+        return (f'<figure class="svg"><div class="scroll">{figure.svg()}</div>'
+                f"<figcaption>{_e(figure.caption)} (scroll sideways for the whole "
+                "map)</figcaption></figure>")
     if not draw:
         return ""
     from ._figures import figure_png, png_data_uri

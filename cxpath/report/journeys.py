@@ -132,7 +132,7 @@ def _map_figure(j):
 def _map_svg(j) -> str:
     from ..journeys import journey_graph
 
-    return journey_graph(j).to_svg(min_share=0.02, scalable=True)
+    return journey_graph(j).to_svg(min_share=0.02)  # natural size: readable, scrolls
 
 
 def _bars_figure(j, sla):

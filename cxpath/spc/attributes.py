@@ -12,12 +12,20 @@ point signals. ``laney=True`` widens them by the observed spread of the standard
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from .. import _validate as v
 from .chart import ControlChart, beyond, build, check_params, limits, refit_loop
 from .constants import _d2
 from .variables import _common
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from .._typing import ArrayLike
+    from .rules import Rule, RuleSet
 
 __all__ = ["c_chart", "np_chart", "p_chart", "u_chart"]
 
@@ -106,9 +114,11 @@ def _nonconforming(counts, sizes, func):
     return d, n
 
 
-def p_chart(counts, sizes, *, laney: bool = False, baseline=None, exclude=None,
-            refit: int = 0, params=None, rules="we", nsigma: float = 3.0,
-            labels=None) -> ControlChart:
+def p_chart(counts: ArrayLike, sizes: ArrayLike, *, laney: bool = False,
+            baseline: int | slice | ArrayLike | None = None, exclude: ArrayLike | None = None,
+            refit: int = 0, params: dict[str, Any] | None = None,
+            rules: str | RuleSet | Sequence[Rule] = "we", nsigma: float = 3.0,
+            labels: ArrayLike | None = None) -> ControlChart:
     """p chart of the proportion nonconforming, with varying subgroup sizes.
 
     Parameters
@@ -158,8 +168,11 @@ def p_chart(counts, sizes, *, laney: bool = False, baseline=None, exclude=None,
                        nsigma=nsigma, labels=labels)
 
 
-def np_chart(counts, sizes, *, baseline=None, exclude=None, refit: int = 0, params=None,
-             rules="we", nsigma: float = 3.0, labels=None) -> ControlChart:
+def np_chart(counts: ArrayLike, sizes: ArrayLike, *,
+             baseline: int | slice | ArrayLike | None = None, exclude: ArrayLike | None = None,
+             refit: int = 0, params: dict[str, Any] | None = None,
+             rules: str | RuleSet | Sequence[Rule] = "we", nsigma: float = 3.0,
+             labels: ArrayLike | None = None) -> ControlChart:
     """np chart of the number nonconforming (sizes may vary; then the centre varies too).
 
     Parameters
@@ -194,8 +207,10 @@ def np_chart(counts, sizes, *, baseline=None, exclude=None, refit: int = 0, para
                        nsigma=nsigma, labels=labels, scale_center=True)
 
 
-def c_chart(counts, *, baseline=None, exclude=None, refit: int = 0, params=None,
-            rules="we", nsigma: float = 3.0, labels=None) -> ControlChart:
+def c_chart(counts: ArrayLike, *, baseline: int | slice | ArrayLike | None = None,
+            exclude: ArrayLike | None = None, refit: int = 0, params: dict[str, Any] | None = None,
+            rules: str | RuleSet | Sequence[Rule] = "we", nsigma: float = 3.0,
+            labels: ArrayLike | None = None) -> ControlChart:
     """c chart of nonconformities per inspection unit (constant exposure).
 
     Parameters
@@ -233,9 +248,11 @@ def c_chart(counts, *, baseline=None, exclude=None, refit: int = 0, params=None,
                        rules=rules, nsigma=nsigma, labels=labels)
 
 
-def u_chart(counts, exposure, *, laney: bool = False, baseline=None, exclude=None,
-            refit: int = 0, params=None, rules="we", nsigma: float = 3.0,
-            labels=None) -> ControlChart:
+def u_chart(counts: ArrayLike, exposure: ArrayLike, *, laney: bool = False,
+            baseline: int | slice | ArrayLike | None = None, exclude: ArrayLike | None = None,
+            refit: int = 0, params: dict[str, Any] | None = None,
+            rules: str | RuleSet | Sequence[Rule] = "we", nsigma: float = 3.0,
+            labels: ArrayLike | None = None) -> ControlChart:
     """u chart of nonconformities per unit of exposure, with varying exposure.
 
     Parameters

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import attrs
 import numpy as np
 
 from .. import _validate as v
 from .._results import Result, alias, derived_columns, result
 from .rules import RuleSet, Signals, apply_rules, standardise
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
 __all__ = ["ControlChart"]
 
@@ -91,7 +97,7 @@ class ControlChart(Result):
             return self._derived.get(key)
         return None
 
-    def plot(self, ax=None, **kw):
+    def plot(self, ax: Axes | None = None, **kw: Any) -> Axes | Figure:
         """The control chart: :func:`cxpath.plot.control_chart` (``companion=`` …)."""
         from .. import plot
 

@@ -10,11 +10,15 @@ from __future__ import annotations
 
 import functools
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .. import _validate as v
 from .._results import Result, result
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
 
 __all__ = ["ControlConstants", "c4", "control_constants", "d2", "d3"]
 
@@ -203,7 +207,7 @@ class ControlConstants(Result):
         return {k: (int(c[i]) if k == "n" else float(c[i])) for k, c in self._columns().items()}
 
 
-def control_constants(n=range(2, 26)) -> ControlConstants:
+def control_constants(n: int | Iterable[int] = range(2, 26)) -> ControlConstants:
     """Chart factors ``d2, d3, c4, A2, A3, D3, D4, B3, B4, E2`` for each subgroup size.
 
     Parameters

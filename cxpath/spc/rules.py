@@ -8,11 +8,18 @@ string in any chart function: ``"we"`` (Western Electric 1–4, the default), ``
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import attrs
 import numpy as np
 
 from .. import _validate as v
 from .._results import Result, result
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from .._typing import ArrayLike
 
 __all__ = ["Rule", "RuleSet", "Signals", "nelson", "resolve_rules", "run_rules",
            "western_electric"]
@@ -107,7 +114,7 @@ def _pick(rules, allowed, func):
     return sorted(set(int(r) for r in chosen))
 
 
-def western_electric(rules=(1, 2, 3, 4), *, run_length: int = 8) -> RuleSet:
+def western_electric(rules: Sequence[int] = (1, 2, 3, 4), *, run_length: int = 8) -> RuleSet:
     """The Western Electric zone rules 1–4.
 
     1. One point beyond the control limits (3σ).
@@ -150,8 +157,8 @@ def western_electric(rules=(1, 2, 3, 4), *, run_length: int = 8) -> RuleSet:
     return RuleSet(tuple(table[r] for r in chosen))
 
 
-def nelson(rules=(1, 2, 3, 4, 5, 6, 7, 8), *, run_length: int = 9, trend_length: int = 6,
-           alternating_length: int = 14, stratification_length: int = 15,
+def nelson(rules: Sequence[int] = (1, 2, 3, 4, 5, 6, 7, 8), *, run_length: int = 9,
+           trend_length: int = 6, alternating_length: int = 14, stratification_length: int = 15,
            mixture_length: int = 8) -> RuleSet:
     """The eight Nelson tests.
 
@@ -362,8 +369,9 @@ def apply_rules(z: np.ndarray, ruleset: RuleSet, nsigma: float, labels=None,
     return flags_to_signals(flags, ruleset, labels, prefix), flags
 
 
-def run_rules(values, center, sigma, *, rules="we", nsigma: float = 3.0,
-              sigma_lower=None) -> Signals:
+def run_rules(values: ArrayLike, center: ArrayLike, sigma: ArrayLike, *,
+              rules: str | RuleSet | Sequence[Rule] = "we", nsigma: float = 3.0,
+              sigma_lower: ArrayLike | None = None) -> Signals:
     """Apply run rules to any series given its centre line and σ (scalars or per point).
 
     Parameters

@@ -9,12 +9,17 @@ autocorrelated, so only their own decision rule is used.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from .. import _validate as v
 from .chart import ControlChart, baseline_mask, check_params, labels_array
 from .constants import _d2
 from .rules import _signals
+
+if TYPE_CHECKING:
+    from .._typing import ArrayLike
 
 __all__ = ["cusum", "ewma"]
 
@@ -40,8 +45,10 @@ def _target_sigma(x, target, sigma, baseline, params, kind, func):
     return mu, sig, base
 
 
-def ewma(x, *, lam: float = 0.2, L: float = 3.0, target=None, sigma=None, baseline=None,
-         params=None, asymptotic: bool = False, labels=None) -> ControlChart:
+def ewma(x: ArrayLike, *, lam: float = 0.2, L: float = 3.0, target: float | None = None,
+         sigma: float | None = None, baseline: int | slice | ArrayLike | None = None,
+         params: dict[str, Any] | None = None, asymptotic: bool = False,
+         labels: ArrayLike | None = None) -> ControlChart:
     """Exponentially weighted moving average chart with time-varying limits.
 
     Parameters
@@ -129,8 +136,10 @@ def _lab(labels, i):
     return f"point {i}" if labels is None else str(labels[i])
 
 
-def cusum(x, *, k: float = 0.5, h: float = 5.0, target=None, sigma=None, baseline=None,
-          params=None, reset: bool = False, labels=None) -> ControlChart:
+def cusum(x: ArrayLike, *, k: float = 0.5, h: float = 5.0, target: float | None = None,
+          sigma: float | None = None, baseline: int | slice | ArrayLike | None = None,
+          params: dict[str, Any] | None = None, reset: bool = False,
+          labels: ArrayLike | None = None) -> ControlChart:
     """Tabular (two one-sided) CUSUM chart, with ``k`` and ``h`` in σ units.
 
     Parameters

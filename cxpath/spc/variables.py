@@ -19,6 +19,7 @@ Every chart function shares these keywords:
 from __future__ import annotations
 
 import math
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -37,6 +38,12 @@ from .chart import (
 from .constants import _c4, _d2, _d3
 from .rules import resolve_rules
 
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from .._typing import ArrayLike
+    from .rules import Rule, RuleSet
+
 __all__ = ["imr", "xbar_r", "xbar_s"]
 
 
@@ -54,8 +61,10 @@ def _common(func, n, baseline, exclude, refit, rules, nsigma, labels, params):
     return ruleset, nsig, refit, labs, base, excl
 
 
-def imr(x, *, baseline=None, exclude=None, refit: int = 0, params=None, rules="we",
-        nsigma: float = 3.0, labels=None) -> ControlChart:
+def imr(x: ArrayLike, *, baseline: int | slice | ArrayLike | None = None,
+        exclude: ArrayLike | None = None, refit: int = 0, params: dict[str, Any] | None = None,
+        rules: str | RuleSet | Sequence[Rule] = "we", nsigma: float = 3.0,
+        labels: ArrayLike | None = None) -> ControlChart:
     """Individuals (I) chart with its moving-range (MR) companion.
 
     Parameters
@@ -182,8 +191,10 @@ def _paired(func, data, spread_name, spread_fn, spread_const, rules, baseline, e
                  params=params, labels=labs, dispersion=disp)
 
 
-def xbar_r(data, *, baseline=None, exclude=None, refit: int = 0, params=None, rules="we",
-           nsigma: float = 3.0, labels=None) -> ControlChart:
+def xbar_r(data: ArrayLike, *, baseline: int | slice | ArrayLike | None = None,
+           exclude: ArrayLike | None = None, refit: int = 0, params: dict[str, Any] | None = None,
+           rules: str | RuleSet | Sequence[Rule] = "we", nsigma: float = 3.0,
+           labels: ArrayLike | None = None) -> ControlChart:
     """X̄ chart with its range (R) companion, for equal-size subgroups.
 
     Parameters
@@ -231,8 +242,10 @@ def xbar_r(data, *, baseline=None, exclude=None, refit: int = 0, params=None, ru
                    nsigma, labels, "xbar_r")
 
 
-def xbar_s(data, *, baseline=None, exclude=None, refit: int = 0, params=None, rules="we",
-           nsigma: float = 3.0, labels=None) -> ControlChart:
+def xbar_s(data: ArrayLike, *, baseline: int | slice | ArrayLike | None = None,
+           exclude: ArrayLike | None = None, refit: int = 0, params: dict[str, Any] | None = None,
+           rules: str | RuleSet | Sequence[Rule] = "we", nsigma: float = 3.0,
+           labels: ArrayLike | None = None) -> ControlChart:
     """X̄ chart with its standard-deviation (S) companion; subgroup sizes may vary.
 
     Parameters

@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import itertools
 import math
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .. import _validate as v
 from .._results import Result, alias, derived_columns, result
 from ._common import bootstrap_covariances, check_correlation, read_items
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from .._typing import TableLike
 
 __all__ = ["ImportancePerformance", "KeyDrivers", "importance_performance", "key_drivers"]
 
@@ -178,8 +184,8 @@ def _rank(x):
     return rank
 
 
-def key_drivers(data, outcome: str, drivers, *, n_boot: int = 500, confidence: float = 0.95,
-                seed: int | None = None, dominance: bool = True,
+def key_drivers(data: TableLike, outcome: str, drivers: Sequence[str], *, n_boot: int = 500,
+                confidence: float = 0.95, seed: int | None = None, dominance: bool = True,
                 nan_policy: str = "listwise") -> KeyDrivers:
     """Key-driver analysis of an outcome (e.g. overall satisfaction) on service attributes.
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import warnings
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
@@ -11,6 +12,15 @@ from .._results import Result, alias, derived_columns, format_table, result
 from ..errors import CxpathWarning
 from . import _rotation
 from ._common import check_correlation, check_pairs, correlation, read_items
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    import pandas as pd
+    import polars as pl
+    from matplotlib.axes import Axes
+
+    from .._typing import ArrayLike, TableLike
 
 __all__ = ["Efa", "FactorCount", "efa", "n_factors"]
 
@@ -166,7 +176,7 @@ class Efa(Result):
     def _explain_column(self, column: str) -> str | None:
         return self._derived["{factor}"] if column in self.factors.tolist() else None
 
-    def plot(self, ax=None, **kw):
+    def plot(self, ax: Axes | None = None, **kw: Any) -> Axes:
         """The loadings heat map: :func:`cxpath.plot.loadings`."""
         from .. import plot
 
@@ -193,7 +203,7 @@ class Efa(Result):
         return {"factor": self.factors, "ss_loadings": self.ss_loadings,
                 "proportion": self.proportion, "cumulative": self.cumulative}
 
-    def variance_frame(self, backend: str = "pandas"):
+    def variance_frame(self, backend: str = "pandas") -> pd.DataFrame | pl.DataFrame | dict:
         """Variance explained per factor as a table (``'pandas'``, ``'polars'``, ``'dict'``)."""
         from .._frames import make_frame
 
@@ -207,8 +217,8 @@ class Efa(Result):
         return cols
 
 
-def efa(data, items=None, *, n_factors: int = 1, method: str = "minres",
-        rotation: str | None = "varimax", nan_policy: str = "pairwise",
+def efa(data: ArrayLike | TableLike, items: Sequence[str] | None = None, *, n_factors: int = 1,
+        method: str = "minres", rotation: str | None = "varimax", nan_policy: str = "pairwise",
         promax_power: int = 4, oblimin_gamma: float = 0.0) -> Efa:
     """Exploratory factor analysis of survey items.
 
@@ -414,8 +424,8 @@ def _reduced_eigs(r: np.ndarray, kind: str) -> np.ndarray:
     return np.linalg.eigvalsh(r)[::-1]
 
 
-def n_factors(data, items=None, *, kind: str = "pca", n_iter: int = 100,
-              quantile: float = 0.95, seed: int | None = None,
+def n_factors(data: ArrayLike | TableLike, items: Sequence[str] | None = None, *, kind: str = "pca",
+              n_iter: int = 100, quantile: float = 0.95, seed: int | None = None,
               nan_policy: str = "pairwise") -> FactorCount:
     """Number of factors by Horn's parallel analysis and by eigenvalue > 1, with the scree.
 

@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import numpy as np
 
 from .._results import Result, alias, result
 from ._common import check_correlation, check_pairs, correlation, read_items
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from .._typing import ArrayLike, TableLike
 
 __all__ = ["Bartlett", "Kmo", "bartlett_sphericity", "kmo"]
 
@@ -65,7 +72,8 @@ class Kmo(Result):
         return {"item": self.items, "msa": self.per_item, "msa_verdict": self.msa_verdict}
 
 
-def kmo(data, items=None, *, nan_policy: str = "pairwise") -> Kmo:
+def kmo(data: ArrayLike | TableLike, items: Sequence[str] | None = None, *,
+        nan_policy: str = "pairwise") -> Kmo:
     """Kaiser–Meyer–Olkin measure of sampling adequacy.
 
     Parameters
@@ -157,7 +165,8 @@ class Bartlett(Result):
                 "n_items": np.array([self.n_items])}
 
 
-def bartlett_sphericity(data, items=None, *, nan_policy: str = "pairwise") -> Bartlett:
+def bartlett_sphericity(data: ArrayLike | TableLike, items: Sequence[str] | None = None, *,
+                        nan_policy: str = "pairwise") -> Bartlett:
     """Bartlett's test of sphericity (are the items correlated at all?).
 
     Parameters

@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import itertools
 import re
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .. import _validate as v
 from .._results import Result, derived_columns, format_table, result
 from ._common import bootstrap_covariances, read_items
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import polars as pl
+
+    from .._typing import TableLike
 
 __all__ = ["PathModel", "parse_paths", "path_model"]
 
@@ -257,7 +264,7 @@ class PathModel(Result):
             reach = reach | ((reach.astype(np.int64) @ adj.astype(np.int64)) > 0)
         return reach
 
-    def indirect_frame(self, backend: str = "pandas"):
+    def indirect_frame(self, backend: str = "pandas") -> pd.DataFrame | pl.DataFrame | dict:
         """One row per specific indirect path: source, target, path, effect and interval."""
         from .._frames import make_frame
 
@@ -270,7 +277,7 @@ class PathModel(Result):
             cols["high"] = self.specific_ci[:, 1]
         return make_frame(cols, backend, func="PathModel.indirect_frame")
 
-    def coefficient_frame(self, backend: str = "pandas"):
+    def coefficient_frame(self, backend: str = "pandas") -> pd.DataFrame | pl.DataFrame | dict:
         """One row per equation term: estimate, standard error, t and p value, and R²."""
         from .._frames import make_frame
 
@@ -281,7 +288,7 @@ class PathModel(Result):
         return make_frame(cols, backend, func="PathModel.coefficient_frame")
 
 
-def path_model(data, model: str, *, standardized: bool = True, n_boot: int = 1000,
+def path_model(data: TableLike, model: str, *, standardized: bool = True, n_boot: int = 1000,
                confidence: float = 0.95, seed: int | None = None,
                nan_policy: str = "listwise") -> PathModel:
     """Estimate a recursive path model of observed variables, equation by equation.

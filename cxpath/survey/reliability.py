@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 import numpy as np
 
 from .. import _validate as v
 from .._results import Result, alias, result
 from ._common import correlation, covariance, read_items
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from matplotlib.axes import Axes
+
+    from .._typing import ArrayLike, TableLike
 
 __all__ = ["Alpha", "Omega", "cronbach_alpha", "omega_total"]
 
@@ -96,8 +105,8 @@ def feldt_interval(alpha: float, n: int, k: int, confidence: float) -> tuple[flo
     return float(low), float(high)
 
 
-def cronbach_alpha(data, items=None, *, nan_policy: str = "pairwise",
-                   confidence: float = 0.95) -> Alpha:
+def cronbach_alpha(data: ArrayLike | TableLike, items: Sequence[str] | None = None, *,
+                   nan_policy: str = "pairwise", confidence: float = 0.95) -> Alpha:
     """Cronbach's alpha (raw and standardised) with the Feldt interval and item statistics.
 
     Parameters
@@ -221,7 +230,7 @@ class Omega(Result):
     loading = alias("loadings")
     uniqueness = alias("uniquenesses")
 
-    def plot(self, ax=None, **kw):
+    def plot(self, ax: Axes | None = None, **kw: Any) -> Axes:
         """The one-factor loadings as a heat map: :func:`cxpath.plot.loadings`."""
         from .. import plot
 
@@ -239,8 +248,8 @@ class Omega(Result):
                 "uniqueness": self.uniquenesses}
 
 
-def omega_total(data, items=None, *, method: str = "minres",
-                nan_policy: str = "pairwise") -> Omega:
+def omega_total(data: ArrayLike | TableLike, items: Sequence[str] | None = None, *,
+                method: str = "minres", nan_policy: str = "pairwise") -> Omega:
     """McDonald's omega total of a scale from a one-factor model of its correlations.
 
     Parameters

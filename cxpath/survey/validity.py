@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
 
@@ -16,6 +17,14 @@ from ._common import (
     correlation,
     read_items,
 )
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping, Sequence
+
+    import pandas as pd
+    import polars as pl
+
+    from .._typing import TableLike
 
 __all__ = ["ConstructValidity", "Htmt", "construct_validity", "htmt"]
 
@@ -141,9 +150,9 @@ class Htmt(Result):
         return cols
 
 
-def htmt(data, constructs, *, threshold: float = 0.85, absolute: bool = True,
-         nan_policy: str = "pairwise", n_boot: int = 0, confidence: float = 0.95,
-         seed: int | None = None) -> Htmt:
+def htmt(data: TableLike, constructs: Mapping[str, Sequence[str]], *, threshold: float = 0.85,
+         absolute: bool = True, nan_policy: str = "pairwise", n_boot: int = 0,
+         confidence: float = 0.95, seed: int | None = None) -> Htmt:
     """Heterotrait–monotrait ratio of correlations for every pair of constructs.
 
     Parameters
@@ -346,16 +355,16 @@ class ConstructValidity(Result):
                 "ave_ok": self.ave_ok, "fornell_larcker_ok": self.fornell_larcker_ok,
                 "htmt_ok": self.htmt_ok}
 
-    def htmt_frame(self, backend: str = "pandas"):
+    def htmt_frame(self, backend: str = "pandas") -> pd.DataFrame | pl.DataFrame | dict:
         """The HTMT ratio of every construct pair, flagged at 0.85 and 0.90, as a table."""
         return Htmt(constructs=self.constructs, matrix=self.htmt,
                     threshold=self.htmt_threshold, absolute=True).to_frame(backend)
 
 
-def construct_validity(data, constructs, *, method: str = "minres",
-                       cr_threshold: float = 0.7, ave_threshold: float = 0.5,
-                       htmt_threshold: float = 0.85, nan_policy: str = "pairwise"
-                       ) -> ConstructValidity:
+def construct_validity(data: TableLike, constructs: Mapping[str, Sequence[str]], *,
+                       method: str = "minres", cr_threshold: float = 0.7,
+                       ave_threshold: float = 0.5, htmt_threshold: float = 0.85,
+                       nan_policy: str = "pairwise") -> ConstructValidity:
     """Composite reliability, AVE, Fornell–Larcker and HTMT for a set of constructs.
 
     Parameters

@@ -41,9 +41,10 @@ def _open(page_path: pathlib.Path, shot: str) -> dict:
         facts = page.evaluate("""() => {
             const imgs = [...document.images].map(i => ({w: i.naturalWidth,
                 h: i.naturalHeight, shown: i.getBoundingClientRect().width}));
-            const svgs = [...document.querySelectorAll('figure > svg')].map(s => {
-                const r = s.getBoundingClientRect();
-                return {w: r.width, h: r.height, right: r.right}; });
+            const svgs = [...document.querySelectorAll('figure .scroll')].map(d => {
+                const r = d.getBoundingClientRect(), s = d.querySelector('svg');
+                return {w: s.getBoundingClientRect().width, h: s.getBoundingClientRect().height,
+                        right: r.right}; });
             const tables = [...document.querySelectorAll('table')].map(t => ({
                 right: t.getBoundingClientRect().right, scroll: t.scrollWidth,
                 client: t.clientWidth}));
@@ -62,7 +63,7 @@ def _check(facts: dict, n_figures: int) -> None:
     assert len(facts["imgs"]) + len(facts["svgs"]) == n_figures
     for img in facts["imgs"]:
         assert img["w"] > 0 and img["h"] > 0 and img["shown"] > 0
-    for svg in facts["svgs"]:  # inline maps: drawn, and inside the window
+    for svg in facts["svgs"]:  # inline maps: drawn at full size in a box within the window
         assert svg["w"] > 100 and svg["h"] > 20 and svg["right"] <= facts["window"]
     assert facts["pageWidth"] <= facts["window"]
     for table in facts["tables"]:
