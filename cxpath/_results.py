@@ -43,6 +43,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import html
+import importlib
 import math
 import re
 from collections.abc import Mapping
@@ -58,8 +59,8 @@ if TYPE_CHECKING:
     import pandas as pd
     import polars as pl
 
-__all__ = ["Result", "alias", "derived_columns", "duration_columns", "format_duration",
-           "format_p", "format_table", "in_hours", "result"]
+__all__ = ["Result", "alias", "derived_columns", "drawn_by", "duration_columns",
+           "format_duration", "format_p", "format_table", "in_hours", "result"]
 
 
 def result(cls):
@@ -223,6 +224,29 @@ def format_duration(seconds) -> str:
         return f"{major} {units[0]}"
     pad = 1 if units[1] == "h" else 2
     return f"{major} {units[0]} {minor:0{pad}d} {units[1]}"
+
+
+def drawn_by(function: str):
+    """Class decorator: the result gets ``.plot(ax=None, **kw)``, which calls
+    ``cxpath.plot.<function>(result, ax=ax, **kw)``.
+
+    The plot package is looked up when ``.plot()`` is called, so analysis modules never
+    import it (they never draw; matplotlib is an optional extra).
+    """
+
+    def plot(self, ax: Any = None, **kw: Any) -> Any:
+        drawing = importlib.import_module("cxpath.plot")
+        return getattr(drawing, function)(self, ax=ax, **kw)
+
+    plot.__doc__ = (f"Draw the result with :func:`cxpath.plot.{function}` (extra ``plot``) "
+                    "on ``ax`` or a new figure; returns what it returns (the Axes).")
+
+    def decorate(cls):
+        plot.__qualname__ = f"{cls.__qualname__}.plot"
+        cls.plot = plot
+        return cls
+
+    return decorate
 
 
 def format_p(p: float) -> str:

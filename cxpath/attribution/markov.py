@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .. import _validate as v
-from .._results import Result, alias, result
+from .._results import Result, alias, drawn_by, result
 from ._chain import AbsorbingSolver, build_chain
 from ._paths import prepare
 from .result import Attribution, rank_channels
@@ -19,7 +19,6 @@ if TYPE_CHECKING:
 
     import pandas as pd
     import polars as pl
-    from matplotlib.axes import Axes
 
     from .._typing import ColumnLike, TableLike
     from ..journeys import Journeys, JourneyStats
@@ -29,6 +28,7 @@ __all__ = ["MarkovAttribution", "markov"]
 FUNC = "attribution.markov"
 
 
+@drawn_by("attribution")
 @result
 class MarkovAttribution(Result):
     """Removal effects and credit of a k-order Markov model, solved exactly.
@@ -122,12 +122,6 @@ class MarkovAttribution(Result):
     def value_high(self) -> np.ndarray | None:
         """Upper end of ``value_ci`` (None without bootstrap)."""
         return None if self.value_ci is None else self.value_ci[:, 1]
-
-    def plot(self, ax: Axes | None = None, **kw: Any) -> Axes:
-        """Bars of the credit per channel: :func:`cxpath.plot.attribution`."""
-        from .. import plot
-
-        return plot.attribution(self, ax=ax, **kw)
 
     def transition_matrix(self) -> np.ndarray:
         """The labelled (dense) transition matrix, rows and columns in ``states`` order."""

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 import numpy as np
 
 from .. import _validate as v
-from .._results import Result, derived_columns, result
+from .._results import Result, derived_columns, drawn_by, result
 
 if TYPE_CHECKING:
-    from matplotlib.axes import Axes
+    pass
 
 __all__ = ["Attribution"]
 
@@ -37,6 +37,7 @@ def rank_channels(res, credit: np.ndarray, rows: tuple, models: tuple = ()):
     return attrs.evolve(res, **new)
 
 
+@drawn_by("attribution")
 @result
 class Attribution(Result):
     """Credit per channel under one or more models.
@@ -109,12 +110,6 @@ class Attribution(Result):
             return self
         return rank_channels(self, self.conversions[self.models.index(self.headline)], (),
                       ("conversions", "value"))
-
-    def plot(self, ax: Axes | None = None, **kw: Any) -> Axes:
-        """Grouped bars of the models' credit: :func:`cxpath.plot.attribution`."""
-        from .. import plot
-
-        return plot.attribution(self, ax=ax, **kw)
 
     def credit(self, model: str, kind: str = "conversions") -> dict:
         """``{channel: credit}`` of one model (``kind``: 'conversions' or 'value')."""

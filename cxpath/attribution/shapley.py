@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .. import _validate as v
-from .._results import Result, derived_columns, result
+from .._results import Result, derived_columns, drawn_by, result
 from ._paths import prepare
 from .result import Attribution, rank_channels
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-
-    from matplotlib.axes import Axes
 
     from .._typing import ColumnLike, TableLike
     from ..journeys import Journeys, JourneyStats
@@ -25,6 +23,7 @@ FUNC = "attribution.shapley"
 EXACT_LIMIT = 24  # 2**24 coalitions: 128 MB per characteristic function
 
 
+@drawn_by("attribution")
 @result
 class ShapleyAttribution(Result):
     """Shapley credit of channels in the coverage game of the journeys.
@@ -79,12 +78,6 @@ class ShapleyAttribution(Result):
     def channel(self) -> np.ndarray:
         """``channels`` as the table's column."""
         return np.array(self.channels, dtype=object)
-
-    def plot(self, ax: Axes | None = None, **kw: Any) -> Axes:
-        """Bars of the credit per channel: :func:`cxpath.plot.attribution`."""
-        from .. import plot
-
-        return plot.attribution(self, ax=ax, **kw)
 
     def to_attribution(self) -> Attribution:
         """This model as an :class:`Attribution` (for comparison with other models)."""

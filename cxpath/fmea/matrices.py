@@ -2,23 +2,23 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .. import _validate as v
 from .._frames import column as _column
-from .._results import Result, derived_columns, format_table, result
+from .._results import Result, derived_columns, drawn_by, format_table, result
 from .worksheet import Worksheet
 
 if TYPE_CHECKING:
-    from matplotlib.axes import Axes
 
     from .._typing import ColumnLike, TableLike
 
 __all__ = ["RiskMatrix", "ValueEffort", "risk_matrix", "value_effort"]
 
 
+@drawn_by("risk_matrix")
 @result
 class RiskMatrix(Result):
     """Counts of failure modes in every severity x occurrence cell.
@@ -43,12 +43,6 @@ class RiskMatrix(Result):
         "modes": "the cell's failure modes, ``modes[(severity, occurrence)]`` joined by "
                  "``'; '``"})
     _key = ("severity", "occurrence")
-
-    def plot(self, ax: Axes | None = None, **kw: Any) -> Axes:
-        """The matrix as a heat map: :func:`cxpath.plot.risk_matrix`."""
-        from .. import plot
-
-        return plot.risk_matrix(self, ax=ax, **kw)
 
     def _title(self):
         return "Risk matrix (severity x occurrence)"
@@ -115,6 +109,7 @@ def risk_matrix(worksheet: Worksheet, *, revised: bool = False) -> RiskMatrix:
 QUADRANTS = ("quick win", "major project", "fill-in", "thankless task")
 
 
+@drawn_by("value_effort")
 @result
 class ValueEffort(Result):
     """Improvement actions placed in value (impact) x effort quadrants.
@@ -144,12 +139,6 @@ class ValueEffort(Result):
         "action": "``labels[order]``: the table lists the actions in ``order``",
         "impact": "``impact[order]``", "effort": "``effort[order]``",
         "quadrant": "``quadrant[order]``"})
-
-    def plot(self, ax: Axes | None = None, **kw: Any) -> Axes:
-        """The quadrant chart: :func:`cxpath.plot.value_effort`."""
-        from .. import plot
-
-        return plot.value_effort(self, ax=ax, **kw)
 
     def counts(self) -> dict:
         """Actions per quadrant."""

@@ -8,18 +8,17 @@ import numpy as np
 
 from .. import _validate as v
 from .._frames import column as _column
-from .._results import Result, alias, result
+from .._results import Result, alias, drawn_by, result
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
-
-    from matplotlib.axes import Axes
 
     from .._typing import ColumnLike, TableLike
 
 __all__ = ["Pareto", "pareto"]
 
 
+@drawn_by("pareto")
 @result
 class Pareto(Result):
     """Categories sorted by count with their cumulative share.
@@ -53,12 +52,6 @@ class Pareto(Result):
 
     label = alias("labels")
     count = alias("counts")
-
-    def plot(self, ax: Axes | None = None, **kw: Any) -> Axes:
-        """The Pareto chart: :func:`cxpath.plot.pareto`."""
-        from .. import plot
-
-        return plot.pareto(self, ax=ax, **kw)
 
     @property
     def n_vital(self) -> int:

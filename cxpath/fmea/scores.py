@@ -8,15 +8,15 @@ detected). Every function takes scalars or equal-length arrays.
 from __future__ import annotations
 
 import numbers
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 import numpy as np
 
 from .. import _validate as v
+from .._results import drawn_by
 
 if TYPE_CHECKING:
-    from matplotlib.axes import Axes
 
     from .._typing import ArrayLike
 
@@ -138,6 +138,7 @@ def _expand(rows, s_bands=S_BANDS, o_bands=O_BANDS, d_bands=D_BANDS) -> np.ndarr
     return codes
 
 
+@drawn_by("action_priority")
 @attrs.frozen(eq=False)
 class ActionPriorityTable:
     """A complete S x O x D -> H/M/L lookup.
@@ -199,12 +200,6 @@ class ActionPriorityTable:
         """How many of the 1000 combinations are H, M and L."""
         return {letter: int((self.codes == k).sum())
                 for k, letter in reversed(list(enumerate(AP_LEVELS)))}
-
-    def plot(self, ax: Axes | None = None, **kw: Any) -> Axes:
-        """One detection slice as a heat map: :func:`cxpath.plot.action_priority`."""
-        from .. import plot
-
-        return plot.action_priority(self, ax=ax, **kw)
 
     def is_monotone(self) -> bool:
         """True when AP never falls as S, O or D rises."""

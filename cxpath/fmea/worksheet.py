@@ -26,12 +26,10 @@ import numpy as np
 from .. import _validate as v
 from .._frames import column as _column
 from .._frames import frame_kind
-from .._results import Result, alias, result
+from .._results import Result, alias, drawn_by, result
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
-
-    from matplotlib.axes import Axes
 
     from .._typing import ArrayLike, TableLike
 
@@ -258,6 +256,7 @@ class FailureMode:
         return out
 
 
+@drawn_by("risk_matrix")
 @result
 class Worksheet(Result):
     """A set of failure modes held column by column.
@@ -662,12 +661,6 @@ class Worksheet(Result):
         return np.array(AP_LEVELS)[codes]
 
     ap = alias("action_priority", "``action_priority`` under its column name.")
-
-    def plot(self, ax: Axes | None = None, **kw: Any) -> Axes:
-        """The modes on the severity x occurrence grid: :func:`cxpath.plot.risk_matrix`."""
-        from .. import plot
-
-        return plot.risk_matrix(self, ax=ax, **kw)
 
     @property
     def revised(self) -> np.ndarray:

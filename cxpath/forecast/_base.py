@@ -3,21 +3,22 @@
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 import numpy as np
 
 from .. import _validate as v
-from .._results import Result, derived_columns, result
+from .._results import Result, derived_columns, drawn_by, result
 from ..errors import DataError
 
 if TYPE_CHECKING:
-    from matplotlib.axes import Axes
+    pass
 
 __all__ = ["Forecast"]
 
 
+@drawn_by("forecast")
 @result
 class Forecast(Result):
     """Point forecasts with prediction intervals, in-sample fit and the model used.
@@ -68,12 +69,6 @@ class Forecast(Result):
     def step(self) -> np.ndarray:
         """The steps ``1..h`` (the table's first column)."""
         return np.arange(1, self.h + 1)
-
-    def plot(self, ax: Axes | None = None, **kw: Any) -> Axes:
-        """The forecast fan: :func:`cxpath.plot.forecast` (``history=``, ``actual=`` …)."""
-        from .. import plot
-
-        return plot.forecast(self, ax=ax, **kw)
 
     @property
     def h(self) -> int:

@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 import numpy as np
 
 from .. import _validate as v
-from .._results import Result, alias, duration_columns, format_duration, in_hours, result
+from .._results import Result, alias, drawn_by, duration_columns, format_duration, in_hours, result
 from .._stats import quantiles_by_group
 from .model import Journeys
 
 if TYPE_CHECKING:
-    from matplotlib.axes import Axes
 
     from .._typing import DurationLike
     from ..calendar import BusinessCalendar
@@ -23,6 +22,7 @@ if TYPE_CHECKING:
 __all__ = ["Bottlenecks", "bottlenecks"]
 
 
+@drawn_by("bottlenecks")
 @result
 class Bottlenecks(Result):
     """Transitions or touchpoints ranked by the waiting (or service) time they contribute.
@@ -90,12 +90,6 @@ class Bottlenecks(Result):
     mean_service_h = in_hours("mean_service")
     median_service_h = in_hours("median_service")
     p90_service_h = in_hours("p90_service")
-
-    def plot(self, ax: Axes | None = None, **kw: Any) -> Axes:
-        """Bars of the median wait per step: :func:`cxpath.plot.bottlenecks`."""
-        from .. import plot
-
-        return plot.bottlenecks(self, ax=ax, **kw)
 
     def _summary(self):
         hours = self.total_wait.sum() / 3600

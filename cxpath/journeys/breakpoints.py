@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .. import _validate as v
-from .._results import Result, alias, result
+from .._results import Result, alias, drawn_by, result
 from .._stats import wilson_interval
 from .graph import _as_stats
 from .model import Journeys
 
 if TYPE_CHECKING:
-    from matplotlib.axes import Axes
 
     from .segments import Segmented
     from .stats import JourneyStats
@@ -21,6 +20,7 @@ if TYPE_CHECKING:
 __all__ = ["Breakpoints", "breakpoints"]
 
 
+@drawn_by("breakpoints")
 @result
 class Breakpoints(Result):
     """Steps ranked by the successes their excess drop-offs cost.
@@ -65,12 +65,6 @@ class Breakpoints(Result):
 
     _key = "step"
     step = alias("steps")
-
-    def plot(self, ax: Axes | None = None, **kw: Any) -> Axes:
-        """Bars of the drop-off rate per step: :func:`cxpath.plot.breakpoints`."""
-        from .. import plot
-
-        return plot.breakpoints(self, ax=ax, **kw)
 
     def _summary(self):
         return [f"pooled drop-off rate {self.expected_rate:.1%}; ranked by lost successes"]

@@ -3,18 +3,16 @@
 from __future__ import annotations
 
 from collections import Counter
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .. import _validate as v
-from .._results import Result, alias, duration_columns, result
+from .._results import Result, alias, drawn_by, duration_columns, result
 from .model import Journeys, elapsed
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-
-    from matplotlib.axes import Axes
 
     from ..calendar import BusinessCalendar
     from .segments import Segmented
@@ -25,6 +23,7 @@ MODES = {"ordered": 0, "consecutive": 1, "any_order": 2}
 END = "(journey ended)"
 
 
+@drawn_by("funnel")
 @result
 class Funnel(Result):
     """Reach and conversion per funnel step.
@@ -67,12 +66,6 @@ class Funnel(Result):
     step = alias("steps")
     median_time_s = alias("median_time")
     lost_went_to = alias("went_next")
-
-    def plot(self, ax: Axes | None = None, **kw: Any) -> Axes:
-        """The funnel as centred bars: :func:`cxpath.plot.funnel`."""
-        from .. import plot
-
-        return plot.funnel(self, ax=ax, **kw)
 
     def _summary(self):
         clock = "" if self.clock == "elapsed time" else f"; step times on {self.clock}"

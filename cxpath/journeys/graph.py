@@ -10,12 +10,11 @@ import networkx as nx
 import numpy as np
 
 from .. import _validate as v
-from .._results import Result, derived_columns, duration_columns, result
+from .._results import Result, derived_columns, drawn_by, duration_columns, result
 from .._stats import quantiles_by_group
 from .model import Journeys
 
 if TYPE_CHECKING:
-    from matplotlib.axes import Axes
     from networkx.classes.coreviews import AdjacencyView
     from networkx.classes.reportviews import (
         DiDegreeView,
@@ -43,6 +42,7 @@ _EDGE_TIMES = (("time_median", "median_wait_h"), ("time_p90", "p90_wait_h"),
                ("time_max", "max_wait_h"))
 
 
+@drawn_by("journey_graph")
 @result
 class JourneyGraph(Result):
     """The journey graph: a :class:`networkx.DiGraph` with its edge table and journey map.
@@ -215,12 +215,6 @@ class JourneyGraph(Result):
         from .export import to_graphml
 
         return to_graphml(self.graph, path)
-
-    def plot(self, ax: Axes | None = None, **kwargs: Any) -> Axes:
-        """Draw the journey map with matplotlib (:func:`cxpath.plot.journey_graph`)."""
-        from ..plot import journey_graph as draw
-
-        return draw(self, ax=ax, **kwargs)
 
     # -- the graph's read-only API
     @property

@@ -5,18 +5,17 @@ cohort retention curves.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .. import _validate as v
 from .._frames import column
-from .._results import Result, derived_columns, format_p, result
+from .._results import Result, derived_columns, drawn_by, format_p, result
 from .._stats import wilson_interval
 from ._common import z_value
 
 if TYPE_CHECKING:
-    from matplotlib.axes import Axes
 
     from .._typing import ColumnLike, TableLike
 
@@ -320,6 +319,7 @@ def _durations(xb, xa, confidence, alpha, n_boot, seed, label):
                                        "Mann-Whitney U", confidence))
 
 
+@drawn_by("retention")
 @result
 class Cohorts(Result):
     """Retention by cohort of first contact.
@@ -348,12 +348,6 @@ class Cohorts(Result):
     def _explain_column(self, column: str) -> str | None:
         k = column.removeprefix(self.period)
         return self._derived["{period}{k}"] if k != column and k.isdigit() else None
-
-    def plot(self, ax: Axes | None = None, **kw: Any) -> Axes:
-        """The retention heat map: :func:`cxpath.plot.retention`."""
-        from .. import plot
-
-        return plot.retention(self, ax=ax, **kw)
 
     def _columns(self):
         cols = {"cohort": self.cohort, "size": self.size}

@@ -2,22 +2,22 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 import numpy as np
 
 from .. import _validate as v
-from .._results import Result, alias, derived_columns, result
+from .._results import Result, alias, derived_columns, drawn_by, result
 from .rules import RuleSet, Signals, apply_rules, standardise
 
 if TYPE_CHECKING:
-    from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
+    pass
 
 __all__ = ["ControlChart"]
 
 
+@drawn_by("control_chart")
 @result
 class ControlChart(Result):
     """A control chart: the plotted statistic, its centre line and limits, and the signals.
@@ -96,12 +96,6 @@ class ControlChart(Result):
             key = "{chart}" + column.removeprefix(d.chart)
             return self._derived.get(key)
         return None
-
-    def plot(self, ax: Axes | None = None, **kw: Any) -> Axes | Figure:
-        """The control chart: :func:`cxpath.plot.control_chart` (``companion=`` …)."""
-        from .. import plot
-
-        return plot.control_chart(self, ax=ax, **kw)
 
     def _title(self) -> str:
         return f"ControlChart {self.chart} ({self.statistic})"

@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import warnings
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .. import _validate as v
-from .._results import Result, alias, derived_columns, format_table, result
+from .._results import Result, alias, derived_columns, drawn_by, format_table, result
 from ..errors import CxpathWarning
 from . import _rotation
 from ._common import check_correlation, check_pairs, correlation, read_items
@@ -18,7 +18,6 @@ if TYPE_CHECKING:
 
     import pandas as pd
     import polars as pl
-    from matplotlib.axes import Axes
 
     from .._typing import ArrayLike, TableLike
 
@@ -112,6 +111,7 @@ def _extract(r: np.ndarray, m: int, method: str, _x):
     return lam, ok
 
 
+@drawn_by("loadings")
 @result
 class Efa(Result):
     """An exploratory factor solution.
@@ -175,12 +175,6 @@ class Efa(Result):
 
     def _explain_column(self, column: str) -> str | None:
         return self._derived["{factor}"] if column in self.factors.tolist() else None
-
-    def plot(self, ax: Axes | None = None, **kw: Any) -> Axes:
-        """The loadings heat map: :func:`cxpath.plot.loadings`."""
-        from .. import plot
-
-        return plot.loadings(self, ax=ax, **kw)
 
     def _title(self) -> str:
         return f"Exploratory factor analysis ({self.method}, {self.rotation or 'unrotated'})"

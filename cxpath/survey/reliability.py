@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .. import _validate as v
-from .._results import Result, alias, result
+from .._results import Result, alias, drawn_by, result
 from ._common import correlation, covariance, read_items
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
-
-    from matplotlib.axes import Axes
 
     from .._typing import ArrayLike, TableLike
 
@@ -203,6 +201,7 @@ def cronbach_alpha(data: ArrayLike | TableLike, items: Sequence[str] | None = No
                  n_answers=counts.astype(np.int64))
 
 
+@drawn_by("loadings")
 @result
 class Omega(Result):
     """McDonald's omega total from a one-factor model, with the item loadings.
@@ -229,12 +228,6 @@ class Omega(Result):
     item = alias("items")
     loading = alias("loadings")
     uniqueness = alias("uniquenesses")
-
-    def plot(self, ax: Axes | None = None, **kw: Any) -> Axes:
-        """The one-factor loadings as a heat map: :func:`cxpath.plot.loadings`."""
-        from .. import plot
-
-        return plot.loadings(self, ax=ax, **kw)
 
     def _title(self) -> str:
         return "McDonald's omega total"

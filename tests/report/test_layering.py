@@ -1,8 +1,9 @@
 """Analyses never draw and never compose reports: an import-graph check over the source.
 
-Module-level imports of ``cxpath.plot`` or ``cxpath.report`` are forbidden everywhere but in
-those two packages and the command line; inside a function only a result's ``plot``
-method may import ``cxpath.plot`` (the delegation of issue 17, point 5).
+Imports of ``cxpath.plot`` or ``cxpath.report`` are forbidden everywhere but in those two
+packages and the command line, at module level and inside functions alike. A result's
+``.plot()`` comes from ``cxpath._results.drawn_by``, which looks the plot function up by
+name when it is called.
 """
 
 from __future__ import annotations
@@ -42,7 +43,7 @@ def _violations(path: pathlib.Path, module: list | None = None) -> list:
                 for name in _imported(child, module):
                     upper = name in ("cxpath.plot", "cxpath.report") or \
                         name.startswith(("cxpath.plot.", "cxpath.report."))
-                    if upper and not (in_function == "plot" and "cxpath.plot" in name):
+                    if upper:
                         found.append(f"{'.'.join(module)}:{child.lineno} imports {name}")
             else:
                 visit(child, in_function)
@@ -59,7 +60,7 @@ def test_no_analysis_module_imports_plot_or_report():
     assert problems == []
 
 
-def test_the_check_finds_relative_imports_and_allows_plot_methods(tmp_path):
+def test_the_check_finds_relative_imports_in_functions_too(tmp_path):
     probe = tmp_path / "probe.py"
     probe.write_text("from .. import plot\n\n"
                      "def draw():\n    from ..report import build_report\n\n"
@@ -67,4 +68,5 @@ def test_the_check_finds_relative_imports_and_allows_plot_methods(tmp_path):
     found = _violations(probe, ["cxpath", "journeys", "probe"])
     assert found == ["cxpath.journeys.probe:1 imports cxpath.plot",
                      "cxpath.journeys.probe:4 imports cxpath.report",
-                     "cxpath.journeys.probe:4 imports cxpath.report.build_report"]
+                     "cxpath.journeys.probe:4 imports cxpath.report.build_report",
+                     "cxpath.journeys.probe:8 imports cxpath.plot"]
