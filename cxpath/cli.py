@@ -102,6 +102,8 @@ def _outputs(sub) -> None:
                      help="report format with --out (default: html)")
     sub.add_argument("--xlsx", action="store_true",
                      help="with --out, also write the tables to report.xlsx (extra excel)")
+    sub.add_argument("--force", action="store_true",
+                     help="write into an --out folder that already holds files")
     sub.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
 
 
@@ -223,7 +225,7 @@ def _emit(report, args, progress) -> None:
     if args.out is None:
         sys.stdout.write(report.to_text())
         return
-    path = write_report(args.out, report, fmt=args.format, xlsx=args.xlsx)
+    path = write_report(args.out, report, fmt=args.format, xlsx=args.xlsx, force=args.force)
     progress.say(f"wrote {path}")
     print(path)
 

@@ -134,6 +134,23 @@ def _as_rating(x, field, func, where, required):
     return value
 
 
+# starts that a spreadsheet runs as a formula, and the quote that defuses them
+_DEFUSED = ("=", "+", "-", "@", "\t", "\r", "'")
+
+
+def _safe_cell(x):
+    """A text cell that a spreadsheet would run as a formula, defused with a leading ``'``
+    (OWASP's advice against CSV injection); other cells as they are."""
+    if isinstance(x, str) and x.startswith(_DEFUSED):
+        return "'" + x
+    return x
+
+
+def _unsafe_cell(x: str) -> str:
+    """:func:`_safe_cell` undone when reading the CSV back."""
+    return x[1:] if x.startswith("'") and x[1:].startswith(_DEFUSED) else x
+
+
 def _as_text(x) -> str:
     if _is_missing(x) and not isinstance(x, str):
         return ""
@@ -541,7 +558,7 @@ class Worksheet(Result):
                    got=f"an object of type {type(source).__name__}")
         reader = csv.reader(source, delimiter=delimiter)
         try:
-            header = next(reader)
+            header = [_unsafe_cell(c) for c in next(reader)]
         except StopIteration:
             v.fail("source", func, "a CSV file with a header row", got="an empty file",
                    data=True)
@@ -549,6 +566,7 @@ class Worksheet(Result):
         for row in reader:
             if not any(cell.strip() for cell in row):
                 continue
+            row = [_unsafe_cell(c) for c in row]
             if len(row) > len(header):
                 v.fail("source", func, f"rows of at most {len(header)} cells (the header)",
                        got=f"{len(row)} cells on line {reader.line_num}", data=True)
@@ -570,34 +588,41 @@ class Worksheet(Result):
                                  extra=extra)
 
     @classmethod
-    def from_json(cls, source: str | os.PathLike | IO[str], *,
-                  encoding: str = "utf-8") -> Worksheet:
-        """Read a worksheet written by :meth:`to_json` (a path, file object or JSON text).
+    def from_json(cls, source: str | os.PathLike | IO[str] | None = None, *,
+                  text: str | None = None, encoding: str = "utf-8") -> Worksheet:
+        """Read a worksheet written by :meth:`to_json`: from a path or file object
+        (``source``), or from JSON text (``text=``) — never guessed from the string.
 
         Plain JSON lists of records are accepted too.
 
         Examples
         --------
         >>> ws = Worksheet.from_records([FailureMode("Wrong part shipped", 7, 5, 4)])
-        >>> Worksheet.from_json(ws.to_json())[0] == ws[0]
+        >>> Worksheet.from_json(text=ws.to_json())[0] == ws[0]
         True
         """
         func = "fmea.Worksheet.from_json"
-        if hasattr(source, "read"):
+        if (source is None) == (text is None):
+            v.fail("source", func, "given, or else 'text' (one of the two)", source)
+        given = "text" if text is not None else "source"
+        if text is not None:
+            if not isinstance(text, str):
+                v.fail("text", func, "a string of JSON", got=type(text).__name__)
+        elif hasattr(source, "read"):
             text = source.read()
-        elif isinstance(source, os.PathLike) or (isinstance(source, str)
-                                                 and not source.lstrip().startswith(("{", "["))):
+        elif isinstance(source, (str, os.PathLike)):
+            if isinstance(source, str) and source.lstrip().startswith(("{", "[")):
+                v.fail("source", func, "a path or a file object (pass JSON text as text=)",
+                       got=f"JSON-like text {source[:30]!r}")
             with open(source, encoding=encoding) as fh:
                 text = fh.read()
-        elif isinstance(source, str):
-            text = source
         else:
-            v.fail("source", func, "a path, a file object or JSON text",
+            v.fail("source", func, "a path or a file object",
                    got=f"an object of type {type(source).__name__}")
         try:
             doc = json.loads(text)
         except json.JSONDecodeError as exc:
-            v.fail("source", func, "valid JSON", got=f"a parse error ({exc})", data=True)
+            v.fail(given, func, "valid JSON", got=f"a parse error ({exc})", data=True)
         records = doc.get("modes") if isinstance(doc, dict) else doc
         if not isinstance(records, list):
             v.fail("source", func, "a list of records or an object with a 'modes' list",
@@ -731,7 +756,10 @@ class Worksheet(Result):
                encoding: str = "utf-8") -> str | None:
         """Write the worksheet as CSV (all fields, then the extra columns).
 
-        With ``path=None`` the CSV text is returned.
+        With ``path=None`` the CSV text is returned. Text cells that a spreadsheet would run
+        as a formula (starting with ``=``, ``+``, ``-``, ``@``, a tab or a carriage return)
+        get a leading ``'``, as OWASP recommends against CSV injection; :meth:`from_csv`
+        removes it again.
 
         Examples
         --------
@@ -741,9 +769,9 @@ class Worksheet(Result):
         """
         buf = io.StringIO()
         writer = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
-        writer.writerow(list(FIELDS) + list(self.extra))
+        writer.writerow([_safe_cell(x) for x in list(FIELDS) + list(self.extra)])
         for _, row in self._cells():
-            writer.writerow(row)
+            writer.writerow([_safe_cell(x) for x in row])
         text = buf.getvalue()
         if path is None:
             return text

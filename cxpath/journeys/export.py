@@ -19,6 +19,7 @@ from __future__ import annotations
 import io
 import math
 import os
+import re
 from typing import TYPE_CHECKING
 
 import networkx as nx
@@ -71,9 +72,18 @@ def _edge_label(attrs) -> str:
     return " ".join(parts)
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _visible(text) -> str:
+    """Text with control characters (other than tab and line breaks) spelt as ``\\xNN``:
+    XML cannot hold them and diagram tools show them as nothing."""
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text))
+
+
 def _dot_quote(text: str) -> str:
     """A DOT double-quoted ID: backslash and quote escaped, newlines as ``\\n``."""
-    text = str(text).replace("\\", "\\\\").replace('"', '\\"')
+    text = _visible(text).replace("\\", "\\\\").replace('"', '\\"')
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
     return f'"{text}"'
 
@@ -132,7 +142,7 @@ def to_dot(graph: JourneyGraph | nx.DiGraph, *, name: str = "journeys") -> str:
 
 def _mermaid_text(text: str) -> str:
     """Text for a Mermaid quoted label: quotes and markup characters as entity codes."""
-    text = str(text)
+    text = _visible(text)
     for char, code in (("#", "#35;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"),
                        ("|", "#124;")):
         text = text.replace(char, code)
@@ -224,7 +234,12 @@ def to_graphml(graph: JourneyGraph | nx.DiGraph,
     graph = _check_graph(graph, func)
     if path is not None and not isinstance(path, (str, os.PathLike)):
         v.fail("path", func, "None, a str or an os.PathLike", path)
-    copy = nx.relabel_nodes(graph, {n: str(n) for n in graph.nodes}, copy=True)
+    copy = nx.relabel_nodes(graph, {n: _visible(n) for n in graph.nodes}, copy=True)
+    for _, data in copy.nodes(data=True):
+        data.update({k: _visible(x) for k, x in data.items() if isinstance(x, str)})
+    for _, _, data in copy.edges(data=True):
+        data.update({k: _visible(x) for k, x in data.items() if isinstance(x, str)})
+    copy.graph.update({k: _visible(x) for k, x in copy.graph.items() if isinstance(x, str)})
     buffer = io.BytesIO()
     nx.write_graphml(copy, buffer, encoding="utf-8", prettyprint=True)
     text = buffer.getvalue().decode("utf-8")

@@ -116,16 +116,30 @@ def section_text(key: str, sample: ServiceSample | None = None) -> str:
 
 
 def write_report(out_dir: str | os.PathLike, report: Report, fmt: str = "html", *,
-                 xlsx: bool = False) -> pathlib.Path:
+                 xlsx: bool = False, force: bool = False) -> pathlib.Path:
     """Write ``report.html`` (self-contained) or ``report.md`` (with ``figures/``), and with
-    ``xlsx=True`` also ``report.xlsx`` (every table as a sheet; extra ``excel``)."""
+    ``xlsx=True`` also ``report.xlsx`` (every table as a sheet; extra ``excel``).
+
+    A folder that already holds files is refused unless ``force=True`` (then the report's
+    own files are replaced); a symbolic link where the report is written is always
+    refused, so nothing is written outside the folder."""
     import pathlib
 
     from .. import _validate as v
 
     fmt = v.check_option(fmt, "fmt", "report.write_report", ("html", "md"))
     xlsx = v.check_bool(xlsx, "xlsx", "report.write_report")
+    force = v.check_bool(force, "force", "report.write_report")
     out = pathlib.Path(out_dir)
+    if out.is_symlink() or (out.exists() and not out.is_dir()):
+        v.fail("out_dir", "report.write_report", "a folder (not a link or a file)", str(out))
+    if out.exists() and any(out.iterdir()) and not force:
+        v.fail("out_dir", "report.write_report", "an empty or new folder (pass force=True, "
+               "or --force, to replace the report in it)", got=f"{out} with files in it")
+    for name in ("report.html", "report.md", "report.xlsx", "figures"):
+        if (out / name).is_symlink():
+            v.fail("out_dir", "report.write_report", "free of symbolic links where the "
+                   "report is written", got=f"{out / name} is a link")
     out.mkdir(parents=True, exist_ok=True)
     if xlsx:
         from ._xlsx import write_xlsx

@@ -35,6 +35,13 @@ def png_data_uri(data: bytes) -> str:
     return "data:image/png;base64," + base64.b64encode(data).decode("ascii")
 
 
+def raise_link(path) -> None:
+    from .._validate import fail
+
+    fail("out_dir", "report.write_report", "free of symbolic links where the report is "
+         "written", got=f"{path} is a link")
+
+
 def save_figures(report, folder: pathlib.Path) -> dict:
     """Save every figure as ``folder/<section>-<i>.png``; ``{id(figure): relative path}``."""
     if not have_matplotlib():
@@ -45,6 +52,8 @@ def save_figures(report, folder: pathlib.Path) -> dict:
         figures = [b for b in section.blocks if isinstance(b, Figure)]
         for i, figure in enumerate(figures, start=1):
             name = f"{section.key}-{i}.png"
+            if (folder / name).is_symlink():
+                raise_link(folder / name)
             (folder / name).write_bytes(figure_png(figure))
             saved[id(figure)] = f"{folder.name}/{name}"
     return saved

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
+import html
+import re
+
 from ._blocks import Figure, Table, Text, cell_text
 
 __all__ = ["render_markdown"]
 
 
+_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~>-])")
+
+
 def _escape(text: str) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    """Text as Markdown shows it literally: HTML escaped, Markdown's specials backslashed."""
+    return _SPECIAL.sub(r"\\\1", html.escape(str(text), quote=False)).replace("\n", " ")
 
 
 def _table(table: Table) -> list:
@@ -29,19 +36,21 @@ def render_markdown(report, figures: dict) -> str:
     lines = ["# cxpath report", "",
              f"Generated {report.generated} by cxpath {report.version}.", ""]
     for s in report.inputs.sources:
-        lines.append(f"- Input ({s.role}): {s.path}, {s.rows:,} {s.note}".rstrip())
+        lines.append(f"- Input ({s.role}): {_escape(s.path)}, {s.rows:,} {s.note}".rstrip())
     if report.findings:
-        lines += ["", "## Summary", ""] + [f"- {f}" for f in report.findings]
+        lines += ["", "## Summary", ""] + [f"- {_escape(f)}" for f in report.findings]
     for section in report.sections:
-        lines += ["", f"## {section.title}", ""]
+        lines += ["", f"## {_escape(section.title)}", ""]
         if section.skipped is not None:
-            lines.append(f"*Skipped: {section.skipped}.*")
+            lines.append(f"*Skipped: {_escape(section.skipped)}.*")
             continue
         for block in section.blocks:
             if isinstance(block, Text):
-                lines.append(block.text.strip() + "  " if block.text.strip() else "")
+                text = block.text.strip()
+                lines.append("  \n".join(_escape(t) for t in text.splitlines()) + "  "
+                             if text else "")
             elif isinstance(block, Table):
                 lines += ["", *_table(block)]
             elif isinstance(block, Figure) and id(block) in figures:
-                lines += ["", f"![{block.caption}]({figures[id(block)]})", ""]
+                lines += ["", f"![{_escape(block.caption)}]({figures[id(block)]})", ""]
     return "\n".join(lines) + "\n"

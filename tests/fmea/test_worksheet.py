@@ -74,7 +74,7 @@ def test_json_round_trip_preserves_every_field(tmp_path):
     assert doc["modes"][0]["due"] == "2026-03-31"
     assert doc["modes"][0]["revised_severity"] is None
     assert_same(ws, Worksheet.from_json(io.StringIO(ws.to_json())))
-    assert_same(ws, Worksheet.from_json(json.dumps(doc["modes"])))   # a plain list works
+    assert_same(ws, Worksheet.from_json(text=json.dumps(doc["modes"])))  # a plain list works
 
 
 text = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\x00"),
@@ -91,7 +91,7 @@ mode = st.builds(FailureMode, failure_mode=text, severity=rating, occurrence=rat
 def test_round_trips_property(modes):
     ws = Worksheet.from_records(modes)
     assert_same(ws, Worksheet.from_csv(io.StringIO(ws.to_csv())))
-    assert_same(ws, Worksheet.from_json(ws.to_json()))
+    assert_same(ws, Worksheet.from_json(text=ws.to_json()))
 
 
 def test_from_frame_pandas_polars_arrow_and_mapping():
@@ -186,11 +186,16 @@ def test_bad_inputs_in_csv_and_frames():
         Worksheet.from_csv(io.StringIO("failure_mode,S,O,D\na,1,1,1,9\n"))
     with pytest.raises(InvalidParameterError, match=r"'source'.*path or a text file"):
         Worksheet.from_csv(42)
-    with pytest.raises(DataError, match=r"'source' parameter of fmea.Worksheet.from_json.*valid "
+    with pytest.raises(DataError, match=r"'text' parameter of fmea.Worksheet.from_json.*valid "
                                         r"JSON"):
-        Worksheet.from_json("{not json")
+        Worksheet.from_json(text="{not json")
+    with pytest.raises(InvalidParameterError, match=r"path or a file object \(pass JSON text "
+                                                    r"as text=\)"):
+        Worksheet.from_json('{"modes": []}')  # never guessed: JSON text goes in text=
+    with pytest.raises(InvalidParameterError, match=r"one of the two"):
+        Worksheet.from_json()
     with pytest.raises(DataError, match=r"'modes' list"):
-        Worksheet.from_json('{"modes": 3}')
+        Worksheet.from_json(text='{"modes": 3}')
     with pytest.raises(DataError, match=r"'severity' parameter of fmea.FailureMode.*Got 11"):
         FailureMode("x", 11, 1, 1)
     ws = full_worksheet()
@@ -220,3 +225,15 @@ def test_direct_construction_is_checked_and_polars_frame():
     frame = ws.to_frame("polars")
     assert frame["revised_severity"].to_list() == [None, 8, None]
     assert frame["due"].dtype == pl.Date
+
+
+def test_csv_defuses_spreadsheet_formulas_and_reads_them_back():
+    # OWASP, "CSV Injection": cells starting with = + - @ tab or CR run as formulas
+    evil = ["=HYPERLINK(\"http://x\")", "+1+1", "-2+3", "@SUM(A1)", "\tx", "'quoted", "ok"]
+    ws = Worksheet.from_records([FailureMode(text, 5, 5, 5) for text in evil])
+    text = ws.to_csv()
+    cells = [row.split(",")[2] for row in text.splitlines()[1:]]
+    assert [c.strip('"') for c in cells] == ["'=HYPERLINK(\"\"http://x\"\")", "'+1+1", "'-2+3",
+                                             "'@SUM(A1)", "'\tx", "''quoted", "ok"]
+    back = Worksheet.from_csv(io.StringIO(text))
+    assert back.failure_mode.tolist() == evil

@@ -168,3 +168,16 @@ def test_any_labels_survive_every_format(paths):
     back = nx.read_graphml(io.BytesIO(to_graphml(g).encode("utf-8")))
     assert set(back.nodes) == set(g.nodes)
     assert set(back.edges) == set(g.edges)
+
+
+def test_control_characters_are_spelt_out_in_every_export():
+    import xml.etree.ElementTree as ET
+
+    g = journey_graph(Journeys.from_paths(["a\x07b > c\x00d"]))
+    graphml = to_graphml(g)
+    ET.fromstring(graphml)  # valid XML (control characters are not allowed in XML 1.0)
+    assert "a\\x07b" in graphml and "\x07" not in graphml
+    mermaid = to_mermaid(g)
+    assert '"a\\x07b<br/>' in mermaid and "\x07" not in mermaid
+    dot = to_dot(g)
+    assert "\x07" not in dot and "\x00" not in dot and "a\\\\x07b" in dot

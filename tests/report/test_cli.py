@@ -208,3 +208,35 @@ def test_html_escapes_touchpoint_names(tmp_path, capsys):
     assert code == 0, err
     page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
     assert "<b>web" not in page and "&lt;b&gt;web &amp; co&lt;/b&gt;" in page
+
+
+def test_output_folder_with_files_needs_force_and_links_are_refused(tmp_path, capsys):
+    path = events_csv(tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "notes.txt").write_text("mine")
+    code, _, err = run(["report", str(path), *FLAGS, "--out", str(out), "-q"], capsys)
+    assert code == 3 and "an empty or new folder" in err and "--force" in err
+    code, _, err = run(["report", str(path), *FLAGS, "--out", str(out), "--force", "-q"],
+                       capsys)
+    assert code == 0 and (out / "notes.txt").read_text() == "mine"
+    victim = tmp_path / "elsewhere.html"
+    victim.write_text("keep")
+    (out / "report.html").unlink()
+    (out / "report.html").symlink_to(victim)
+    code, _, err = run(["report", str(path), *FLAGS, "--out", str(out), "--force", "-q"],
+                       capsys)
+    assert code == 3 and "is a link" in err and victim.read_text() == "keep"
+
+
+def test_markdown_escapes_names_as_html_does(tmp_path, capsys):
+    path = tmp_path / "odd.csv"
+    path.write_text("case,step,at\n1,*web* [x](y) <b>,2025-01-01T10:00\n"
+                    "1,resolved,2025-01-01T11:00\n", encoding="utf-8")
+    code, _, err = run(["report", str(path), "--case", "case", "--activity", "step",
+                        "--timestamp", "at", "--success", "resolved", "--out",
+                        str(tmp_path / "md"), "--format", "md", "-q"], capsys)
+    assert code == 0, err
+    text = (tmp_path / "md" / "report.md").read_text(encoding="utf-8")
+    assert "*web* [x](y) <b>" not in text
+    assert r"\*web\* \[x\]\(y\) &lt;b&gt;" in text
