@@ -55,6 +55,10 @@ class Attribute:
     labels: tuple | None = None
     kind: str = "category"
 
+    def __reduce__(self):
+        """Pickle through the constructor, so the unpickled values stay read-only."""
+        return (Attribute, (np.array(self.values), self.labels, self.kind))
+
     def __attrs_post_init__(self):
         if self.kind not in KINDS:
             v.fail("kind", "journeys.Attribute", f"one of {KINDS}", self.kind)

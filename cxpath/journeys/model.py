@@ -38,6 +38,11 @@ def _as(dtype: type) -> Callable[[ArrayLike | None], np.ndarray | None]:
     return convert
 
 
+def _rebuild(cls: type, fields: dict):
+    """Unpickle a frozen record through its constructor (converters, validation)."""
+    return cls(**fields)
+
+
 def _seconds_to_datetime(seconds: np.ndarray) -> np.ndarray:
     return np.round(seconds * 1e6).astype(np.int64).astype("datetime64[us]")
 
@@ -207,6 +212,12 @@ class Journeys:
     case_attributes: dict = attrs.field(factory=dict, converter=_attribute_map)
     cleaning_report: CleaningReport | None = attrs.field(default=None)
     tz: str | None = attrs.field(default=None)
+
+    def __reduce__(self):
+        """Pickle through the constructor: an unpickled Journeys is validated and read-only
+        like any other (restoring the attributes alone would leave writeable arrays)."""
+        return (_rebuild, (type(self), {a.name: getattr(self, a.name)
+                                        for a in attrs.fields(type(self))}))
 
     def __attrs_post_init__(self):
         func = "Journeys"

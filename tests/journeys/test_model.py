@@ -99,3 +99,18 @@ def test_equals_compares_content(small):
     assert small.equals(small.select(np.ones(3, dtype=bool)))
     assert not small.equals(small.select([True, True, False]))
     assert not small.equals("not journeys")
+
+
+def test_pickled_journeys_stay_read_only_and_equal():
+    import pickle
+
+    j = Journeys.from_events(
+        {"case": ["a", "a", "b"], "step": ["web", "chat", "web"],
+         "at": ["2025-01-01T10:00Z", "2025-01-01T10:05Z", "2025-01-02T09:00Z"],
+         "team": ["x", "y", "x"]},
+        case="case", touchpoint="step", timestamp="at", event_attributes=["team"])
+    k = pickle.loads(pickle.dumps(j))
+    for arr in (k.codes, k.offsets, k.times, k.case_ids, k.event_attributes["team"].values):
+        assert not arr.flags.writeable
+    assert k.codes.tolist() == j.codes.tolist() and k.tz == j.tz == "UTC"
+    assert k.event_attributes["team"].equals(j.event_attributes["team"])
