@@ -419,6 +419,11 @@ def journey_graph(journeys: Journeys | JourneyStats, *, min_count: int = 1,
         edges = _edges(journeys, with_case=False)
     stats, raw = _as_stats(journeys, func, edges)
     labels = stats.vocab
+    clash = sorted(set(labels) & {START, SUCCESS, DROP})
+    if clash:  # they would merge into the virtual nodes and every path through them
+        v.fail("journeys", func, f"touchpoints not named {START!r}, {SUCCESS!r} or {DROP!r} "
+               "(the journey graph's own start and end nodes)", got=f"touchpoints {clash}",
+               data=True)
     keep = stats.reach >= min_coverage * max(stats.n_cases, 1)
     keep &= stats.reach > 0
     timed = stats.has_times

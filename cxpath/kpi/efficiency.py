@@ -87,7 +87,8 @@ def business_seconds(start: ArrayLike, end: ArrayLike, *, calendar: BusinessCale
     Raises
     ------
     InvalidParameterError, DataError
-        Bad hours or calendar, unequal lengths, naive mixed with aware times.
+        Bad hours or calendar, unequal lengths, naive mixed with aware times, an end
+        before its start.
 
     Examples
     --------
@@ -111,6 +112,12 @@ def business_seconds(start: ArrayLike, end: ArrayLike, *, calendar: BusinessCale
                "given (the calendar holds its own hours)", calendar)
     else:
         calendar = choose_calendar(calendar, None, zone, naive, func)
+    backwards = e < s  # NaN compares False: missing times stay NaN
+    if backwards.any():
+        i = int(np.argmax(backwards))
+        v.fail("end", func, "at or after 'start' (a duration is never negative here; "
+               "BusinessCalendar.business_duration is signed if that is what you need)",
+               got=f"{show_time(e[i])} before {show_time(s[i])} at position {i}", data=True)
     return measure(s, e, naive, calendar)[0]
 
 

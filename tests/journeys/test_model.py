@@ -114,3 +114,15 @@ def test_pickled_journeys_stay_read_only_and_equal():
         assert not arr.flags.writeable
     assert k.codes.tolist() == j.codes.tolist() and k.tz == j.tz == "UTC"
     assert k.event_attributes["team"].equals(j.event_attributes["team"])
+
+
+def test_touchpoints_named_like_the_virtual_nodes_are_refused_by_the_graph():
+    # issue 18: '__success__' merged into the success node (critical_path gave ('a',))
+    from cxpath.errors import DataError
+    from cxpath.journeys import critical_path, journey_graph
+
+    j = Journeys.from_paths(["a > __success__", "a"], conversions=[1, 0], nulls=[0, 1])
+    with pytest.raises(DataError, match=r"'__success__'.*journey graph's own start and end"):
+        journey_graph(j)
+    with pytest.raises(DataError, match="touchpoints \\['__success__'\\]"):
+        critical_path(j)

@@ -219,3 +219,13 @@ def test_the_berlin_ticket_in_the_ticket_kpis():
     with pytest.raises(CxpathError, match="None when 'calendar' is given"):
         response_times(["2025-01-06T08:30"], ["2025-01-06T09:30"], calendar=BERLIN,
                        business_hours={"open": 9})
+
+
+def test_business_seconds_refuses_an_end_before_its_start():
+    # issue 18: a negative duration came back silently
+    with pytest.raises(DataError, match=r"'end' parameter.*2025-01-06T09:00:00 before "
+                                        r"2025-01-06T10:00:00 at position 1"):
+        business_seconds(["2025-01-06T08:00", "2025-01-06T10:00"],
+                         ["2025-01-06T09:00", "2025-01-06T09:00"])
+    out = business_seconds(["2025-01-06T08:00", "NaT"], ["2025-01-06T10:00", "NaT"])
+    assert out[0] == 3600.0 and np.isnan(out[1])  # 09:00-10:00 open; missing stays NaN
