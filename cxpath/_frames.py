@@ -53,6 +53,18 @@ def _column_names(data, kind):
     return [str(k) for k in data]
 
 
+def _raw_column(data, kind: str, position: int, name: str):
+    """The table's own column object: by position for pandas and dicts (whose labels may
+    be numbers), by name for polars and arrow (whose names are strings)."""
+    if kind == "pandas":
+        return data.iloc[:, position]
+    if kind == "polars":
+        return data.get_column(name)
+    if kind == "arrow":
+        return data.column(name)
+    return data[list(data)[position]]
+
+
 def column(data, spec, name: str, func: str) -> np.ndarray | None:
     """Return column ``spec`` of ``data`` as a 1-D numpy array.
 
@@ -64,6 +76,9 @@ def column(data, spec, name: str, func: str) -> np.ndarray | None:
     if spec is None:
         return None
     kind = frame_kind(data)
+    if isinstance(spec, (int, np.integer)) and not isinstance(spec, bool) and \
+            kind in ("pandas", "polars", "arrow", "dict"):
+        spec = str(spec)  # an integer column label (pd.DataFrame(ndarray) has 0, 1, …)
     if not isinstance(spec, str):
         arr = _from_values(spec)
     else:
@@ -76,14 +91,12 @@ def column(data, spec, name: str, func: str) -> np.ndarray | None:
         names = _column_names(data, kind)
         if spec not in names:
             v.fail_unknown_column(name, func, spec, names)
-        if kind == "pandas":
-            arr = _from_pandas(data[spec])
-        elif kind == "polars":
-            arr = _from_polars(data.get_column(spec))
-        elif kind == "arrow":
-            arr = _from_arrow(data.column(spec))
-        else:
-            arr = _from_values(data[spec])
+        if names.count(spec) > 1:
+            v.fail(name, func, "a column name that appears once in 'data'",
+                   got=f"{spec!r}, which {names.count(spec)} columns share", data=True)
+        raw = _raw_column(data, kind, names.index(spec), spec)
+        reader = {"pandas": _from_pandas, "polars": _from_polars, "arrow": _from_arrow}
+        arr = reader.get(kind, _from_values)(raw)
     if arr.ndim != 1:
         v.fail(name, func, "one-dimensional", got=f"an array of shape {arr.shape}", data=True)
     return arr
@@ -98,16 +111,14 @@ def column_zone(data, spec) -> str | None:
     if spec is None:
         return None
     col = spec
+    kind = frame_kind(data)
+    if isinstance(spec, (int, np.integer)) and not isinstance(spec, bool):
+        spec = str(spec)
     if isinstance(spec, str):
-        kind = frame_kind(data)
-        if kind == "pandas":
-            col = data[spec]
-        elif kind == "polars":
-            col = data.get_column(spec)
-        elif kind == "arrow":
-            col = data.column(spec)
-        else:
+        names = _column_names(data, kind) if kind in ("pandas", "polars", "arrow") else []
+        if spec not in names:
             return None
+        col = _raw_column(data, kind, names.index(spec), spec)
     dtype = getattr(col, "dtype", None)
     tz = getattr(dtype, "tz", None)  # pandas
     if tz is None:

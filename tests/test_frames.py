@@ -162,3 +162,20 @@ def test_polars_and_arrow_booleans_with_nulls_as_outcome():
         j = Journeys.from_events(data, case="case", touchpoint="step", outcome="flag")
         assert j.outcome.tolist() == [True, False]
         assert j.cleaning_report.changed["missing_outcome"].tolist() == [1]
+
+
+def test_integer_labels_and_repeated_names_get_the_library_message():
+    # issue 18, point 3: pd.DataFrame(ndarray) gave KeyError: '0'; repeated names an
+    # AttributeError
+    import pandas as pd
+
+    from cxpath.errors import DataError
+
+    df = pd.DataFrame(np.array([[1, "a", "2025-01-01"], [1, "b", "2025-01-02"]], dtype=object))
+    by_text = Journeys.from_events(df, case="0", touchpoint="1", timestamp="2")
+    by_int = Journeys.from_events(df, case=0, touchpoint=1, timestamp=2)
+    assert by_text.vocab == by_int.vocab == ("a", "b") and by_int.n_events == 2
+    assert Journeys.from_events({1: [1, 1], 2: ["a", "b"]}, case=1, touchpoint=2).n_events == 2
+    twice = pd.DataFrame([[1, "a", "b"]], columns=["case", "step", "step"])
+    with pytest.raises(DataError, match=r"'touchpoint' parameter.*appears once.*2 columns"):
+        Journeys.from_events(twice, case="case", touchpoint="step")
