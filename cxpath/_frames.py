@@ -139,7 +139,14 @@ def _from_values(values) -> np.ndarray:
         return _from_polars(values)
     if kind == "pyarrow":
         return _from_arrow(values)
-    return np.asarray(values)
+    arr = np.asarray(values)
+    if arr.dtype.kind == "U" and isinstance(values, (list, tuple)) and \
+            not all(isinstance(x, str) for x in values):
+        # numpy spells None as 'None' and NaN as 'nan' when strings are mixed in: keep the
+        # values as they are, so that missing ones are seen as missing
+        arr = np.empty(len(values), dtype=object)
+        arr[:] = list(values)
+    return arr
 
 
 def _from_pandas(series) -> np.ndarray:

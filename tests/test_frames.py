@@ -179,3 +179,12 @@ def test_integer_labels_and_repeated_names_get_the_library_message():
     twice = pd.DataFrame([[1, "a", "b"]], columns=["case", "step", "step"])
     with pytest.raises(DataError, match=r"'touchpoint' parameter.*appears once.*2 columns"):
         Journeys.from_events(twice, case="case", touchpoint="step")
+
+
+def test_lists_mixing_labels_and_missing_values_keep_them_missing():
+    # issue 18, point 4: ['a', nan, 'b'] became the label 'nan' (numpy's string cast)
+    for gap in (float("nan"), None):
+        j = Journeys.from_events(case=[1, 1, 2], touchpoint=["a", gap, "b"])
+        assert j.vocab == ("a", "b")
+        assert j.cleaning_report.removed["missing_touchpoint"].tolist() == [1]
+    assert column(None, ["a", 1], "x", "f").tolist() == ["a", 1]  # not '1'
