@@ -745,6 +745,27 @@ def check_calendar(calendar, func: str):
     return calendar
 
 
+def naive_instants(calendar: BusinessCalendar, *times: np.ndarray) -> tuple:
+    """Naive wall-clock times (epoch-second numbers) read as local time in the calendar's
+    zone, as instants: the rule for naive input measured on a calendar."""
+    if calendar.timezone == "UTC":
+        return times
+    from ._zones import localize
+
+    return tuple(localize(t, calendar.timezone) for t in times)
+
+
+def clock_name(calendar: BusinessCalendar | None, naive: bool) -> str:
+    """What a result's durations were measured on, for its summary: ``'elapsed time'``, or
+    the calendar and, for naive times, where they were read."""
+    if calendar is None:
+        return "elapsed time"
+    name = f"business time on {calendar!r}"
+    if naive:
+        name += f"; naive times read as local time in {calendar.timezone}"
+    return name
+
+
 def _flat_pair(a, b, name: str, func: str):
     """``start`` (float64 instants) and a second argument broadcast together, as contiguous
     vectors, with the broadcast shape to give the result back in. The second keeps its

@@ -33,14 +33,11 @@ class _Progress:
     def __init__(self, quiet: bool):
         self.quiet = quiet
         self.started = time.perf_counter()
-        self.first = True
 
     def __call__(self, key: str) -> None:
         if self.quiet:
             return
-        note = " (compiling kernels, first run only)" if self.first and key == "journeys" \
-            else ""
-        self.first = self.first and key != "journeys"
+        note = " (compiling kernels, first run only)" if key == "journeys" else ""
         print(f"cxpath: {key}{note} … [{time.perf_counter() - self.started:.1f} s]",
               file=sys.stderr, flush=True)
 

@@ -9,7 +9,8 @@ import attrs
 import numpy as np
 
 from .. import _validate as v
-from ..calendar import check_calendar
+from ..calendar import check_calendar, naive_instants
+from ..calendar import clock_name as calendar_clock_name
 from ..errors import VocabularyMismatchError
 from .model import Journeys, elapsed
 
@@ -114,21 +115,14 @@ def business_time(journeys: Journeys, calendar, start: np.ndarray,
     Journeys without a time zone hold naive wall-clock times: they are read as local time
     in the calendar's zone (the documented rule; :func:`clock_name` says so in results).
     """
-    if journeys.tz is None and calendar.timezone != "UTC":
-        from .._zones import localize
-
-        start, end = localize(start, calendar.timezone), localize(end, calendar.timezone)
+    if journeys.tz is None:
+        start, end = naive_instants(calendar, start, end)
     return calendar.business_duration(start, end)
 
 
 def clock_name(journeys: Journeys, calendar) -> str:
     """The clock a result was measured on, for its summary line."""
-    if calendar is None:
-        return "elapsed time"
-    name = f"business time on {calendar!r}"
-    if journeys.tz is None and journeys.times is not None:
-        name += f"; naive times read as local time in {calendar.timezone}"
-    return name
+    return calendar_clock_name(calendar, journeys.tz is None and journeys.times is not None)
 
 
 def _edges(journeys: Journeys, with_case: bool = True, calendar=None):

@@ -119,15 +119,13 @@ def measure(start, end, naive, calendar):
     """Seconds from ``start`` to ``end`` (NaN where either is missing) and the clock's name.
 
     On a calendar, naive (wall-clock) times are read as local time in its zone."""
-    if calendar is None:
-        return end - start, "elapsed time"
-    name = f"business time on {calendar!r}"
-    if naive and calendar.timezone != "UTC":
-        from .._zones import localize
+    from ..calendar import clock_name, naive_instants
 
-        start, end = localize(start, calendar.timezone), localize(end, calendar.timezone)
-        name += f"; naive times read as local time in {calendar.timezone}"
-    return calendar.business_duration(start, end), name
+    if calendar is None:
+        return end - start, clock_name(None, naive)
+    if naive:
+        start, end = naive_instants(calendar, start, end)
+    return calendar.business_duration(start, end), clock_name(calendar, naive)
 
 
 def read_pair(data, start, end, names, func):

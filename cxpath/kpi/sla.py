@@ -520,8 +520,8 @@ def sla_clocks(journeys: Journeys, targets: Mapping[Any, DurationLike], *,
     >>> c.status.tolist(), (c.elapsed / 3600).tolist(), (c.paused / 3600).tolist()
     (['missed', 'running'], [4.5, 3.0], [2.0, 0.0])
     """
+    from ..calendar import check_calendar, clock_name, naive_instants
     from ..journeys import Journeys
-    from ..journeys.stats import check_calendar
 
     func = "kpi.sla_clocks"
     if not isinstance(journeys, Journeys):
@@ -535,28 +535,22 @@ def sla_clocks(journeys: Journeys, targets: Mapping[Any, DurationLike], *,
     start_codes = _label_set(start, journeys, "start", func)
     stop_codes = _label_set(stop, journeys, "stop", func)
     n = len(journeys)
-    naive_zone = None
+    naive = journeys.tz is None
+    naive_zone = cal.timezone if naive and cal is not None and cal.timezone != "UTC" else None
     st, ct = journeys.event_starts, journeys.times
-    if journeys.tz is None and cal is not None and cal.timezone != "UTC":
-        from .._zones import localize
-
-        naive_zone = cal.timezone
-        st, ct = localize(st, naive_zone), localize(ct, naive_zone)
+    if naive and cal is not None:
+        st, ct = naive_instants(cal, st, ct)
     if as_of is None:
         now = float(np.fmax.reduce(ct)) if ct.size else 0.0
     else:
         at, naive_at, _ = read_instants(None, [as_of], "as_of", func)
         if np.isnan(at[0]):
             v.fail("as_of", func, "a timestamp", got="NaT")
-        if naive_at and journeys.tz is not None:
+        if naive_at and (journeys.tz or naive_zone) is not None:
             from .._zones import localize
 
-            at = localize(at, journeys.tz)
-        elif naive_at and naive_zone is not None:
-            from .._zones import localize
-
-            at = localize(at, naive_zone)
-        elif not naive_at and journeys.tz is None and naive_zone is None:
+            at = localize(at, journeys.tz or naive_zone)
+        elif not naive_at and naive and naive_zone is None:
             v.fail("as_of", func, "naive, like the journeys' times (they have no time zone)",
                    as_of)
         now = float(at[0])
@@ -639,14 +633,7 @@ def sla_clocks(journeys: Journeys, targets: Mapping[Any, DurationLike], *,
                      started=_stamps(cs, shown), stopped=_stamps(sp, shown),
                      breach_at=_stamps(breach, shown), status=status,
                      as_of=_stamps(np.array([now]), shown)[0],
-                     clock=_clock_name(cal, naive_zone), attributes=journeys.case_attributes)
-
-
-def _clock_name(cal, naive_zone) -> str:
-    if cal is None:
-        return "elapsed time"
-    name = f"business time on {cal!r}"
-    return name + (f"; naive times read as local time in {naive_zone}" if naive_zone else "")
+                     clock=clock_name(cal, naive), attributes=journeys.case_attributes)
 
 
 def _first_per_case(values, ci, n) -> np.ndarray:

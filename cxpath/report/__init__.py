@@ -136,10 +136,10 @@ def write_report(out_dir: str | os.PathLike, report: Report, fmt: str = "html", 
     if out.exists() and any(out.iterdir()) and not force:
         v.fail("out_dir", "report.write_report", "an empty or new folder (pass force=True, "
                "or --force, to replace the report in it)", got=f"{out} with files in it")
+    from ._figures import refuse_link, save_figures
+
     for name in ("report.html", "report.md", "report.xlsx", "figures"):
-        if (out / name).is_symlink():
-            v.fail("out_dir", "report.write_report", "free of symbolic links where the "
-                   "report is written", got=f"{out / name} is a link")
+        refuse_link(out / name)
     out.mkdir(parents=True, exist_ok=True)
     if xlsx:
         from ._xlsx import write_xlsx
@@ -149,8 +149,6 @@ def write_report(out_dir: str | os.PathLike, report: Report, fmt: str = "html", 
         path = out / "report.html"
         path.write_text(report.to_html(), encoding="utf-8")
         return path
-    from ._figures import save_figures
-
     saved = save_figures(report, out / "figures")
     path = out / "report.md"
     path.write_text(report.to_markdown(saved), encoding="utf-8")

@@ -22,8 +22,7 @@ def section(inputs) -> Section:
     cal = inputs.calendar
     var = variants(j, top=5, calendar=cal)
     sla = inputs.sla
-    bot = bottlenecks(j, sla=sla, calendar=cal) if sla is not None else \
-        bottlenecks(j, calendar=cal)
+    bot = bottlenecks(j, sla=sla, calendar=cal)
     blocks = [
         table_of(var, ["path", "cases", "share", "success_rate"],
                  title=f"Top variants ({var.n_variants} distinct paths)", k=5,
@@ -32,8 +31,9 @@ def section(inputs) -> Section:
                  headers={"success_rate": "success rate"},
                  percent=("share", "success_rate"))]
     findings = []
-    if j.outcome is not None:
-        blocks.append(_breakpoints(breakpoints(j), findings))
+    brk = breakpoints(j) if j.outcome is not None else None
+    if brk is not None:
+        blocks.append(_breakpoints(brk, findings))
     else:
         blocks.append(Text("Breakpoints need a success definition (--success LABEL or "
                            "--outcome COLUMN)."))
@@ -68,7 +68,7 @@ def section(inputs) -> Section:
                       "rate, dashed red edges go back (rework)", lambda: _map_figure(j),
                       svg=lambda: _map_svg(j)),
                Figure("Breakpoints (Wilson intervals) and bottlenecks (median to p90 wait)",
-                      lambda: _bars_figure(j, sla)))
+                      lambda: _bars_figure(brk, bot)))
     return Section("journeys", title, tuple(blocks) + figures, tuple(findings))
 
 
@@ -135,17 +135,16 @@ def _map_svg(j) -> str:
     return journey_graph(j).to_svg(min_share=0.02)  # natural size: readable, scrolls
 
 
-def _bars_figure(j, sla):
+def _bars_figure(brk, bot):
+    """The section's breakpoints (None without an outcome) and bottlenecks, drawn."""
     import matplotlib.pyplot as plt
 
     from .. import plot
-    from ..journeys import bottlenecks, breakpoints
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(13, 4.5), layout="constrained")
-    if j.outcome is not None:
-        plot.breakpoints(breakpoints(j), ax=left, top=8)
+    if brk is not None:
+        plot.breakpoints(brk, ax=left, top=8)
     else:
         left.set_axis_off()
-    plot.bottlenecks(bottlenecks(j, sla=sla) if sla is not None else bottlenecks(j),
-                     ax=right, top=8)
+    plot.bottlenecks(bot, ax=right, top=8)
     return fig

@@ -75,20 +75,15 @@ def section(inputs) -> Section:
                     how_to_read="Days the chart flagged each month of monitoring, and the "
                                 "month's complaint rate."),
               Figure("u-chart of complaints per order; circled points are run-rule signals",
-                     lambda: _figure(sample))]
+                     lambda: _figure(chart))]
     return Section("spc", title, tuple(blocks), tuple(findings))
 
 
-def _figure(sample):
+def _figure(chart):
     import matplotlib.pyplot as plt
 
     from .. import plot
-    from ..spc import u_chart
 
-    d = sample.daily_complaints
-    chart = u_chart(d["complaints"], d["orders"],
-                    baseline=d["date"] < np.datetime64("2025-07-01"), refit=1,
-                    labels=d["date"], rules="we")
     fig, ax = plt.subplots(figsize=(12, 4.5), layout="constrained")
     plot.control_chart(chart, ax=ax)
     return fig
