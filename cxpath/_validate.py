@@ -18,7 +18,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from .errors import DataError, InvalidParameterError
+from .errors import DataError, InvalidParameterError, InvalidTypeError
 
 __all__ = [
     "as_float_array",
@@ -52,9 +52,13 @@ def message(name: str, func: str, must: str, got: str) -> str:
     return f"The '{name}' parameter of {func} must be {must}. Got {got} instead."
 
 
-def fail(name: str, func: str, must: str, value=None, *, got: str | None = None, data=False):
-    """Raise the shaped error. ``got`` overrides the ``repr`` of ``value``."""
-    cls = DataError if data else InvalidParameterError
+def fail(name: str, func: str, must: str, value=None, *, got: str | None = None, data=False,
+         wrong_type=False):
+    """Raise the shaped error. ``got`` overrides the ``repr`` of ``value``.
+
+    ``wrong_type=True`` raises :class:`~cxpath.errors.InvalidTypeError` (also a ``TypeError``).
+    """
+    cls = DataError if data else InvalidTypeError if wrong_type else InvalidParameterError
     raise cls(message(name, func, must, got if got is not None else _show(value)))
 
 
@@ -86,7 +90,8 @@ def check_int(value, name: str, func: str, *, low=None, high=None, closed: str =
     """
     if isinstance(value, bool) or not isinstance(value, numbers.Integral):
         fail(name, func, "an integer" + (f" in {_interval(low, high, closed)}"
-                                         if low is not None or high is not None else ""), value)
+                                         if low is not None or high is not None else ""), value,
+             wrong_type=True)
     value = int(value)
     if not _in_interval(value, low, high, closed):
         fail(name, func, f"an integer in {_interval(low, high, closed)}", value)
@@ -105,7 +110,7 @@ def check_real(value, name: str, func: str, *, low=None, high=None, closed: str 
     must = "a real number" + (f" in {_interval(low, high, closed)}"
                               if low is not None or high is not None else "")
     if isinstance(value, bool) or not isinstance(value, numbers.Real):
-        fail(name, func, must, value)
+        fail(name, func, must, value, wrong_type=True)
     value = float(value)
     if math.isnan(value) or (math.isinf(value) and not allow_inf):
         fail(name, func, "a finite real number" if not allow_inf else must, value)
@@ -220,7 +225,7 @@ def check_probability(value, name: str, func: str, *, closed: str = "both") -> f
 def check_bool(value, name: str, func: str) -> bool:
     """Return ``value`` if it is a bool (numpy bools included)."""
     if not isinstance(value, (bool, np.bool_)):
-        fail(name, func, "True or False", value)
+        fail(name, func, "True or False", value, wrong_type=True)
     return bool(value)
 
 
@@ -246,7 +251,7 @@ def _as_array(values, name: str, func: str, ndim: int | None):
     try:
         arr = np.asarray(values)
     except (TypeError, ValueError) as exc:
-        fail(name, func, "array-like", got=f"an object numpy cannot read ({exc})")
+        fail(name, func, "array-like", got=f"an object numpy cannot read ({exc})", wrong_type=True)
     if ndim is not None and arr.ndim != ndim:
         fail(name, func, f"a {ndim}-dimensional array", got=f"an array of shape {arr.shape}")
     return arr

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 __all__ = [
     "CxpathError",
+    "CostError",
     "CxpathWarning",
     "DataError",
     "InvalidParameterError",
+    "InvalidTypeError",
     "MissingExtraError",
     "StrictCleaningError",
     "UnknownLabelError",
@@ -32,6 +34,18 @@ class CxpathError(ValueError):
 
 class InvalidParameterError(CxpathError):
     """A parameter has the wrong type, is out of range or is not one of the allowed options."""
+
+
+class InvalidTypeError(InvalidParameterError, TypeError):
+    """A parameter has the wrong type. Also a :class:`TypeError`, as Python's own checks raise."""
+
+
+class CostError(CxpathError):
+    """A call would need more memory or time than its documented cap; the message says how much.
+
+    Raised before any work starts. The message names the estimate, the cap and how to raise it
+    (a parameter of the call, or the ``CXPATH_MAX_MEMORY`` environment variable).
+    """
 
 
 class DataError(CxpathError):
