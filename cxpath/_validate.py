@@ -32,6 +32,7 @@ __all__ = [
     "check_real",
     "check_same_length",
     "fail",
+    "show_list",
     "message",
 ]
 
@@ -39,6 +40,20 @@ __all__ = [
 def _show(value, limit: int = 60) -> str:
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def show_list(items, limit: int = 8) -> str:
+    """A list for an error message, cut after ``limit`` items so messages stay short.
+
+    Examples
+    --------
+    >>> show_list(["a", "b", "c"], limit=2)
+    "['a', 'b', … and 1 more]"
+    """
+    items = list(items)
+    if len(items) <= limit:
+        return repr(items)
+    return repr(items[:limit])[:-1] + f", … and {len(items) - limit:,} more]"
 
 
 def message(name: str, func: str, must: str, got: str) -> str:

@@ -109,14 +109,25 @@ def same_as(codes, offsets, representative):
     return out
 
 
-@kernel(example=lambda: (_CODES, _OFFSETS, 2))
-def reach_counts(codes, offsets, n_states):
-    """For each case, which touchpoints it reaches: a (n_cases, n_states) boolean matrix."""
+@kernel(example=lambda: (_CODES, _OFFSETS, np.ones((2, 1)), 2))
+def reach_totals(codes, offsets, weights, n_states):
+    """Summed case weights of the cases reaching each touchpoint (once per case).
+
+    ``weights`` is ``(n_cases, k)``: k weightings at once. Returns ``(n_states, k)``. One
+    pass over the events with a last-seen case per touchpoint: O(events + n_states)
+    memory, never a case × touchpoint matrix.
+    """
     n_cases = offsets.shape[0] - 1
-    out = np.zeros((n_cases, n_states), dtype=np.bool_)
+    k = weights.shape[1]
+    out = np.zeros((n_states, k))
+    last = np.full(n_states, -1, dtype=np.int64)
     for case in range(n_cases):
         for i in range(offsets[case], offsets[case + 1]):
-            out[case, codes[i]] = True
+            c = codes[i]
+            if last[c] != case:
+                last[c] = case
+                for j in range(k):
+                    out[c, j] += weights[case, j]
     return out
 
 
@@ -165,15 +176,18 @@ def funnel_match(codes, offsets, steps, mode):
     return out
 
 
-@kernel(example=lambda: (_CODES, _OFFSETS, np.ones((2, 2), dtype=np.bool_),
+@kernel(example=lambda: (_CODES, _OFFSETS, np.array([0, 1, 3], dtype=np.int64), 2,
                          np.ones(2, dtype=np.bool_)))
-def first_deviation(codes, offsets, allowed, allowed_start):
+def first_deviation(codes, offsets, allowed_keys, n_states, allowed_start):
     """Event index of each case's first step outside the reference (-1: conformant).
 
-    The first event deviates when its touchpoint is not an allowed start; event ``i > 0``
-    deviates when the transition from event ``i - 1`` is not allowed.
+    ``allowed_keys`` are the sorted keys ``source * n_states + target`` of the allowed
+    transitions (binary search: memory O(allowed), not touchpoints squared). The first
+    event deviates when its touchpoint is not an allowed start; event ``i > 0`` deviates
+    when the transition from event ``i - 1`` is not allowed.
     """
     n_cases = offsets.shape[0] - 1
+    n_allowed = allowed_keys.shape[0]
     out = np.full(n_cases, -1, dtype=np.int64)
     for case in range(n_cases):
         lo = offsets[case]
@@ -184,7 +198,9 @@ def first_deviation(codes, offsets, allowed, allowed_start):
             out[case] = lo
             continue
         for i in range(lo + 1, hi):
-            if not allowed[codes[i - 1], codes[i]]:
+            key = codes[i - 1] * n_states + codes[i]
+            at = np.searchsorted(allowed_keys, key)
+            if at >= n_allowed or allowed_keys[at] != key:
                 out[case] = i
                 break
     return out

@@ -11,6 +11,7 @@ from .. import _validate as v
 from .._results import Result, alias, drawn_by, duration_columns, format_duration, in_hours, result
 from .._stats import quantiles_by_group
 from .model import Journeys
+from .stats import compact_keys, transition_names
 
 if TYPE_CHECKING:
 
@@ -237,8 +238,13 @@ def _rank(vocab, level, sla, min_count, rank_by, trans, events, trans_mask, even
     src, dst, wait, w = trans["src"], trans["dst"], trans["wait"], trans["w"]
     if trans_mask is not None:
         src, dst, wait, w = src[trans_mask], dst[trans_mask], wait[trans_mask], w[trans_mask]
-    key = src * n + dst if level == "transition" else src
-    size = n * n if level == "transition" else n
+    names = None
+    if level == "transition":  # only the observed transitions: memory O(transitions)
+
+        names, key = compact_keys(src * n + dst, n * n)
+        size = len(names)
+    else:
+        key, size = src, n
     total = np.bincount(key, weights=w * wait, minlength=size)
     q = quantiles_by_group(key, wait, size, [0.5, 0.9])
     breach = None
@@ -262,8 +268,8 @@ def _rank(vocab, level, sla, min_count, rank_by, trans, events, trans_mask, even
     order_key = total if rank_by == "wait" else service[0]
     seen = seen[np.argsort(-order_key[seen], kind="stable")]
     labels = np.asarray(vocab, dtype=object)
-    steps = (np.array([f"{labels[k // n]} -> {labels[k % n]}" for k in seen], dtype=object)
-             if level == "transition" else labels[seen])
+    steps = (transition_names(labels, names[seen]) if level == "transition"
+             else labels[seen])
     with np.errstate(invalid="ignore", divide="ignore"):
         mean = np.where(waits_seen[seen] > 0, total[seen] / waits_seen[seen], np.nan)
         out = dict(steps=steps, count=count[seen].astype(np.int64), total_wait=total[seen],
@@ -291,17 +297,17 @@ def _from_stats(stats, sla, level, min_count, rank_by, func) -> Bottlenecks:
         _check_service(stats.has_service, level, func)
     min_count = v.check_int(min_count, "min_count", func, low=1)
     n = stats.n_states
-    total, count = stats.wait_sum.ravel(), stats.wait_count.ravel().astype(np.float64)
+    total, count = stats.edge_wait_sum, stats.edge_wait_count.astype(np.float64)
     if level == "touchpoint":
-        total = stats.wait_sum.sum(axis=1)
-        count = stats.wait_count.sum(axis=1).astype(np.float64)
+        total = np.bincount(stats.edge_sources, weights=total, minlength=n)
+        count = np.bincount(stats.edge_sources, weights=count, minlength=n)
     seen = np.flatnonzero(count >= min_count)
     svc = stats.service_sum if level == "touchpoint" and stats.has_service else None
     seen = seen[np.argsort(-(total if svc is None or rank_by == "wait" else svc)[seen],
                            kind="stable")]
     labels = np.asarray(stats.vocab, dtype=object)
-    steps = (np.array([f"{labels[k // n]} -> {labels[k % n]}" for k in seen], dtype=object)
-             if level == "transition" else labels[seen])
+    steps = (transition_names(labels, stats.edge_keys[seen]) if level == "transition"
+             else labels[seen])
     nan = np.full(len(seen), np.nan)
     service = {}
     if svc is not None:

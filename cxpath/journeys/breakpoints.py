@@ -176,29 +176,31 @@ def _success_markers(stats) -> np.ndarray:
 
 
 def _transition_table(journeys: Journeys, confidence):
-    from .stats import _edges, case_facts
+    from .stats import _edges, case_facts, compact_keys, transition_names
 
     n = len(journeys.vocab)
     facts = case_facts(journeys)
     w, ok = facts["weight"], facts["success"]
     src, dst, _, case = _edges(journeys)
-    key = src * n + dst
+    keys, edge = compact_keys(src * n + dst, n * n)  # observed transitions only
+    m = len(keys)
     # cases having each transition (once per case), and those of them successful
-    pair = np.unique(case * (n * n) + key)
-    pc, pk = pair // (n * n), pair % (n * n)
-    reached = np.bincount(pk, weights=w[pc], minlength=n * n)
-    reached_s = np.bincount(pk, weights=(w * ok)[pc], minlength=n * n)
+    pair = np.unique(case * max(m, 1) + edge)
+    pc, pk = pair // max(m, 1), pair % max(m, 1)
+    reached = np.bincount(pk, weights=w[pc], minlength=m)
+    reached_s = np.bincount(pk, weights=(w * ok)[pc], minlength=m)
     longer = journeys.lengths >= 2
-    last_key = np.full(len(w), -1)
+    last_edge = np.full(len(w), -1)
     idx = journeys.offsets[1:][longer]
-    last_key[longer] = journeys.codes[idx - 2] * n + journeys.codes[idx - 1]
-    ended = last_key >= 0
-    dropped = np.bincount(last_key[ended & ~ok], weights=w[ended & ~ok], minlength=n * n)
-    ended_all = np.bincount(last_key[ended], weights=w[ended], minlength=n * n)
-    ended_s = np.bincount(last_key[ended & ok], weights=w[ended & ok], minlength=n * n)
+    # a case's last transition is among the observed ones: find its position
+    last_edge[longer] = np.searchsorted(keys, journeys.codes[idx - 2] * n
+                                        + journeys.codes[idx - 1])
+    ended = last_edge >= 0
+    dropped = np.bincount(last_edge[ended & ~ok], weights=w[ended & ~ok], minlength=m)
+    ended_all = np.bincount(last_edge[ended], weights=w[ended], minlength=m)
+    ended_s = np.bincount(last_edge[ended & ok], weights=w[ended & ok], minlength=m)
     seen = np.flatnonzero(reached > 0)
-    labels = np.asarray(journeys.vocab, dtype=object)
-    steps = np.array([f"{labels[k // n]} -> {labels[k % n]}" for k in seen], dtype=object)
+    steps = transition_names(journeys.vocab, keys[seen])
     return _rank(steps, np.full(len(seen), "transition", dtype=object),
                  reached[seen].astype(np.int64), dropped[seen].astype(np.int64),
                  (reached_s - ended_s)[seen], (reached - ended_all)[seen], confidence)

@@ -66,10 +66,9 @@ class Conformance(Result):
 
 
 def _reference(reference, labels, func):
-    """(allowed transitions matrix, allowed starts) from the three reference forms."""
+    """(sorted allowed transition keys, allowed starts) from the three reference forms."""
     n = len(labels)
     index = {label: i for i, label in enumerate(labels)}
-    allowed = np.zeros((n, n), dtype=np.bool_)
     starts = np.ones(n, dtype=np.bool_)
 
     def code(label):
@@ -101,8 +100,7 @@ def _reference(reference, labels, func):
     else:
         v.fail("reference", func, "a set of (from, to) pairs, a networkx DiGraph or an "
                "ordered list of steps", got=type(reference).__name__)
-    for a, b in edges:
-        allowed[code(a), code(b)] = True
+    allowed = np.unique(np.array([code(a) * n + code(b) for a, b in edges], dtype=np.int64))
     return allowed, starts
 
 
@@ -142,7 +140,7 @@ def conformance(journeys: Journeys,
     (0.6666666666666666, ['login -> pay', '(start) -> search'])
     """
     from .._kernels.paths import first_deviation
-    from .stats import _edges
+    from .stats import _edges, compact_keys
 
     func = "journeys.conformance"
     if not isinstance(journeys, Journeys):
@@ -156,7 +154,7 @@ def conformance(journeys: Journeys,
     labels = journeys.vocab
     n = len(labels)
     allowed, starts = _reference(reference, labels, func)
-    first = first_deviation(journeys.codes, journeys.offsets, allowed, starts)
+    first = first_deviation(journeys.codes, journeys.offsets, allowed, n, starts)
     w = journeys.case_weights
     bad = first >= 0
     position = first - journeys.offsets[:-1]
@@ -164,27 +162,31 @@ def conformance(journeys: Journeys,
         else np.zeros(0, dtype=np.int64)
     # every deviating step per case (start deviations coded n * n + code)
     src, dst, _, case = _edges(journeys)
-    off = ~allowed[src, dst]
+    off = ~np.isin(src * n + dst, allowed)
     start_code = journeys.codes[journeys.offsets[:-1][journeys.lengths > 0]]
     start_case = np.flatnonzero(journeys.lengths > 0)
     off_start = ~starts[start_code]
     keys = np.concatenate([src[off] * n + dst[off], n * n + start_code[off_start]])
     owners = np.concatenate([case[off], start_case[off_start]])
-    pair = np.unique(owners * (n * n + n) + keys)
-    pk, pc = pair % (n * n + n), pair // (n * n + n)
-    cases_with = np.bincount(pk, weights=w[pc], minlength=n * n + n)
+    names, slot = compact_keys(keys, n * n + n)  # the deviations seen, not every pair
+    m = max(len(names), 1)
+    pair = np.unique(owners * m + slot)
+    pk, pc = pair % m, pair // m
+    cases_with = np.bincount(pk, weights=w[pc], minlength=len(names))
     is_start = position == 0
     first_key = np.where(is_start, n * n + journeys.codes[np.maximum(first, 0)],
                          journeys.codes[np.maximum(first - 1, 0)] * n +
                          journeys.codes[np.maximum(first, 0)])
-    firsts = np.bincount(first_key[bad], weights=w[bad], minlength=n * n + n)
+    firsts = np.bincount(np.searchsorted(names, first_key[bad]), weights=w[bad],
+                         minlength=len(names))
     seen = np.flatnonzero(cases_with > 0)
-    seen = seen[np.lexsort((seen, -cases_with[seen]))][:top]
+    seen = seen[np.lexsort((names[seen], -cases_with[seen]))][:top]
 
     def name(k):
         return f"(start) -> {labels[k - n * n]}" if k >= n * n else \
             f"{labels[k // n]} -> {labels[k % n]}"
 
+    seen_keys = names[seen]
     ok = journeys.outcome
     total = w.sum()
 
@@ -196,7 +198,7 @@ def conformance(journeys: Journeys,
     return Conformance(n_cases=int(total), abnormal=int(w[bad].sum()),
                        abnormal_rate=float(w[bad].sum() / max(total, 1)),
                        first_deviation_position=pos_counts,
-                       deviations=np.array([name(k) for k in seen], dtype=object),
+                       deviations=np.array([name(k) for k in seen_keys], dtype=object),
                        deviation_cases=cases_with[seen].astype(np.int64),
                        first_deviation_cases=firsts[seen].astype(np.int64),
                        success_rate_normal=success_rate(~bad),

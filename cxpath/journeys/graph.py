@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     from .segments import Segmented
     from .stats import JourneyStats
 
-__all__ = ["DROP", "START", "SUCCESS", "JourneyGraph", "journey_graph", "transition_times"]
+__all__ = ["DROP", "START", "SUCCESS", "JourneyGraph", "journey_graph"]
 
 START, SUCCESS, DROP = "__start__", "__success__", "__drop__"
 
@@ -328,14 +328,15 @@ def _as_stats(journeys, func, edges=None):
     v.fail("journeys", func, "a Journeys or JourneyStats", got=type(journeys).__name__)
 
 
-def transition_times(journeys: Journeys, edges=None):
-    """Per-edge transition-time quantiles: arrays (n, n) of median, p90 (NaN if unseen)."""
-    from .stats import _edges
+def _transition_quantiles(journeys: Journeys, edges):
+    """Median and p90 transition time of each observed transition, in edge-key order."""
+    from .stats import compact_keys
 
     n = len(journeys.vocab)
-    src, dst, wait, _ = _edges(journeys, with_case=False) if edges is None else edges
-    q = quantiles_by_group(src * n + dst, wait, n * n, [0.5, 0.9])
-    return q[:, 0].reshape(n, n), q[:, 1].reshape(n, n)
+    src, dst, wait, _ = edges
+    keys, edge = compact_keys(src * n + dst, n * n)
+    q = quantiles_by_group(edge, wait, len(keys), [0.5, 0.9])
+    return q[:, 0], q[:, 1]
 
 
 def _dwell(journeys: Journeys, edges):
@@ -416,7 +417,7 @@ def journey_graph(journeys: Journeys | JourneyStats, *, min_count: int = 1,
     if isinstance(journeys, Journeys):
         from .stats import _edges
 
-        edges = _edges(journeys, with_case=False)
+        edges = _edges(journeys)
     stats, raw = _as_stats(journeys, func, edges)
     labels = stats.vocab
     clash = sorted(set(labels) & {START, SUCCESS, DROP})
@@ -429,12 +430,14 @@ def journey_graph(journeys: Journeys | JourneyStats, *, min_count: int = 1,
     timed = stats.has_times
     median = p90 = dwell = service_q = None
     if raw is not None and timed:
-        median, p90 = transition_times(raw, edges)
+        median, p90 = _transition_quantiles(raw, edges)
         dwell = _dwell(raw, edges)
         if stats.has_service:
             service_q = _service_quantiles(raw)
     drops = stats.ends - stats.ends_success
-    out_total = stats.transitions.sum(axis=1) + stats.ends
+    n = stats.n_states
+    sources, targets = stats.edge_keys // max(n, 1), stats.edge_keys % max(n, 1)
+    out_total = np.bincount(sources, weights=stats.edge_counts, minlength=n) + stats.ends
     g = nx.DiGraph(n_cases=stats.n_cases, n_success=stats.n_success)
     g.add_node(START, virtual=True)
     g.add_node(SUCCESS, virtual=True)
@@ -462,18 +465,17 @@ def journey_graph(journeys: Journeys | JourneyStats, *, min_count: int = 1,
             if count >= min_count:
                 g.add_edge(labels[i], end, count=int(count),
                            probability=float(count / out_total[i]))
-    for i, j in zip(*np.nonzero(stats.transitions >= min_count)):
-        if not (keep[i] and keep[j]):
-            continue
-        count = stats.transitions[i, j]
+    shown = (stats.edge_counts >= min_count) & keep[sources] & keep[targets]
+    for e in np.flatnonzero(shown):
+        i, j, count = sources[e], targets[e], stats.edge_counts[e]
         attrs = {"count": int(count), "probability": float(count / out_total[i]),
-                 "success_share": float(stats.transitions_success[i, j] / count)}
-        if timed and stats.wait_count[i, j]:
-            attrs.update(time_mean=float(stats.wait_sum[i, j] / stats.wait_count[i, j]),
-                         time_min=float(stats.wait_min[i, j]),
-                         time_max=float(stats.wait_max[i, j]))
+                 "success_share": float(stats.edge_success[e] / count)}
+        if timed and stats.edge_wait_count[e]:
+            attrs.update(time_mean=float(stats.edge_wait_sum[e] / stats.edge_wait_count[e]),
+                         time_min=float(stats.edge_wait_min[e]),
+                         time_max=float(stats.edge_wait_max[e]))
             if median is not None:
-                attrs.update(time_median=float(median[i, j]), time_p90=float(p90[i, j]))
+                attrs.update(time_median=float(median[e]), time_p90=float(p90[e]))
         g.add_edge(labels[i], labels[j], **attrs)
     return JourneyGraph(graph=g, n_cases=int(stats.n_cases), n_success=int(stats.n_success),
                         min_count=min_count, min_coverage=min_coverage)

@@ -554,8 +554,9 @@ def _success_codes(success, labels, func):
     if unknown or not wanted:
         shown = ", ".join(repr(x) for x in labels[:12])
         v.fail("success", func, f"touchpoints that occur in the data (e.g. {shown})",
-               got=f"unknown labels {unknown}" if unknown else "an empty set")
-    return np.array([labels.index(s) for s in sorted(wanted)], dtype=np.int64)
+               got=f"unknown labels {v.show_list(unknown)}" if unknown else "an empty set")
+    index = {label: i for i, label in enumerate(labels)}
+    return np.array([index[s] for s in sorted(wanted)], dtype=np.int64)
 
 
 def from_paths(cls, paths, conversions, nulls, value, *, sep, strict):

@@ -125,10 +125,52 @@ def clock_name(journeys: Journeys, calendar) -> str:
     return calendar_clock_name(calendar, journeys.tz is None and journeys.times is not None)
 
 
+DENSE_KEYS = 1 << 22
+"""Key spaces up to this size are compacted by counting (O(space + keys)), larger ones by
+sorting (O(keys log keys)): memory stays proportional to the data either way."""
+
+
+def compact_keys(keys: np.ndarray, space: int) -> tuple[np.ndarray, np.ndarray]:
+    """The sorted distinct ``keys`` (each in ``[0, space)``) and the position of each key.
+
+    Like ``numpy.unique(keys, return_inverse=True)``; counts instead of sorting when the key
+    space is small, so dense fast paths never allocate more than ``DENSE_KEYS`` slots.
+
+    Examples
+    --------
+    >>> compact_keys(np.array([7, 2, 7]), 10)
+    (array([2, 7]), array([1, 0, 1]))
+    """
+    keys = np.asarray(keys, dtype=np.int64)
+    if space <= max(DENSE_KEYS, 4 * len(keys)):
+        present = np.bincount(keys, minlength=space) > 0
+        unique = np.flatnonzero(present)
+        slot = np.cumsum(present) - 1
+        return unique, slot[keys]
+    unique, inverse = np.unique(keys, return_inverse=True)
+    return unique, inverse.reshape(-1)
+
+
+def transition_names(labels: Sequence[str], keys: np.ndarray) -> np.ndarray:
+    """``'a -> b'`` for each transition key ``source * len(labels) + target``.
+
+    Examples
+    --------
+    >>> transition_names(["a", "b"], np.array([1, 2])).tolist()
+    ['a -> b', 'b -> a']
+    """
+    n = max(len(labels), 1)
+    return np.array([f"{labels[k // n]} -> {labels[k % n]}" for k in keys.tolist()],
+                    dtype=object)
+
+
 def _edges(journeys: Journeys, with_case: bool = True, calendar=None):
     """Source code, target code, wait and case index (or None) of every transition."""
     idx = transition_index(journeys)
-    case = np.searchsorted(journeys.offsets, idx, side="right") - 1 if with_case else None
+    case = None
+    if with_case:
+        owner = np.repeat(np.arange(len(journeys), dtype=np.int64), journeys.lengths)
+        case = owner[idx]
     return (journeys.codes[idx], journeys.codes[idx + 1],
             transition_waits(journeys, idx, calendar), case)
 
@@ -142,27 +184,34 @@ def _gather_paths(codes, offsets, rows):
 
 
 def _counts(journeys: Journeys, edges=None) -> dict:
-    """The first-order counts and transition times of :class:`JourneyStats` (no variants)."""
-    from .._kernels.paths import reach_counts
-    from .._kernels.transitions import first_order_counts
+    """The first-order counts and transition times of :class:`JourneyStats` (no variants).
+
+    Memory is O(events + distinct transitions): transitions are kept as an edge list (keys
+    ``source * n_states + target``), never as a touchpoint × touchpoint matrix.
+    """
+    from .._kernels.paths import reach_totals
 
     n = len(journeys.vocab)
     facts = case_facts(journeys)
-    w, ok = facts["weight"], facts["success"]
+    w, ok, full = facts["weight"], facts["success"], facts["nonempty"]
     ws = w * ok
-    trans, starts, ends = first_order_counts(journeys.codes, journeys.offsets, w, n)
-    trans_s, _, ends_s = first_order_counts(journeys.codes, journeys.offsets, ws, n)
-    event_w = np.repeat(w, journeys.lengths)
-    visits = np.bincount(journeys.codes, weights=event_w, minlength=n).astype(np.int64)
-    reached = reach_counts(journeys.codes, journeys.offsets, n)
-    reach = (reached * w[:, None]).sum(axis=0).astype(np.int64)
-    reach_s = (reached * ws[:, None]).sum(axis=0).astype(np.int64)
-    src, dst, wait, _ = _edges(journeys, with_case=False) if edges is None else edges
-    edge = src * n + dst
-    wait_sum = np.bincount(edge, weights=wait, minlength=n * n).reshape(n, n)
-    wait_count = np.bincount(edge, minlength=n * n).reshape(n, n).astype(np.int64)
-    wait_min = np.full(n * n, np.inf)
-    wait_max = np.full(n * n, -np.inf)
+
+    def per_code(codes, weights):
+        return np.bincount(codes, weights=weights, minlength=n).astype(np.int64)
+
+    starts, ends = per_code(facts["first"][full], w[full]), per_code(facts["last"][full], w[full])
+    ends_s = per_code(facts["last"][full], ws[full])
+    visits = per_code(journeys.codes, np.repeat(w, journeys.lengths))
+    reached = reach_totals(journeys.codes, journeys.offsets,
+                           np.column_stack([w, ws]).astype(np.float64), n)
+    src, dst, wait, case = _edges(journeys) if edges is None or edges[3] is None else edges
+    keys, edge = compact_keys(src * n + dst, n * n)
+    n_edges = len(keys)
+
+    def per_edge(weights, dtype=np.int64):
+        return np.bincount(edge, weights=weights, minlength=n_edges).astype(dtype)
+
+    wait_min, wait_max = np.full(n_edges, np.inf), np.full(n_edges, -np.inf)
     np.minimum.at(wait_min, edge, wait)
     np.maximum.at(wait_max, edge, wait)
     service = journeys.service_times
@@ -177,10 +226,13 @@ def _counts(journeys: Journeys, edges=None) -> dict:
     return dict(vocab=journeys.vocab, n_cases=int(w.sum()), n_success=int(ws.sum()),
                 service_sum=svc, service_count=svc_count, service_min=svc_min,
                 service_max=svc_max, has_service=service is not None,
-                starts=starts, ends=ends, ends_success=ends_s, visits=visits, reach=reach,
-                reach_success=reach_s, transitions=trans, transitions_success=trans_s,
-                wait_sum=wait_sum, wait_count=wait_count, wait_min=wait_min.reshape(n, n),
-                wait_max=wait_max.reshape(n, n), has_times=journeys.times is not None)
+                starts=starts, ends=ends, ends_success=ends_s, visits=visits,
+                reach=reached[:, 0].astype(np.int64),
+                reach_success=reached[:, 1].astype(np.int64), edge_keys=keys,
+                edge_counts=per_edge(w[case]), edge_success=per_edge(ws[case]),
+                edge_wait_sum=per_edge(wait, np.float64), edge_wait_count=per_edge(None),
+                edge_wait_min=wait_min, edge_wait_max=wait_max,
+                has_times=journeys.times is not None)
 
 
 @attrs.frozen(repr=False, eq=False)
@@ -203,11 +255,18 @@ class JourneyStats:
     starts, ends, ends_success, visits, reach, reach_success : ndarray (n_states,)
         Weighted counts per touchpoint: cases starting there, ending there (and successful),
         events there, cases reaching it (and successful).
-    transitions, transitions_success : ndarray (n_states, n_states)
-        First-order transition counts (all cases / successful cases).
-    wait_sum, wait_count, wait_min, wait_max : ndarray (n_states, n_states)
+    edge_keys : ndarray (n_edges,)
+        The observed first-order transitions, sorted, as ``source * n_states + target``
+        (:attr:`edge_sources`, :attr:`edge_targets`). Memory is proportional to the
+        distinct transitions, whatever the number of touchpoints.
+    edge_counts, edge_success : ndarray (n_edges,)
+        Weighted transition counts (all cases / successful cases).
+    edge_wait_sum, edge_wait_count, edge_wait_min, edge_wait_max : ndarray (n_edges,)
         Transition times in seconds (unweighted, one per observed transition); waiting
         times (previous completion to next start) for activity instances.
+    transitions, transitions_success, wait_sum, wait_count, wait_min, wait_max
+        The same as dense ``(n_states, n_states)`` matrices, built on demand (a
+        :class:`~cxpath.errors.CostError` when too large: use the edge arrays).
     service_sum, service_count, service_min, service_max : ndarray (n_states,)
         Service times (start to completion) of the events at each touchpoint in seconds
         (unweighted; zeros and infinities without activity instances).
@@ -232,12 +291,13 @@ class JourneyStats:
     visits: np.ndarray = attrs.field(converter=_ro)
     reach: np.ndarray = attrs.field(converter=_ro)
     reach_success: np.ndarray = attrs.field(converter=_ro)
-    transitions: np.ndarray = attrs.field(converter=_ro)
-    transitions_success: np.ndarray = attrs.field(converter=_ro)
-    wait_sum: np.ndarray = attrs.field(converter=_ro)
-    wait_count: np.ndarray = attrs.field(converter=_ro)
-    wait_min: np.ndarray = attrs.field(converter=_ro)
-    wait_max: np.ndarray = attrs.field(converter=_ro)
+    edge_keys: np.ndarray = attrs.field(converter=_ro)
+    edge_counts: np.ndarray = attrs.field(converter=_ro)
+    edge_success: np.ndarray = attrs.field(converter=_ro)
+    edge_wait_sum: np.ndarray = attrs.field(converter=_ro)
+    edge_wait_count: np.ndarray = attrs.field(converter=_ro)
+    edge_wait_min: np.ndarray = attrs.field(converter=_ro)
+    edge_wait_max: np.ndarray = attrs.field(converter=_ro)
     service_sum: np.ndarray = attrs.field(converter=_ro)
     service_count: np.ndarray = attrs.field(converter=_ro)
     service_min: np.ndarray = attrs.field(converter=_ro)
@@ -260,19 +320,70 @@ class JourneyStats:
         """Number of touchpoints."""
         return len(self.vocab)
 
+    @property
+    def edge_sources(self) -> np.ndarray:
+        """Source touchpoint code of each observed transition."""
+        return self.edge_keys // max(self.n_states, 1)
+
+    @property
+    def edge_targets(self) -> np.ndarray:
+        """Target touchpoint code of each observed transition."""
+        return self.edge_keys % max(self.n_states, 1)
+
+    def _dense(self, values: np.ndarray, fill) -> np.ndarray:
+        from .._budget import check_memory
+
+        n = self.n_states
+        check_memory(8.0 * n * n, "JourneyStats", f"a {n:,} × {n:,} transition matrix",
+                     how="Use the edge arrays (edge_keys, edge_counts, …) instead.")
+        out = np.full(n * n, fill, dtype=values.dtype)
+        out[self.edge_keys] = values
+        out = out.reshape(n, n)
+        out.setflags(write=False)
+        return out
+
+    @property
+    def transitions(self) -> np.ndarray:
+        """Weighted first-order transition counts as an ``(n_states, n_states)`` matrix."""
+        return self._dense(self.edge_counts, 0)
+
+    @property
+    def transitions_success(self) -> np.ndarray:
+        """Transition counts of successful cases as an ``(n_states, n_states)`` matrix."""
+        return self._dense(self.edge_success, 0)
+
+    @property
+    def wait_sum(self) -> np.ndarray:
+        """Summed transition times (seconds) as an ``(n_states, n_states)`` matrix."""
+        return self._dense(self.edge_wait_sum, 0.0)
+
+    @property
+    def wait_count(self) -> np.ndarray:
+        """Timed transitions (unweighted) as an ``(n_states, n_states)`` matrix."""
+        return self._dense(self.edge_wait_count, 0)
+
+    @property
+    def wait_min(self) -> np.ndarray:
+        """Shortest transition time (inf where unseen) as an ``(n_states, n_states)`` matrix."""
+        return self._dense(self.edge_wait_min, np.inf)
+
+    @property
+    def wait_max(self) -> np.ndarray:
+        """Longest transition time (-inf where unseen) as an ``(n_states, n_states)`` matrix."""
+        return self._dense(self.edge_wait_max, -np.inf)
+
     @classmethod
     def empty(cls, vocab: Sequence[str], order: int = 1, has_times: bool = False,
               has_value: bool = False, has_service: bool = False) -> JourneyStats:
         """The identity of :meth:`merge` for this vocabulary and order."""
         order = v.check_int(order, "order", "JourneyStats.empty", low=1, high=4)
         n = len(vocab)
-        zi, zf = np.zeros(n, dtype=np.int64), np.zeros((n, n))
+        zi, none_i, none_f = np.zeros(n, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
         return cls(vocab=tuple(str(x) for x in vocab), order=order, n_cases=0, n_success=0,
                    starts=zi, ends=zi, ends_success=zi, visits=zi, reach=zi, reach_success=zi,
-                   transitions=np.zeros((n, n), dtype=np.int64),
-                   transitions_success=np.zeros((n, n), dtype=np.int64), wait_sum=zf,
-                   wait_count=np.zeros((n, n), dtype=np.int64), wait_min=np.full((n, n), np.inf),
-                   wait_max=np.full((n, n), -np.inf), service_sum=np.zeros(n),
+                   edge_keys=none_i, edge_counts=none_i, edge_success=none_i,
+                   edge_wait_sum=none_f, edge_wait_count=none_i, edge_wait_min=none_f,
+                   edge_wait_max=none_f, service_sum=np.zeros(n),
                    service_count=zi, service_min=np.full(n, np.inf),
                    service_max=np.full(n, -np.inf), window_keys=np.zeros(0, dtype=np.int64),
                    window_counts=np.zeros(0, dtype=np.int64),
@@ -303,8 +414,12 @@ class JourneyStats:
         if not isinstance(journeys, Journeys):
             v.fail("journeys", func, "a Journeys object", got=type(journeys).__name__)
         order = v.check_int(order, "order", func, low=1, high=4)
-        counts = _counts(journeys)
         n = len(journeys.vocab)
+        if n ** (order + 1) >= 2**63:  # window keys are base-n numbers of order + 1 digits
+            widest = max(w for w in range(1, 6) if n ** w < 2**63) - 1
+            v.fail("order", func, f"at most {widest} for {n:,} touchpoints (windows of order "
+                   "+ 1 touchpoints are keyed by 64-bit integers)", order)
+        counts = _counts(journeys)
         facts = case_facts(journeys)
         w, ok = facts["weight"], facts["success"]
         ws = w * ok
@@ -352,6 +467,19 @@ class JourneyStats:
             return np.bincount(inv, weights=np.concatenate([a, b]),
                                minlength=len(ukeys)).astype(np.int64)
 
+        ekeys, einv = np.unique(np.concatenate([self.edge_keys, other.edge_keys]),
+                                return_inverse=True)
+
+        def edge_sum(name, dtype=np.int64):
+            return np.bincount(einv, weights=np.concatenate([getattr(self, name),
+                                                             getattr(other, name)]),
+                               minlength=len(ekeys)).astype(dtype)
+
+        def edge_extreme(name, ufunc, fill):
+            out = np.full(len(ekeys), fill)
+            ufunc.at(out, einv, np.concatenate([getattr(self, name), getattr(other, name)]))
+            return out
+
         codes = np.concatenate([self.variant_codes, other.variant_codes])
         lengths = np.concatenate([np.diff(self.variant_offsets), np.diff(other.variant_offsets)])
         offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
@@ -369,10 +497,13 @@ class JourneyStats:
             n_success=self.n_success + other.n_success,
             **{name: getattr(self, name) + getattr(other, name) for name in (
                 "starts", "ends", "ends_success", "visits", "reach", "reach_success",
-                "transitions", "transitions_success", "wait_sum", "wait_count",
                 "service_sum", "service_count")},
-            wait_min=np.minimum(self.wait_min, other.wait_min),
-            wait_max=np.maximum(self.wait_max, other.wait_max),
+            edge_keys=ekeys, edge_counts=edge_sum("edge_counts"),
+            edge_success=edge_sum("edge_success"),
+            edge_wait_sum=edge_sum("edge_wait_sum", np.float64),
+            edge_wait_count=edge_sum("edge_wait_count"),
+            edge_wait_min=edge_extreme("edge_wait_min", np.minimum, np.inf),
+            edge_wait_max=edge_extreme("edge_wait_max", np.maximum, -np.inf),
             service_min=np.minimum(self.service_min, other.service_min),
             service_max=np.maximum(self.service_max, other.service_max),
             window_keys=ukeys, window_counts=windows(self.window_counts, other.window_counts),

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cxpath._kernels.paths import case_hashes, reach_counts, same_as, window_keys
+from cxpath._kernels.paths import case_hashes, reach_totals, same_as, window_keys
 
 paths_strategy = st.lists(st.lists(st.integers(0, 3), max_size=7), min_size=1, max_size=25)
 
@@ -42,12 +42,17 @@ def test_equal_paths_hash_equal_and_same_as_is_exact(paths):
 
 
 @settings(max_examples=40, deadline=None)
-@given(paths=paths_strategy)
-def test_reach_counts_match_oracle(paths):
+@given(paths=paths_strategy, data=st.data())
+def test_reach_totals_match_oracle(paths, data):
     codes, offsets = csr(paths)
-    got = reach_counts(codes, offsets, 4)
-    for i, p in enumerate(paths):
-        assert got[i].tolist() == [s in p for s in range(4)]
+    weights = np.array(data.draw(st.lists(st.lists(st.integers(0, 9), min_size=2, max_size=2),
+                                          min_size=len(paths), max_size=len(paths))),
+                       dtype=np.float64)
+    got = reach_totals(codes, offsets, weights, 4)
+    # oracle: each case adds its weights once to every touchpoint it visits
+    expected = [[sum(weights[i, j] for i, p in enumerate(paths) if s in p) for j in range(2)]
+                for s in range(4)]
+    assert got.tolist() == expected
 
 
 def funnel_oracle(path, steps, mode):
@@ -96,7 +101,8 @@ def test_first_deviation_matches_oracle(paths, allowed, starts):
 
     codes, offsets = csr(paths)
     table = np.array(allowed).reshape(4, 4)
-    got = first_deviation(codes, offsets, table, np.array(starts))
+    got = first_deviation(codes, offsets, np.flatnonzero(table.ravel()).astype(np.int64), 4,
+                          np.array(starts))
     for k, p in enumerate(paths):
         expected = -1
         if p and not starts[p[0]]:
