@@ -75,6 +75,9 @@ def factorize(values: np.ndarray, name: str, func: str, *, blank_missing: bool =
     """
     n = len(values)
     kind = values.dtype.kind
+    if kind == "u" and values.dtype.itemsize == 8 and len(values) and values.max() >= 2**63:
+        uniques, inverse = np.unique(values, return_inverse=True)  # would wrap in int64
+        return inverse.ravel().astype(np.int64, copy=False), uniques
     if kind in "iub":
         return _factorize_int(values.astype(np.int64, copy=False))
     if kind == "f":

@@ -458,7 +458,8 @@ def from_events(cls, data, *, case, touchpoint, timestamp, channel, outcome, val
         case_outcome = np.isin(tp[offsets[1:] - 1], wanted)
         if not case_outcome.any():
             warnings.warn(
-                f"Journeys.from_events: no case ends with {sorted(labels[k] for k in wanted)} "
+                "Journeys.from_events: no case ends with "
+                f"{v.show_list(sorted(labels[k] for k in wanted))} "
                 "('success' counts a case as successful only when one of these is its last "
                 "event), so the success rate is 0. If success is recorded elsewhere in the "
                 "case, pass an event- or case-level flag as 'outcome=' instead.",

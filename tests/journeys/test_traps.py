@@ -132,3 +132,25 @@ def test_nullable_pandas_dtypes_and_dates_work_like_plain_ones():
                                       type=pa.date32())})
     assert Journeys.from_events(table, case="case", touchpoint="step",
                                 timestamp="day").times.tolist() == [1735689600.0, 1735776000.0]
+
+
+def test_uint64_case_ids_beyond_int64_keep_their_values():
+    import numpy as np
+
+    ids = np.array([2**64 - 1, 2**63, 2**63 + 1, 2**64 - 1], dtype=np.uint64)
+    j = Journeys.from_events(case=ids, touchpoint=["a", "b", "c", "d"], timestamp=[0, 1, 2, 3])
+    # before: int64 wrap-around gave [-9223372036854775808, -9223372036854775807, -1]
+    assert j.case_ids.tolist() == [2**63, 2**63 + 1, 2**64 - 1]
+    assert j.lengths.tolist() == [1, 1, 2]
+
+
+def test_pseudonymized_case_ids_at_ingestion_keep_the_analysis():
+    from cxpath.journeys import variants
+    from cxpath.privacy import pseudonymize
+
+    case = ["alice@example.com"] * 2 + ["bob@example.com"]
+    data = dict(touchpoint=["web", "chat", "web"], timestamp=[0, 60, 0])
+    plain = Journeys.from_events(case=case, **data)
+    masked = Journeys.from_events(case=pseudonymize(case, "a secret of 16+ bytes"), **data)
+    assert not {"alice@example.com", "bob@example.com"} & set(masked.case_ids.tolist())
+    assert variants(masked).to_frame().equals(variants(plain).to_frame())
