@@ -135,7 +135,8 @@ def funnel(journeys: Journeys, steps: Sequence[str], mode: str = "ordered", top_
     index = {label: i for i, label in enumerate(journeys.vocab)}
     unknown = [s for s in steps if s not in index]
     if unknown:
-        v.fail("steps", func, "touchpoints of the journeys", got=f"unknown labels {v.show_list(unknown)}")
+        v.fail("steps", func, "touchpoints of the journeys",
+               got=f"unknown labels {v.show_list(unknown)}")
     codes = np.array([index[s] for s in steps], dtype=np.int64)
     pos = funnel_match(journeys.codes, journeys.offsets, codes, MODES[mode])
     w = journeys.case_weights

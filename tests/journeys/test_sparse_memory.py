@@ -7,6 +7,7 @@ every numpy allocation, so the peak below is exact for the arrays the analyses b
 
 from __future__ import annotations
 
+import itertools
 import tracemalloc
 from collections import Counter
 
@@ -75,7 +76,7 @@ def test_dense_views_are_guarded_and_edges_are_not(wide, monkeypatch):
     assert n == 20_000 and len(s.edge_keys) <= wide.n_events
     monkeypatch.setenv("CXPATH_MAX_MEMORY", "1GiB")
     with pytest.raises(CostError, match=rf"{n:,} × {n:,} transition matrix.*edge arrays"):
-        s.transitions  # noqa: B018  (the property builds the matrix)
+        _ = s.transitions  # the property builds the matrix
 
 
 paths = st.lists(st.lists(st.sampled_from("abcd"), min_size=1, max_size=6), min_size=1,
@@ -96,8 +97,8 @@ def test_edge_arrays_count_what_a_python_counter_counts(paths, ok):
     won = ok.draw(st.lists(st.booleans(), min_size=len(paths), max_size=len(paths)))
     s = JourneyStats.from_journeys(_journeys(paths, won))
     n = s.n_states
-    pairs = Counter((a, b) for p in paths for a, b in zip(p, p[1:]))
-    wins = Counter((a, b) for p, w in zip(paths, won) if w for a, b in zip(p, p[1:]))
+    pairs = Counter((a, b) for p in paths for a, b in itertools.pairwise(p))
+    wins = Counter((a, b) for p, w in zip(paths, won) if w for a, b in itertools.pairwise(p))
     got = {(s.vocab[k // n], s.vocab[k % n]): (int(c), int(w))
            for k, c, w in zip(s.edge_keys, s.edge_counts, s.edge_success)}
     assert got == {k: (c, wins[k]) for k, c in pairs.items()}
