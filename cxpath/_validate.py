@@ -254,8 +254,8 @@ def check_option(value, name: str, func: str, options: Iterable):
     """
     options = tuple(options)
     try:
-        ok = value in options
-    except TypeError:
+        ok = bool(value in options)
+    except (TypeError, ValueError):  # unhashable, or an array compared element-wise
         ok = False
     if not ok:
         fail(name, func, "one of " + ", ".join(repr(o) for o in options), value)

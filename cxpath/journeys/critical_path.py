@@ -142,7 +142,7 @@ def critical_path(journeys: Journeys, rank_by: str = "probability", *,
     from .variants import distinct_paths
 
     func = "journeys.critical_path"
-    if (by in _RANKINGS and isinstance(journeys, Journeys)
+    if (isinstance(by, str) and by in _RANKINGS and isinstance(journeys, Journeys)
             and by not in journeys.case_attributes):
         warnings.warn("critical_path(by=...) naming the ranking is deprecated: pass "
                       f"rank_by={by!r} (by= now drills down by a case attribute)",

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 
 from cxpath import Journeys
 from cxpath.attribution import markov
 from cxpath.errors import CxpathError, CxpathWarning
+from cxpath.journeys import bottlenecks, critical_path, funnel, repeat_contacts
 
 
 def test_fill_missing_channels_and_resources():
@@ -135,8 +137,6 @@ def test_nullable_pandas_dtypes_and_dates_work_like_plain_ones():
 
 
 def test_uint64_case_ids_beyond_int64_keep_their_values():
-    import numpy as np
-
     ids = np.array([2**64 - 1, 2**63, 2**63 + 1, 2**64 - 1], dtype=np.uint64)
     j = Journeys.from_events(case=ids, touchpoint=["a", "b", "c", "d"], timestamp=[0, 1, 2, 3])
     # before: int64 wrap-around gave [-9223372036854775808, -9223372036854775807, -1]
@@ -154,3 +154,24 @@ def test_pseudonymized_case_ids_at_ingestion_keep_the_analysis():
     masked = Journeys.from_events(case=pseudonymize(case, "a secret of 16+ bytes"), **data)
     assert not {"alice@example.com", "bob@example.com"} & set(masked.case_ids.tolist())
     assert variants(masked).to_frame().equals(variants(plain).to_frame())
+
+
+@pytest.mark.parametrize(("call", "message"), [
+    (lambda j: bottlenecks(j, level=np.zeros((2, 2))),
+     r"The 'level' parameter of journeys.bottlenecks must be one of 'transition', "
+     r"'touchpoint'. Got array"),
+    (lambda j: critical_path(j, by=np.zeros((2, 2))), r"'by' parameter of journeys.critical_path"),
+    (lambda j: funnel(j, None),
+     r"The 'steps' parameter of journeys.funnel must be a non-empty sequence of touchpoint "
+     r"labels. Got None instead."),
+    (lambda j: funnel(j, [1, 2]),
+     r"'steps' parameter of journeys.funnel must be touchpoints of the journeys"),
+    (lambda j: repeat_contacts(j, None),
+     r"The 'customer' parameter of journeys.repeat_contacts must be one customer per case"),
+])
+def test_hostile_arguments_get_the_library_error(call, message):
+    """Found by fuzzing (#18 point 3): numpy's ambiguous-truth ValueError, len(None) …"""
+    from cxpath.datasets import load_sample
+
+    with pytest.raises(CxpathError, match=message):
+        call(load_sample().journeys)
