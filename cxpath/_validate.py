@@ -258,7 +258,9 @@ def check_option(value, name: str, func: str, options: Iterable):
     except (TypeError, ValueError):  # unhashable, or an array compared element-wise
         ok = False
     if not ok:
-        fail(name, func, "one of " + ", ".join(repr(o) for o in options), value)
+        typed = all(isinstance(o, str) for o in options) and not isinstance(value, str)
+        fail(name, func, "one of " + ", ".join(repr(o) for o in options), value,
+             wrong_type=typed)
     return value
 
 

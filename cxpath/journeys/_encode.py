@@ -304,8 +304,7 @@ def infer_time_unit(values: np.ndarray, unit: str | None, name: str, func: str):
     ('ms', True)
     """
     if unit is not None:
-        if unit not in _UNITS:
-            v.check_option(unit, "unit", func, tuple(_UNITS))
+        v.check_option(unit, "unit", func, tuple(_UNITS))
         return unit, False
     finite = values[np.isfinite(values)] if values.dtype.kind == "f" else values
     if not finite.size:

@@ -241,6 +241,9 @@ def from_events(cls, data, *, case, touchpoint, timestamp, channel, outcome, val
                 fill, normalize_labels, unit, tz, strict, duplicates, value_agg, time_format,
                 vocab):
     func = "Journeys.from_events"
+    for name, spec in (("case", case), ("touchpoint", touchpoint)):
+        if spec is None:
+            v.fail(name, func, "a column name or the column's values", spec, wrong_type=True)
     if tz is not None:
         tz = parse_zone(tz, "tz", func)
     zone = tz
@@ -506,8 +509,9 @@ def _pair_instances(c, tp, t, roles, source_rows, n_labels, removed, changed):
 
 
 def _check_vocab(vocab, func):
-    if isinstance(vocab, str):
-        v.fail("vocab", func, "a sequence of touchpoint labels", vocab)
+    if isinstance(vocab, str) or np.ndim(vocab) != 1:
+        v.fail("vocab", func, "a sequence of touchpoint labels", vocab,
+               wrong_type=isinstance(vocab, str) or np.ndim(vocab) == 0)
     labels = tuple(str(x) for x in vocab)
     if len(set(labels)) != len(labels) or not labels:
         v.fail("vocab", func, "a non-empty sequence of distinct labels",
@@ -565,8 +569,10 @@ def from_paths(cls, paths, conversions, nulls, value, *, sep, strict):
     strict = v.check_bool(strict, "strict", func)
     if not isinstance(sep, str) or not sep:
         v.fail("sep", func, "a non-empty string", sep)
-    if isinstance(paths, str):
-        v.fail("paths", func, "a sequence of path strings", got="a single string")
+    if isinstance(paths, str) or paths is None or np.ndim(paths) == 0:
+        v.fail("paths", func, "a sequence of path strings",
+               got="a single string" if isinstance(paths, str) else None, value=paths,
+               wrong_type=True)
     if isinstance(paths, (list, tuple)):  # keep each element's own type for the checks
         paths = np.array([*paths, None], dtype=object)[:-1]
     paths = column(None, paths, "paths", func)

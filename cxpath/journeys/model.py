@@ -474,6 +474,9 @@ class Journeys:
 
         Returns ``(attribute, level)`` with level ``'event'`` or ``'case'``.
         """
+        if not isinstance(name, str):
+            v.fail("by" if func != "Journeys.attribute" else "name", func,
+                   "the name of a case or event attribute", name, wrong_type=True)
         if name in self.case_attributes:
             return self.case_attributes[name], "case"
         if name in self.event_attributes:
@@ -544,8 +547,15 @@ class Journeys:
             mask = arr
         else:
             arr = arr.ravel()
-            mask = np.isin(self.case_ids, arr)
-            if mask.sum() != len(np.unique(arr)):
+            try:
+                mask = np.isin(self.case_ids, arr)
+                distinct = len(np.unique(arr))
+            except TypeError:  # ids numpy cannot order (None, or a mix of types)
+                v.fail("which", func, "a boolean mask or ids of existing cases",
+                       got="values of types " +
+                       v.show_list(sorted({type(x).__name__ for x in arr.tolist()})),
+                       wrong_type=True)
+            if mask.sum() != distinct:
                 missing = np.setdiff1d(arr, self.case_ids)
                 v.fail("which", func, "ids of existing cases",
                        got=f"unknown ids {missing[:5].tolist()}")

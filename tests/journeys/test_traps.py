@@ -175,3 +175,33 @@ def test_hostile_arguments_get_the_library_error(call, message):
 
     with pytest.raises(CxpathError, match=message):
         call(load_sample().journeys)
+
+
+_EVENTS = dict(case=[1, 1, 2], touchpoint=["a", "b", "a"], timestamp=[0, 60, 0])
+
+
+@pytest.mark.parametrize(("change", "error", "message"), [
+    ({"case": None}, TypeError,
+     r"The 'case' parameter of Journeys.from_events must be a column name or the column's "
+     r"values. Got None instead."),
+    ({"unit": []}, TypeError, r"The 'unit' parameter of Journeys.from_events must be one of"),
+    ({"vocab": 1.5}, TypeError,
+     r"The 'vocab' parameter of Journeys.from_events must be a sequence of touchpoint labels"),
+])
+def test_from_events_hostile_arguments(change, error, message):
+    with pytest.raises(CxpathError, match=message) as info:
+        Journeys.from_events(**{**_EVENTS, **change})
+    assert isinstance(info.value, error)
+
+
+def test_constructors_and_methods_refuse_hostile_values():
+    with pytest.raises(TypeError, match=r"'paths' parameter of Journeys.from_paths must be a "
+                                        r"sequence of path strings. Got None instead."):
+        Journeys.from_paths(None)
+    j = Journeys.from_events(**_EVENTS)
+    with pytest.raises(CxpathError, match=r"'name' parameter of Journeys.attribute"):
+        j.attribute(["a"])
+    with pytest.raises(TypeError, match=r"'which' parameter of Journeys.select must be a "
+                                        r"boolean mask or ids of existing cases. Got values of "
+                                        r"types \['NoneType'\] instead."):
+        j.select([None, None, None])
