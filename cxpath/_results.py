@@ -59,8 +59,13 @@ if TYPE_CHECKING:
     import pandas as pd
     import polars as pl
 
-__all__ = ["Result", "alias", "derived_columns", "drawn_by", "duration_columns",
-           "format_duration", "format_p", "format_table", "in_hours", "result"]
+__all__ = ["ID_COLUMNS", "IdLabel", "Result", "alias", "derived_columns", "drawn_by",
+           "duration_columns", "format_duration", "format_p", "format_table", "in_hours",
+           "ordinal_labels", "result"]
+
+#: Column names that hold case or customer keys: reprs show them as ``#1``, ``#2`` …
+#: (:func:`ordinal_labels`) unless asked (``to_text(show_ids=True)``).
+ID_COLUMNS = frozenset({"case", "case_id", "customer", "customer_id", "ticket_id"})
 
 
 def result(cls):
@@ -152,6 +157,37 @@ def derived_columns(columns: Mapping[str, str]) -> Mapping[str, str]:
     'lower end of the level % interval'
     """
     return MappingProxyType(dict(columns))
+
+
+class IdLabel(str):
+    """A neutral label standing for a case or customer id: ``#1``, shown without quotes."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return str(self)
+
+
+def ordinal_labels(values) -> np.ndarray:
+    """Neutral labels for ids: ``#1``, ``#2`` … per distinct value, in order of appearance.
+
+    Equal ids get equal labels, so a table still shows which rows are the same case; the
+    ids themselves are not shown. Missing values (None, NaN) stay missing.
+
+    >>> print(*ordinal_labels(["T-9", "T-4", "T-9", None]))
+    #1 #2 #1 None
+    >>> ordinal_labels(["T-9"])[0] == "#1"
+    True
+    """
+    out = np.empty(len(values), dtype=object)
+    seen: dict = {}
+    for i, x in enumerate(values):
+        if x is None or (isinstance(x, (float, np.floating)) and math.isnan(x)):
+            out[i] = x
+            continue
+        key = _hashable(x.item() if isinstance(x, np.generic) else x)
+        out[i] = seen.setdefault(key, IdLabel(f"#{len(seen) + 1}"))
+    return out
 
 
 def _cell(x) -> str:
@@ -369,6 +405,10 @@ class Result:
     #: None for the first column.
     _key: ClassVar[str | tuple | None] = None
 
+    #: Columns of ``_columns()`` holding case or customer keys, which the reprs show as
+    #: ``#1``, ``#2`` …; None for those named in :data:`ID_COLUMNS`.
+    _id_columns: ClassVar[tuple | None] = None
+
     #: Results are not sequences of rows: iterate over ``to_frame()`` instead.
     __iter__ = None
 
@@ -528,17 +568,58 @@ class Result:
         return {a.name: _jsonable(getattr(self, a.name)) for a in attrs.fields(type(self))
                 if not a.name.startswith("_")}
 
-    def __repr__(self) -> str:
+    def _shown_columns(self, show_ids: bool = False) -> tuple[dict, list[str]]:
+        """The columns as the reprs show them, and a line saying which ids were hidden."""
         cols = self._columns()
+        names = self._id_columns if self._id_columns is not None else \
+            tuple(k for k in cols if k in ID_COLUMNS)
+        hidden = [k for k in names if k in cols and len(cols[k])]
+        if show_ids or not hidden:
+            return cols, []
+        cols = {k: ordinal_labels(x) if k in hidden else x for k, x in cols.items()}
+        parts = []
+        for k in hidden:
+            n = len({x for x in cols[k] if isinstance(x, IdLabel)})
+            span = "#1" if n == 1 else "#1, #2" if n == 2 else f"#1 … #{n:,}"
+            parts.append(f"{k}: {n:,} {'id' if n == 1 else 'ids'} shown as {span}")
+        return cols, ["; ".join(parts) + " (to_text(show_ids=True) or to_frame() shows them)"]
+
+    def to_text(self, *, show_ids: bool = False) -> str:
+        """The repr: title, summary lines and the first rows of the table.
+
+        Case and customer ids (the columns of ``_id_columns``, by default those named in
+        :data:`ID_COLUMNS`) are shown as neutral labels ``#1``, ``#2`` … unless
+        ``show_ids=True``; ``to_frame()`` and the attributes always hold the ids.
+
+        Examples
+        --------
+        >>> from cxpath.kpi.sla import _example_clocks
+        >>> clocks = _example_clocks()
+        >>> clocks.case_id.tolist()
+        ['A', 'B']
+        >>> print(clocks.to_text().splitlines()[3])
+        case_id: 2 ids shown as #1, #2 (to_text(show_ids=True) or to_frame() shows them)
+        >>> [line.split()[0] for line in clocks.to_text().splitlines()[-2:]]
+        ['#1', '#2']
+        >>> [line.split()[0] for line in clocks.to_text(show_ids=True).splitlines()[-2:]]
+        ['A', 'B']
+        """
+        from ._validate import check_bool
+
+        show_ids = check_bool(show_ids, "show_ids", f"{type(self).__name__}.to_text")
+        cols, note = self._shown_columns(show_ids)
         n = len(next(iter(cols.values()))) if cols else 0
         head = f"{self._title()} ({n} rows)"
         table = [format_table(cols, durations=self._durations(cols))] if n else []
-        return "\n".join([head, *self._summary(), *table])
+        return "\n".join([head, *self._summary(), *note, *table])
+
+    def __repr__(self) -> str:
+        return self.to_text()
 
     def _repr_html_(self) -> str:
         """A notebook table styled like pandas': head and tail rows past 20, numbers right-
-        aligned, durations in human units, the shape below."""
-        cols = self._columns()
+        aligned, durations in human units, the shape below. Ids are shown as ``#1`` …"""
+        cols, note = self._shown_columns()
         names = list(cols)
         n = len(next(iter(cols.values()))) if cols else 0
         durations = self._durations(cols)
@@ -556,7 +637,7 @@ class Result:
         if n > _HTML_ROWS:
             rows.append("<tr>" + "<td>…</td>" * len(names) + "</tr>")
             rows += [row(i) for i in range(_HTML_HEAD, len(shown))]
-        summary = "".join(f"<div>{html.escape(s)}</div>" for s in self._summary())
+        summary = "".join(f"<div>{html.escape(s)}</div>" for s in [*self._summary(), *note])
         header = "".join(f"<th>{html.escape(k)}</th>" for k in names)
         right = [j + 1 for j, k in enumerate(names) if numeric[k]]
         tag = "cx" + hashlib.sha1(repr((names, right)).encode()).hexdigest()[:8]

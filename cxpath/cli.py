@@ -8,6 +8,7 @@ Examples::
         --success resolved --out report/
     cxpath report log.xes.gz --out report/        # XES: standard attribute names
     cxpath report --config cxpath.toml            # the same mapping in a file
+    cxpath report events.csv ... --show-ids       # raw case ids instead of #1, #2 …
 
 Exit codes: 0 done, 2 bad arguments, 3 bad data (the message names the column or rows).
 """
@@ -101,6 +102,9 @@ def _outputs(sub) -> None:
                      help="with --out, also write the tables to report.xlsx (extra excel)")
     sub.add_argument("--force", action="store_true",
                      help="write into an --out folder that already holds files")
+    sub.add_argument("--show-ids", dest="show_ids", action="store_true",
+                     help="show raw case and customer ids (default: neutral labels #1, #2 "
+                          "… where an id would stand)")
     sub.add_argument("-q", "--quiet", action="store_true", help="no progress on stderr")
 
 
@@ -251,7 +255,7 @@ def main(argv=None) -> int:
             inputs = sample_inputs(sample)
         else:
             inputs = _user_inputs(_config(args, parser), progress)
-        report = build_report(inputs, progress=progress)
+        report = build_report(inputs, progress=progress, show_ids=args.show_ids)
         _emit(report, args, progress)
     except _Usage as exc:
         parser.error(str(exc))

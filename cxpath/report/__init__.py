@@ -6,6 +6,9 @@ reports. A section is a function ``section(inputs) -> Section`` in a module of t
 (:mod:`~cxpath.report.journeys`, :mod:`~cxpath.report.attribution` …); it runs when its
 inputs are there and otherwise says in one line what would enable it.
 
+Reports show counts, and neutral labels (``#1``, ``#2`` …) where a case or customer id
+would stand, unless asked for the ids (``show_ids=True``, ``cxpath report --show-ids``).
+
 Examples
 --------
 >>> from cxpath.report import build_report, sample_inputs
@@ -42,12 +45,17 @@ SECTIONS = ("data", "journeys", "attribution", "kpi", "fmea", "spc", "forecast",
 
 @attrs.frozen
 class Report:
-    """The sections of one report, with when and from what it was made."""
+    """The sections of one report, with when and from what it was made.
+
+    ``show_ids`` is whether its renderings show raw case and customer ids (by default
+    neutral labels ``#1``, ``#2`` … stand for them); each ``to_*`` method may override it.
+    """
 
     sections: tuple
     inputs: Inputs
     generated: str
     version: str
+    show_ids: bool = False
 
     @property
     def findings(self) -> list:
@@ -59,23 +67,34 @@ class Report:
         rest = [f for s in self.sections for f in s.findings if f not in out]
         return (out + rest)[:max(3, min(5, len(out)))]
 
-    def to_text(self) -> str:
-        """The report as terminal text (``cxpath demo``)."""
+    def _show_ids(self, show_ids: bool | None, func: str) -> bool:
+        from .. import _validate as v
+
+        if show_ids is None:
+            return self.show_ids
+        return v.check_bool(show_ids, "show_ids", func)
+
+    def to_text(self, *, show_ids: bool | None = None) -> str:
+        """The report as terminal text (``cxpath demo``); ``show_ids`` overrides the
+        report's choice of showing raw case and customer ids."""
         from ._text import render_text
 
-        return render_text(self)
+        return render_text(self, show_ids=self._show_ids(show_ids, "Report.to_text"))
 
-    def to_markdown(self, figures: dict | None = None) -> str:
+    def to_markdown(self, figures: dict | None = None, *,
+                    show_ids: bool | None = None) -> str:
         """The report as Markdown; ``figures`` maps figures to saved image paths."""
         from ._markdown import render_markdown
 
-        return render_markdown(self, figures or {})
+        return render_markdown(self, figures or {},
+                               show_ids=self._show_ids(show_ids, "Report.to_markdown"))
 
-    def to_html(self, *, figures: bool = True) -> str:
+    def to_html(self, *, figures: bool = True, show_ids: bool | None = None) -> str:
         """One self-contained HTML page (CSS inline, figures embedded, no network)."""
         from ._html import render_html
 
-        return render_html(self, figures=figures)
+        return render_html(self, figures=figures,
+                           show_ids=self._show_ids(show_ids, "Report.to_html"))
 
 
 def sample_inputs(sample: ServiceSample | None = None) -> Inputs:
@@ -91,10 +110,27 @@ def sample_inputs(sample: ServiceSample | None = None) -> Inputs:
 
 
 def build_report(inputs: Inputs, *, sections: Sequence[str] = SECTIONS,
-                 progress: Callable[[str], Any] | None = None) -> Report:
-    """Run the sections on ``inputs``; ``progress(key)`` is called before each."""
-    from .. import __version__
+                 progress: Callable[[str], Any] | None = None,
+                 show_ids: bool = False) -> Report:
+    """Run the sections on ``inputs``; ``progress(key)`` is called before each.
 
+    With ``show_ids=False`` (the default) the report shows counts, and neutral labels
+    (``#1``, ``#2`` …) where a case or customer id would stand (the first journeys of the
+    data section, the slowest cases); ``show_ids=True`` shows the raw ids.
+
+    Examples
+    --------
+    >>> from cxpath.report import build_report, sample_inputs
+    >>> report = build_report(sample_inputs(), sections=("data",))
+    >>> "case=#1" in report.to_text(), "case='T0000'" in report.to_text()
+    (True, False)
+    >>> "case='T0000'" in report.to_text(show_ids=True)
+    True
+    """
+    from .. import __version__
+    from .. import _validate as v
+
+    show_ids = v.check_bool(show_ids, "show_ids", "report.build_report")
     done = []
     for key in sections:
         module = importlib.import_module(f"{__name__}.{key}")
@@ -104,7 +140,8 @@ def build_report(inputs: Inputs, *, sections: Sequence[str] = SECTIONS,
         sec = module.section(inputs)
         done.append(attrs.evolve(sec, seconds=time.perf_counter() - start))
     stamp = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-    return Report(sections=tuple(done), inputs=inputs, generated=stamp, version=__version__)
+    return Report(sections=tuple(done), inputs=inputs, generated=stamp, version=__version__,
+                  show_ids=show_ids)
 
 
 def section_text(key: str, sample: ServiceSample | None = None) -> str:
@@ -116,13 +153,16 @@ def section_text(key: str, sample: ServiceSample | None = None) -> str:
 
 
 def write_report(out_dir: str | os.PathLike, report: Report, fmt: str = "html", *,
-                 xlsx: bool = False, force: bool = False) -> pathlib.Path:
+                 xlsx: bool = False, force: bool = False,
+                 show_ids: bool | None = None) -> pathlib.Path:
     """Write ``report.html`` (self-contained) or ``report.md`` (with ``figures/``), and with
     ``xlsx=True`` also ``report.xlsx`` (every table as a sheet; extra ``excel``).
 
     A folder that already holds files is refused unless ``force=True`` (then the report's
     own files are replaced); a symbolic link where the report is written is always
-    refused, so nothing is written outside the folder."""
+    refused, so nothing is written outside the folder. ``show_ids`` (default: as the
+    report was built, see :func:`build_report`) writes raw case and customer ids instead
+    of the neutral labels ``#1``, ``#2`` …"""
     import pathlib
 
     from .. import _validate as v
@@ -130,6 +170,10 @@ def write_report(out_dir: str | os.PathLike, report: Report, fmt: str = "html", 
     fmt = v.check_option(fmt, "fmt", "report.write_report", ("html", "md"))
     xlsx = v.check_bool(xlsx, "xlsx", "report.write_report")
     force = v.check_bool(force, "force", "report.write_report")
+    if not isinstance(report, Report):
+        v.fail("report", "report.write_report", "a Report (from build_report)",
+               got=type(report).__name__, wrong_type=True)
+    show_ids = report._show_ids(show_ids, "report.write_report")
     out = pathlib.Path(out_dir)
     if out.is_symlink() or (out.exists() and not out.is_dir()):
         v.fail("out_dir", "report.write_report", "a folder (not a link or a file)", str(out))
@@ -144,12 +188,12 @@ def write_report(out_dir: str | os.PathLike, report: Report, fmt: str = "html", 
     if xlsx:
         from ._xlsx import write_xlsx
 
-        write_xlsx(report, out / "report.xlsx")
+        write_xlsx(report, out / "report.xlsx", show_ids=show_ids)
     if fmt == "html":
         path = out / "report.html"
-        path.write_text(report.to_html(), encoding="utf-8")
+        path.write_text(report.to_html(show_ids=show_ids), encoding="utf-8")
         return path
     saved = save_figures(report, out / "figures")
     path = out / "report.md"
-    path.write_text(report.to_markdown(saved), encoding="utf-8")
+    path.write_text(report.to_markdown(saved, show_ids=show_ids), encoding="utf-8")
     return path

@@ -13,14 +13,20 @@ import numpy as np
 
 from .._results import format_duration, format_table
 
-__all__ = ["Figure", "Section", "Table", "Text", "cell_text", "table_of"]
+__all__ = ["Figure", "Section", "Table", "Text", "cell_text", "shown", "table_of"]
 
 
 @attrs.frozen
 class Text:
-    """A paragraph (plain text; rendered escaped)."""
+    """A paragraph (plain text; rendered escaped).
+
+    ``text`` is what every report shows by default: counts or neutral labels (``#1``) in
+    place of case and customer ids. ``with_ids``, when the paragraph can name them, is the
+    same paragraph with the raw ids, shown with ``show_ids=True``.
+    """
 
     text: str
+    with_ids: str | None = None
 
 
 @attrs.frozen
@@ -41,6 +47,9 @@ class Table:
     durations : mapping of str to float
         Columns holding durations, with their seconds per unit.
     max_rows : int
+    with_ids : dict of str to 1-D array, optional
+        For columns that stand for case or customer ids: ``columns`` holds neutral labels
+        (``#1``, ``#2`` …) and this the raw ids, shown instead with ``show_ids=True``.
     """
 
     title: str
@@ -50,6 +59,7 @@ class Table:
     percent: tuple = ()
     durations: Mapping = attrs.field(factory=dict)
     max_rows: int = 10
+    with_ids: Mapping = attrs.field(factory=dict)
 
     @property
     def n_rows(self) -> int:
@@ -80,6 +90,18 @@ class Section:
     findings: tuple = ()
     skipped: str | None = None
     seconds: float = 0.0
+
+
+def shown(block, show_ids: bool):
+    """The block as a report shows it: with the raw ids of ``with_ids`` when ``show_ids``,
+    else as it is (neutral labels where ids would stand)."""
+    if not show_ids:
+        return block
+    if isinstance(block, Text) and block.with_ids is not None:
+        return Text(block.with_ids)
+    if isinstance(block, Table) and block.with_ids:
+        return attrs.evolve(block, columns={**block.columns, **block.with_ids}, with_ids={})
+    return block
 
 
 def table_of(result, columns, *, title: str, how_to_read: str = "", rows=None,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import html
 
-from ._blocks import Figure, Table, Text, cell_text
+from ._blocks import Figure, Table, Text, cell_text, shown
 
 __all__ = ["render_html"]
 
@@ -76,12 +76,12 @@ def _figure(figure: Figure, draw: bool) -> str:
             f"<figcaption>{_e(figure.caption)}</figcaption></figure>")
 
 
-def _section(section, draw: bool, anchor: str) -> str:
+def _section(section, draw: bool, anchor: str, show_ids: bool) -> str:
     parts = [f'<section id="{anchor}"><h2>{_e(section.title)}</h2>']
     if section.skipped is not None:
         parts.append(f'<p class="skipped">Skipped: {_e(section.skipped)}.</p></section>')
         return "".join(parts)
-    for block in section.blocks:
+    for block in (shown(b, show_ids) for b in section.blocks):
         if isinstance(block, Text):
             if block.text.strip():
                 parts.append(f'<p class="text">{_e(block.text)}</p>')
@@ -93,8 +93,9 @@ def _section(section, draw: bool, anchor: str) -> str:
     return "".join(parts)
 
 
-def render_html(report, *, figures: bool = True) -> str:
-    """The report page; figures need matplotlib (else a note says they were left out)."""
+def render_html(report, *, figures: bool = True, show_ids: bool = False) -> str:
+    """The report page; figures need matplotlib (else a note says they were left out); ids
+    as ``#1`` … unless ``show_ids``."""
     from ._figures import have_matplotlib
 
     draw = figures and have_matplotlib()
@@ -112,7 +113,7 @@ def render_html(report, *, figures: bool = True) -> str:
             f"</tr></thead><tbody>{sources}</tbody></table>",
             f'<h2>Summary</h2><ul class="summary">{summary}</ul>' if summary else "",
             f"<nav><ol>{nav}</ol></nav>"]
-    body += [_section(s, draw, a) for s, a in zip(report.sections, anchors)]
+    body += [_section(s, draw, a, show_ids) for s, a in zip(report.sections, anchors)]
     return ("<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">"
             "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">"
             f"<title>cxpath report</title><style>{CSS}</style></head><body>"

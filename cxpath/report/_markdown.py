@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 import re
 
-from ._blocks import Figure, Table, Text, cell_text
+from ._blocks import Figure, Table, Text, cell_text, shown
 
 __all__ = ["render_markdown"]
 
@@ -31,8 +31,9 @@ def _table(table: Table) -> list:
     return [*lines, ""]
 
 
-def render_markdown(report, figures: dict) -> str:
-    """The whole report; ``figures`` maps ``id(figure)`` to an image path."""
+def render_markdown(report, figures: dict, *, show_ids: bool = False) -> str:
+    """The whole report; ``figures`` maps ``id(figure)`` to an image path; ids as ``#1`` …
+    unless ``show_ids``."""
     lines = ["# cxpath report", "",
              f"Generated {report.generated} by cxpath {report.version}.", ""]
     for s in report.inputs.sources:
@@ -44,13 +45,14 @@ def render_markdown(report, figures: dict) -> str:
         if section.skipped is not None:
             lines.append(f"*Skipped: {_escape(section.skipped)}.*")
             continue
-        for block in section.blocks:
+        for original in section.blocks:
+            block = shown(original, show_ids)
             if isinstance(block, Text):
                 text = block.text.strip()
                 lines.append("  \n".join(_escape(t) for t in text.splitlines()) + "  "
                              if text else "")
             elif isinstance(block, Table):
                 lines += ["", *_table(block)]
-            elif isinstance(block, Figure) and id(block) in figures:
+            elif isinstance(block, Figure) and id(original) in figures:
                 lines += ["", f"![{_escape(block.caption)}]({figures[id(block)]})", ""]
     return "\n".join(lines) + "\n"

@@ -7,7 +7,7 @@ import re
 import numpy as np
 
 from .._optional import require
-from ._blocks import Table, cell_text
+from ._blocks import Table, cell_text, shown
 
 __all__ = ["write_xlsx"]
 
@@ -34,8 +34,9 @@ def _value(table: Table, name: str, x):
     return cell_text(table, name, x)
 
 
-def write_xlsx(report, path) -> None:
-    """Write every table of ``report`` to ``path``, with the title and how to read it."""
+def write_xlsx(report, path, *, show_ids: bool = False) -> None:
+    """Write every table of ``report`` to ``path``, with the title and how to read it; ids
+    as ``#1`` … unless ``show_ids``."""
     openpyxl = require("openpyxl", "Writing the report as an Excel workbook")
     book = openpyxl.Workbook()
     book.remove(book.active)
@@ -50,7 +51,7 @@ def write_xlsx(report, path) -> None:
         overview.append(["finding", finding])
     used.add("report")
     for section in report.sections:
-        for block in section.blocks:
+        for block in (shown(b, show_ids) for b in section.blocks):
             if not isinstance(block, Table):
                 continue
             sheet = book.create_sheet(_sheet_name(block.title or section.title, used))

@@ -2,9 +2,15 @@
 
 from __future__ import annotations
 
+import attrs
+
+from .._results import IdLabel
 from ._blocks import Section, Text
 
 __all__ = ["section"]
+
+#: How many journeys the data section lists.
+FIRST = 5
 
 
 def section(inputs) -> Section:
@@ -15,7 +21,7 @@ def section(inputs) -> Section:
     j = inputs.journeys
     findings = []
     if j is not None:
-        blocks += [Text(repr(j))]
+        blocks.append(_journeys(j))
         report = j.cleaning_report
         if report is not None:
             blocks.append(Text(repr(report)))
@@ -24,3 +30,15 @@ def section(inputs) -> Section:
                                 f"{report.n_changed:,} of the event log's rows (see the "
                                 "data section).")
     return Section("data", "Data overview and cleaning", tuple(blocks), tuple(findings))
+
+
+def _journeys(j) -> Text:
+    """The journeys' repr; by default its first cases are listed as #1 … instead of by id."""
+    full = repr(j)
+    lines = full.splitlines()
+    first = [f"  {attrs.evolve(j[i], case_id=IdLabel(f'#{i + 1}'))!r}"
+             for i in range(min(len(j), FIRST))]
+    more = [line for line in lines[1:] if line.lstrip().startswith("…")]
+    note = "  (cases listed as #1, #2 … instead of their ids: show_ids=True or --show-ids " \
+        "shows them)" if first else ""
+    return Text("\n".join([lines[0], *first, *more, note]).rstrip(), with_ids=full)

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from .._results import format_duration
-from ._blocks import Figure, Section, Text, table_of
+from .._results import IdLabel, format_duration
+from ._blocks import Figure, Section, Table, Text, table_of
 
 __all__ = ["section"]
 
@@ -62,6 +62,9 @@ def section(inputs) -> Section:
         blocks.append(Text(f"Critical path by {by}: {' > '.join(cp.steps)} "
                            f"(p = {cp.probability:.3g}, {cp.cases} cases, median "
                            f"{cp.median_duration / 3600:.3g} h)"))
+    slowest = _slowest(j, cal)
+    if slowest is not None:
+        blocks.append(slowest)
     if "resource" in j.event_attributes:
         blocks += _handovers(j, cal)
     figures = (Figure("Journey map: transitions of at least 2% of cases, colour by drop-off "
@@ -91,6 +94,31 @@ def _breakpoints(brk, findings: list):
         headers={"dropoff_rate": "drop-off rate", "ci_low": "95% low", "ci_high": "95% high",
                  "lift": "× average", "lost_successes": "lost successes"},
         percent=("dropoff_rate", "ci_low", "ci_high"))
+
+
+def _slowest(j, cal, k: int = 5) -> Table | None:
+    """The ``k`` longest cases, labelled ``#position`` (ids only with ``show_ids``)."""
+    from ..journeys.stats import case_durations
+
+    seconds = case_durations(j, cal)
+    if seconds is None or not len(seconds):
+        return None
+    rows = np.argsort(-seconds, kind="stable")[:k]
+    paths = []
+    for i in rows:
+        steps = j[int(i)].touchpoints
+        paths.append(" > ".join(steps if len(steps) <= 8 else (*steps[:4], "…", *steps[-3:])))
+    clock = "business time" if cal is not None else "elapsed time"
+    return Table(
+        title=f"The {len(rows)} slowest cases ({clock} from first to last event)",
+        columns={"case": np.array([IdLabel(f"#{i + 1}") for i in rows], dtype=object),
+                 "path": np.array(paths, dtype=object), "events": j.lengths[rows],
+                 "duration": seconds[rows]},
+        with_ids={"case": np.asarray(j.case_ids, dtype=object)[rows]},
+        how_to_read="The cases that took longest, with their path. A case is shown as #k, "
+                    "its position in the log's case order, unless the report is made with "
+                    "show_ids=True (--show-ids), which shows its id.",
+        durations={"duration": 1.0}, max_rows=k)
 
 
 def _drill_down(j, step: str) -> str:
