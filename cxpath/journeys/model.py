@@ -727,19 +727,39 @@ class Journeys:
                          f"{report.n_changed:,} input rows (see .cleaning_report)")
         return facts
 
-    def __repr__(self) -> str:
+    def _listed(self, i: int, show_ids: bool = False) -> Journey:
+        """Case ``i``, labelled by its position (``#1`` …) unless ``show_ids``."""
+        from .._results import IdLabel
+
+        return self[i] if show_ids else attrs.evolve(self[i], case_id=IdLabel(f"#{i + 1}"))
+
+    def to_text(self, show_ids: bool = False) -> str:
+        """The summary and the first five cases; cases are listed as ``#1`` … unless
+        ``show_ids`` (the repr never shows raw case ids; ``j[i]`` and ``case_ids`` do).
+
+        Examples
+        --------
+        >>> from cxpath import Journeys
+        >>> j = Journeys.from_events(case=["T-7"], touchpoint=["ivr"])
+        >>> print(j.to_text().splitlines()[1], j.to_text(show_ids=True).splitlines()[1])
+          Journey(case=#1, 'ivr', 1 events)   Journey(case='T-7', 'ivr', 1 events)
+        """
+        show_ids = v.check_bool(show_ids, "show_ids", "Journeys.to_text")
         lines = ["Journeys: " + "; ".join(self._facts())]
         for i in range(min(len(self), 5)):
-            lines.append("  " + repr(self[i]))
+            lines.append("  " + repr(self._listed(i, show_ids)))
         if len(self) > 5:
             lines.append(f"  … {len(self) - 5:,} more cases")
         return "\n".join(lines)
+
+    def __repr__(self) -> str:
+        return self.to_text()
 
     def _repr_html_(self) -> str:
         items = "".join(f"<li>{html.escape(f)}</li>" for f in self._facts())
         rows = "".join(f"<tr><td>{html.escape(str(j.case_id))}</td><td>"
                        f"{html.escape(j.path)}</td><td>{j.outcome}</td></tr>"
-                       for j in (self[i] for i in range(min(len(self), 10))))
+                       for j in (self._listed(i) for i in range(min(len(self), 10))))
         return (f"<div><strong>Journeys</strong><ul>{items}</ul><table><thead><tr>"
                 f"<th>case</th><th>path</th><th>success</th></tr></thead><tbody>{rows}"
                 f"</tbody></table></div>")

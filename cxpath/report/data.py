@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-import attrs
-
-from .._results import IdLabel
 from ._blocks import Section, Text
 
 __all__ = ["section"]
 
 #: How many journeys the data section lists.
-FIRST = 5
 
 
 def section(inputs) -> Section:
@@ -34,11 +30,6 @@ def section(inputs) -> Section:
 
 def _journeys(j) -> Text:
     """The journeys' repr; by default its first cases are listed as #1 … instead of by id."""
-    full = repr(j)
-    lines = full.splitlines()
-    first = [f"  {attrs.evolve(j[i], case_id=IdLabel(f'#{i + 1}'))!r}"
-             for i in range(min(len(j), FIRST))]
-    more = [line for line in lines[1:] if line.lstrip().startswith("…")]
-    note = "  (cases listed as #1, #2 … instead of their ids: show_ids=True or --show-ids " \
-        "shows them)" if first else ""
-    return Text("\n".join([lines[0], *first, *more, note]).rstrip(), with_ids=full)
+    note = "\n  (cases listed as #1, #2 … instead of their ids: show_ids=True or --show-ids " \
+        "shows them)" if len(j) else ""
+    return Text(j.to_text() + note, with_ids=j.to_text(show_ids=True))

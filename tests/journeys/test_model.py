@@ -63,7 +63,8 @@ def test_repr_is_readable(small):
     text = repr(small)
     assert text.startswith("Journeys: 3 cases, 6 events, 4 touchpoints")
     assert "success rate 33.3%" in text
-    assert "Journey(case='c', 'ivr > agent > agent', success=True, 3 events over 2 h)" in text
+    assert "Journey(case=#3, 'ivr > agent > agent', success=True, 3 events over 2 h)" in text
+    assert "case='c'" not in text and "case='c'" in small.to_text(show_ids=True)
     assert "<table>" in small._repr_html_()
 
 

@@ -65,7 +65,8 @@ def _renderings(report, tmp_path, **kw) -> dict:
 def test_the_sample_carries_the_recognisable_ids(sample):
     j = sample.journeys
     assert j.case_ids[0] == "ZQK-T0000-X" and len(j) == 5000
-    assert repr(j).count(CASE) == 5  # Journeys' own repr lists its first five cases
+    assert j.to_text(show_ids=True).count(CASE) == 5  # lists the first five cases
+    assert CASE not in repr(j)  # the repr labels them #1 … #5
 
 
 def test_no_id_in_any_rendering_by_default(report, tmp_path):
