@@ -13,17 +13,15 @@ def run(quick: bool = False) -> list[dict]:
     import pandas as pd
 
     from cxpath import Journeys
-    from cxpath._kernels.transitions import first_order_counts
-    from cxpath.journeys import journey_graph, variants
+    from cxpath.journeys import JourneyStats, journey_graph, variants
 
     n_cases = 20_000 if quick else 200_000
     frame = pd.DataFrame(event_log(n_cases))
     n_events = len(frame)
     j = Journeys.from_events(frame, case="case", touchpoint="touchpoint", timestamp="timestamp")
-    w = j.case_weights
-    t = median_time(lambda: first_order_counts(j.codes, j.offsets, w, len(j.vocab)), repeat=9)
-    rows = [row("first-order counting kernel", cxpath_s=t,
-                throughput=f"{n_events / t / 1e6:.0f}M ev/s")]
+    t = median_time(lambda: JourneyStats.from_journeys(j), repeat=5)
+    rows = [row("JourneyStats.from_journeys (counts, windows, variants)", cxpath_s=t,
+                throughput=f"{n_events / t / 1e6:.1f}M ev/s")]
 
     def graph_from_frame():
         journey_graph(Journeys.from_events(frame, case="case", touchpoint="touchpoint",

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.skipif(os.environ.get("NUMBA_DISABLE_JIT") == "1",
                                 reason="the subprocesses compile anyway: jitted run only")
 
 PACKAGE = pathlib.Path(cxpath.__file__).resolve().parent
-FAMILIES = ("ordering", "transitions")  # 4 kernels and 1 kernel
+FAMILIES = ("ordering", "lifecycle")  # 4 kernels and 1 kernel
 
 # Calls every registered kernel of FAMILIES twice; prints one JSON line with the results, the
 # warnings (category and message) and the cache hits/misses of each kernel.
@@ -100,9 +100,9 @@ def baseline(tmp_path_factory):
     cache = tmp_path_factory.mktemp("numba-cache")
     first = _json(_run({"NUMBA_CACHE_DIR": str(cache)}))
     assert first["warnings"] == []
-    assert first["hits"] == 0 and first["misses"] == 5  # 4 ordering kernels + 1 transitions
+    assert first["hits"] == 0 and first["misses"] == 5  # 4 ordering kernels + 1 lifecycle
     assert len(_index_files(cache, "ordering")) == 4
-    assert len(_index_files(cache, "transitions")) == 1
+    assert len(_index_files(cache, "lifecycle")) == 1
     return cache, first["results"]
 
 
@@ -117,7 +117,7 @@ def test_corrupted_cache_compiles_instead_and_warns_once_per_family(baseline, tm
     cache = _copy(cache, tmp_path)
     for index in _index_files(cache, "ordering"):  # four kernels, one family
         index.write_bytes(b"garbage\n")
-    (data,) = cache.rglob("transitions.*.1.nbc")
+    (data,) = cache.rglob("lifecycle.*.1.nbc")
     data.write_bytes(data.read_bytes()[:500])  # truncated data file, index intact
 
     second = _json(_run({"NUMBA_CACHE_DIR": str(cache)}))
@@ -125,12 +125,12 @@ def test_corrupted_cache_compiles_instead_and_warns_once_per_family(baseline, tm
     assert second["hits"] == 0 and second["misses"] == 5
     categories = [w[0] for w in second["warnings"]]
     assert categories == ["CxpathWarning", "CxpathWarning"]  # one per family, not per kernel
-    by_family = {("ordering" if "'ordering'" in w[1] else "transitions"): w[1]
+    by_family = {("ordering" if "'ordering'" in w[1] else "lifecycle"): w[1]
                  for w in second["warnings"]}
     assert "could not be read (ValueError: invalid literal for int() with base 10: " \
         in by_family["ordering"]
     assert "could not be read (UnpicklingError: pickle data was truncated)" \
-        in by_family["transitions"]
+        in by_family["lifecycle"]
     for family, message in by_family.items():
         assert f"deleting the files {family}.*.nbi and {family}.*.nbc in that folder" in message
         assert "CXPATH_NUMBA_CACHE=0" in message
@@ -147,8 +147,8 @@ def test_corrupted_cache_compiles_instead_and_warns_once_per_family(baseline, tm
 def test_other_kinds_of_damage_also_fall_back(baseline, tmp_path, damage):
     cache, expected = baseline
     cache = _copy(cache, tmp_path)
-    (index,) = _index_files(cache, "transitions")
-    (data,) = cache.rglob("transitions.*.1.nbc")
+    (index,) = _index_files(cache, "lifecycle")
+    (data,) = cache.rglob("lifecycle.*.1.nbc")
     if damage == "empty-index":
         index.write_bytes(b"")
         reason = "EOFError: Ran out of input"
@@ -161,8 +161,8 @@ def test_other_kinds_of_damage_also_fall_back(baseline, tmp_path, damage):
         raw[middle:middle + 64] = bytes(b ^ 0xFF for b in raw[middle:middle + 64])
         data.write_bytes(bytes(raw))
         reason = "RuntimeError: LLVM bitcode parsing error"
-    got = _json(_run({"NUMBA_CACHE_DIR": str(cache)}, families=("transitions",)))
-    assert got["results"] == {k: v for k, v in expected.items() if k == "first_order_counts"}
+    got = _json(_run({"NUMBA_CACHE_DIR": str(cache)}, families=("lifecycle",)))
+    assert got["results"] == {k: v for k, v in expected.items() if k == "pair_lifecycle"}
     assert len(got["warnings"]) == 1
     assert f"could not be read ({reason})" in got["warnings"][0][1]
 
@@ -170,13 +170,13 @@ def test_other_kinds_of_damage_also_fall_back(baseline, tmp_path, damage):
 def test_index_of_another_numba_version_is_recompiled_silently(baseline, tmp_path):
     cache, _ = baseline
     cache = _copy(cache, tmp_path)
-    (index,) = _index_files(cache, "transitions")
+    (index,) = _index_files(cache, "lifecycle")
     with open(index, "rb") as f:
         version = pickle.load(f)
         rest = f.read()
     index.write_bytes(pickle.dumps("0.50.0", protocol=-1) + rest)  # numba's version header
 
-    got = _json(_run({"NUMBA_CACHE_DIR": str(cache)}, families=("transitions",)))
+    got = _json(_run({"NUMBA_CACHE_DIR": str(cache)}, families=("lifecycle",)))
     assert got["warnings"] == []  # numba ignores another version's index itself
     assert got["hits"] == 0 and got["misses"] == 1
     with open(index, "rb") as f:
@@ -186,17 +186,17 @@ def test_index_of_another_numba_version_is_recompiled_silently(baseline, tmp_pat
 def test_warnings_as_errors_fail_one_call_then_run(baseline, tmp_path):
     cache, _ = baseline
     cache = _copy(cache, tmp_path)
-    (index,) = _index_files(cache, "transitions")
+    (index,) = _index_files(cache, "lifecycle")
     index.write_bytes(b"garbage\n")
     script = ("import warnings; warnings.simplefilter('error')\n"
-              "from cxpath._kernels import transitions as t\n"
+              "from cxpath._kernels import lifecycle as t\n"
               "from cxpath.errors import CxpathWarning\n"
-              "try:\n    t.first_order_counts(*t._example_k1())\n"
+              "try:\n    t.pair_lifecycle(*t._example())\n"
               "except CxpathWarning:\n    print('warned')\n"
-              "print(t.first_order_counts(*t._example_k1())[1].tolist())\n")
+              "print(t.pair_lifecycle(*t._example()).tolist())\n")
     done = _run({"NUMBA_CACHE_DIR": str(cache)}, script=script)
     assert done.returncode == 0, done.stderr
-    assert done.stdout.split() == ["warned", "[2,", "0]"]  # starts of _example_k1: [2, 0]
+    assert done.stdout.split() == ["warned", "[-2,", "-1,", "0]"]  # pairs of lifecycle._example
 
 
 @pytest.fixture
