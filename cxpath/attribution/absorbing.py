@@ -143,9 +143,10 @@ def absorbing_measures(data: Journeys | JourneyStats, *, by: str = "touchpoint",
     ([0.75, 0.375], [1.0, 1.5])
     """
     if not isinstance(data, (Journeys, JourneyStats)):
-        v.fail("data", FUNC, "Journeys or JourneyStats", got=type(data).__name__)
+        v.fail("data", FUNC, "Journeys or JourneyStats",
+               got=f"an object of type {type(data).__name__}", wrong_type=True)
     collapse = v.check_bool(collapse_repeats, "collapse_repeats", FUNC)
-    paths = prepare(data, FUNC, by=by, exclude=exclude)
+    paths = prepare(data, FUNC, by=by, exclude=exclude, use_value=False)
     n = paths.n_channels
     chain = build_chain(paths, 1, collapse, FUNC)
     q, r_conv, _, _ = chain.probabilities()

@@ -5,17 +5,20 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .. import _validate as v
-from ..journeys import Journeys
-from .heuristic import HEURISTIC_MODELS, heuristic
-from .markov import markov
+from ._paths import check_seed, prepare
+from .heuristic import DAY, HEURISTIC_MODELS, _heuristic, _models, model_names
+from .heuristic import _options as _heuristic_options
+from .markov import MAX_STATES, _markov
+from .markov import _options as _markov_options
 from .result import Attribution
-from .shapley import shapley
+from .shapley import _options as _shapley_options
+from .shapley import _shapley
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
     from .._typing import ColumnLike, TableLike
-    from ..journeys import JourneyStats
+    from ..journeys import Journeys, JourneyStats
 
 __all__ = ["MODELS", "attribute"]
 
@@ -45,8 +48,10 @@ def attribute(data: Journeys | JourneyStats | TableLike,
         As in :func:`markov`.
     **options
         Passed on: ``half_life``, ``first``, ``last`` to :func:`heuristic`;
-        ``collapse_repeats``, ``n_boot``, ``level``, ``seed``, ``progress`` to
-        :func:`markov`; ``method``, ``n_permutations`` to :func:`shapley`.
+        ``collapse_repeats``, ``n_boot``, ``confidence`` (or ``level``), ``seed``,
+        ``progress``, ``max_states`` to :func:`markov`; ``method``, ``n_permutations``
+        (and ``seed``) to :func:`shapley`. Every option is checked before the data are
+        read, and errors name ``attribution.attribute``.
 
     Returns
     -------
@@ -66,38 +71,56 @@ def attribute(data: Journeys | JourneyStats | TableLike,
     [2.5, 2.5]
     """
     explicit = models is not None
-    if models is None:
-        models = DEFAULT
-    models = (models,) if isinstance(models, str) else tuple(models)
+    models = DEFAULT if models is None else model_names(models, FUNC)
     models = tuple("markov_1" if m == "markov" else m for m in models)
+    if not models:
+        v.fail("models", FUNC, f"at least one of {', '.join(MODELS)}", models)
     for m in models:
         v.check_option(m, "models", FUNC, (*MODELS, "markov"))
+    models = tuple(dict.fromkeys(models))  # a model asked for twice is one column
     groups = {"heuristic": ("half_life", "first", "last"),
-              "markov": ("collapse_repeats", "n_boot", "level", "seed", "progress"),
+              "markov": ("collapse_repeats", "n_boot", "confidence", "level", "seed",
+                         "progress", "max_states"),
               "shapley": ("method", "n_permutations", "seed")}
     known = {name for names in groups.values() for name in names}
     for name in options:
         if name not in known:
             v.fail(name, FUNC, f"one of the model options ({', '.join(sorted(known))})",
                    options[name])
-    common = dict(by=by, exclude=exclude, path=path, conversions=conversions, nulls=nulls,
-                  value=value, sep=sep)
-
-    def opts(kind):
-        return {k: options[k] for k in groups[kind] if k in options}
+    defaults = {"half_life": 7 * DAY, "first": 0.4, "last": 0.4, "collapse_repeats": False,
+                "n_boot": 0, "confidence": 0.95, "level": None, "seed": None,
+                "progress": None, "max_states": MAX_STATES, "method": "auto",
+                "n_permutations": 1000}
+    opt = {**defaults, **options}
+    rules = [m for m in models if m in HEURISTIC_MODELS]
+    markov_orders = [int(m[-1]) for m in models if m.startswith("markov_")]
+    # every option is checked before the data are read, and errors name attribute
+    rule_opts = _heuristic_options(FUNC, opt["half_life"], opt["first"],
+                                   opt["last"]) if rules else None
+    markov_opts = _markov_options(
+        FUNC, order=1, collapse_repeats=opt["collapse_repeats"], n_boot=opt["n_boot"],
+        confidence=opt["confidence"], level=opt["level"], seed=opt["seed"],
+        progress=opt["progress"], max_states=opt["max_states"]) if markov_orders else None
+    shapley_opts = _shapley_options(FUNC, method=opt["method"],
+                               n_permutations=opt["n_permutations"],
+                               seed=opt["seed"]) if "shapley" in models else None
+    paths = prepare(data, FUNC, by=by, exclude=exclude, path=path, conversions=conversions,
+                    nulls=nulls, value=value, sep=sep)
 
     result = None
-    rules = [m for m in models if m in HEURISTIC_MODELS]
     if rules:
-        timed = isinstance(data, Journeys) and data.times is not None
-        if not explicit and not timed:  # time decay by default only when there are times
+        if not explicit and paths.times is None:  # time decay by default only with times
             rules.remove("time_decay")
-        result = heuristic(data, rules, **common, **opts("heuristic"))
+        result = _heuristic(paths, _models(FUNC, rules, paths), *rule_opts)
     for m in models:
         if m.startswith("markov_"):
-            part = markov(data, order=int(m[-1]), **common, **opts("markov")).to_attribution()
+            part = _markov(paths, FUNC, **{**markov_opts, "order": int(m[-1]),
+                                              "rng": check_seed(opt["seed"], FUNC)}
+                              ).to_attribution()
         elif m == "shapley":
-            part = shapley(data, **common, **opts("shapley")).to_attribution()
+            part = _shapley(paths, FUNC, **{**shapley_opts,
+                                               "rng": check_seed(opt["seed"], FUNC)}
+                               ).to_attribution()
         else:
             continue
         result = part if result is None else result.join(part)
@@ -109,4 +132,5 @@ def attribute(data: Journeys | JourneyStats | TableLike,
                        total_value=result.total_value,
                        unattributed_conversions=result.unattributed_conversions,
                        unattributed_value=result.unattributed_value,
+                       missing_value_conversions=result.missing_value_conversions,
                        details=result.details)._ranked()

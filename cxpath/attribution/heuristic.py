@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .. import _validate as v
-from ._paths import prepare
+from ._paths import AttributionPaths, prepare
 from .result import Attribution
 
 if TYPE_CHECKING:
@@ -63,6 +63,10 @@ def heuristic(data: Journeys | JourneyStats | TableLike,
     reference is the journey's last event before ``exclude`` removes any (the resolution
     or conversion itself when it is an event).
 
+    A converting journey without a value keeps its conversions but adds nothing to the
+    value credit, with a :class:`~cxpath.errors.CxpathWarning` and the count in
+    ``missing_value_conversions`` (see :func:`markov`).
+
     Examples
     --------
     >>> from cxpath import Journeys
@@ -72,26 +76,60 @@ def heuristic(data: Journeys | JourneyStats | TableLike,
     >>> h.channels, h.to_frame("dict")["linear"].tolist(), h.conversions[-1].round(6).tolist()
     (('web', 'app'), [4.0, 2.0], [4.8, 1.2])
     """
-    from .._kernels.attribution import heuristic_credit
-
-    half_life = v.check_real(half_life, "half_life", FUNC, low=0, closed="neither")
-    first = v.check_real(first, "first", FUNC, low=0, high=1)
-    last = v.check_real(last, "last", FUNC, low=0, high=1)
-    if first + last > 1 or first + last == 0:
-        v.fail("first", FUNC, "a share that with 'last' adds up to more than 0 and at most 1",
-               got=f"first={first}, last={last}")
+    half_life, first, last = _options(FUNC, half_life, first, last)
     paths = prepare(data, FUNC, by=by, exclude=exclude, path=path, conversions=conversions,
                     nulls=nulls, value=value, sep=sep)
+    return _heuristic(paths, _models(FUNC, models, paths), half_life, first, last)
+
+
+def _options(func: str, half_life, first, last) -> tuple[float, float, float]:
+    """Checked ``half_life``, ``first`` and ``last`` (errors name ``func``)."""
+    half_life = v.check_real(half_life, "half_life", func, low=0, closed="neither")
+    first = v.check_real(first, "first", func, low=0, high=1)
+    last = v.check_real(last, "last", func, low=0, high=1)
+    if first + last > 1 or first + last == 0:
+        v.fail("first", func, "a share that with 'last' adds up to more than 0 and at most 1",
+               got=f"first={first}, last={last}")
+    return half_life, first, last
+
+
+def model_names(models, func: str) -> tuple:
+    """``models`` (a name or a sequence of names) as a tuple of strings."""
+    if isinstance(models, str):
+        return (models,)
+    try:
+        names = tuple(models)
+    except TypeError:
+        names = None
+    if isinstance(models, (bytes, dict)) or names is None or not all(
+            isinstance(m, str) for m in names):
+        v.fail("models", func, "a model name or a sequence of model names", models,
+               wrong_type=True)
+    return names
+
+
+def _models(func: str, models, paths: AttributionPaths) -> tuple:
+    """Checked heuristic model names; all that the data allow when ``models`` is None."""
     timed = paths.times is not None
     if models is None:
-        models = tuple(m for m in HEURISTIC_MODELS if timed or m != "time_decay")
-    else:
-        models = (models,) if isinstance(models, str) else tuple(models)
-        for m in models:
-            v.check_option(m, "models", FUNC, HEURISTIC_MODELS)
-        if "time_decay" in models and not timed:
-            v.fail("models", FUNC, "models without 'time_decay' for journeys without event "
-                   "times (JourneyStats and aggregated paths have none)", "time_decay")
+        return tuple(m for m in HEURISTIC_MODELS if timed or m != "time_decay")
+    models = model_names(models, func)
+    if not models:
+        v.fail("models", func, f"at least one of {', '.join(HEURISTIC_MODELS)}", models)
+    for m in models:
+        v.check_option(m, "models", func, HEURISTIC_MODELS)
+    if "time_decay" in models and not timed:
+        v.fail("models", func, "models without 'time_decay' for journeys without event "
+               "times (JourneyStats and aggregated paths have none)", "time_decay")
+    return models
+
+
+def _heuristic(paths: AttributionPaths, models: tuple, half_life: float, first: float,
+               last: float) -> Attribution:
+    """The heuristic credit of prepared paths."""
+    from .._kernels.attribution import heuristic_credit
+
+    timed = paths.times is not None
     empty = np.zeros(0)
     conv, val = heuristic_credit(paths.codes, paths.offsets,
                                  paths.times if timed else empty,
@@ -103,4 +141,5 @@ def heuristic(data: Journeys | JourneyStats | TableLike,
                        total_conversions=paths.total_conversions,
                        total_value=paths.total_value,
                        unattributed_conversions=paths.unattributed_conversions,
-                       unattributed_value=paths.unattributed_value)._ranked()
+                       unattributed_value=paths.unattributed_value,
+                       missing_value_conversions=paths.missing_value_conversions)._ranked()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
@@ -11,7 +10,7 @@ import numpy as np
 from .. import _validate as v
 from .._results import Result, alias, drawn_by, result
 from ._chain import AbsorbingSolver, build_chain
-from ._paths import prepare
+from ._paths import AttributionPaths, check_seed, prepare
 from .result import Attribution, rank_channels
 
 if TYPE_CHECKING:
@@ -53,6 +52,8 @@ class MarkovAttribution(Result):
     conversions, value : ndarray (n_channels,)
         Removal effects normalised to total conversions and to total value.
     total_conversions, total_value, unattributed_conversions, unattributed_value : float
+    missing_value_conversions : float
+        Conversions on journeys without a value, left out of the value credit.
     states : tuple of str
         ``"(start)"``, the transient states (``"a > b"`` for order 2) and the exits
         ``"(conversion)"`` and ``"(null)"``.
@@ -93,6 +94,7 @@ class MarkovAttribution(Result):
     conversions_ci: np.ndarray | None = None
     value_ci: np.ndarray | None = None
     removal_effects_ci: np.ndarray | None = None
+    missing_value_conversions: float = 0.0
 
     _key = "channel"
     removal_effect = alias("removal_effects")
@@ -134,6 +136,9 @@ class MarkovAttribution(Result):
         """Non-zero transition probabilities as a long table (from, to, probability)."""
         from .._frames import make_frame
 
+        if not isinstance(backend, str):
+            v.fail("backend", "MarkovAttribution.transitions", "one of 'pandas', 'polars', "
+                   "'dict'", backend, wrong_type=True)
         labels = np.array(self.states, dtype=object)
         return make_frame({"from": labels[self.transition_from],
                            "to": labels[self.transition_to],
@@ -150,6 +155,7 @@ class MarkovAttribution(Result):
                            total_value=self.total_value,
                            unattributed_conversions=self.unattributed_conversions,
                            unattributed_value=self.unattributed_value,
+                           missing_value_conversions=self.missing_value_conversions,
                            details={name: self})
 
     def _columns(self) -> dict:
@@ -182,38 +188,134 @@ def _credit(effects: np.ndarray, total: float) -> np.ndarray:
     return effects / s * total if s > 0 else np.zeros_like(effects)
 
 
-def _removal(paths, order: int, collapse: bool):
-    """Chain, base solution and removal effects of ``paths``."""
-    chain = build_chain(paths, order, collapse, FUNC).without_self_loops()
+MAX_STATES = 200_000  # default cap on the chain's transient states (max_states=)
+# Wall-time model of the solves, fitted on one core of a 2-core x86 machine (scipy 1.17) on
+# chains of 12k-97k states (60 channels at order 4, 30 and 60 channels at order 3).
+# Sparse LU (SuperLU, COLAMD): each solve about LU_PER_STATE * states +
+# min(LU_FILL * e**2, DENSE * m**3), with m the largest group of states that reach each
+# other and e the transitions inside it (the fill of the factors grows with them).
+# Certified GMRES, used instead when it converges (fast-mixing chains; tried once per
+# chain from KRYLOV_SOLVE states): about KRYLOV * states**1.5 per solve.
+LU_PER_STATE = 3e-6
+LU_FILL = 1.5e-8
+DENSE = 1e-10
+KRYLOV = 1.3e-7
+
+
+def estimate_seconds(chain, n_channels: int, n_fits: int = 1) -> tuple[float, float]:
+    """Rough wall time ``(low, high)`` of the solves of :func:`markov` on ``chain``.
+
+    ``n_fits`` fits (the data and each bootstrap resample) of ``n_channels + 1`` solves
+    each. The two ends are the certified iterative route and the sparse LU route of the
+    model above; which one a chain takes is only known once GMRES is tried. Cheap: one pass
+    over the transitions for the strongly connected components.
+    """
+    from scipy.sparse.csgraph import connected_components
+
+    from ._chain import KRYLOV_SOLVE
+
+    m = chain.n_states
+    moves = chain.moves.tocoo()
+    _, group = connected_components(chain.moves, directed=True, connection="strong")
+    sizes = np.bincount(group) if m else np.zeros(1, dtype=np.int64)
+    largest = int(np.argmax(sizes))
+    inside = int(np.count_nonzero((group[moves.row] == largest)
+                                  & (group[moves.col] == largest))) if m else 0
+    solves = n_fits * (n_channels + 1)
+    lu = LU_PER_STATE * m + min(LU_FILL * inside ** 2, DENSE * float(sizes.max()) ** 3)
+    if m < KRYLOV_SOLVE:
+        return solves * lu, solves * lu
+    krylov = KRYLOV * m ** 1.5
+    routes = (solves * krylov, n_fits * krylov + solves * lu)  # iterative; failed try + LU
+    return min(routes), max(routes)
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:.0f} s"
+    if seconds < 7200:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+def _check_cost(chain, n_channels: int, order: int, n_fits: int, max_states: int,
+                func: str) -> None:
+    """Refuse, before any solve, a chain with more than ``max_states`` states."""
+    if chain.n_states <= max_states:
+        return
+    from ..errors import CostError
+
+    n_solves = n_fits * (n_channels + 1)
+    low, high = (_duration(x) for x in estimate_seconds(chain, n_channels, n_fits))
+    span = low if low == high else f"{low} to {high}"
+    raise CostError(
+        f"{func} would solve an order-{order} chain of {chain.n_states:,} states over "
+        f"{n_channels:,} channels {n_solves:,} times (roughly {span} on one core), more "
+        f"than the max_states={max_states:,} cap. Lower the order, merge or exclude rare "
+        f"channels, or raise the cap (max_states={chain.n_states}).")
+
+
+class _Steps:
+    """Counts solves and passes the count to a progress reporter."""
+
+    def __init__(self, report):
+        self.report, self.done = report, 0
+
+    def __call__(self) -> None:
+        self.done += 1
+        self.report(self.done)
+
+
+def _removal(paths, order: int, collapse: bool, func: str, step=None, max_states=None,
+             n_fits: int = 1):
+    """Chain, base solution and removal effects of ``paths``.
+
+    Work runs one solve at a time (a KeyboardInterrupt lands between solves); ``step`` is
+    called after each of the ``n_channels + 1`` solves, skipped channels included.
+    """
+    chain = build_chain(paths, order, collapse, func).without_self_loops()
+    if max_states is not None:
+        _check_cost(chain, paths.n_channels, order, n_fits, max_states, func)
     probs = chain.probabilities()
     q, r_conv, _, r_value = probs
     rhs = np.column_stack([r_conv, r_value])
     solver = AbsorbingSolver(q)
     base = solver.solve(rhs)[0]
+    if step is not None:
+        step()
     last = chain.last_channel()
     effects = np.zeros((2, paths.n_channels))
     for c in range(paths.n_channels):
         gone = last == c
-        if not gone.any():
-            continue
-        removed = solver.solve(rhs, keep=~gone)[0]
-        for k in range(2):
-            if base[k] > 0:
-                effects[k, c] = 1.0 - removed[k] / base[k]
+        if gone.any():
+            removed = solver.solve(rhs, keep=~gone)[0]
+            for k in range(2):
+                if base[k] > 0:
+                    effects[k, c] = 1.0 - removed[k] / base[k]
+        if step is not None:
+            step()
     return chain, probs, base, effects
 
 
-def _progress_reporter(progress):
-    if progress is None or progress is False:
-        return None
-    if progress is True:
-        def report(done, total):
-            if done == total or done % max(total // 10, 1) == 0:
-                print(f"{FUNC}: {done}/{total} bootstrap resamples", file=sys.stderr)
-        return report
-    if not callable(progress):
-        v.fail("progress", FUNC, "None, a bool or a callable(done, total)", progress)
-    return progress
+def _check_progress(progress, func: str):
+    if not (progress is None or isinstance(progress, (bool, np.bool_)) or callable(progress)):
+        v.fail("progress", func, "True, False, None or a callable (done, total)", progress,
+               wrong_type=True)
+    return bool(progress) if isinstance(progress, np.bool_) else progress
+
+
+def _options(func: str, *, order, collapse_repeats, n_boot, confidence, level, seed, progress,
+             max_states) -> dict:
+    """Checked options of :func:`markov` (errors name ``func``)."""
+    return dict(
+        order=v.check_int(order, "order", func, low=1, high=4),
+        collapse=v.check_bool(collapse_repeats, "collapse_repeats", func),
+        n_boot=v.check_int(n_boot, "n_boot", func, low=0),
+        confidence=v.check_real(v.renamed(level, confidence, "level", "confidence", func),
+                                "confidence", func, low=0, high=1, closed="neither"),
+        rng=check_seed(seed, func),
+        progress=_check_progress(progress, func),
+        max_states=v.check_int(max_states, "max_states", func, low=1))
 
 
 def markov(data: Journeys | JourneyStats | TableLike, *, order: int = 1,
@@ -221,6 +323,7 @@ def markov(data: Journeys | JourneyStats | TableLike, *, order: int = 1,
            exclude: str | Sequence[str] | None = None, n_boot: int = 0,
            confidence: float = 0.95, seed: int | np.random.Generator | None = None,
            progress: bool | Callable[[int, int], Any] | None = None,
+           max_states: int = MAX_STATES,
            path: ColumnLike | None = None, conversions: ColumnLike | None = None,
            nulls: ColumnLike | None = None, value: ColumnLike | None = None,
            sep: str = ">", level: float | None = None) -> MarkovAttribution:
@@ -259,12 +362,22 @@ def markov(data: Journeys | JourneyStats | TableLike, *, order: int = 1,
     confidence : float, default 0.95
         Confidence level of the bootstrap intervals.
     seed : int or numpy.random.Generator, optional
-        Seed of the resampling.
+        Seed of the resampling (an integer >= 0).
     progress : bool or callable, optional
-        ``True`` prints every tenth of the resamples to stderr; a callable gets
-        ``(done, total)`` after each resample.
+        Report the solves as they finish: ``True`` shows a tqdm bar (about ten lines on
+        stderr without tqdm); a callable gets ``(done, total)`` after each solve. There are
+        ``(n_boot + 1) * (n_channels + 1)`` solves: the chain, and the removal of each
+        channel, for the data and each resample.
+    max_states : int, default 200,000
+        Cap on the chain's states. A larger chain raises
+        :class:`~cxpath.errors.CostError` before any solve, with the state count, the
+        number of solves and a rough range for their time (certified iterative solves at
+        best, sparse LU at worst); raise the cap to run it anyway. Order 4 over 60 channels
+        reaches 100,000 states with 60,000 journeys, and about 5 minutes of solves.
     path, conversions, nulls, value : str, optional
-        Columns of an aggregated path table.
+        Columns of an aggregated path table: the path strings, the counts of converting
+        and of non-converting journeys on each path (whole numbers >= 0 or booleans), and
+        the path's converting value.
     sep : str, default ">"
         Separator in path strings.
     level : float, optional
@@ -280,6 +393,17 @@ def markov(data: Journeys | JourneyStats | TableLike, *, order: int = 1,
     Paths without a non-conversion count have zero nulls: every journey on them
     converted. ChannelAttribution estimates the same quantities by simulating journeys
     through the chain; here they are exact, so repeated runs agree to rounding.
+
+    A converting journey whose value is missing (every value row of the case empty, or a
+    NaN in the table's value column) keeps its conversions but adds nothing to the value
+    credit or ``total_value``; a :class:`~cxpath.errors.CxpathWarning` says how many
+    conversions that concerns and ``missing_value_conversions`` keeps the count. When no
+    converting journey has a value the call raises :class:`~cxpath.errors.DataError`.
+    Heuristic and Shapley attribution follow the same rule.
+
+    The chain is built in time and memory linear in the events (at most one state per
+    event); its state count is checked against ``max_states`` before the solves start.
+    The solves run one at a time, so Ctrl-C stops the call between two of them.
 
     References
     ----------
@@ -297,32 +421,46 @@ def markov(data: Journeys | JourneyStats | TableLike, *, order: int = 1,
     >>> m.conversions.round(4).tolist()
     [1.5, 0.5]
     """
-    order = v.check_int(order, "order", FUNC, low=1, high=4)
-    collapse = v.check_bool(collapse_repeats, "collapse_repeats", FUNC)
-    n_boot = v.check_int(n_boot, "n_boot", FUNC, low=0)
-    confidence = v.check_real(v.renamed(level, confidence, "level", "confidence", FUNC),
-                              "confidence", FUNC, low=0, high=1, closed="neither")
-    report = _progress_reporter(progress)
+    options = _options(FUNC, order=order, collapse_repeats=collapse_repeats, n_boot=n_boot,
+                       confidence=confidence, level=level, seed=seed, progress=progress,
+                       max_states=max_states)
     paths = prepare(data, FUNC, by=by, exclude=exclude, path=path, conversions=conversions,
                     nulls=nulls, value=value, sep=sep)
-    chain, probs, base, effects = _removal(paths, order, collapse)
-    conv_credit = _credit(effects[0], paths.total_conversions)
-    value_credit = _credit(effects[1], paths.total_value)
+    return _markov(paths, FUNC, **options)
 
-    conv_ci = value_ci = effects_ci = None
+
+def _markov(paths: AttributionPaths, func: str, *, order: int, collapse: bool, n_boot: int,
+            confidence: float, rng: np.random.Generator, progress, max_states: int
+            ) -> MarkovAttribution:
+    """Markov attribution of prepared paths (options checked by :func:`_options`)."""
+    from .._budget import check_memory
+    from .._progress import reporter
+
+    n = paths.n_channels
     if n_boot:
-        rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
-        draws = np.empty((n_boot, 3, paths.n_channels))
-        for b in range(n_boot):
-            sample = paths.resampled(rng)
-            *_, eff = _removal(sample, order, collapse)
-            draws[b] = (_credit(eff[0], sample.total_conversions),
-                        _credit(eff[1], sample.total_value), eff[0])
-            if report is not None:
-                report(b + 1, n_boot)
-        tails = [(1 - confidence) / 2 * 100, (1 + confidence) / 2 * 100]
-        conv_ci, value_ci, effects_ci = (np.percentile(draws[:, k], tails, axis=0).T
-                                         for k in range(3))
+        check_memory(n_boot * 3 * n * 8.0, func, f"{n_boot:,} bootstrap resamples",
+                     how="Ask for fewer resamples (n_boot=), or raise the cap with the "
+                         "CXPATH_MAX_MEMORY environment variable.")
+    report = reporter(progress, (n_boot + 1) * (n + 1), "solves", func)
+    step = _Steps(report)
+    try:
+        chain, probs, base, effects = _removal(paths, order, collapse, func, step, max_states,
+                                               n_boot + 1)
+        conv_credit = _credit(effects[0], paths.total_conversions)
+        value_credit = _credit(effects[1], paths.total_value)
+        conv_ci = value_ci = effects_ci = None
+        if n_boot:
+            draws = np.empty((n_boot, 3, n))
+            for b in range(n_boot):
+                sample = paths.resampled(rng)
+                *_, eff = _removal(sample, order, collapse, func, step)
+                draws[b] = (_credit(eff[0], sample.total_conversions),
+                            _credit(eff[1], sample.total_value), eff[0])
+            tails = [(1 - confidence) / 2 * 100, (1 + confidence) / 2 * 100]
+            conv_ci, value_ci, effects_ci = (np.percentile(draws[:, k], tails, axis=0).T
+                                             for k in range(3))
+    finally:
+        report.close()
 
     q, r_conv, r_null, _ = probs
     coo = q.tocoo()
@@ -336,6 +474,7 @@ def markov(data: Journeys | JourneyStats | TableLike, *, order: int = 1,
         total_conversions=paths.total_conversions, total_value=paths.total_value,
         unattributed_conversions=paths.unattributed_conversions,
         unattributed_value=paths.unattributed_value, has_value=paths.has_value,
+        missing_value_conversions=paths.missing_value_conversions,
         states=(*chain.labels(paths.channels), "(conversion)", "(null)"),
         transition_from=np.concatenate([coo.row, conv_rows, null_rows]).astype(np.int64),
         transition_to=np.concatenate([coo.col, np.full(len(conv_rows), m),

@@ -64,6 +64,9 @@ class Attribution(Result):
     unattributed_conversions, unattributed_value : float
         Conversions and value of journeys left without any touch (e.g. after ``exclude``):
         no model can credit them, so they are reported here instead.
+    missing_value_conversions : float
+        Conversions on journeys whose value is missing (every value row of the journey
+        empty): credited in ``conversions``, left out of ``value`` and ``total_value``.
     details : dict
         Model name -> its detailed result (Markov and Shapley models).
     """
@@ -76,6 +79,7 @@ class Attribution(Result):
     total_value: float
     unattributed_conversions: float = 0.0
     unattributed_value: float = 0.0
+    missing_value_conversions: float = 0.0
     details: dict = attrs.field(factory=dict)
 
     _derived = derived_columns({
@@ -113,6 +117,9 @@ class Attribution(Result):
 
     def credit(self, model: str, kind: str = "conversions") -> dict:
         """``{channel: credit}`` of one model (``kind``: 'conversions' or 'value')."""
+        for name, given in (("model", model), ("kind", kind)):
+            if not isinstance(given, str):
+                v.fail(name, "Attribution.credit", "a string", given, wrong_type=True)
         model = v.check_option(model, "model", "Attribution.credit", self.models)
         kind = v.check_option(kind, "kind", "Attribution.credit", ("conversions", "value"))
         table = self.conversions if kind == "conversions" else self.value
@@ -150,6 +157,7 @@ class Attribution(Result):
             total_value=self.total_value,
             unattributed_conversions=self.unattributed_conversions,
             unattributed_value=self.unattributed_value,
+            missing_value_conversions=self.missing_value_conversions,
             details={**self.details, **other.details})._ranked()
 
     def _columns(self) -> dict:
@@ -170,4 +178,7 @@ class Attribution(Result):
         if self.unattributed_conversions:
             lines.append(f"{self.unattributed_conversions:,.6g} conversions on journeys "
                          "without touches are not attributed")
+        if self.missing_value_conversions:
+            lines.append(f"{self.missing_value_conversions:,.6g} conversions without a value "
+                         "are left out of the value credit")
         return lines

@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import _validate as v
 from .._results import Result, derived_columns, drawn_by, result
-from ._paths import prepare
+from ._paths import AttributionPaths, check_seed, prepare
 from .result import Attribution, rank_channels
 
 if TYPE_CHECKING:
@@ -51,6 +51,8 @@ class ShapleyAttribution(Result):
         Distinct channel sets among the journeys.
     total_conversions, total_value, unattributed_conversions, unattributed_value : float
     has_value : bool
+    missing_value_conversions : float
+        Conversions on journeys without a value, left out of the value credit.
     """
 
     channels: tuple
@@ -68,6 +70,7 @@ class ShapleyAttribution(Result):
     value_se: np.ndarray | None = None
     ordered_conversions: np.ndarray | None = None
     ordered_value: np.ndarray | None = None
+    missing_value_conversions: float = 0.0
 
     _derived = derived_columns({
         "position_{k}": "credit as the k-th distinct channel of the journeys, "
@@ -88,6 +91,7 @@ class ShapleyAttribution(Result):
                            total_value=self.total_value,
                            unattributed_conversions=self.unattributed_conversions,
                            unattributed_value=self.unattributed_value,
+                           missing_value_conversions=self.missing_value_conversions,
                            details={"shapley": self})
 
     def _columns(self) -> dict:
@@ -162,14 +166,17 @@ def shapley(data: Journeys | JourneyStats | TableLike, *, method: str = "auto",
     n_permutations : int, default 1000
         Sampled orders for 'permutation'.
     seed : int or numpy.random.Generator, optional
-        Seed for 'permutation'.
+        Seed for 'permutation' (an integer >= 0).
     by, exclude, path, conversions, nulls, value, sep
         As in :func:`markov`.
 
     Returns
     -------
     ShapleyAttribution
-        Channels ranked by their credit, largest first.
+        Channels ranked by their credit, largest first. A converting journey without a
+        value keeps its conversions but adds nothing to the value credit (counted in
+        ``missing_value_conversions``, with a :class:`~cxpath.errors.CxpathWarning`; see
+        :func:`markov`).
 
     References
     ----------
@@ -184,6 +191,31 @@ def shapley(data: Journeys | JourneyStats | TableLike, *, method: str = "auto",
     >>> shapley(j).conversions.tolist()
     [4.0, 3.0]
     """
+    options = _options(FUNC, method=method, n_permutations=n_permutations, seed=seed)
+    paths = prepare(data, FUNC, by=by, exclude=exclude, path=path, conversions=conversions,
+                    nulls=nulls, value=value, sep=sep)
+    return _shapley(paths, FUNC, **options)
+
+
+PERMUTATION_CHUNK = 256  # sampled orders per kernel call (Ctrl-C lands between calls)
+
+
+def _options(func: str, *, method, n_permutations, seed) -> dict:
+    """Checked options of :func:`shapley` (errors name ``func``)."""
+    if not isinstance(method, str):
+        v.fail("method", func, "one of 'auto', 'exact', 'simplified', 'ordered', "
+               "'permutation'", method, wrong_type=True)
+    return dict(method=v.check_option(method, "method", func,
+                                      ("auto", "exact", "simplified", "ordered",
+                                       "permutation")),
+                n_permutations=v.check_int(n_permutations, "n_permutations", func, low=2),
+                rng=check_seed(seed, func))
+
+
+def _shapley(paths: AttributionPaths, func: str, *, method: str, n_permutations: int,
+             rng: np.random.Generator) -> ShapleyAttribution:
+    """Shapley attribution of prepared paths (options checked by :func:`_options`)."""
+    from .._budget import check_memory
     from .._kernels.attribution import (
         channel_masks,
         equal_split,
@@ -191,16 +223,11 @@ def shapley(data: Journeys | JourneyStats | TableLike, *, method: str = "auto",
         shapley_from_subsets,
     )
 
-    method = v.check_option(method, "method", FUNC,
-                            ("auto", "exact", "simplified", "ordered", "permutation"))
-    n_permutations = v.check_int(n_permutations, "n_permutations", FUNC, low=2)
-    paths = prepare(data, FUNC, by=by, exclude=exclude, path=path, conversions=conversions,
-                    nulls=nulls, value=value, sep=sep)
     n = paths.n_channels
     if method == "auto":
         method = "exact" if n <= 20 else "simplified"
     if method == "exact" and n > EXACT_LIMIT:
-        v.fail("method", FUNC, f"'simplified' or 'permutation' beyond {EXACT_LIMIT} channels",
+        v.fail("method", func, f"'simplified' or 'permutation' beyond {EXACT_LIMIT} channels",
                got=f"'exact' with {n} channels")
     weights = np.vstack([paths.conversions, paths.value])
     extra: dict = {}
@@ -216,23 +243,33 @@ def shapley(data: Journeys | JourneyStats | TableLike, *, method: str = "auto",
         if method == "ordered":
             extra = dict(ordered_conversions=split[0], ordered_value=split[1])
     else:
-        rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+        check_memory(n_permutations * n * 8.0 * 3, func,
+                     f"{n_permutations:,} sampled orders of {n:,} channels",
+                     how="Ask for fewer orders (n_permutations=), or raise the cap with the "
+                         "CXPATH_MAX_MEMORY environment variable.")
         set_codes, set_offsets, group = _channel_sets(paths)
         n_sets = len(set_offsets) - 1
         set_weights = np.vstack([np.bincount(group, weights=w, minlength=n_sets)
                                  for w in weights])
-        orders = rng.permuted(np.tile(np.arange(n, dtype=np.int64), (n_permutations, 1)),
-                              axis=1)
-        draws = permutation_credit(set_codes, set_offsets, set_weights, orders)
-        phi = draws.mean(axis=0)
-        se = draws.std(axis=0, ddof=1) / np.sqrt(n_permutations)
+        phi, m2, done = np.zeros((2, n)), np.zeros((2, n)), 0
+        for lo in range(0, n_permutations, PERMUTATION_CHUNK):
+            size = min(PERMUTATION_CHUNK, n_permutations - lo)
+            orders = rng.permuted(np.tile(np.arange(n, dtype=np.int64), (size, 1)), axis=1)
+            draws = permutation_credit(set_codes, set_offsets, set_weights, orders)
+            mean = draws.mean(axis=0)  # chunks merged as Chan et al. (1979) merge moments
+            delta = mean - phi
+            done += size
+            phi = phi + delta * size / done
+            m2 += ((draws - mean) ** 2).sum(axis=0) + delta ** 2 * (done - size) * size / done
+        se = np.sqrt(m2 / (n_permutations - 1) / n_permutations)
         extra = dict(n_permutations=n_permutations, conversions_se=se[0], value_se=se[1])
     res = ShapleyAttribution(
         channels=paths.channels, method=method, conversions=phi[0], value=phi[1],
         total_conversions=paths.total_conversions, total_value=paths.total_value,
         unattributed_conversions=paths.unattributed_conversions,
         unattributed_value=paths.unattributed_value, has_value=paths.has_value,
-        n_channel_sets=n_sets, **extra)
+        n_channel_sets=n_sets, missing_value_conversions=paths.missing_value_conversions,
+        **extra)
     return rank_channels(res, res.conversions, ("conversions", "value", "conversions_se",
                                                 "value_se", "ordered_conversions",
                                                 "ordered_value"))

@@ -2,13 +2,20 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .. import _validate as v
 from .._results import Result, alias, result
-from .stats import merge_tallies, partition_journeys, prepare, tree_reduce, warn_cleaning
+from .stats import (
+    check_success_if,
+    merge_tallies,
+    partition_journeys,
+    prepare,
+    tree_reduce,
+    warn_cleaning,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -118,11 +125,13 @@ class _Summary:
         return self
 
 
-def _partition_summary(frame, columns: dict, vocab: tuple, success, strict, capacity: int):
+def _partition_summary(frame, columns: dict, vocab: tuple, success, strict, capacity: int,
+                       success_if=None):
     """Exact variant counts of one partition, shrunk to ``capacity`` counters."""
     from ..journeys.variants import distinct_paths
 
-    journeys, tally = partition_journeys(frame, columns, vocab, success, strict)
+    journeys, tally = partition_journeys(frame, columns, vocab, success, strict, FUNC,
+                                         success_if)
     if journeys is None:
         return _Summary({}, 0.0, 0.0, tally)
     rep, group, n_groups = distinct_paths(journeys)
@@ -162,7 +171,8 @@ def _merge(capacity):
 
 
 def top_variants(ddf: dd.DataFrame, *, case: str, touchpoint: str, timestamp: str | None = None,
-                 outcome: str | None = None, success: Iterable[str] | None = None, k: int = 20,
+                 outcome: str | None = None, success: Iterable[str] | None = None,
+                 success_if: Any = None, k: int = 20,
                  capacity: int | None = None, vocab: Sequence[str] | None = None,
                  partitioned_by_case: bool = False, strict: bool = False,
                  scheduler: str | Client | None = None, split_every: int = 8) -> TopVariants:
@@ -181,6 +191,9 @@ def top_variants(ddf: dd.DataFrame, *, case: str, touchpoint: str, timestamp: st
         Column names, as in :meth:`Journeys.from_events <cxpath.Journeys.from_events>`.
     success : set of str, optional
         Touchpoints meaning success when they end a case.
+    success_if : value, collection of values or callable, optional
+        How the ``outcome`` column codes success, as in :func:`journey_stats` (by default
+        booleans or 0/1, anything else is an error).
     k : int, default 20
         Paths to report.
     capacity : int, optional
@@ -209,10 +222,12 @@ def top_variants(ddf: dd.DataFrame, *, case: str, touchpoint: str, timestamp: st
                                                                       FUNC, low=k)
     split_every = v.check_int(split_every, "split_every", FUNC, low=2)
     strict = v.check_bool(strict, "strict", FUNC)
+    success_if = check_success_if(success_if, outcome, FUNC)
     columns = {"case": case, "touchpoint": touchpoint, "timestamp": timestamp,
                "outcome": outcome}
     ddf, vocab = prepare(ddf, columns, vocab, partitioned_by_case, scheduler, FUNC)
-    summary = tree_reduce(ddf, _partition_summary, (columns, vocab, success, strict, capacity),
+    summary = tree_reduce(ddf, _partition_summary,
+                          (columns, vocab, success, strict, capacity, success_if),
                           _merge(capacity), split_every, scheduler)
     warn_cleaning(summary.cleaning, FUNC)
     keys = list(summary.counters)

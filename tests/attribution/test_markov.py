@@ -215,7 +215,9 @@ def test_bootstrap_is_seeded_and_reports_progress(journeys):
     a = markov(journeys, n_boot=30, seed=5, progress=lambda d, t: calls.append((d, t)))
     b = markov(journeys, n_boot=30, seed=5)
     np.testing.assert_array_equal(a.conversions_ci, b.conversions_ci)
-    assert calls[-1] == (30, 30) and len(calls) == 30
+    # progress counts solves: (n_boot + 1) fits x (5 channels + the chain itself) = 31 x 6
+    assert calls[-1] == (186, 186) and len(calls) == 186
+    assert [d for d, _ in calls] == list(range(1, 187))
     assert np.all(a.conversions_ci[:, 0] <= a.conversions + 1e-9)
     assert np.all(a.conversions_ci[:, 1] >= a.conversions - 1e-9)
     assert "conversions_low" in a.to_frame("dict")
