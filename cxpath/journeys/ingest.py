@@ -34,25 +34,40 @@ def _no_rows(func: str, why: str = "", report=None):
     raise err
 
 
+_FLAG_RULE = ("booleans or the numbers 0 and 1 (for other codings pass the rule itself, "
+              "e.g. outcome=df['score'] >= 9 or outcome=df['status'] == 'won')")
+
+
 def _flags(raw: np.ndarray, func: str):
-    """Success flags from bool / 0-1 / object input -> (bool array, missing mask)."""
+    """Success flags from bool / 0-1 / object input -> (bool array, missing mask).
+
+    Any other number (−1/1 codings, scores) is an error naming the values: read as
+    "non-zero is success" it would silently count every case as successful.
+    """
     kind = raw.dtype.kind
     if kind == "b":
         return raw, np.zeros(len(raw), dtype=bool)
     if kind in "iuf":
         missing = np.isnan(raw) if kind == "f" else np.zeros(len(raw), dtype=bool)
-        return np.where(missing, False, raw != 0), missing
+        present = raw[~missing]
+        odd = (present != 0) & (present != 1)
+        if odd.any():
+            seen = np.unique(present)
+            v.fail("outcome", func, _FLAG_RULE, data=True,
+                   got=f"the values {v.show_list(seen.tolist())} "
+                       f"({int(odd.sum()):,} rows neither 0 nor 1)")
+        return np.where(missing, False, raw == 1), missing
     if kind == "O":
         missing = np.zeros(len(raw), dtype=bool)
         out = np.zeros(len(raw), dtype=bool)
         for i, x in enumerate(raw.tolist()):
             if x is None or (isinstance(x, float) and x != x):
                 missing[i] = True
-            elif isinstance(x, (bool, int, float, np.bool_, np.number)):
+            elif isinstance(x, (bool, np.bool_)) or (
+                    isinstance(x, (int, float, np.number)) and x in (0, 1)):
                 out[i] = bool(x)
             else:
-                v.fail("outcome", func, "booleans or 0/1 numbers",
-                       got=f"{x!r} at row {i}", data=True)
+                v.fail("outcome", func, _FLAG_RULE, got=f"{x!r} at row {i}", data=True)
         return out, missing
     v.fail("outcome", func, "booleans or 0/1 numbers", got=f"an array of dtype {raw.dtype}",
            data=True)

@@ -435,7 +435,8 @@ class JourneyStats:
         dur = facts["duration"] if facts["duration"] is not None else np.zeros(len(w))
         vdur = np.bincount(group, weights=dur * w, minlength=n_groups)
         value = journeys.value if journeys.value is not None else np.zeros(len(w))
-        vval = np.bincount(group, weights=value * ok, minlength=n_groups)
+        # only successful cases carry value: a missing value elsewhere must not poison it
+        vval = np.bincount(group, weights=np.where(ok, value, 0.0), minlength=n_groups)
         vcodes, voff = _gather_paths(journeys.codes, journeys.offsets, rep)
         return cls(order=order, **counts, window_keys=ukeys, window_counts=wcount,
                    window_success=wsucc,

@@ -205,3 +205,23 @@ def test_constructors_and_methods_refuse_hostile_values():
                                         r"boolean mask or ids of existing cases. Got values of "
                                         r"types \['NoneType'\] instead."):
         j.select([None, None, None])
+
+
+@pytest.mark.parametrize("outcome", [[-1, 1, -1], [0.2, 0.9, 0.5], [3, 0, 0]])
+def test_outcomes_other_than_0_1_are_refused_not_read_as_non_zero(outcome):
+    """Before: any non-zero counted as success, so −1/1 made every case successful."""
+    with pytest.raises(CxpathError, match=r"The 'outcome' parameter of Journeys.from_events "
+                                          r"must be booleans or the numbers 0 and 1 \(for "
+                                          r"other codings pass the rule itself"):
+        Journeys.from_events(case=[1, 1, 2], touchpoint=["a", "b", "a"], outcome=outcome)
+    rule = np.asarray(outcome) > 0.5  # the documented way: pass the rule
+    j = Journeys.from_events(case=[1, 1, 2], touchpoint=["a", "b", "a"], outcome=rule)
+    assert j.outcome.tolist() == [bool(rule[:2].any()), bool(rule[2])]
+
+
+def test_missing_value_of_a_failed_case_does_not_poison_its_path_value():
+    from cxpath.journeys import JourneyStats
+
+    j = Journeys.from_events(case=[1, 2], touchpoint=["a", "a"], outcome=[1, 0],
+                             value=[5.0, float("nan")])
+    assert JourneyStats.from_journeys(j).variant_value.tolist() == [5.0]  # was [nan]
