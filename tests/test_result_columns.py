@@ -18,7 +18,7 @@ from cxpath._results import Result, derived_columns, result
 from cxpath.errors import CxpathError, UnknownLabelError
 
 SUBPACKAGES = ("attribution", "datasets", "fmea", "forecast", "io", "journeys", "kpi", "spc",
-               "survey", "distributed")
+               "survey", "distributed", "reliability")
 
 
 def _build(sample, tmp: pathlib.Path) -> dict:
@@ -177,6 +177,20 @@ def _build(sample, tmp: pathlib.Path) -> dict:
         out["top_variants"] = distributed.top_variants(dd.from_pandas(frame, npartitions=2),
                                                        case="case", touchpoint="tp",
                                                        timestamp="ts", k=5)
+    from cxpath import reliability as rel
+
+    life = rel.LifeData.from_times([16, 34, 53, 75, 93, 120, 130], failed=[1] * 6 + [0])
+    weibull = rel.fit(life, "weibull")
+    out.update(life_data=life, life_fit=weibull, b_lives=weibull.b_lives([10]),
+               parameter_bounds=weibull.parameter_bounds("likelihood"),
+               reliability_bounds=weibull.reliability_bounds([50]),
+               distribution_ranking=rel.fit_best(life),
+               plotting_positions=rel.plotting_positions(life),
+               probability_plot=rel.probability_plot(weibull),
+               competing_modes=rel.fit_competing([10, 20, 30, 40, 50, 60, 70, 80],
+                                                 ["a", "b"] * 4, failed=[1] * 8),
+               group_fits=rel.fit_groups([10, 20, 30, 40, 50, 60, 70, 80],
+                                         ["x"] * 4 + ["y"] * 4, failed=[1] * 8))
     return out
 
 
