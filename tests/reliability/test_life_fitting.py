@@ -276,3 +276,23 @@ def test_no_warning_leaks_from_fit_best():
         warnings.simplefilter("error")
         r = fit_best(LifeData.from_lists(failures, right_censored=[3961, 4007, 150400]))
     assert "no interior maximum" in " ".join(r.note.tolist())
+
+
+def test_nist_handbook_weibull_mle_example():
+    """NIST/SEMATECH e-Handbook of Statistical Methods, 8.4.1.3 "A Weibull maximum likelihood
+    estimation example" (data of 8.2.2.1): failures at 54 … 386 h, 10 units removed at 500 h.
+    Printed: eta 606.5280, beta 1.7208, log-likelihood -75.135, AIC 154.27 (lognormal AIC
+    154.39), mean life 540.737 h. Our eta is 606.52756: the likelihood is flat there (the
+    printed point's log-likelihood is 4e-11 lower), so the fourth decimal is optimiser noise.
+    """
+    from cxpath.reliability import LifeData, fit
+
+    data = LifeData.from_times([54, 187, 216, 240, 244, 335, 361, 373, 375, 386, 500],
+                               failed=[1] * 10 + [0], count=[1] * 10 + [10])
+    w = fit(data, "weibull")
+    assert round(w.params["beta"], 4) == 1.7208
+    assert abs(w.params["alpha"] - 606.5280) < 5e-4
+    assert round(w.log_likelihood, 3) == -75.135
+    assert round(2 * 2 - 2 * w.log_likelihood, 2) == 154.27
+    assert round(2 * 2 - 2 * fit(data, "lognormal").log_likelihood, 2) == 154.39
+    assert round(w.mttf, 3) == 540.737
