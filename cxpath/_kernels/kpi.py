@@ -15,6 +15,8 @@ from ._jit import kernel
 
 # states beyond the last server a chain may use before we call the queue unstable
 MAX_QUEUE_STATES = 2_000_000
+# queue states x uniformisation steps of one answered-within-t computation (a few seconds)
+MAX_UNIFORM_WORK = 2e9
 
 
 def _f(*values):
@@ -76,6 +78,39 @@ def erlang_c_staffing(a, tau, target, max_occupancy, max_asa):
     return agents, blocking
 
 
+def _example_search():
+    return (*_f([10.0], [20.0 / 180.0], [0.8], [np.inf]), np.array([11], dtype=np.int64),
+            np.array([0.2]))
+
+
+@kernel(example=_example_search)
+def erlang_c_search(a, tau, target, max_asa, start, b_start):
+    """:func:`erlang_c_staffing` from a given first count: ``start`` agents per scenario with
+    Erlang B value ``b_start`` there (computed in O(1) by the caller), so the work is the
+    agents added above ``start`` (order ``sqrt(a)``), not ``a`` steps of the recursion.
+    """
+    m = a.shape[0]
+    agents = np.zeros(m, dtype=np.int64)
+    blocking = np.zeros(m, dtype=np.float64)
+    for s in range(m):
+        load = a[s]
+        if load <= 0.0:
+            continue
+        n = start[s]
+        b = b_start[s]
+        while True:
+            c = n * b / (n - load * (1.0 - b))
+            sl = 1.0 - c * math.exp(-(n - load) * tau[s])
+            asa = c / (n - load)
+            if sl >= target[s] and asa <= max_asa[s]:
+                break
+            n += 1
+            b = load * b / (n + load * b)
+        agents[s] = n
+        blocking[s] = b
+    return agents, blocking
+
+
 def _example_a():
     return (np.array([10.0]), np.array([11], dtype=np.int64), np.array([0.5]),
             np.array([20.0 / 180.0]))
@@ -87,7 +122,8 @@ def _erlang_a_one(load, n, g, tau, res):
 
     Fills ``res`` (length 8) with (status, p_wait, p_abandon, wait_all, wait_answered, p_served,
     answered_within_tau, n_states). status 1 means the chain needed more than
-    ``MAX_QUEUE_STATES`` queue states (patience too long for an overloaded queue).
+    ``MAX_QUEUE_STATES`` queue states (patience too long for an overloaded queue); status 2
+    that the answered-within-tau computation would take more than ``MAX_UNIFORM_WORK`` steps.
     """
     log_load = math.log(load)
     # pass 1: how far the chain must be followed (log weights relative to state 0)
@@ -155,7 +191,13 @@ def _erlang_a_one(load, n, g, tau, res):
     if tau > 0.0 and n_pos > 0:
         lam = n + n_pos * g
         x = lam * tau
-        steps = int(x + 10.0 * math.sqrt(x) + 30.0)
+        steps = x + 10.0 * math.sqrt(x) + 30.0
+        if steps * n_pos > MAX_UNIFORM_WORK:
+            for j in range(8):
+                res[j] = 0.0
+            res[0] = 2
+            return
+        steps = int(steps)
         v = pi[n:top + 1].copy()
         nv = np.empty(n_pos, dtype=np.float64)
         served = 0.0

@@ -9,6 +9,7 @@ import attrs
 import numpy as np
 
 from .. import _validate as v
+from .._budget import check_memory
 from .._results import Result, derived_columns, drawn_by, result
 from ..errors import DataError
 
@@ -89,6 +90,9 @@ class Forecast(Result):
 
     def _summary(self) -> list[str]:
         lines = [f"intervals: {self.interval_method}"]
+        for key in ("note", "reason"):
+            if isinstance(self.info.get(key), str):
+                lines.append(f"{key}: {self.info[key]}")
         for key in ("aicc", "sigma2"):
             if key in self.info and np.isfinite(self.info[key]):
                 lines.append(f"{key}: {self.info[key]:.6g}")
@@ -154,10 +158,22 @@ def check_series(y, func: str, *, series_id=None, min_size: int = 1,
     return arr
 
 
-def check_h(h, func: str) -> int:
-    if type(h) is int and h >= 1:
-        return h
-    return v.check_int(h, "h", func, low=1)
+# bytes held per forecast step: the mean, two levels' bounds, the steps and temporaries
+BYTES_PER_STEP = 128
+
+
+def check_h(h, func: str, *, series: int = 1) -> int:
+    """A positive horizon whose forecasts (``series`` of them) fit the memory cap."""
+    if not (type(h) is int and h >= 1):
+        h = v.check_int(h, "h", func, low=1)
+    if h * series > 2**20:
+        check_memory(float(BYTES_PER_STEP) * h * series, func,
+                     f"forecasts of {h:,} steps" + (f" for {series:,} series" if series > 1
+                                                    else ""),
+                     how="Ask for a shorter horizon 'h', or raise the cap with the "
+                         "CXPATH_MAX_MEMORY environment variable (e.g. "
+                         "CXPATH_MAX_MEMORY=64GiB).")
+    return h
 
 
 def check_unit(value, name: str, func: str) -> float:

@@ -105,6 +105,9 @@ def flag_outside(actual: ArrayLike, forecast: Forecast, level: float = 95) -> Ex
         v.fail("actual", func, f"at most as long as the forecast horizon ({forecast.h})",
                got=f"length {a.shape[0]}", data=True)
     level = check_level(level, func)
+    if not np.isclose(forecast.levels, level).any():
+        v.fail("level", func, "one of the forecast's levels "
+               + ", ".join(f"{x:g}" for x in forecast.levels), level)
     lo, hi = forecast.band(level)
     k = a.shape[0]
     lo, hi, mean = lo[:k], hi[:k], forecast.mean[:k]

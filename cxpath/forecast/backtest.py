@@ -188,7 +188,12 @@ def backtest(y: ArrayLike, h: int,
     else:
         if isinstance(methods, str) or callable(methods):
             methods = [methods]
+        elif not isinstance(methods, (list, tuple, np.ndarray)):
+            v.fail("methods", func, "a method name, a callable, or a sequence or mapping of "
+                   "them", methods, wrong_type=True)
         items = [(None, meth) for meth in methods]
+    if not items:
+        v.fail("methods", func, "at least one method", methods)
     resolved = []
     for label, meth in items:
         name, call = resolve(meth, "methods", func)
@@ -196,11 +201,11 @@ def backtest(y: ArrayLike, h: int,
     y = check_series(y, func, series_id=series_id, min_size=2)
     n = y.shape[0]
     last = n - h
-    origins = [last - step * k for k in range(n_origins - 1, -1, -1)]
-    if origins[0] < 2:
+    if last - step * (n_origins - 1) < 2:
         v.fail("y", func, f"long enough for {n_origins} origins of step {step} and horizon "
                f"{h} (at least {h + step * (n_origins - 1) + 2} observations)",
                got=f"{n} observations", data=True)
+    origins = [last - step * k for k in range(n_origins - 1, -1, -1)]
     if options is not None and not isinstance(options, Mapping):
         v.fail("options", func, "a dict label -> dict of keyword arguments", options)
     rows = {k: [] for k in ("model", "origin", "step", "actual", "mean", "scale")}

@@ -17,7 +17,8 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .. import _validate as v
-from ..errors import DataError
+from .._budget import check_memory
+from ..errors import CostError, DataError
 from ._base import (
     Forecast,
     check_h,
@@ -38,6 +39,8 @@ __all__ = ["auto_ets", "ets", "holt", "holt_winters", "ses"]
 _LOWER = np.array([1e-4, 1e-4, 1e-4, 0.8])
 _UPPER = np.array([0.9999, 0.9999, 0.9999, 0.98])
 _MAXIT = 1000
+_MAX_RESTARTS = 100  # each restart is one more Nelder-Mead run per candidate
+_MAX_CLASS2_H = 50_000  # analytic class-2 intervals cost h^2 / 2 multiply-adds
 _TOL = 1e-4
 _CODE = {"N": 0, "A": 1, "M": 2}
 _LETTER = "NAM"
@@ -171,39 +174,36 @@ def _candidates(y, m, e, t, s, d, additive_only):
 
 def _class1_variance(fit, h):
     """Hyndman et al. (2008, Table 6.1): sigma^2 (1 + sum_{j<h} c_j^2), linear models."""
-    a, b, g, phi, m = fit["alpha"], fit["beta"], fit["gamma"], fit["phi"], fit["m"]
-    _error, trend, season, damped = fit["components"]
-    var = np.empty(h)
-    acc = 0.0
-    phij = 0.0
-    for j in range(h):
-        var[j] = fit["sigma2"] * (1.0 + acc)
-        step = j + 1
-        phij = phij + phi ** step if damped else float(step)
-        c = a + (b * phij if trend else 0.0) + (g if season and step % m == 0 else 0.0)
-        acc += c * c
-    return var
+    c = _cvals(fit, h)  # c_j for j = 1..h-1
+    return fit["sigma2"] * (1.0 + np.concatenate([[0.0], np.cumsum(c * c)]))
 
 
 def _cvals(fit, h):
     """``c_j = alpha + beta phi_j + gamma [j mod m = 0]`` for ``j = 1..h-1``."""
     a, b, g, phi, m = fit["alpha"], fit["beta"], fit["gamma"], fit["phi"], fit["m"]
     _, trend, season, damped = fit["components"]
-    out = np.empty(max(h - 1, 0))
-    phij = 0.0
-    for j in range(1, h):
-        phij = phij + phi ** j if damped else float(j)
-        out[j - 1] = a + (b * phij if trend else 0.0) + (g if season and j % m == 0 else 0.0)
+    j = np.arange(1, max(h, 1), dtype=np.float64)
+    phij = np.cumsum(phi ** j) if damped else j
+    out = np.full(j.shape, a)
+    if trend:
+        out += b * phij
+    if season:
+        out += np.where(np.arange(1, max(h, 1)) % m == 0, g, 0.0)
     return out
 
 
-def _class2_variance(fit, mean):
+def _class2_variance(fit, mean, name):
     """Hyndman et al. (2008, sec. 6.3): multiplicative error, additive components.
 
     ``theta_1 = mu_1^2``, ``theta_h = mu_h^2 + sigma^2 sum_{j<h} c_j^2 theta_{h-j}``,
     ``var_h = (1 + sigma^2) theta_h - mu_h^2``.
     """
     h = mean.shape[0]
+    if h > _MAX_CLASS2_H:
+        raise CostError(f"{name} would need about {h * h / 2:.2g} multiply-adds for analytic "
+                        f"intervals of {h:,} steps (a multiplicative-error model's variance "
+                        f"is a convolution, quadratic in h; the cap is h = {_MAX_CLASS2_H:,})."
+                        " Use intervals='simulated', level=None, or a shorter horizon.")
     s2 = fit["sigma2"]
     c2 = _cvals(fit, h) ** 2
     theta = np.empty(h)
@@ -227,9 +227,12 @@ def _intervals(fit, h, levels, how, npaths, seed, name):
     if levels.size == 0:
         return mean, np.empty((0, h)), np.empty((0, h)), how
     if how == "analytic":
-        var = _class1_variance(fit, h) if linear else _class2_variance(fit, mean)
+        var = _class1_variance(fit, h) if linear else _class2_variance(fit, mean, name)
         lo, hi = normal_bands(mean, np.sqrt(var), levels)
         return mean, lo, hi, how
+    check_memory(8.0 * npaths * h * 2, name, f"{npaths:,} simulated paths of {h:,} steps",
+                 how="Use fewer paths ('npaths'), a shorter horizon, or raise the cap with "
+                     "the CXPATH_MAX_MEMORY environment variable (e.g. CXPATH_MAX_MEMORY=64GiB).")
     a, b, g, phi = fit["alpha"], fit["beta"], fit["gamma"], fit["phi"]
     paths = _k.ets_simulate(fit["states"][-1].copy(), fit["m"], error, trend, season, a, b,
                             g, phi, float(np.sqrt(fit["sigma2"])), h, npaths, seed)
@@ -307,7 +310,7 @@ def ets(y: ArrayLike, h: int, m: int = 1, *, model: str = "ZZZ", damped: bool | 
     restarts : int, default 0
         Extra Nelder-Mead runs from the best point while they improve the likelihood. 0 is
         the single run of R and statsforecast (and reproduces their fits); 2-3 often
-        finds a higher likelihood for seasonal models at 2-3 times the cost.
+        finds a higher likelihood for seasonal models at 2-3 times the cost. At most 100.
     series_id : object, optional
         Id used in messages and on the result.
 
@@ -340,7 +343,16 @@ def ets(y: ArrayLike, h: int, m: int = 1, *, model: str = "ZZZ", damped: bool | 
     >>> f.model, f.mean.shape
     ('ETS(A,A,A)', (6,))
     """
-    func = "forecast.ets"
+    return _ets("forecast.ets", y, h, m, model=model, damped=damped, alpha=alpha, beta=beta,
+                gamma=gamma, phi=phi, initial_states=initial_states, ic=ic,
+                additive_only=additive_only, level=level, intervals=intervals, npaths=npaths,
+                seed=seed, restarts=restarts, series_id=series_id)
+
+
+def _ets(func, y, h, m=1, *, model="ZZZ", damped=None, alpha=None, beta=None, gamma=None,
+         phi=None, initial_states=None, ic="aicc", additive_only=False, level=(80, 95),
+         intervals="auto", npaths=2000, seed=0, restarts=0, series_id=None):
+    """:func:`ets` for the public function ``func`` that was called (named in errors)."""
     name = where(func, series_id)
     m = v.check_int(m, "m", name, low=1)
     h = check_h(h, name)
@@ -350,7 +362,7 @@ def ets(y: ArrayLike, h: int, m: int = 1, *, model: str = "ZZZ", damped: bool | 
     v.check_option(intervals, "intervals", name, ("auto", "analytic", "simulated"))
     npaths = v.check_int(npaths, "npaths", name, low=10)
     seed = v.check_int(seed, "seed", name, low=0, high=2**32 - 1)
-    restarts = v.check_int(restarts, "restarts", name, low=0)
+    restarts = v.check_int(restarts, "restarts", name, low=0, high=_MAX_RESTARTS)
     levels = check_levels(level, name)
     fixed = _fixed_array((alpha, beta, gamma, phi), name)
     if s in "AM" and m == 1:
@@ -366,9 +378,19 @@ def ets(y: ArrayLike, h: int, m: int = 1, *, model: str = "ZZZ", damped: bool | 
     if np.all(y == y[0]) and "Z" in (e + t + s):
         # a constant series: simple exponential smoothing, as R and statsforecast do
         fit = _fit_ets(y, 1, 1, 0, 0, False, (0.9999, None, None, None), None, name)
-        return _as_forecast(fit, h, levels, intervals, npaths, seed, name, series_id,
-                            {"candidates": {fit["name"]: fit[ic]}})
+        extra = {"candidates": {fit["name"]: fit[ic]},
+                 "note": f"constant series ({n} observations, all {y[0]:g}): simple "
+                         "exponential smoothing with alpha = 0.9999, as R forecast::ets; no "
+                         "trend" + (" or seasonal" if m > 1 else "") + " model considered"}
+        return _as_forecast(fit, h, levels, intervals, npaths, seed, name, series_id, extra)
     cands = _candidates(y, m, e, t, s, d, additive_only)
+    extra = {}
+    if s == "Z" and m > 1 and all(c[2] == 0 for c in cands):
+        extra["note"] = ("seasonal models not considered: " + (
+            f"m = {m} > 24 (as R forecast::ets; fit model='..A' explicitly to force one)"
+            if m > 24 else f"the series has fewer than two seasons ({n} < {2 * m})"))
+    if all(c[2] == 0 for c in cands):
+        m = 1  # no seasonal candidate: the season length plays no part in the fits
     if not cands:
         v.fail("model", name, "a combination allowed for this series (multiplicative "
                "components need positive data; additive error with multiplicative season "
@@ -380,13 +402,9 @@ def ets(y: ArrayLike, h: int, m: int = 1, *, model: str = "ZZZ", damped: bool | 
         c = cands[0]
         fit = _fit_ets(y, m, c[0], c[1], c[2], c[3], fixed, initial_states, name,
                        restarts=restarts)
-        return _as_forecast(fit, h, levels, intervals, npaths, seed, name, series_id)
+        return _as_forecast(fit, h, levels, intervals, npaths, seed, name, series_id, extra)
     best, table = _select(y, m, cands, fixed, ic, name, restarts)
-    extra = {"candidates": table}
-    if s == "Z" and m > 1 and all(c[2] == 0 for c in cands):
-        extra["note"] = ("seasonal models not considered: " + (
-            f"m = {m} > 24 (as R forecast::ets; fit model='..A' explicitly to force one)"
-            if m > 24 else f"the series has fewer than two seasons ({n} < {2 * m})"))
+    extra["candidates"] = table
     return _as_forecast(best, h, levels, intervals, npaths, seed, name, series_id, extra)
 
 
@@ -481,9 +499,9 @@ def auto_ets(y: ArrayLike, h: int, m: int = 1, *, damped: bool | None = None, ic
     >>> f.info["components"][-1] in "AM"
     True
     """
-    return ets(y, h, m, model="ZZZ", damped=damped, ic=ic, additive_only=additive_only,
-               level=level, intervals=intervals, npaths=npaths, seed=seed,
-               restarts=restarts, series_id=series_id)
+    return _ets("forecast.auto_ets", y, h, m, model="ZZZ", damped=damped, ic=ic,
+                additive_only=additive_only, level=level, intervals=intervals,
+                npaths=npaths, seed=seed, restarts=restarts, series_id=series_id)
 
 
 def ses(y: ArrayLike, h: int, *, alpha: float | None = None,
@@ -519,7 +537,8 @@ def ses(y: ArrayLike, h: int, *, alpha: float | None = None,
     >>> f.model
     'ETS(A,N,N)'
     """
-    return ets(y, h, 1, model="ANN", alpha=alpha, level=level, series_id=series_id)
+    return _ets("forecast.ses", y, h, 1, model="ANN", alpha=alpha, level=level,
+                series_id=series_id)
 
 
 def holt(y: ArrayLike, h: int, *, damped: bool = False, alpha: float | None = None,
@@ -559,8 +578,8 @@ def holt(y: ArrayLike, h: int, *, damped: bool = False, alpha: float | None = No
     'ETS(A,A,N)'
     """
     damped = v.check_bool(damped, "damped", where("forecast.holt", series_id))
-    return ets(y, h, 1, model="AAN", damped=damped, alpha=alpha, beta=beta, phi=phi,
-               level=level, series_id=series_id)
+    return _ets("forecast.holt", y, h, 1, model="AAN", damped=damped, alpha=alpha, beta=beta,
+                phi=phi, level=level, series_id=series_id)
 
 
 def holt_winters(y: ArrayLike, h: int, m: int, *, seasonal: str = "additive", damped: bool = False,
@@ -615,6 +634,6 @@ def holt_winters(y: ArrayLike, h: int, m: int, *, seasonal: str = "additive", da
     m = v.check_int(m, "m", name, low=2)
     damped = v.check_bool(damped, "damped", name)
     model = "AAA" if seasonal == "additive" else "MAM"
-    return ets(y, h, m, model=model, damped=damped, alpha=alpha, beta=beta,
-               gamma=gamma, phi=phi, initial_states=initial_states, level=level,
-               series_id=series_id)
+    return _ets(func, y, h, m, model=model, damped=damped, alpha=alpha, beta=beta,
+                gamma=gamma, phi=phi, initial_states=initial_states, level=level,
+                series_id=series_id)

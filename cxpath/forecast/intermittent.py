@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .. import _validate as v
+from .._budget import check_memory
 from ._base import Forecast, check_h, check_levels, check_series, check_unit, kernels, where
 
 if TYPE_CHECKING:
@@ -28,7 +29,7 @@ __all__ = ["adida", "croston", "imapa", "tsb"]
 _MAX_ORIGINS = 400
 
 
-def _empirical(y, h, levels, method, p1, p2, scale):
+def _empirical(y, h, levels, method, p1, p2, scale, func):
     """Point forecast, fitted values, and empirical bands from rolling in-sample forecasts."""
     _k = kernels()
 
@@ -42,7 +43,7 @@ def _empirical(y, h, levels, method, p1, p2, scale):
             fitted = pre[:-1]
             fitted[0] = np.nan
             none = np.empty((0, h))
-            return np.full(h, pre[-1]), fitted, none, none, "none"
+            return np.full(h, pre[-1]), fitted, none, none, "none", None
         start = 1
         roll = pre[1:]
     else:
@@ -53,37 +54,57 @@ def _empirical(y, h, levels, method, p1, p2, scale):
     fitted[start:] = roll[:-1]
     mean = np.full(h, point)
     if k == 0:
-        return mean, fitted, np.empty((0, h)), np.empty((0, h)), "none"
-    lo = np.empty((k, h))
-    hi = np.empty((k, h))
-    pooled = []
+        return mean, fitted, np.empty((0, h)), np.empty((0, h)), "none", None
+    # origin t (forecast from y[:t]) predicts y[t + step - 1]: steps 1..n_steps have errors
+    n_steps = max(0, min(h, n - start))
+    total = n_steps * (n - start) - n_steps * (n_steps - 1) // 2
+    if total > 2**20:
+        # the errors per step, their concatenation and np.quantile's working copy
+        check_memory(24.0 * total, func, f"{total:,} in-sample errors for the empirical "
+                     "intervals", how="Ask for a shorter horizon 'h', level=None (no "
+                     "intervals), or raise the cap with the CXPATH_MAX_MEMORY environment "
+                     "variable (e.g. CXPATH_MAX_MEMORY=64GiB).")
     per_h = []
-    for step in range(1, h + 1):
-        # origin t (forecast from y[:t]) predicts y[t + step - 1]
+    for step in range(1, n_steps + 1):
         ts = np.arange(start, n - step + 1)
-        err = y[ts + step - 1] - roll[ts - start]
-        per_h.append(err)
-        pooled.append(err)
-    allerr = np.concatenate(pooled) if pooled else np.empty(0)
+        per_h.append(y[ts + step - 1] - roll[ts - start])
+    allerr = np.concatenate(per_h) if per_h else np.empty(0)
+    probs = np.concatenate([0.5 - levels / 200.0, 0.5 + levels / 200.0])
     note = "empirical"
-    for j in range(h):
-        err = per_h[j]
-        if err.shape[0] < 10:
-            err = allerr
-            note = "empirical (pooled over horizons where a horizon had < 10 errors)"
-        if err.shape[0] == 0:
-            err = np.zeros(1)
-            note = "empirical (degenerate: too few observations for any error)"
-        for i, lev in enumerate(levels):
-            ql, qh = np.quantile(err, [0.5 - lev / 200.0, 0.5 + lev / 200.0])
-            lo[i, j] = max(point + min(ql, 0.0), 0.0)
-            hi[i, j] = max(point + max(qh, 0.0), 0.0)
-    return mean, fitted, lo, hi, note
+    reason = None
+    if allerr.shape[0] == 0:
+        allerr = np.zeros(1)
+        reason = (f"too few observations ({n}) for any in-sample error, so the intervals "
+                  "have zero width")
+    q = np.empty((2 * k, h))
+    own = [j for j in range(n_steps) if per_h[j].shape[0] >= 10]
+    for j in own:
+        q[:, j] = np.quantile(per_h[j], probs)
+    if len(own) < h:  # steps with fewer than 10 errors share the pooled quantiles
+        note = "empirical (pooled over horizons where a horizon had < 10 errors)"
+        rest = np.ones(h, dtype=bool)
+        rest[own] = False
+        q[:, rest] = np.quantile(allerr, probs)[:, None]
+    lo = np.maximum(point + np.minimum(q[:k], 0.0), 0.0)
+    hi = np.maximum(point + np.maximum(q[k:], 0.0), 0.0)
+    flat = hi <= lo
+    if reason is None and flat.any():
+        hit = levels[flat.any(axis=1)]
+        shown = " and ".join(f"{lev:g} %" for lev in hit)
+        verb = "intervals have" if hit.size > 1 else "interval has"
+        reason = (f"the {shown} {verb} zero width: the method's in-sample errors have no "
+                  "spread there (a constant or all-zero history is forecast exactly), so "
+                  "the empirical quantiles understate the uncertainty")
+    if reason is not None:
+        note = "empirical (degenerate: zero-width intervals, see info['reason'])"
+    return mean, fitted, lo, hi, note, reason
 
 
-def _finish(model, y, h, levels, method, p1, p2, scale, params, series_id):
-    mean, fitted, lo, hi, note = _empirical(y, h, levels, method, p1, p2, scale)
-    return Forecast(model, mean, levels, lo, hi, fitted, y - fitted, note, params, {},
+def _finish(model, y, h, levels, method, p1, p2, scale, params, series_id, func):
+    mean, fitted, lo, hi, note, reason = _empirical(y, h, levels, method, p1, p2, scale,
+                                                    where(func, series_id))
+    info = {} if reason is None else {"note": "degenerate intervals", "reason": reason}
+    return Forecast(model, mean, levels, lo, hi, fitted, y - fitted, note, params, info,
                     series_id)
 
 
@@ -141,10 +162,12 @@ def croston(y: ArrayLike, h: int, *, variant: str = "classic", alpha: float = 0.
     h = check_h(h, name)
     levels = check_levels(level, name)
     if variant == "optimized":
-        return _finish("Croston(optimized)", y, h, levels, 1, 0.1, 0.3, 1.0, {}, series_id)
+        return _finish("Croston(optimized)", y, h, levels, 1, 0.1, 0.3, 1.0, {}, series_id,
+                       func)
     scale = 1.0 - alpha / 2.0 if variant == "sba" else 1.0
     label = "Croston(SBA)" if variant == "sba" else "Croston"
-    return _finish(label, y, h, levels, 0, alpha, alpha, scale, {"alpha": alpha}, series_id)
+    return _finish(label, y, h, levels, 0, alpha, alpha, scale, {"alpha": alpha}, series_id,
+                   func)
 
 
 def tsb(y: ArrayLike, h: int, *, alpha_d: float = 0.1, alpha_p: float = 0.1,
@@ -196,7 +219,7 @@ def tsb(y: ArrayLike, h: int, *, alpha_d: float = 0.1, alpha_p: float = 0.1,
     h = check_h(h, name)
     levels = check_levels(level, name)
     return _finish("TSB", y, h, levels, 2, alpha_d, alpha_p, 1.0,
-                   {"alpha_d": alpha_d, "alpha_p": alpha_p}, series_id)
+                   {"alpha_d": alpha_d, "alpha_p": alpha_p}, series_id, func)
 
 
 def adida(y: ArrayLike, h: int, *, level: float | Sequence[float] = (80, 95),
@@ -238,7 +261,7 @@ def adida(y: ArrayLike, h: int, *, level: float | Sequence[float] = (80, 95),
     y = check_series(y, func, series_id=series_id, nonnegative=True)
     h = check_h(h, where(func, series_id))
     levels = check_levels(level, where(func, series_id))
-    return _finish("ADIDA", y, h, levels, 3, 0.0, 0.0, 1.0, {}, series_id)
+    return _finish("ADIDA", y, h, levels, 3, 0.0, 0.0, 1.0, {}, series_id, func)
 
 
 def imapa(y: ArrayLike, h: int, *, level: float | Sequence[float] = (80, 95),
@@ -280,4 +303,4 @@ def imapa(y: ArrayLike, h: int, *, level: float | Sequence[float] = (80, 95),
     y = check_series(y, func, series_id=series_id, nonnegative=True)
     h = check_h(h, where(func, series_id))
     levels = check_levels(level, where(func, series_id))
-    return _finish("IMAPA", y, h, levels, 4, 0.0, 0.0, 1.0, {}, series_id)
+    return _finish("IMAPA", y, h, levels, 4, 0.0, 0.0, 1.0, {}, series_id, func)

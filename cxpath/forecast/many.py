@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import sys
 import time
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
@@ -11,6 +10,7 @@ import numpy as np
 
 from .. import _validate as v
 from .._frames import column, frame_kind
+from .._progress import reporter
 from .._results import Result, derived_columns, result
 from ._base import Forecast, check_h, check_levels
 from ._registry import resolve
@@ -165,8 +165,9 @@ def forecast_many(series: ArrayLike | Mapping[Any, ArrayLike] | TableLike, h: in
     n_jobs : int, default 1
         Worker threads. The model kernels release the GIL, so threads run in parallel.
     progress : bool or callable, optional
-        ``True`` prints ``done/total`` to stderr about every 10 %; a callable is called
-        as ``progress(done, total)`` after each series.
+        ``True`` shows progress: a tqdm bar when tqdm is installed, else ``done/total``
+        lines on stderr about every 10 %; a callable is called as ``progress(done, total)``
+        after each series.
     options : dict, optional
         Extra keyword arguments for the method (e.g. ``{"model": "MAM"}`` for ``ets``).
 
@@ -199,10 +200,12 @@ def forecast_many(series: ArrayLike | Mapping[Any, ArrayLike] | TableLike, h: in
     if options is not None and not isinstance(options, Mapping):
         v.fail("options", func, "a dict of keyword arguments", options)
     if progress is not None and not isinstance(progress, bool) and not callable(progress):
-        v.fail("progress", func, "True, False, None or a callable(done, total)", progress)
+        v.fail("progress", func, "True, False, None or a callable(done, total)", progress,
+               wrong_type=True)
     _label, call = resolve(method, "method", func)
     ids, parts = split_series(series, id=id, value=value, order=order, func=func)
     total = len(parts)
+    check_h(h, func, series=max(total, 1))
     kw = dict(options or {})
     if callable(method) and kw:
         v.fail("options", func, "empty when 'method' is a callable", options)
@@ -212,7 +215,7 @@ def forecast_many(series: ArrayLike | Mapping[Any, ArrayLike] | TableLike, h: in
             return call(parts[i], h, m, levels, ids[i])
         return call(parts[i], h, m, levels, ids[i], kw)
 
-    report = _reporter(progress, total)
+    report = reporter(progress, total, "series", func)
     start = time.perf_counter()
     results = [None] * total
     if n_jobs == 1 or total <= 1:
@@ -227,18 +230,6 @@ def forecast_many(series: ArrayLike | Mapping[Any, ArrayLike] | TableLike, h: in
             for done, fut in enumerate(futures, start=1):
                 results[done - 1] = fut.result()
                 report(done)
+    report.close()
     return ForecastSet(np.asarray(ids), tuple(results), time.perf_counter() - start)
 
-
-def _reporter(progress, total):
-    if progress is None or progress is False:
-        return lambda done: None
-    if callable(progress) and progress is not True:
-        return lambda done: progress(done, total)
-    stride = max(1, total // 10)
-
-    def show(done):
-        if done % stride == 0 or done == total:
-            print(f"forecast_many: {done}/{total} series", file=sys.stderr)
-
-    return show

@@ -21,8 +21,13 @@ def read_instants(data, values, name, func):
     """A time column as ``(epoch seconds, naive, zone)``: NaN where missing; ``naive`` when
     the values carry no offset (wall-clock times); ``zone`` of a typed aware column."""
     from ..journeys._encode import naive_times, to_epoch_seconds
+    from ._common import refuse_bools, required
 
+    required(values, name, func, "a column name or an array of timestamps")
+    if not isinstance(values, str):
+        refuse_bools(values, name, func)
     arr = column(data, values, name, func)
+    refuse_bools(arr, name, func)
     if arr.size == 0:
         v.fail(name, func, "an array with at least 1 element(s)", got="0 element(s)",
                data=True)
@@ -77,7 +82,7 @@ def legacy_calendar(business_hours, zone, naive, func, name="business_hours"):
     mask = business_hours.get("weekmask", "1111100")
     if isinstance(mask, str) and len(mask) == 7 and set(mask) <= {"0", "1"}:
         days = [c == "1" for c in mask]
-    elif not isinstance(mask, str) and len(list(mask)) == 7:
+    elif isinstance(mask, (list, tuple, np.ndarray)) and np.ndim(mask) == 1 and len(mask) == 7:
         days = [bool(c) for c in mask]
     else:
         v.fail("business_hours['weekmask']", func, "seven 0/1 flags, Monday first, such as "
@@ -90,8 +95,10 @@ def legacy_calendar(business_hours, zone, naive, func, name="business_hours"):
     names = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
     hours = {d: [(hm(opens), hm(close))] for d, on in zip(names, days) if on}
     try:
-        holidays = [str(d)[:10] for d in np.asarray(business_hours.get("holidays", []),
-                                                    dtype="datetime64[D]")]
+        days_off = np.asarray(business_hours.get("holidays", []), dtype="datetime64[D]")
+        if days_off.ndim != 1:
+            raise ValueError("not one-dimensional")
+        holidays = [str(d)[:10] for d in days_off]
     except (TypeError, ValueError):
         v.fail("business_hours['holidays']", func, "dates", business_hours.get("holidays"))
     return BusinessCalendar(zone or "UTC", hours=hours, holidays=holidays)

@@ -7,7 +7,44 @@ import numpy as np
 from .. import _validate as v
 from .._frames import column
 
-__all__ = ["broadcast", "scenario", "segments", "z_value"]
+__all__ = ["broadcast", "refuse_bools", "required", "scenario", "segments", "z_value"]
+
+TIME_MUST = "datetimes, epoch seconds or ISO-8601 strings"
+
+
+def required(value, name: str, func: str, must: str) -> None:
+    """Refuse None for a required column or array with the shaped (type) error."""
+    if value is None:
+        v.fail(name, func, must, None, wrong_type=True)
+
+
+def refuse_bools(values, name: str, func: str, must: str = TIME_MUST) -> None:
+    """Refuse booleans where times are expected: numpy reads ``[True, 5]`` as the numbers
+    ``[1, 5]``, which would silently become epoch seconds.
+
+    Examples
+    --------
+    >>> refuse_bools([5.0, True], "start", "kpi.business_seconds")
+    Traceback (most recent call last):
+    ...
+    cxpath.errors.DataError: The 'start' parameter of kpi.business_seconds must be datetimes, \
+epoch seconds or ISO-8601 strings. Got True (a boolean) at position 1 instead.
+    """
+    if isinstance(values, (bool, np.bool_)):
+        v.fail(name, func, must, got=f"{values!r} (a boolean)", data=True)
+    if isinstance(values, np.ndarray):
+        if values.dtype.kind == "b":
+            v.fail(name, func, must, got="booleans", data=True)
+        if values.dtype.kind != "O":
+            return
+        items = values.ravel().tolist()
+    elif isinstance(values, (list, tuple)):
+        items = values
+    else:
+        return
+    for i, x in enumerate(items):
+        if isinstance(x, (bool, np.bool_)):
+            v.fail(name, func, must, got=f"{x!r} (a boolean) at position {i}", data=True)
 
 
 def scenario(value, name: str, func: str, *, low=None, high=None, closed="both",

@@ -13,7 +13,7 @@ from .. import _validate as v
 from .._frames import column
 from .._results import Result, derived_columns, drawn_by, format_p, result
 from .._stats import wilson_interval
-from ._common import z_value
+from ._common import refuse_bools, z_value
 
 if TYPE_CHECKING:
 
@@ -396,8 +396,17 @@ def retention_cohorts(customer: ColumnLike, timestamp: ColumnLike, *, data: Tabl
     """
     func = "kpi.retention_cohorts"
     v.check_option(period, "period", func, ("M", "W", "D"))
+    for arg, val in (("customer", customer), ("timestamp", timestamp)):
+        if val is None:
+            v.fail(arg, func, "a column name or an array", None, wrong_type=True)
     cust = np.asarray(column(data, customer, "customer", func)).astype(str)
+    if cust.ndim != 1:
+        v.fail("customer", func, "one-dimensional", got=f"an array of shape {cust.shape}",
+               data=True)
+    if not isinstance(timestamp, str):
+        refuse_bools(timestamp, "timestamp", func, "timestamps")
     ts = column(data, timestamp, "timestamp", func)
+    refuse_bools(ts, "timestamp", func, "timestamps")
     try:
         ts = np.asarray(ts, dtype="datetime64[s]")
     except (TypeError, ValueError):

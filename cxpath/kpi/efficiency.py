@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-import attrs
 import numpy as np
 
 from .. import _validate as v
@@ -25,7 +24,7 @@ from ._clock import (
     read_times,
     show_time,
 )
-from ._common import segments
+from ._common import required, segments
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping, Sequence
@@ -43,6 +42,7 @@ __all__ = ["Backlog", "Durations", "Rates", "TicketKPIs", "abandonment_rate",
 # ------------------------------------------------------------------ helpers
 
 def _flags(data, values, name, func) -> np.ndarray:
+    required(values, name, func, "a column name or an array of booleans or 0/1 values")
     arr = column(data, values, name, func)
     if arr.dtype.kind == "b":
         if arr.size == 0:
@@ -104,9 +104,22 @@ def business_seconds(start: ArrayLike, end: ArrayLike, *, calendar: BusinessCale
     """
     func = "kpi.business_seconds"
     s, e, naive, zone = read_pair(None, start, end, ("start", "end"), func)
+    from collections.abc import Iterable as _Iterable
+
+    if isinstance(holidays, str) or not isinstance(holidays, _Iterable):
+        v.fail("holidays", func, "a sequence of dates", holidays, wrong_type=True)
+    holidays = list(holidays)
+    if not ((isinstance(weekmask, str) and len(weekmask) == 7 and set(weekmask) <= {"0", "1"})
+            or (isinstance(weekmask, (list, tuple)) and len(weekmask) == 7)):
+        v.fail("weekmask", func, "seven 0/1 flags, Monday first, such as '1111100'",
+               weekmask)
+    open = v.check_real(open, "open", func, low=0.0, high=24.0)
+    close = v.check_real(close, "close", func, low=0.0, high=24.0)
+    if close <= open and calendar is None:
+        v.fail("close", func, f"later than 'open' ({open:g})", close)
     if calendar is None:
         calendar = legacy_calendar({"open": open, "close": close, "weekmask": weekmask,
-                                     "holidays": list(holidays)}, zone, naive, func, "start")
+                                     "holidays": holidays}, zone, naive, func, "start")
     elif (open, close, weekmask, tuple(holidays)) != (9, 17, "1111100", ()):
         v.fail("calendar", func, "None when 'open', 'close', 'weekmask' or 'holidays' are "
                "given (the calendar holds its own hours)", calendar)
@@ -195,11 +208,15 @@ def rate(flags: ColumnLike, *, data: TableLike | None = None, by: ColumnLike | N
     >>> rate([1, 0, 1, 1], by=["a", "a", "b", "b"]).rate.tolist()
     [0.5, 1.0]
     """
-    func = "kpi.rate"
+    return _named_rate(flags, "flags", "kpi.rate", data, by, str(name), confidence)
+
+
+def _named_rate(flags, param, func, data, by, name, confidence):
+    """:func:`rate` for the public function ``func`` whose flags argument is ``param``."""
     v.check_real(confidence, "confidence", func, low=0.0, high=1.0, closed="neither")
-    f = _flags(data, flags, "flags", func)
+    f = _flags(data, flags, param, func)
     codes, labels = segments(data, by, f.size, func)
-    return _rate(f, codes, labels, str(name), confidence)
+    return _rate(f, codes, labels, name, confidence)
 
 
 def first_contact_resolution(resolved_first_contact: ColumnLike, *, data: TableLike | None = None,
@@ -228,8 +245,9 @@ def first_contact_resolution(resolved_first_contact: ColumnLike, *, data: TableL
     >>> round(float(first_contact_resolution([True, False, True]).rate[0]), 3)
     0.667
     """
-    res = rate(resolved_first_contact, data=data, by=by, confidence=confidence)
-    return attrs.evolve(res, name="First-contact resolution")
+    return _named_rate(resolved_first_contact, "resolved_first_contact",
+                       "kpi.first_contact_resolution", data, by, "First-contact resolution",
+                       confidence)
 
 
 def abandonment_rate(abandoned: ColumnLike, *, data: TableLike | None = None,
@@ -257,8 +275,8 @@ def abandonment_rate(abandoned: ColumnLike, *, data: TableLike | None = None,
     >>> float(abandonment_rate([0, 0, 1, 0]).rate[0])
     0.25
     """
-    res = rate(abandoned, data=data, by=by, confidence=confidence)
-    return attrs.evolve(res, name="Abandonment")
+    return _named_rate(abandoned, "abandoned", "kpi.abandonment_rate", data, by, "Abandonment",
+                       confidence)
 
 
 def task_completion_rate(completed: ColumnLike, *, data: TableLike | None = None,
@@ -286,8 +304,8 @@ def task_completion_rate(completed: ColumnLike, *, data: TableLike | None = None
     >>> float(task_completion_rate([1, 1, 0, 1]).rate[0])
     0.75
     """
-    res = rate(completed, data=data, by=by, confidence=confidence)
-    return attrs.evolve(res, name="Task completion")
+    return _named_rate(completed, "completed", "kpi.task_completion_rate", data, by,
+                       "Task completion", confidence)
 
 
 def repeat_contact_rate(contacts: ColumnLike, *, data: TableLike | None = None,
@@ -533,15 +551,15 @@ def average_speed_of_answer(wait: ColumnLike, answered: ColumnLike | None = None
     return _durations(x, codes, labels, p, "Speed of answer", "s")
 
 
-def _interval_times(data, start, end, by, probs, calendar, business_hours, name, func):
+def _interval_times(data, start, end, by, probs, calendar, business_hours, name, func, names):
     p = _probs(probs, func)
-    s, e, naive, zone = read_pair(data, start, end, ("start", "end"), func)
+    s, e, naive, zone = read_pair(data, start, end, names, func)
     cal = choose_calendar(calendar, business_hours, zone, naive, func)
     x, clock = measure(s, e, naive, cal)
     neg = x < 0
     if neg.any():
         i = int(np.argmax(neg))
-        v.fail("end", func, "at or after 'start'", got=f"{show_time(e[i])} before "
+        v.fail(names[1], func, f"at or after '{names[0]}'", got=f"{show_time(e[i])} before "
                f"{show_time(s[i])} at position {i}", data=True)
     codes, labels = segments(data, by, x.size, func)
     unit = "business h" if cal is not None else "h"
@@ -590,7 +608,8 @@ def response_times(created: ColumnLike, first_response: ColumnLike, *,
     (3.5, True)
     """
     return _interval_times(data, created, first_response, by, probs, calendar,
-                           business_hours, "First response time", "kpi.response_times")
+                           business_hours, "First response time", "kpi.response_times",
+                           ("created", "first_response"))
 
 
 def resolution_times(created: ColumnLike, resolved_at: ColumnLike, *, data: TableLike | None = None,
@@ -623,7 +642,7 @@ def resolution_times(created: ColumnLike, resolved_at: ColumnLike, *, data: Tabl
     (24.0, 1)
     """
     return _interval_times(data, created, resolved_at, by, probs, calendar, business_hours,
-                           "Resolution time", "kpi.resolution_times")
+                           "Resolution time", "kpi.resolution_times", ("created", "resolved_at"))
 
 
 # ------------------------------------------------------------------ backlog
@@ -743,17 +762,55 @@ def backlog(created: ColumnLike, resolved_at: ColumnLike, *, data: TableLike | N
         if freq == "W":  # Mondays: 1970-01-01 was a Thursday
             first_day = first_day - ((first_day.astype(np.int64) + 3) % 7)
         step = 7 if freq == "W" else 1
-        days = np.arange(first_day + step, last.astype("datetime64[D]") + step + 1, step)
+        stop = last.astype("datetime64[D]") + step + 1
+        points = max(0, int((stop - (first_day + step)).astype(np.int64)) // step + 1)
+        _check_backlog_cost(points, s.size, bins.size, func,
+                            f"from {first_day} to {last.astype('datetime64[D]')} "
+                            f"(freq={freq!r})")
+        days = np.arange(first_day + step, stop, step)
         at = days.astype("datetime64[s]")
     else:
         at = read_times(None, at, "at", func)
         if (np.diff(at.astype(np.int64)) <= 0).any():
             v.fail("at", func, "strictly increasing times", got="unsorted or repeated times")
     codes, labels = segments(data, by, s.size, func)
+    _check_backlog_cost(at.size * len(labels), -(-s.size // len(labels)), bins.size, func,
+                        f"at {at.size:,} times for {len(labels):,} segment(s)",
+                        per_segment=at.size)
     parts = [_backlog_at(s[codes == g], e[codes == g], at, bins) for g in range(len(labels))]
     return Backlog(segment=np.repeat(labels, at.size), at=np.tile(at, len(labels)),
                    **{k: np.concatenate([p[k] for p in parts]) for k in parts[0]},
                    age_bins=tuple(float(b) for b in bins))
+
+
+# measuring points x tickets compared, about ten seconds of work; measuring times (rows of
+# the table, each a pass of Python over the live tickets, about 80 microseconds)
+MAX_BACKLOG_WORK = 2e9
+MAX_BACKLOG_POINTS = 50_000
+
+
+def _check_backlog_cost(points: int, tickets: int, n_bins: int, func: str, what: str, *,
+                        per_segment: int | None = None) -> None:
+    """Refuse a backlog over too many times before building it: memory is one row per
+    measuring time and segment (open, opened, closed, ages and the age counts, 8 bytes each)
+    and the work one comparison per ticket per time."""
+    from .._budget import check_memory
+    from ..errors import CostError
+
+    check_memory(8.0 * points * (10 + n_bins), func, f"a backlog table of {points:,} rows "
+                 f"{what}", how="Pass freq='W', fewer times in 'at', or raise the cap with "
+                 "the CXPATH_MAX_MEMORY environment variable (e.g. CXPATH_MAX_MEMORY=64GiB).")
+    times = points if per_segment is None else per_segment
+    if times > MAX_BACKLOG_POINTS:
+        raise CostError(f"{func} would measure the backlog at {times:,} times {what}, more "
+                        f"than the {MAX_BACKLOG_POINTS:,} cap (about 80 microseconds each). "
+                        "Pass freq='W' or the times you need in 'at'; check the data for a "
+                        "far-future date (e.g. 9999-12-31 standing for 'open').")
+    work = float(points) * max(tickets, 1)
+    if work > MAX_BACKLOG_WORK:
+        raise CostError(f"{func} would compare {tickets:,} tickets at {points:,} times "
+                        f"({work:.2g} comparisons, more than the {MAX_BACKLOG_WORK:.0e} cap) "
+                        f"{what}. Pass freq='W' or fewer times in 'at', or split the tickets.")
 
 
 def _backlog_at(s, e, at, bins) -> dict:

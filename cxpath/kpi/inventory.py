@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .. import _validate as v
+from .._budget import check_memory
 from .._results import Result, result
 from ._common import broadcast, scenario
 
@@ -317,8 +318,17 @@ def slow_mover_stock(demand_rate: ArrayLike, lead_time: ArrayLike, *, target: Ar
     mean = rate * lt
     dist = _dist(mean, vtm, distribution)
     # the smallest S with P(D <= S) >= target (cycle) or P(D <= S - 1) >= target (fill)
-    q = dist.ppf(tgt).astype(np.int64)
+    q = dist.ppf(tgt)
+    if not (np.isfinite(q) & (q < 2**53)).all():
+        i = int(np.argmax(~(np.isfinite(q) & (q < 2**53))))
+        v.fail("demand_rate", func, "small enough that the base stock (demand_rate x "
+               "lead_time and its quantile) is at most 2**53 units",
+               got=f"a lead-time demand of {mean[i]:.4g} (scenario {i})", data=True)
+    q = q.astype(np.int64)
     s = q if measure == "cycle" else q + 1
+    # the backorder sum below holds one term per stock level up to S
+    check_memory(24.0 * float(s.max(initial=0)), func,
+                 f"the backorder sum up to a base stock of {int(s.max(initial=0)):,} units")
     csl = dist.cdf(s)
     fill = dist.cdf(s - 1)
     # E[(D - S)+] = E[D] - S + E[(S - D)+] = mean - S + sum_{k<S} (S - k) p(k)
@@ -515,6 +525,12 @@ def parts_policy(demand: ArrayLike, lead_time: ArrayLike, *,
     model = np.empty(n, dtype=object)
     rop = np.zeros(n, dtype=np.int64)
     csl = np.ones(n)
+    big = mean * lt > 2**53
+    if big.any():
+        i = int(np.argmax(big))
+        v.fail("lead_time", func, "short enough that the lead-time demand (mean demand x "
+               "lead time) is at most 2**53 units", got=f"{lt[i]:g} for part {str(labels[i])!r} "
+               f"(lead-time demand {mean[i] * lt[i]:.4g})", data=True)
     for i in range(n):
         ltd = mean[i] * lt[i]
         if mean[i] == 0:
@@ -536,6 +552,9 @@ def parts_policy(demand: ArrayLike, lead_time: ArrayLike, *,
     value = None
     if unit_cost is not None:
         cost = scenario(unit_cost, "unit_cost", func, low=0.0)
+        if cost.size not in (1, n):
+            v.fail("unit_cost", func, f"one value or one per part ({n})",
+                   got=f"{cost.size} values", data=True)
         value = rop * np.broadcast_to(np.atleast_1d(cost), (n,))
     return PartsPolicy(part=labels.astype(object), mean_demand=mean, sd_demand=sd,
                        variance_to_mean=vtm, model=model, lead_time=np.asarray(lt, float),

@@ -15,7 +15,7 @@ from .. import _validate as v
 from .._frames import column
 from .._results import Result, result
 from ..errors import DataError
-from ._common import broadcast, scenario
+from ._common import broadcast, required, scenario
 
 if TYPE_CHECKING:
     from .._typing import ArrayLike, ColumnLike, TableLike
@@ -31,12 +31,145 @@ def _load(volume, aht, interval, func):
     return volume, aht, interval
 
 
+def _loads(volume, aht, interval, func):
+    """Offered load ``volume * aht / interval`` in Erlangs, at most ``MAX_LOAD``."""
+    with np.errstate(over="ignore"):
+        a = volume * aht / interval
+    if not np.isfinite(a).all():
+        i = int(np.argmax(~np.isfinite(a)))
+        v.fail("volume", func, "a finite load (volume x aht / interval)",
+               got=f"{a.flat[i]} Erlangs in scenario {i}", data=True)
+    _check_load(a, func)
+    return a
+
+
 def _shrink(agents, shrinkage):
     """``ceil(agents / (1 - shrinkage))`` ignoring a relative excess below 1e-12."""
     x = agents / (1.0 - shrinkage)
     c = np.ceil(x)
     c -= (c - 1 >= x * (1.0 - 1e-12))
     return c.astype(np.int64)
+
+
+_HALF_LOG_2PI = 0.9189385332046728  # log(2 pi) / 2
+# agents counts must be exact in float64; loads above this many Erlangs are refused
+MAX_AGENTS = 2**53
+MAX_LOAD = 1e15
+
+
+def _stirlerr(n: np.ndarray) -> np.ndarray:
+    """``log(n!) - (n + 1/2) log n + n - log(2 pi)/2`` (Loader 2000), n >= 1."""
+    from scipy.special import gammaln
+
+    out = np.empty_like(n)
+    small = n <= 15
+    ns = n[small]
+    out[small] = gammaln(ns + 1.0) - (ns + 0.5) * np.log(ns) + ns - _HALF_LOG_2PI
+    nl = n[~small]
+    i2 = 1.0 / (nl * nl)
+    out[~small] = (1 / 12 - i2 * (1 / 360 - i2 * (1 / 1260 - i2 * (1 / 1680 - i2 / 1188)))) / nl
+    return out
+
+
+def _bd0(x: np.ndarray, m: np.ndarray) -> np.ndarray:
+    """``x log(x / m) + m - x`` without cancellation when ``x`` is close to ``m`` (Loader 2000)."""
+    d = (m - x) / x
+    near = np.abs(d) < 0.1
+    with np.errstate(divide="ignore"):
+        out = x * np.log(x / m) + (m - x)
+    if near.any():  # x (d - log1p(d)) = x sum_{j>=2} (-d)^j / j
+        dn = d[near]
+        total = np.zeros_like(dn)
+        power = dn * dn
+        for j in range(2, 24):
+            total += power / j if j % 2 == 0 else -power / j
+            power = power * dn
+        out[near] = x[near] * total
+    return out
+
+
+def _inverse_b_fraction(n: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """``1 / B(n, a) = a h`` with ``h`` the Legendre continued fraction of
+    ``Gamma(n + 1, a) / (e^-a a^(n+1))`` (modified Lentz); used where ``a`` is far above ``n``,
+    where it converges in a few terms."""
+    tiny = 1e-300
+    b = a - n
+    c = np.full_like(a, 1.0 / tiny)
+    d = 1.0 / b
+    h = d.copy()
+    for i in range(1, 10_000):
+        an = -i * (i - n - 1.0)
+        b = b + 2.0
+        d = an * d + b
+        d = np.where(np.abs(d) < tiny, tiny, d)
+        c = b + an / c
+        c = np.where(np.abs(c) < tiny, tiny, c)
+        d = 1.0 / d
+        delta = d * c
+        h = h * delta
+        if np.all(np.abs(delta - 1.0) < 1e-16):
+            break
+    return a * h
+
+
+def _erlang_b(n: np.ndarray, a: np.ndarray) -> np.ndarray:
+    """Erlang B in O(1) per scenario: the Poisson ratio ``P(N = n) / P(N <= n)``, N ~ Poisson(a).
+
+    The probability mass is built in log space with Loader's saddle-point form; the
+    distribution function is ``gammaincc(n + 1, a)``; where that underflows (``a`` far above
+    ``n``) a continued fraction gives ``1 / B`` directly.
+    """
+    from scipy.special import gammaincc
+
+    n = np.asarray(n, dtype=np.float64)
+    a = np.asarray(a, dtype=np.float64)
+    out = np.where(n > 0, 0.0, 1.0)
+    pos = (n > 0) & (a > 0)
+    if not pos.any():
+        return out
+    nn, aa = n[pos], a[pos]
+    cdf = gammaincc(nn + 1.0, aa)
+    with np.errstate(over="ignore", under="ignore", divide="ignore"):
+        log_pmf = -_HALF_LOG_2PI - 0.5 * np.log(nn) - _stirlerr(nn) - _bd0(nn, aa)
+        b = np.exp(log_pmf - np.log(cdf))
+    far = cdf < 1e-280
+    if far.any():
+        b[far] = 1.0 / _inverse_b_fraction(nn[far], aa[far])
+    out[pos] = np.minimum(b, 1.0)
+    return out
+
+
+def _agents(agents, func: str, low: int) -> np.ndarray:
+    """Agent counts as int64, each in [low, 2**53] (the true value in the message)."""
+    if isinstance(agents, (int, np.integer)) and not isinstance(agents, (bool, np.bool_)):
+        v.check_int(agents, "agents", func, low=low, high=MAX_AGENTS)
+    elif isinstance(agents, (list, tuple)):
+        for i, x in enumerate(agents):
+            if isinstance(x, int) and not isinstance(x, bool) and not low <= x <= MAX_AGENTS:
+                v.fail("agents", func, f"in [{low}, {MAX_AGENTS}]",
+                       got=f"{x} at position {i}", data=True)
+    raw = (np.asarray(agents) if isinstance(agents, (list, tuple, np.ndarray, float,
+                                                     np.floating)) else None)
+    if raw is not None and raw.dtype.kind == "f":  # range first: int64 would wrap the value
+        bad = np.isfinite(raw) & ((raw < low) | (raw > MAX_AGENTS))
+        if bad.any():
+            pos = np.unravel_index(int(np.argmax(bad)), raw.shape)
+            where = "" if raw.ndim == 0 else f" at position {pos[0] if len(pos) == 1 else pos}"
+            v.fail("agents", func, f"in [{low}, {MAX_AGENTS}]", got=f"{raw[pos]:g}{where}",
+                   data=True)
+    n = v.as_int_array(agents, "agents", func, ndim=None, low=low, high=MAX_AGENTS)
+    if n.ndim > 1:
+        v.fail("agents", func, "a number or a 1-dimensional array",
+               got=f"an array of shape {n.shape}")
+    return n
+
+
+def _check_load(a: np.ndarray, func: str) -> None:
+    big = a > MAX_LOAD
+    if big.any():
+        i = int(np.argmax(big))
+        v.fail("volume", func, f"a load (volume x aht / interval) of at most {MAX_LOAD:g} "
+               "Erlangs", got=f"{a.flat[i]:.6g} Erlangs in scenario {i}", data=True)
 
 
 def erlang_b(agents: ArrayLike, load: ArrayLike) -> float | np.ndarray:
@@ -61,14 +194,21 @@ def erlang_b(agents: ArrayLike, load: ArrayLike) -> float | np.ndarray:
 
     Notes
     -----
-    The recursion ``B(0) = 1``, ``B(k) = A B(k-1) / (k + A B(k-1))`` keeps every term in
-    [0, 1], so it neither overflows (the textbook ``A^n / n!`` form does past n ≈ 170) nor
-    loses precision.
+    The definition ``B = (A^n / n!) / sum_{k<=n} A^k / k!`` is the ratio of a Poisson(A)
+    probability to its distribution function, ``P(N = n) / P(N <= n)``, computed in constant
+    time whatever ``n``: the mass in log space (Loader's saddle-point form, no overflow past
+    n ≈ 170 as ``A^n / n!`` has), the distribution function as the regularised incomplete
+    gamma ``Q(n + 1, A)`` (``scipy.special.gammaincc``), and where that underflows (A far
+    above n) the Legendre continued fraction of ``1 / B``. It agrees with the recursion
+    ``B(k) = A B(k-1) / (k + A B(k-1))`` to about 1e-11 relative up to a million agents, and
+    ``erlang_b(10**11, 10)`` takes microseconds, not the ``10**11`` steps of the recursion.
+    Agents may be at most ``2**53`` (exact in float64).
 
     References
     ----------
     Erlang, A. K. (1917). Solution of some problems in the theory of probabilities of
     significance in automatic telephone exchanges. *Elektroteknikeren* 13.
+    Loader, C. (2000). Fast and accurate computation of binomial probabilities.
 
     Examples
     --------
@@ -76,17 +216,13 @@ def erlang_b(agents: ArrayLike, load: ArrayLike) -> float | np.ndarray:
     >>> round(erlang_b(2, 1.0), 4)
     0.2
     """
-    from .._kernels import kpi as _k
 
     func = "kpi.erlang_b"
     scalar = np.ndim(agents) == 0 and np.ndim(load) == 0
-    n = v.as_int_array(agents, "agents", func, ndim=None, low=0)
+    n = _agents(agents, func, 0)
     a = scenario(load, "load", func, low=0.0)
-    if n.ndim > 1:
-        v.fail("agents", func, "a number or a 1-dimensional array",
-               got=f"an array of shape {n.shape}")
     (n, a), _ = broadcast(func, agents=n, load=a)
-    out = _k.erlang_b(np.ascontiguousarray(n, dtype=np.int64), a)
+    out = _erlang_b(n, a)
     return float(out[0]) if scalar else out
 
 
@@ -94,7 +230,7 @@ def _erlang_c_metrics(a, n, b, tau_aht, aht):
     """P(wait), service level, ASA (time units of ``aht``) and occupancy, no NaN."""
     nf = n.astype(np.float64)
     stable = nf > a
-    with np.errstate(divide="ignore", invalid="ignore"):
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         c = np.where(stable, nf * b / (nf - a * (1.0 - b)), 1.0)
         sl = np.where(stable, 1.0 - c * np.exp(-(nf - a) * tau_aht), 0.0)
         asa = np.where(stable, c / (nf - a) * aht, np.inf)
@@ -187,16 +323,14 @@ def erlang_c(volume: ArrayLike, aht: ArrayLike, agents: ArrayLike, *, interval: 
     >>> round(float(r.p_wait[0]), 5), round(float(r.service_level[0]), 5)
     (0.17413, 0.88835)
     """
-    from .._kernels import kpi as _k
-
     func = "kpi.erlang_c"
     volume, aht, interval = _load(volume, aht, interval, func)
-    n = v.as_int_array(agents, "agents", func, ndim=None, low=1)
+    n = _agents(agents, func, 1)
     t = scenario(answer_time, "answer_time", func, low=0.0)
     (volume, aht, interval, n, t), _ = broadcast(func, volume=volume, aht=aht,
                                                  interval=interval, agents=n, answer_time=t)
-    a = volume * aht / interval
-    b = _k.erlang_b(np.ascontiguousarray(n, dtype=np.int64), a)
+    a = _loads(volume, aht, interval, func)
+    b = _erlang_b(n, a)
     c, sl, asa, occ = _erlang_c_metrics(a, n, b, t / aht, aht)
     return ErlangC(load=a, agents=n, p_wait=c, service_level=sl, asa=asa, occupancy=occ,
                    answer_time=t)
@@ -294,9 +428,15 @@ def staffing(volume: ArrayLike, aht: ArrayLike, *, interval: ArrayLike = 1800.0,
     >>> staffing([1.6, 1.6], 1.0, interval=1.0, answer_time=1.0, target=0.5).agents.tolist()
     [2, 2]
     """
+    return _staffing("kpi.staffing", volume, aht, interval, answer_time, target,
+                     max_occupancy, max_asa, shrinkage)
+
+
+def _staffing(func, volume, aht, interval, answer_time, target, max_occupancy, max_asa,
+              shrinkage):
+    """:func:`staffing` for the public function ``func`` that was called."""
     from .._kernels import kpi as _k
 
-    func = "kpi.staffing"
     volume, aht, interval = _load(volume, aht, interval, func)
     t = scenario(answer_time, "answer_time", func, low=0.0)
     target = scenario(target, "target", func, low=0.0, high=1.0, closed="left")
@@ -307,9 +447,21 @@ def staffing(volume: ArrayLike, aht: ArrayLike, *, interval: ArrayLike = 1800.0,
     (volume, aht, interval, t, target, occ, max_asa, shrink), _ = broadcast(
         func, volume=volume, aht=aht, interval=interval, answer_time=t, target=target,
         max_occupancy=occ, max_asa=max_asa, shrinkage=shrink)
-    a = volume * aht / interval
-    n, b = _k.erlang_c_staffing(a, np.ascontiguousarray(t / aht), target, occ,
-                                np.ascontiguousarray(max_asa / aht))
+    a = _loads(volume, aht, interval, func)
+    # first count: a stable queue within the occupancy cap (see Notes), B there in O(1)
+    with np.errstate(over="ignore"):
+        cap = a / occ
+    if (cap > MAX_AGENTS).any():
+        i = int(np.argmax(cap > MAX_AGENTS))
+        v.fail("max_occupancy", func, f"large enough that load / max_occupancy is at most "
+               f"{MAX_AGENTS} agents", got=f"{occ[i]:g} for a load of {a[i]:g} Erlangs "
+               f"(scenario {i})", data=True)
+    n_occ = np.ceil(cap)
+    n_occ -= n_occ - 1 >= cap * (1.0 - 1e-12)
+    start = np.maximum(np.floor(a) + 1.0, n_occ)
+    n, b = _k.erlang_c_search(a, np.ascontiguousarray(t / aht), target,
+                              np.ascontiguousarray(max_asa / aht), start.astype(np.int64),
+                              _erlang_b(start, a))
     c, sl, asa, occupancy = _erlang_c_metrics(a, n, b, t / aht, aht)
     return Staffing(load=a, agents=n, scheduled=_shrink(n, shrink), service_level=sl,
                     p_wait=c, asa=asa, occupancy=occupancy)
@@ -366,6 +518,17 @@ def _erlang_a_inputs(volume, aht, patience, interval, answer_time, func):
 
 
 def _check_status(status, func):
+    from ..errors import CostError
+
+    slow = np.flatnonzero(status == 2)
+    if slow.size:
+        from .._kernels.kpi import MAX_UNIFORM_WORK
+
+        raise CostError(
+            f"{func} would need more than {MAX_UNIFORM_WORK:.0e} steps for the "
+            f"answered-within-answer_time share of scenario {int(slow[0])} (a long queue "
+            "and an answer time of many handle times). Use a shorter 'answer_time', more "
+            "agents, or kpi.erlang_c.")
     bad = np.flatnonzero(status != 0)
     if bad.size:
         raise DataError(
@@ -373,6 +536,20 @@ def _check_status(status, func):
             f"queue of scenario {int(bad[0])} to settle within "
             f"{2_000_000:,} waiting places. Got a patience that is too long instead; "
             "add agents or use kpi.erlang_c.")
+
+
+_CHUNK = 256  # Erlang A scenarios per kernel call
+
+
+def _chain_memory(agents: int, func: str) -> None:
+    """The Erlang A chain holds one probability per state: ``agents`` below the servers
+    and up to ``MAX_QUEUE_STATES`` queue states (twice more for the answered-within-t
+    computation), 8 bytes each."""
+    from .._budget import check_memory
+    from .._kernels.kpi import MAX_QUEUE_STATES
+
+    check_memory(8.0 * (agents + 1 + 3 * (MAX_QUEUE_STATES + 1)), func,
+                 f"the birth-death chain of {agents:,} agents")
 
 
 def _a_metrics(a, n, raw, aht):
@@ -447,18 +624,23 @@ def erlang_a(volume: ArrayLike, aht: ArrayLike, agents: ArrayLike, patience: Arr
     func = "kpi.erlang_a"
     volume, aht, interval, patience, t = _erlang_a_inputs(volume, aht, patience, interval,
                                                           answer_time, func)
-    n = v.as_int_array(agents, "agents", func, ndim=None, low=1)
+    n = _agents(agents, func, 1)
     (volume, aht, interval, patience, t, n), _ = broadcast(
         func, volume=volume, aht=aht, interval=interval, patience=patience, answer_time=t,
         agents=n)
-    a = volume * aht / interval
+    a = _loads(volume, aht, interval, func)
     pos = a > 0
     raw = np.zeros((7, a.size))
     if pos.any():
-        raw[:, pos] = _k.erlang_a(np.ascontiguousarray(a[pos]),
-                                  np.ascontiguousarray(n[pos], dtype=np.int64),
-                                  np.ascontiguousarray(aht[pos] / patience[pos]),
-                                  np.ascontiguousarray(t[pos] / aht[pos]))
+        _chain_memory(int(n[pos].max()), func)
+        idx = np.flatnonzero(pos)
+        for lo in range(0, idx.size, _CHUNK):  # chunks: Ctrl-C works between them
+            part = idx[lo:lo + _CHUNK]
+            raw[:, part] = _k.erlang_a(np.ascontiguousarray(a[part]),
+                                       np.ascontiguousarray(n[part], dtype=np.int64),
+                                       np.ascontiguousarray(aht[part] / patience[part]),
+                                       np.ascontiguousarray(t[part] / aht[part]))
+            _check_status(raw[0, part], func)
     _check_status(raw[0], func)
     return ErlangA(load=a, agents=n, **_a_metrics(a, n, raw, aht))
 
@@ -507,9 +689,15 @@ def staffing_erlang_a(volume: ArrayLike, aht: ArrayLike, patience: ArrayLike, *,
     >>> int(staffing_erlang_a(100, 180, patience=120, target=0.8).agents[0])
     12
     """
+    return _staffing_a("kpi.staffing_erlang_a", volume, aht, patience, interval, answer_time,
+                       target, max_abandon, max_occupancy, max_asa, shrinkage)
+
+
+def _staffing_a(func, volume, aht, patience, interval, answer_time, target, max_abandon,
+                max_occupancy, max_asa, shrinkage):
+    """:func:`staffing_erlang_a` for the public function ``func`` that was called."""
     from .._kernels import kpi as _k
 
-    func = "kpi.staffing_erlang_a"
     volume, aht, interval, patience, t = _erlang_a_inputs(volume, aht, patience, interval,
                                                           answer_time, func)
     target = scenario(target, "target", func, low=0.0, high=1.0, closed="left")
@@ -522,11 +710,18 @@ def staffing_erlang_a(volume: ArrayLike, aht: ArrayLike, patience: ArrayLike, *,
         func, volume=volume, aht=aht, interval=interval, patience=patience, answer_time=t,
         target=target, max_abandon=max_ab, max_occupancy=occ, max_asa=max_asa,
         shrinkage=shrink)
-    a = volume * aht / interval
-    n, raw = _k.erlang_a_staffing(a, np.ascontiguousarray(aht / patience),
-                                  np.ascontiguousarray(t / aht), target, max_ab, occ,
-                                  np.ascontiguousarray(max_asa / aht))
-    _check_status(raw[0], func)
+    a = _loads(volume, aht, interval, func)
+    # the search may try up to about twice the load (galloping) before bisecting
+    _chain_memory(int(2.0 * float(a.max(initial=0.0)) + 64), func)
+    n = np.zeros(a.size, dtype=np.int64)
+    raw = np.zeros((7, a.size))
+    g, tau, asa = (np.ascontiguousarray(aht / patience), np.ascontiguousarray(t / aht),
+                   np.ascontiguousarray(max_asa / aht))
+    for lo in range(0, a.size, _CHUNK):  # chunks: Ctrl-C works between them
+        sl = slice(lo, lo + _CHUNK)
+        n[sl], raw[:, sl] = _k.erlang_a_staffing(a[sl], g[sl], tau[sl], target[sl],
+                                                 max_ab[sl], occ[sl], asa[sl])
+        _check_status(raw[0, sl], func)
     m = _a_metrics(a, n, raw, aht)
     return Staffing(load=a, agents=n, scheduled=_shrink(n, shrink),
                     service_level=m["service_level"], p_wait=m["p_wait"],
@@ -654,12 +849,15 @@ def interval_staffing(volume: ColumnLike, aht: ColumnLike | float, *, data: Tabl
     """
     func = "kpi.interval_staffing"
     v.check_option(model, "model", func, ("erlang_c", "erlang_a"))
+    required(volume, "volume", func, "a column name or an array of volumes")
     vol = column(data, volume, "volume", func)
     vol = v.as_float_array(vol, "volume", func, low=0.0)
     if isinstance(aht, str):
         aht_arr = column(data, aht, "aht", func)
     else:
-        aht_arr = np.broadcast_to(np.asarray(aht, dtype=np.float64), vol.shape)
+        aht_arr = v.as_float_array(aht, "aht", func, ndim=None, allow_nan=True)
+        if np.ndim(aht) == 0:
+            aht_arr = np.full(vol.shape, float(aht_arr[0]))
     aht_arr = v.as_float_array(aht_arr, "aht", func, allow_nan=True)
     v.check_same_length(func, volume=vol, aht=aht_arr)
     busy = vol > 0
@@ -673,14 +871,12 @@ def interval_staffing(volume: ColumnLike, aht: ColumnLike | float, *, data: Tabl
     v.check_same_length(func, volume=vol, start=labels)
     safe_aht = np.where(busy, aht_arr, 1.0)
     if model == "erlang_c":
-        res = staffing(vol, safe_aht, interval=interval, answer_time=answer_time, target=target,
-                       max_occupancy=max_occupancy, max_asa=max_asa, shrinkage=shrinkage)
+        res = _staffing(func, vol, safe_aht, interval, answer_time, target, max_occupancy,
+                        max_asa, shrinkage)
     else:
         if patience is None:
             v.fail("patience", func, "given when model='erlang_a'", None)
-        res = staffing_erlang_a(vol, safe_aht, patience, interval=interval,
-                                answer_time=answer_time, target=target,
-                                max_abandon=max_abandon, max_occupancy=max_occupancy,
-                                max_asa=max_asa, shrinkage=shrinkage)
+        res = _staffing_a(func, vol, safe_aht, patience, interval, answer_time, target,
+                          max_abandon, max_occupancy, max_asa, shrinkage)
     return IntervalStaffing(start=np.asarray(labels), volume=vol, aht=aht_arr, staffing=res,
                             interval=interval)

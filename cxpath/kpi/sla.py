@@ -27,7 +27,7 @@ from .._frames import column
 from .._results import Result, duration_columns, result
 from .._stats import wilson_interval
 from ._clock import choose_calendar, measure, read_instants, read_pair, show_time
-from ._common import segments
+from ._common import refuse_bools, segments
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Mapping
@@ -203,7 +203,13 @@ def sla_attainment(start: ColumnLike, end: ColumnLike, priority: ColumnLike,
     func = "kpi.sla_attainment"
     v.check_real(confidence, "confidence", func, low=0.0, high=1.0, closed="neither")
     s, e, naive, zone = read_pair(data, start, end, ("start", "end"), func)
+    if priority is None:
+        v.fail("priority", func, "a column name or an array of priorities", None,
+               wrong_type=True)
     pr = np.asarray(column(data, priority, "priority", func)).astype(str)
+    if pr.ndim != 1:
+        v.fail("priority", func, "one-dimensional", got=f"an array of shape {pr.shape}",
+               data=True)
     v.check_same_length(func, start=s, end=e, priority=pr)
     target_of = _targets(thresholds, np.unique(pr).tolist(), "thresholds", func,
                          hours_for_numbers=True)
@@ -213,6 +219,7 @@ def sla_attainment(start: ColumnLike, end: ColumnLike, priority: ColumnLike,
     if as_of is None:
         as_of_s = float(np.fmax(s.max(), np.fmax.reduce(e)))
     else:
+        refuse_bools(as_of, "as_of", func)
         at, naive_at, _ = read_instants(None, [as_of], "as_of", func)
         if np.isnan(at[0]):
             v.fail("as_of", func, "a timestamp", got="NaT")
@@ -543,6 +550,7 @@ def sla_clocks(journeys: Journeys, targets: Mapping[Any, DurationLike], *,
     if as_of is None:
         now = float(np.fmax.reduce(ct)) if ct.size else 0.0
     else:
+        refuse_bools(as_of, "as_of", func)
         at, naive_at, _ = read_instants(None, [as_of], "as_of", func)
         if np.isnan(at[0]):
             v.fail("as_of", func, "a timestamp", got="NaT")

@@ -245,7 +245,13 @@ def control_constants(n: int | Iterable[int] = range(2, 26)) -> ControlConstants
     >>> round(t.row(5)["D4"], 3)
     2.114
     """
-    sizes = [n] if isinstance(n, (int, np.integer)) and not isinstance(n, bool) else list(n)
+    if isinstance(n, (int, np.integer)) and not isinstance(n, (bool, np.bool_)):
+        sizes = [n]
+    elif isinstance(n, (str, bytes)) or not hasattr(n, "__iter__"):
+        v.fail("n", "spc.control_constants", "an integer or a sequence of subgroup sizes", n,
+               wrong_type=True)
+    else:
+        sizes = list(n)
     if not sizes:
         v.fail("n", "spc.control_constants", "a non-empty sequence of subgroup sizes", n)
     rows = [_factors(_check_n(s, "spc.control_constants")) for s in sizes]

@@ -4,16 +4,18 @@ from __future__ import annotations
 
 import itertools
 import math
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .. import _validate as v
+from .._budget import check_memory
+from .._progress import reporter
 from .._results import Result, alias, derived_columns, result
 from ._common import bootstrap_covariances, check_correlation, read_items
 
 if TYPE_CHECKING:
-    from collections.abc import Sequence
+    from collections.abc import Callable, Sequence
 
     from .._typing import TableLike
 
@@ -186,7 +188,8 @@ def _rank(x):
 
 def key_drivers(data: TableLike, outcome: str, drivers: Sequence[str], *, n_boot: int = 500,
                 confidence: float = 0.95, seed: int | None = None, dominance: bool = True,
-                nan_policy: str = "listwise") -> KeyDrivers:
+                nan_policy: str = "listwise",
+                progress: bool | Callable[[int, int], Any] | None = None) -> KeyDrivers:
     """Key-driver analysis of an outcome (e.g. overall satisfaction) on service attributes.
 
     Parameters
@@ -209,6 +212,9 @@ def key_drivers(data: TableLike, outcome: str, drivers: Sequence[str], *, n_boot
     nan_policy : {'listwise', 'error'}
         Respondents with a missing answer in any used column are dropped (and counted in
         ``n_obs`` vs ``n_rows``), or refused.
+    progress : bool or callable, optional
+        ``True`` shows the bootstrap's progress (a tqdm bar when tqdm is installed, else
+        lines on stderr); a callable is called as ``progress(done, n_boot)``.
 
     Returns
     -------
@@ -260,7 +266,14 @@ def key_drivers(data: TableLike, outcome: str, drivers: Sequence[str], *, n_boot
     func = "survey.key_drivers"
     if not isinstance(outcome, str):
         v.fail("outcome", func, "a column name", outcome)
-    names = [drivers] if isinstance(drivers, str) else list(drivers)
+    if isinstance(drivers, str):
+        names = [drivers]
+    elif isinstance(drivers, (list, tuple)) or (isinstance(drivers, np.ndarray)
+                                                and drivers.ndim == 1):
+        names = list(drivers)
+    else:
+        v.fail("drivers", func, "a column name or a sequence of column names", drivers,
+               wrong_type=True)
     if len(names) < 1:
         v.fail("drivers", func, "at least one driver column", drivers)
     if outcome in names:
@@ -294,10 +307,17 @@ def key_drivers(data: TableLike, outcome: str, drivers: Sequence[str], *, n_boot
     ci = {}
     failed = 0
     if n_boot:
+        check_memory(n_boot * (len(MEASURES) * (112.0 + 8 * p) + 32), func,
+                     f"{n_boot:,} bootstrap resamples of {len(MEASURES)} measures",
+                     how="Ask for fewer resamples ('n_boot'), or raise the cap with the "
+                         "CXPATH_MAX_MEMORY environment variable (e.g. "
+                         "CXPATH_MAX_MEMORY=64GiB).")
         rng = np.random.default_rng(seed)
         draws = {m: [] for m in (*MEASURES, "r2")}
         floor = 1e-12 * x.var(axis=0)
-        for cb in bootstrap_covariances(x, n_boot, rng):
+        report = reporter(progress, n_boot, "resamples", func)
+        for done, cb in enumerate(bootstrap_covariances(x, n_boot, rng), start=1):
+            report(done)
             var = np.diag(cb)
             if (var <= floor).any():
                 failed += 1
@@ -312,6 +332,7 @@ def key_drivers(data: TableLike, outcome: str, drivers: Sequence[str], *, n_boot
                 continue
             for m, val in zip((*MEASURES, "r2"), (out[0], out[1], out[2], out[3], out[5])):
                 draws[m].append(val)
+        report.close()
         if n_boot - failed < 2:
             v.fail("data", func, "enough variation for the bootstrap",
                    got=f"{failed} of {n_boot} resamples with a constant column", data=True)

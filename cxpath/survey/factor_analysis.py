@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .. import _validate as v
+from .._budget import check_memory
 from .._results import Result, alias, derived_columns, drawn_by, format_table, result
 from ..errors import CxpathWarning
 from . import _rotation
@@ -487,6 +488,9 @@ def n_factors(data: ArrayLike | TableLike, items: Sequence[str] | None = None, *
     n, k = it.x.shape
     obs = _reduced_eigs(r, kind)
     rng = np.random.default_rng(seed)
+    check_memory(8.0 * n_iter * (k + 1), func, f"{n_iter:,} simulated eigenvalue sets",
+                 how="Ask for fewer simulations ('n_iter'), or raise the cap with the "
+                     "CXPATH_MAX_MEMORY environment variable (e.g. CXPATH_MAX_MEMORY=64GiB).")
     sims = np.empty((n_iter, k))
     for b in range(n_iter):
         z = rng.standard_normal((n, k))

@@ -4,15 +4,19 @@ from __future__ import annotations
 
 import itertools
 import re
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .. import _validate as v
+from .._budget import check_memory
+from .._progress import reporter
 from .._results import Result, derived_columns, format_table, result
 from ._common import bootstrap_covariances, read_items
 
 if TYPE_CHECKING:
+    from collections.abc import Callable
+
     import pandas as pd
     import polars as pl
 
@@ -290,7 +294,8 @@ class PathModel(Result):
 
 def path_model(data: TableLike, model: str, *, standardized: bool = True, n_boot: int = 1000,
                confidence: float = 0.95, seed: int | None = None,
-               nan_policy: str = "listwise") -> PathModel:
+               nan_policy: str = "listwise",
+               progress: bool | Callable[[int, int], Any] | None = None) -> PathModel:
     """Estimate a recursive path model of observed variables, equation by equation.
 
     Parameters
@@ -312,6 +317,9 @@ def path_model(data: TableLike, model: str, *, standardized: bool = True, n_boot
         Seed of the bootstrap, for reproducible intervals.
     nan_policy : {'listwise', 'error'}
         Drop respondents with a missing value in any model variable, or refuse them.
+    progress : bool or callable, optional
+        ``True`` shows the bootstrap's progress (a tqdm bar when tqdm is installed, else
+        lines on stderr); a callable is called as ``progress(done, n_boot)``.
 
     Returns
     -------
@@ -406,17 +414,27 @@ def path_model(data: TableLike, model: str, *, standardized: bool = True, n_boot
     specific_ci = np.empty((0, 2))
     ci = {}
     if n_boot:
+        k = len(order)
+        # the draws of three k x k effect matrices, np.quantile's copy of one, the paths
+        check_memory(8.0 * n_boot * (4 * k * k + max(len(paths), 1)), func,
+                     f"{n_boot:,} bootstrap resamples of {k * k * 3:,} effects",
+                     how="Ask for fewer resamples ('n_boot'), or raise the cap with the "
+                         "CXPATH_MAX_MEMORY environment variable (e.g. "
+                         "CXPATH_MAX_MEMORY=64GiB).")
         rng = np.random.default_rng(seed)
-        draws = np.empty((3, n_boot, len(order), len(order)))
+        draws = np.empty((3, n_boot, k, k))
         good = 0
         floor = 1e-12 * x.var(axis=0)
-        for cb in bootstrap_covariances(x, n_boot, rng):
+        report = reporter(progress, n_boot, "resamples", func)
+        for done, cb in enumerate(bootstrap_covariances(x, n_boot, rng), start=1):
+            report(done)
             if (np.diag(cb) <= floor).any():
                 continue
             bb = _fit_cov(cb, eqs, pos, standardized)
             tb, ib = _effects(bb)
             draws[0, good], draws[1, good], draws[2, good] = bb, ib, tb
             good += 1
+        report.close()
         if good < 2:
             v.fail("data", func, "enough variation for the bootstrap",
                    got=f"{n_boot - good} of {n_boot} resamples with a constant column",

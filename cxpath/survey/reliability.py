@@ -103,6 +103,25 @@ def feldt_interval(alpha: float, n: int, k: int, confidence: float) -> tuple[flo
     return float(low), float(high)
 
 
+def _warn_negative(alpha: float, item_total: np.ndarray, labels) -> None:
+    """Say why alpha is negative: Cronbach's (1951) coefficient is below 0 exactly when the
+    mean inter-item covariance is, which a reliability cannot be (reverse-coded items)."""
+    import warnings
+
+    from ..errors import CxpathWarning
+
+    against = [repr(lab) for lab, r in zip(labels, item_total) if r < 0]
+    which = (f" Items with a negative corrected item-total correlation: {', '.join(against)}."
+             if against else "")
+    warnings.warn(
+        f"Cronbach's alpha is negative ({alpha:.4g}): the mean covariance between the items "
+        "is negative, so some items are negatively correlated with the others - usually "
+        "reverse-coded items that must be recoded (e.g. 6 - x on a 1-5 scale) before alpha "
+        "measures reliability. Alpha = k/(k-1) (1 - sum of item variances / variance of the "
+        "total) (Cronbach 1951) is below 0 exactly when the mean inter-item covariance is "
+        f"(R psych::alpha warns the same way).{which}", CxpathWarning, stacklevel=3)
+
+
 def cronbach_alpha(data: ArrayLike | TableLike, items: Sequence[str] | None = None, *,
                    nan_policy: str = "pairwise", confidence: float = 0.95) -> Alpha:
     """Cronbach's alpha (raw and standardised) with the Feldt interval and item statistics.
@@ -130,8 +149,15 @@ def cronbach_alpha(data: ArrayLike | TableLike, items: Sequence[str] | None = No
     Raises
     ------
     DataError
-        Fewer than 2 items or respondents, non-numeric answers, a constant item, or missing
-        answers under ``nan_policy='error'``.
+        Fewer than 2 items or respondents, non-numeric answers, a constant item, a constant
+        total score, or missing answers under ``nan_policy='error'``.
+
+    Warns
+    -----
+    CxpathWarning
+        A negative alpha: the mean inter-item covariance is negative, which a reliability
+        cannot be; the message names the items that run against the rest (reverse-coded
+        items to recode).
     InvalidParameterError
         An unknown ``nan_policy`` or a ``confidence`` outside (0, 1).
 
@@ -176,22 +202,32 @@ def cronbach_alpha(data: ArrayLike | TableLike, items: Sequence[str] | None = No
         v.fail("data", func, "at least 2 respondents (with varying answers) for each pair "
                "of items", got=f"{int(npair[i, j])} for {it.labels[i]!r} and "
                f"{it.labels[j]!r}", data=True)
+    if not c.sum() > 1e-12 * np.trace(c):
+        v.fail("data", func, "items whose total score varies",
+               got=f"a total-score variance of {c.sum():.3g} (the items cancel out: "
+               "reverse-coded items must be recoded first)", data=True)
     alpha = _alpha_cov(c)
-    std_alpha, mean_r = _alpha_std(r)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        std_alpha, mean_r = _alpha_std(r)
     n = x.shape[0]
     low, high = feldt_interval(alpha, n, k, confidence)
     aid = np.empty(k)
     said = np.empty(k)
     itc = np.empty(k)
-    for j in range(k):
-        keep = np.arange(k) != j
-        if k > 2:
-            aid[j] = _alpha_cov(c[np.ix_(keep, keep)])
-            said[j] = _alpha_std(r[np.ix_(keep, keep)])[0]
-        else:  # one item left: alpha is undefined, report it as NaN by definition
-            aid[j] = said[j] = np.nan
-        rest_var = c[np.ix_(keep, keep)].sum()
-        itc[j] = c[j, keep].sum() / np.sqrt(c[j, j] * rest_var)
+    with np.errstate(divide="ignore", invalid="ignore"):  # undefined (the rest cancel): NaN
+        for j in range(k):
+            keep = np.arange(k) != j
+            if k > 2:
+                aid[j] = _alpha_cov(c[np.ix_(keep, keep)])
+                said[j] = _alpha_std(r[np.ix_(keep, keep)])[0]
+            else:  # one item left: alpha is undefined, report it as NaN by definition
+                aid[j] = said[j] = np.nan
+            rest_var = c[np.ix_(keep, keep)].sum()
+            itc[j] = c[j, keep].sum() / np.sqrt(c[j, j] * rest_var)
+    for arr in (aid, said, itc):
+        arr[~np.isfinite(arr)] = np.nan
+    if alpha < 0:
+        _warn_negative(alpha, itc, it.labels)
     counts = (~np.isnan(x)).sum(axis=0)
     return Alpha(alpha=float(alpha), std_alpha=float(std_alpha), ci_low=low, ci_high=high,
                  confidence=confidence, n_items=k, n_obs=n, n_rows=it.n_rows,

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .. import _validate as v
+from .._budget import check_memory
+from .._progress import reporter
 from .._results import Result, alias, derived_columns, format_table, result
 from ..errors import CxpathError
 from ._common import (
@@ -19,7 +21,7 @@ from ._common import (
 )
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping, Sequence
+    from collections.abc import Callable, Mapping, Sequence
 
     import pandas as pd
     import polars as pl
@@ -152,7 +154,8 @@ class Htmt(Result):
 
 def htmt(data: TableLike, constructs: Mapping[str, Sequence[str]], *, threshold: float = 0.85,
          absolute: bool = True, nan_policy: str = "pairwise", n_boot: int = 0,
-         confidence: float = 0.95, seed: int | None = None) -> Htmt:
+         confidence: float = 0.95, seed: int | None = None,
+         progress: bool | Callable[[int, int], Any] | None = None) -> Htmt:
     """Heterotrait–monotrait ratio of correlations for every pair of constructs.
 
     Parameters
@@ -177,6 +180,9 @@ def htmt(data: TableLike, constructs: Mapping[str, Sequence[str]], *, threshold:
         bound is below ``threshold`` (the HTMT-inference test of Henseler et al.).
     seed : int, optional
         Seed of the bootstrap, for reproducible intervals.
+    progress : bool or callable, optional
+        ``True`` shows the bootstrap's progress (a tqdm bar when tqdm is installed, else
+        lines on stderr); a callable is called as ``progress(done, n_boot)``.
 
     Returns
     -------
@@ -232,9 +238,18 @@ def htmt(data: TableLike, constructs: Mapping[str, Sequence[str]], *, threshold:
         if n_used < 4:
             v.fail("data", func, "at least 4 respondents answering every item for the "
                    "bootstrap", got=f"{n_used}", data=True)
+        c = len(idx)
+        check_memory(n_boot * (112.0 + 16 * c * c), func,
+                     f"{n_boot:,} bootstrap resamples of the {c} x {c} HTMT matrix",
+                     how="Ask for fewer resamples ('n_boot'), or raise the cap with the "
+                         "CXPATH_MAX_MEMORY environment variable (e.g. "
+                         "CXPATH_MAX_MEMORY=64GiB).")
         floor = 1e-12 * x.var(axis=0)
         draws = []
-        for cb in bootstrap_covariances(x, n_boot, np.random.default_rng(seed)):
+        report = reporter(progress, n_boot, "resamples", func)
+        for done, cb in enumerate(bootstrap_covariances(x, n_boot, np.random.default_rng(seed)),
+                                  start=1):
+            report(done)
             var = np.diag(cb)
             if (var <= floor).any():
                 continue
@@ -243,6 +258,7 @@ def htmt(data: TableLike, constructs: Mapping[str, Sequence[str]], *, threshold:
                 draws.append(_htmt_matrix(rb, idx, absolute, func)[0])
             except CxpathError:
                 continue
+        report.close()
         if len(draws) < 2:
             v.fail("data", func, "enough variation for the bootstrap",
                    got=f"{n_boot - len(draws)} of {n_boot} failed resamples", data=True)

@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from scipy import stats
 
-from cxpath.errors import DataError, InvalidParameterError
+from cxpath.errors import CxpathWarning, DataError, InvalidParameterError
 from cxpath.survey import cronbach_alpha, omega_total
 from cxpath.survey.reliability import feldt_interval
 
@@ -103,7 +103,8 @@ def test_alpha_from_polars_and_dict_agree():
     x = rng.integers(1, 6, (40, 3)).astype(float)
     d = {"a": x[:, 0], "b": x[:, 1], "c": x[:, 2]}
     assert cronbach_alpha(pl.DataFrame(d)).alpha == pytest.approx(cronbach_alpha(d).alpha)
-    two = cronbach_alpha(d, ["a", "b"])
+    with pytest.warns(CxpathWarning, match=r"alpha is negative \(-0\.01923\)"):
+        two = cronbach_alpha(d, ["a", "b"])  # independent random items: alpha below 0
     assert two.n_items == 2 and np.isnan(two.alpha_if_deleted).all()  # documented
     pa = pytest.importorskip("pyarrow")
     assert cronbach_alpha(pa.table(d)).alpha == pytest.approx(cronbach_alpha(d).alpha)
@@ -189,3 +190,29 @@ def test_bad_inputs():
         omega_total(x[:, :2])
     with pytest.raises(InvalidParameterError, match="method"):
         omega_total(x, method="pca")
+
+
+def test_negative_alpha_warns_and_names_the_reverse_coded_items():
+    # q3 is q1 reverse-coded (6 - q1). Item covariances by hand: var = 2.5 each,
+    # cov(q1, q2) = 2, cov(q1, q3) = -2.5, cov(q2, q3) = -2, so the total-score variance is
+    # 7.5 - 5 = 2.5 and alpha = 3/2 (1 - 7.5 / 2.5) = -3 exactly (Cronbach 1951, eq. 16).
+    x = np.column_stack([[1, 2, 3, 4, 5], [2, 1, 4, 3, 5], [5, 4, 3, 2, 1]])
+    with pytest.warns(CxpathWarning) as rec:
+        res = cronbach_alpha(x, ["q1", "q2", "q3"])
+    assert res.alpha == -3.0
+    assert str(rec[0].message) == (
+        "Cronbach's alpha is negative (-3): the mean covariance between the items is "
+        "negative, so some items are negatively correlated with the others - usually "
+        "reverse-coded items that must be recoded (e.g. 6 - x on a 1-5 scale) before alpha "
+        "measures reliability. Alpha = k/(k-1) (1 - sum of item variances / variance of the "
+        "total) (Cronbach 1951) is below 0 exactly when the mean inter-item covariance is (R "
+        "psych::alpha warns the same way). Items with a negative corrected item-total "
+        "correlation: 'q1', 'q3'.")
+    # alpha without q2 has a total-score variance of 0 (q1 + q3 = 6): undefined, NaN
+    assert np.isnan(res.alpha_if_deleted[1]) and res.alpha_if_deleted[2] == pytest.approx(8 / 9)
+
+
+def test_alpha_of_items_that_cancel_out_is_refused():
+    with pytest.raises(DataError, match=r"^The 'data' parameter of survey.cronbach_alpha must be "
+                       r"items whose total score varies. Got a total-score variance of 0 "):
+        cronbach_alpha(np.column_stack([[1, 2, 3, 4, 5], [5, 4, 3, 2, 1]]))
