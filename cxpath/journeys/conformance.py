@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 
 from .. import _validate as v
@@ -14,6 +13,8 @@ from .graph import START, JourneyGraph
 from .model import Journeys
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from .segments import Segmented
 
 __all__ = ["Conformance", "conformance"]
@@ -67,6 +68,8 @@ class Conformance(Result):
 
 def _reference(reference, labels, func):
     """(sorted allowed transition keys, allowed starts) from the three reference forms."""
+    from .graph import is_digraph
+
     n = len(labels)
     index = {label: i for i, label in enumerate(labels)}
     starts = np.ones(n, dtype=np.bool_)
@@ -77,7 +80,7 @@ def _reference(reference, labels, func):
                    got=f"unknown label {label!r}")
         return index[label]
 
-    if isinstance(reference, (nx.DiGraph, JourneyGraph)):
+    if is_digraph(reference) or isinstance(reference, JourneyGraph):
         edges = [(a, b) for a, b in reference.edges if a in index and b in index]
         if START in reference:
             starts[:] = False

@@ -7,7 +7,6 @@ import math
 import warnings
 from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 
 from .. import _validate as v
@@ -16,6 +15,8 @@ from .graph import START, SUCCESS, journey_graph
 from .model import Journeys
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from .segments import Segmented
 
 __all__ = ["CriticalPath", "critical_path"]
@@ -138,6 +139,8 @@ def critical_path(journeys: Journeys, rank_by: str = "probability", *,
     >>> critical_path(load_sample().journeys, rank_by="volume").steps
     ('ivr', 'phone_agent', 'resolved')
     """
+    import networkx as nx
+
     from .stats import case_facts
     from .variants import distinct_paths
 

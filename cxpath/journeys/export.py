@@ -22,12 +22,12 @@ import os
 import re
 from typing import TYPE_CHECKING
 
-import networkx as nx
-
 from .. import _validate as v
 from .graph import DROP, START, SUCCESS
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from .graph import JourneyGraph
 
 __all__ = ["to_dot", "to_graphml", "to_mermaid"]
@@ -37,6 +37,8 @@ _VIRTUAL_LABEL = {START: "start", SUCCESS: "success", DROP: "drop"}
 
 def _check_graph(graph, func: str) -> nx.DiGraph:
     """The DiGraph itself: ``graph``, or the one a JourneyGraph wraps."""
+    import networkx as nx
+
     inner = getattr(graph, "graph", None)
     if not isinstance(graph, nx.DiGraph) and isinstance(inner, nx.DiGraph):
         return inner
@@ -230,6 +232,8 @@ def to_graphml(graph: JourneyGraph | nx.DiGraph,
     >>> back.edges["app", "chat"]["count"]
     1
     """
+    import networkx as nx
+
     func = "journeys.to_graphml"
     graph = _check_graph(graph, func)
     if path is not None and not isinstance(path, (str, os.PathLike)):

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-import networkx as nx
 import numpy as np
 
 from .. import _validate as v
@@ -15,6 +15,7 @@ from .._stats import quantiles_by_group
 from .model import Journeys
 
 if TYPE_CHECKING:
+    import networkx as nx
     from networkx.classes.coreviews import AdjacencyView
     from networkx.classes.reportviews import (
         DiDegreeView,
@@ -155,6 +156,8 @@ class JourneyGraph(Result):
         >>> d["n_cases"], len(d["graph"]["edges"]), len(json.dumps(d)) > 100
         (1, 3, True)
         """
+        import networkx as nx
+
         out = Result.to_dict(self)
         out["graph"] = nx.node_link_data(self.graph, edges="edges")
         return out
@@ -313,6 +316,13 @@ class JourneyGraph(Result):
             raise AttributeError(f"'JourneyGraph' object has no attribute {name!r}") from None
 
 
+def is_digraph(x: object) -> bool:
+    """Whether ``x`` is a networkx DiGraph, without importing networkx (when networkx is not
+    loaded, nothing can be one): keeps ``import cxpath.journeys`` light."""
+    nx = sys.modules.get("networkx")
+    return nx is not None and isinstance(x, nx.DiGraph)
+
+
 def _as_stats(journeys, func, edges=None):
     """(counts with JourneyStats' attribute names, the journeys or None)."""
     from types import SimpleNamespace
@@ -405,6 +415,8 @@ def journey_graph(journeys: Journeys | JourneyStats, *, min_count: int = 1,
     >>> print(repr(g).splitlines()[1])
     2 touchpoints, 4 edges; 2 cases, 1 successful (50%)
     """
+    import networkx as nx
+
     func = "journeys.journey_graph"
     min_count = v.check_int(min_count, "min_count", func, low=1)
     min_coverage = v.check_real(min_coverage, "min_coverage", func, low=0.0, high=1.0)

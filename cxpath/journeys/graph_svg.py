@@ -38,13 +38,14 @@ from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
 import attrs
-import networkx as nx
 
 from .. import _validate as v
 from .._results import format_duration
 from .graph import DROP, START, SUCCESS
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from .graph import JourneyGraph
 
 __all__ = ["COLOR_BY", "LegendEntry", "MapEdge", "MapLayout", "MapNode", "map_layout",
@@ -398,6 +399,8 @@ def _flow_order(nodes, edges, start):
     order, improved by moving single nodes: the backward edges, drawn as rework, are then
     a light feedback set (the least travelled direction of every loop).
     """
+    import networkx as nx
+
     g = nx.DiGraph()
     g.add_nodes_from(nodes)
     g.add_weighted_edges_from(edges)
@@ -530,6 +533,8 @@ def _crossings(upper_pos, lower_pos, segs):
 
 
 def _graph_of(graph, func):
+    import networkx as nx
+
     inner = getattr(graph, "graph", None)
     if not isinstance(graph, nx.DiGraph) and isinstance(inner, nx.DiGraph):
         graph = inner

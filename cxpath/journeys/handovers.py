@@ -20,7 +20,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-import networkx as nx
 import numpy as np
 
 from .. import _validate as v
@@ -36,6 +35,8 @@ from .stats import (
 )
 
 if TYPE_CHECKING:
+    import networkx as nx
+
     from ..calendar import BusinessCalendar
     from .segments import Segmented
 
@@ -160,6 +161,8 @@ class WorkingTogether(Result):
     @property
     def graph(self) -> nx.Graph:
         """Undirected :class:`networkx.Graph`: an edge per pair with ``cases`` and ``share``."""
+        import networkx as nx
+
         g = nx.Graph(kind="working_together", attribute=self.attribute)
         for a, b, c, s in zip(self.first.tolist(), self.second.tolist(), self.cases.tolist(),
                               self.share.tolist()):
@@ -279,6 +282,8 @@ class Handovers(Result):
         :func:`~cxpath.journeys.to_dot`, :func:`~cxpath.journeys.to_mermaid` or
         :func:`~cxpath.journeys.to_graphml`.
         """
+        import networkx as nx
+
         g = nx.DiGraph(kind="handovers", attribute=self.attribute)
         wl = self.workload
         node_cols = {"events": wl.events, "cases": wl.cases,

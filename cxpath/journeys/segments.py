@@ -18,7 +18,6 @@ Examples
 
 from __future__ import annotations
 
-import networkx as nx
 import numpy as np
 
 from .. import _validate as v
@@ -103,7 +102,9 @@ class Segmented(Result):
 
 
 def _table(r) -> dict:
-    if isinstance(r, nx.DiGraph):  # the journey graph: its edge table
+    from .graph import is_digraph
+
+    if is_digraph(r):  # the journey graph: its edge table
         edges = list(r.edges(data=True))
         keys: list = []
         for _, _, d in edges:

@@ -12,7 +12,11 @@ from __future__ import annotations
 import math
 
 import numpy as np
-from scipy import special, stats
+
+from .._lazy import lazy_module
+
+special = lazy_module("scipy.special")
+stats = lazy_module("scipy.stats")
 
 __all__ = ["FAMILIES", "Family", "family", "log1mexp", "loglik"]
 

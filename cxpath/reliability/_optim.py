@@ -6,11 +6,13 @@ import math
 import warnings
 
 import numpy as np
-from scipy import optimize
 
+from .._lazy import lazy_module
 from ..errors import CxpathWarning
 from ._models import Family, loglik
 from .data import LifeData
+
+optimize = lazy_module("scipy.optimize")
 
 __all__ = ["Prepared", "gradient", "hessian", "maximise", "prepare"]
 

@@ -13,14 +13,16 @@ import math
 from typing import Any
 
 import numpy as np
-from scipy import optimize
 
 from .. import _validate as v
+from .._lazy import lazy_module
 from .._results import Result, derived_columns, result
 from ..errors import DataError
 from ._models import FAMILIES
 from .data import LifeData
 from .fitting import LifeFit, fit
+
+optimize = lazy_module("scipy.optimize")
 
 __all__ = ["CompetingModes", "fit_competing"]
 

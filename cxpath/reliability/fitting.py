@@ -29,15 +29,18 @@ import warnings
 from typing import Any
 
 import numpy as np
-from scipy import optimize, stats
 
 from .. import _validate as v
+from .._lazy import lazy_module
 from .._results import Result, drawn_by, result
 from ..errors import DataError
 from ._models import FAMILIES, Family, family
 from ._optim import Prepared, Space, gradient, hessian, maximise, warn
 from .data import LifeData, as_life_data
 from .ranks import _johnson, rank_fit
+
+optimize = lazy_module("scipy.optimize")
+stats = lazy_module("scipy.stats")
 
 __all__ = ["BLives", "DistributionRanking", "LifeFit", "ParameterBounds",
            "ReliabilityBounds", "fit", "fit_best"]

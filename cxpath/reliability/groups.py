@@ -6,11 +6,13 @@ import math
 from typing import Any
 
 import numpy as np
-from scipy import stats
 
 from .. import _validate as v
 from .._budget import check_memory
+from .._lazy import lazy_module
 from .._results import Result, result
+
+stats = lazy_module("scipy.stats")
 
 __all__ = ["GroupFits", "fit_groups"]
 

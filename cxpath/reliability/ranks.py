@@ -18,12 +18,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
-from scipy import optimize
 
 from .. import _validate as v
+from .._lazy import lazy_module
 from .._results import Result, drawn_by, result
 from ._models import Family, family
 from .data import LifeData, as_life_data
+
+optimize = lazy_module("scipy.optimize")
 
 if TYPE_CHECKING:
     from .fitting import LifeFit
