@@ -13,6 +13,8 @@ from __future__ import annotations
 import datetime
 import math
 import numbers
+import os
+import pathlib
 import re
 from collections.abc import Iterable
 
@@ -27,7 +29,9 @@ __all__ = [
     "check_duration",
     "check_int",
     "check_option",
+    "check_path",
     "check_probability",
+    "check_seed",
     "renamed",
     "check_real",
     "check_same_length",
@@ -230,6 +234,49 @@ def renamed(old_value, new_value, old: str, new: str, func: str):
     warnings.warn(f"The '{old}' parameter of {func} is renamed '{new}'; '{old}' will be "
                   "removed.", DeprecationWarning, stacklevel=3)
     return old_value
+
+
+def check_path(value, name: str, func: str) -> pathlib.Path:
+    """Return a file-system path given as ``str`` or ``os.PathLike`` (not empty, no NUL byte).
+
+    Only the argument is checked here: a missing file, a directory where a file is wanted
+    or a permission problem raises the usual :class:`OSError` subclass when the file is
+    opened (``FileNotFoundError``, ``IsADirectoryError`` …), as the documented exception to
+    the one-error-shape rule, so that ``except FileNotFoundError`` keeps working.
+
+    Examples
+    --------
+    >>> check_path("out.csv", "path", "f").name
+    'out.csv'
+    >>> check_path(3, "path", "f")
+    Traceback (most recent call last):
+    ...
+    cxpath.errors.InvalidTypeError: The 'path' parameter of f must be a file path (str or \
+os.PathLike). Got 3 instead.
+    """
+    if isinstance(value, (bytes, bool)) or not isinstance(value, (str, os.PathLike)):
+        fail(name, func, "a file path (str or os.PathLike)", value, wrong_type=True)
+    text = os.fspath(value)
+    if not isinstance(text, str) or not text or "\x00" in text:
+        fail(name, func, "a non-empty file path without NUL characters", value)
+    return pathlib.Path(text)
+
+
+def check_seed(seed, name: str, func: str) -> np.random.Generator:
+    """``seed`` (None, an integer >= 0 or a ``numpy.random.Generator``) as a Generator.
+
+    Examples
+    --------
+    >>> bool(check_seed(7, "seed", "f").integers(10) == check_seed(7, "seed", "f").integers(10))
+    True
+    """
+    if seed is None:
+        return np.random.default_rng()
+    if isinstance(seed, np.random.Generator):
+        return seed
+    if isinstance(seed, bool) or not isinstance(seed, numbers.Integral):
+        fail(name, func, "None, an integer >= 0 or a numpy Generator", seed, wrong_type=True)
+    return np.random.default_rng(check_int(seed, name, func, low=0))
 
 
 def check_probability(value, name: str, func: str, *, closed: str = "both") -> float:

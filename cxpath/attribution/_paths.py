@@ -198,10 +198,7 @@ def _from_table(data, func, path, conversions, nulls, value, sep):
 
 def check_seed(seed, func: str) -> np.random.Generator:
     """``seed`` (None, an integer >= 0 or a Generator) as a Generator."""
-    if seed is None or isinstance(seed, np.random.Generator):
-        return np.random.default_rng(seed) if seed is None else seed
-    seed = v.check_int(seed, "seed", func, low=0)
-    return np.random.default_rng(seed)
+    return v.check_seed(seed, "seed", func)
 
 
 def _check_exclude(exclude, func: str):
