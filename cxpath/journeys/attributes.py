@@ -60,8 +60,12 @@ class Attribute:
         return (Attribute, (np.array(self.values), self.labels, self.kind))
 
     def __attrs_post_init__(self):
-        if self.kind not in KINDS:
-            v.fail("kind", "journeys.Attribute", f"one of {KINDS}", self.kind)
+        v.check_option(self.kind, "kind", "journeys.Attribute", KINDS)
+        if self.labels is not None:
+            if isinstance(self.labels, (str, bytes)) or np.ndim(self.labels) != 1:
+                v.fail("labels", "journeys.Attribute", "None or a sequence of labels",
+                       self.labels, wrong_type=True)
+            object.__setattr__(self, "labels", tuple(str(x) for x in self.labels))
         if self.kind == "category":
             if self.labels is None or self.values.dtype != np.int64:
                 v.fail("values", "journeys.Attribute", "int64 codes with labels for a category",
@@ -84,8 +88,24 @@ class Attribute:
         return self.values < 0 if self.kind == "category" else np.isnan(self.values)
 
     def take(self, index: ArrayLike) -> Attribute:
-        """The same attribute at positions ``index`` (a mask or integer positions)."""
-        return Attribute(self.values[index], self.labels, self.kind)
+        """The same attribute at positions ``index`` (a mask, integer positions or a slice)."""
+        func = "Attribute.take"
+        if isinstance(index, slice):
+            return Attribute(self.values[index], self.labels, self.kind)
+        arr = np.asarray(index)
+        n = len(self.values)
+        if arr.dtype == np.bool_:
+            if arr.shape != (n,):
+                v.fail("index", func, f"a boolean mask of length {n}",
+                       got=f"shape {arr.shape}")
+        elif arr.dtype.kind in "iu" and arr.ndim == 1:
+            if len(arr) and (arr.min() < -n or arr.max() >= n):
+                v.fail("index", func, f"positions in [{-n}, {n - 1}]",
+                       got=f"values in [{arr.min()}, {arr.max()}]")
+        else:
+            v.fail("index", func, "a boolean mask or a 1-D array of integer positions",
+                   got=f"dtype {arr.dtype}, shape {arr.shape}", wrong_type=True)
+        return Attribute(self.values[arr], self.labels, self.kind)
 
     def decoded(self) -> np.ndarray:
         """Values as users see them: labels (None when missing), numbers, or datetime64[us]."""

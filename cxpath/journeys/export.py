@@ -236,8 +236,8 @@ def to_graphml(graph: JourneyGraph | nx.DiGraph,
 
     func = "journeys.to_graphml"
     graph = _check_graph(graph, func)
-    if path is not None and not isinstance(path, (str, os.PathLike)):
-        v.fail("path", func, "None, a str or an os.PathLike", path)
+    if path is not None:
+        path = v.check_path(path, "path", func)
     copy = nx.relabel_nodes(graph, {n: _visible(n) for n in graph.nodes}, copy=True)
     for _, data in copy.nodes(data=True):
         data.update({k: _visible(x) for k, x in data.items() if isinstance(x, str)})

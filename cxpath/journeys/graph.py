@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from .. import _validate as _v  # where a method's 'v' parameter shadows v
 from .. import _validate as v
 from .._results import Result, derived_columns, drawn_by, duration_columns, result
 from .._stats import quantiles_by_group
@@ -277,23 +278,44 @@ class JourneyGraph(Result):
     def number_of_nodes(self) -> int:
         return self.graph.number_of_nodes()
 
+    def _node(self, node: object, name: str, method: str, *, known: bool = True) -> str:
+        """``node`` checked: a label (``InvalidTypeError`` otherwise) and, with ``known``, a
+        node of the graph (``UnknownLabelError`` with the closest labels otherwise)."""
+        import difflib
+
+        from ..errors import UnknownLabelError
+
+        func = f"JourneyGraph.{method}"
+        if not isinstance(node, str):
+            _v.fail(name, func, "a node label (str)", node, wrong_type=True)
+        if known and node not in self.graph:
+            close = difflib.get_close_matches(node, [str(n) for n in self.graph], n=5)
+            hint = f" (closest: {', '.join(map(repr, close))})" if close else ""
+            raise UnknownLabelError(_v.message(name, func, "a node of the journey graph",
+                                               f"{node!r}{hint}"))
+        return node
+
     def number_of_edges(self, u: str | None = None, v: str | None = None) -> int:
-        return self.graph.number_of_edges(u, v)
+        if u is None and v is None:
+            return self.graph.number_of_edges()
+        return self.graph.number_of_edges(self._node(u, "u", "number_of_edges"),
+                                          self._node(v, "v", "number_of_edges"))
 
     def has_node(self, node: str) -> bool:
-        return self.graph.has_node(node)
+        return self._node(node, "node", "has_node", known=False) in self.graph
 
     def has_edge(self, u: str, v: str) -> bool:
-        return self.graph.has_edge(u, v)
+        return self.graph.has_edge(self._node(u, "u", "has_edge", known=False),
+                                   self._node(v, "v", "has_edge", known=False))
 
     def successors(self, node: str) -> Iterator[str]:
-        return self.graph.successors(node)
+        return self.graph.successors(self._node(node, "node", "successors"))
 
     def predecessors(self, node: str) -> Iterator[str]:
-        return self.graph.predecessors(node)
+        return self.graph.predecessors(self._node(node, "node", "predecessors"))
 
     def neighbors(self, node: str) -> Iterator[str]:
-        return self.graph.neighbors(node)
+        return self.graph.neighbors(self._node(node, "node", "neighbors"))
 
     def is_directed(self) -> bool:
         return True

@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import numbers
 import os
 import re
 import unicodedata
@@ -210,6 +211,8 @@ class MapLayout:
 
     def node(self, node: str) -> MapNode:
         """The box of ``node``."""
+        if not isinstance(node, str):
+            v.fail("node", "MapLayout.node", "a node label (str)", node, wrong_type=True)
         for n in self.nodes:
             if n.node == node:
                 return n
@@ -217,6 +220,27 @@ class MapLayout:
 
 
 # ----------------------------------------------------------------------------- helpers
+
+
+def _checked_measure(measure, func: str):
+    """The caller's ``measure``, whose failures and non-widths get the library's error."""
+    if not callable(measure):
+        v.fail("measure", func, "None or a callable (text, size, bold) -> width", measure,
+               wrong_type=True)
+
+    def checked(text: str, size: float, bold: bool) -> float:
+        try:
+            width = measure(text, size, bold)
+        except Exception as error:  # the caller's function failed: say so in our shape
+            v.fail("measure", func, "a callable (text, size, bold) -> width that works",
+                   got=f"{type(error).__name__}: {error}")
+        if isinstance(width, bool) or not isinstance(width, numbers.Real) or \
+                not math.isfinite(width) or width < 0:
+            v.fail("measure", func, "a callable returning a finite width >= 0",
+                   got=f"{width!r} for {text!r}")
+        return float(width)
+
+    return checked
 
 
 def _mix(t: float) -> str:
@@ -615,7 +639,7 @@ def map_layout(graph: JourneyGraph | nx.DiGraph, *, color_by: str | None = "drop
     graph = _graph_of(graph, func)
     color_by, min_share, top_edges, label_share, font_size = check_options(
         func, color_by, min_share, top_edges, label_share, font_size)
-    measure = text_width if measure is None else measure
+    measure = text_width if measure is None else _checked_measure(measure, func)
     fs = float(font_size)
     small = round(fs * 0.85, 2)
     tiny = round(fs * 0.8, 2)
@@ -1269,8 +1293,8 @@ def to_svg(graph: JourneyGraph | nx.DiGraph, path: str | os.PathLike | None = No
     True
     """
     func = "journeys.to_svg"
-    if path is not None and not isinstance(path, (str, os.PathLike)):
-        v.fail("path", func, "None, a str or an os.PathLike", path)
+    if path is not None:
+        path = v.check_path(path, "path", func)
     scalable = v.check_bool(options.pop("scalable", False), "scalable", func)
     unknown = sorted(set(options) - {"color_by", "min_share", "top_edges", "label_share",
                                      "font_size", "title"})

@@ -32,10 +32,32 @@ def _readonly(arr: ArrayLike | None) -> np.ndarray | None:
     return arr
 
 
-def _as(dtype: type) -> Callable[[ArrayLike | None], np.ndarray | None]:
+def _as(dtype: type, name: str) -> Callable[[ArrayLike | None], np.ndarray | None]:
+    """A converter to a read-only 1-D array of ``dtype``; other input gets the library error."""
     def convert(x: ArrayLike | None) -> np.ndarray | None:
-        return None if x is None else _readonly(np.asarray(x, dtype=dtype))
+        if x is None:
+            return None
+        try:
+            with np.errstate(invalid="raise", over="raise"):
+                arr = np.asarray(x, dtype=dtype) if dtype is not np.bool_ else _bools(x)
+        except (TypeError, ValueError, OverflowError, FloatingPointError):
+            v.fail(name, "Journeys", f"a 1-D array of {np.dtype(dtype).name}", x,
+                   wrong_type=True)
+        if arr.ndim != 1:
+            v.fail(name, "Journeys", "one-dimensional", got=f"an array of shape {arr.shape}",
+                   data=True)
+        return _readonly(arr)
     return convert
+
+
+def _bools(x: ArrayLike) -> np.ndarray:
+    """Booleans, or numbers that are all 0 or 1 (never "non-zero is true")."""
+    arr = np.asarray(x)
+    if arr.dtype == np.bool_:
+        return arr
+    if arr.dtype.kind not in "iuf" or not np.isin(arr, (0, 1)).all():
+        raise TypeError("not booleans")
+    return arr.astype(np.bool_)
 
 
 def _rebuild(cls: type, fields: dict):
@@ -62,16 +84,22 @@ def elapsed(later: np.ndarray | float, earlier: np.ndarray | float) -> np.ndarra
     return np.round((later - earlier) * 1e6) / 1e6
 
 
-def _labels(x: Iterable[Any]) -> tuple:
+def _labels(x: Iterable[Any], name: str = "vocab") -> tuple:
+    if isinstance(x, (str, bytes)) or np.ndim(x) != 1:
+        v.fail(name, "Journeys", "a sequence of labels", x, wrong_type=True)
     return tuple(str(s) for s in x)
 
 
 def _optional_labels(x: Iterable[Any] | None) -> tuple | None:
-    return None if x is None else tuple(str(s) for s in x)
+    return None if x is None else _labels(x, "channel_vocab")
 
 
 def _case_ids(x: ArrayLike) -> np.ndarray:
-    return _readonly(np.asarray(x))
+    arr = np.asarray(x)
+    if arr.ndim != 1:
+        v.fail("case_ids", "Journeys", "one-dimensional", got=f"an array of shape {arr.shape}",
+               data=True)
+    return _readonly(arr)
 
 
 def _attribute_map(mapping: Mapping[str, Attribute] | None) -> dict:
@@ -107,6 +135,26 @@ class Journey:
     starts: np.ndarray | None = None
     event_attributes: dict = attrs.field(factory=dict)
     case_attributes: dict = attrs.field(factory=dict)
+
+    def __attrs_post_init__(self):
+        func = "Journey"
+        steps = self.touchpoints
+        if isinstance(steps, np.ndarray):
+            steps = steps.tolist() if steps.ndim == 1 else None
+        if not isinstance(steps, (list, tuple)) or not all(isinstance(t, str) for t in steps):
+            v.fail("touchpoints", func, "a sequence of touchpoint labels (str)",
+                   self.touchpoints, wrong_type=True)
+        object.__setattr__(self, "touchpoints", tuple(steps))
+        for name in ("times", "starts"):
+            x = getattr(self, name)
+            if x is None:
+                continue
+            x = np.asarray(x)
+            if x.dtype.kind != "M" or x.shape != (len(self.touchpoints),):
+                v.fail(name, func, f"None or {len(self.touchpoints)} datetime64 values (one "
+                       "per touchpoint)", got=f"dtype {x.dtype}, shape {x.shape}",
+                       wrong_type=x.dtype.kind != "M")
+            object.__setattr__(self, name, x)
 
     def __len__(self) -> int:
         return len(self.touchpoints)
@@ -197,17 +245,19 @@ class Journeys:
     (('chat', 'web'), [0, 2, 3], [True, False])
     """
 
-    codes: np.ndarray = attrs.field(converter=_as(np.int64))
-    offsets: np.ndarray = attrs.field(converter=_as(np.int64))
+    codes: np.ndarray = attrs.field(converter=_as(np.int64, "codes"))
+    offsets: np.ndarray = attrs.field(converter=_as(np.int64, "offsets"))
     vocab: tuple = attrs.field(converter=_labels)
     case_ids: np.ndarray = attrs.field(converter=_case_ids)
-    times: np.ndarray | None = attrs.field(default=None, converter=_as(np.float64))
-    channels: np.ndarray | None = attrs.field(default=None, converter=_as(np.int64))
+    times: np.ndarray | None = attrs.field(default=None, converter=_as(np.float64, "times"))
+    channels: np.ndarray | None = attrs.field(default=None,
+                                              converter=_as(np.int64, "channels"))
     channel_vocab: tuple | None = attrs.field(default=None, converter=_optional_labels)
-    outcome: np.ndarray | None = attrs.field(default=None, converter=_as(np.bool_))
-    value: np.ndarray | None = attrs.field(default=None, converter=_as(np.float64))
-    weight: np.ndarray | None = attrs.field(default=None, converter=_as(np.int64))
-    starts: np.ndarray | None = attrs.field(default=None, converter=_as(np.float64))
+    outcome: np.ndarray | None = attrs.field(default=None, converter=_as(np.bool_, "outcome"))
+    value: np.ndarray | None = attrs.field(default=None, converter=_as(np.float64, "value"))
+    weight: np.ndarray | None = attrs.field(default=None, converter=_as(np.int64, "weight"))
+    starts: np.ndarray | None = attrs.field(default=None,
+                                            converter=_as(np.float64, "starts"))
     event_attributes: dict = attrs.field(factory=dict, converter=_attribute_map)
     case_attributes: dict = attrs.field(factory=dict, converter=_attribute_map)
     cleaning_report: CleaningReport | None = attrs.field(default=None)
@@ -221,6 +271,10 @@ class Journeys:
 
     def __attrs_post_init__(self):
         func = "Journeys"
+        if self.cleaning_report is not None and not isinstance(self.cleaning_report,
+                                                               CleaningReport):
+            v.fail("cleaning_report", func, "a CleaningReport or None", self.cleaning_report,
+                   wrong_type=True)
         if self.tz is not None:
             object.__setattr__(self, "tz", parse_zone(self.tz, "tz", func))
         offsets, codes = self.offsets, self.codes

@@ -22,9 +22,23 @@ __all__ = ["JourneyStats", "case_durations", "case_facts", "case_spans", "check_
 
 
 def _ro(x: ArrayLike) -> np.ndarray:
-    x = np.ascontiguousarray(x)
+    try:
+        x = np.ascontiguousarray(x)
+    except (TypeError, ValueError) as error:  # ragged or unreadable
+        v.fail("arrays", "JourneyStats", "numeric arrays", got=f"{type(error).__name__}: "
+               f"{error}", wrong_type=True)
     x.setflags(write=False)
     return x
+
+
+def _vocab(x: Sequence[str], func: str) -> tuple:
+    if isinstance(x, (str, bytes)) or np.ndim(x) != 1:
+        v.fail("vocab", func, "a sequence of touchpoint labels", x, wrong_type=True)
+    return tuple(str(s) for s in x)
+
+
+def _stats_vocab(x: Sequence[str]) -> tuple:
+    return _vocab(x, "JourneyStats")
 
 
 def case_facts(journeys: Journeys) -> dict:
@@ -281,7 +295,7 @@ class JourneyStats:
         Whether the journeys had event times / case values / activity instances.
     """
 
-    vocab: tuple
+    vocab: tuple = attrs.field(converter=_stats_vocab)
     order: int
     n_cases: int
     n_success: int
@@ -314,6 +328,23 @@ class JourneyStats:
     has_times: bool = False
     has_value: bool = False
     has_service: bool = False
+
+    def __attrs_post_init__(self):
+        func = "JourneyStats"
+        for name in ("order", "n_cases", "n_success"):
+            v.check_int(getattr(self, name), name, func, low=0)
+        n = len(self.vocab)
+        for name in ("starts", "ends", "ends_success", "visits", "reach", "reach_success",
+                     "service_sum", "service_count", "service_min", "service_max"):
+            if getattr(self, name).shape != (n,):
+                v.fail(name, func, f"an array of shape ({n},) (one per touchpoint)",
+                       got=f"shape {getattr(self, name).shape}", data=True)
+        m = self.edge_keys.shape
+        for name in ("edge_counts", "edge_success", "edge_wait_sum", "edge_wait_count",
+                     "edge_wait_min", "edge_wait_max"):
+            if len(m) != 1 or getattr(self, name).shape != m:
+                v.fail(name, func, f"an array of the shape of edge_keys {m}",
+                       got=f"shape {getattr(self, name).shape}", data=True)
 
     @property
     def n_states(self) -> int:
@@ -377,6 +408,7 @@ class JourneyStats:
               has_value: bool = False, has_service: bool = False) -> JourneyStats:
         """The identity of :meth:`merge` for this vocabulary and order."""
         order = v.check_int(order, "order", "JourneyStats.empty", low=1, high=4)
+        vocab = _vocab(vocab, "JourneyStats.empty")
         n = len(vocab)
         zi, none_i, none_f = np.zeros(n, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0)
         return cls(vocab=tuple(str(x) for x in vocab), order=order, n_cases=0, n_success=0,
@@ -530,6 +562,10 @@ class JourneyStats:
 
         Variants are kept in a content-based order, so equal statistics list them alike.
         """
+        if not isinstance(other, JourneyStats):
+            v.fail("other", "JourneyStats.equals", "a JourneyStats", got=type(other).__name__,
+                   wrong_type=True)
+        rtol = v.check_real(rtol, "rtol", "JourneyStats.equals", low=0.0)
         a, b = self, other
         if (a.vocab, a.order, a.n_cases, a.n_success) != (b.vocab, b.order, b.n_cases,
                                                           b.n_success):

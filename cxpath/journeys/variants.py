@@ -119,6 +119,9 @@ class Variants(Result):
 
     def path(self, i: int) -> str:
         """Variant ``i`` as ``'a > b > c'``."""
+        i = v.check_int(i, "i", "Variants.path", low=-len(self.counts),
+                        high=len(self.counts) - 1)
+        i %= max(len(self.counts), 1)
         codes = self.path_codes[self.path_offsets[i]:self.path_offsets[i + 1]]
         return " > ".join(self.vocab[c] for c in codes)
 

@@ -25,6 +25,7 @@ import time
 from typing import TYPE_CHECKING, Any
 
 import attrs
+import numpy as np
 
 from ._blocks import Figure, Section, Table, Text
 from .inputs import Inputs, Source
@@ -86,6 +87,11 @@ class Report:
         """The report as Markdown; ``figures`` maps figures to saved image paths."""
         from ._markdown import render_markdown
 
+        if figures is not None and not isinstance(figures, dict):
+            from .. import _validate as v
+
+            v.fail("figures", "Report.to_markdown", "None or a dict of figure paths", figures,
+                   wrong_type=True)
         return render_markdown(self, figures or {},
                                show_ids=self._show_ids(show_ids, "Report.to_markdown"))
 
@@ -97,12 +103,29 @@ class Report:
                            show_ids=self._show_ids(show_ids, "Report.to_html"))
 
 
+def _check_sample(sample, func: str):
+    from .. import _validate as v
+    from ..datasets import ServiceSample, load_sample
+
+    if sample is None:
+        return load_sample()
+    if not isinstance(sample, ServiceSample):
+        v.fail("sample", func, "None or a ServiceSample (cxpath.datasets.load_sample())",
+               got=type(sample).__name__, wrong_type=True)
+    return sample
+
+
+def _check_sections(sections, func: str) -> tuple:
+    from .. import _validate as v
+
+    if isinstance(sections, str) or np.ndim(sections) != 1:
+        v.fail("sections", func, "a sequence of section names", sections, wrong_type=True)
+    return tuple(v.check_option(key, "sections", func, SECTIONS) for key in sections)
+
+
 def sample_inputs(sample: ServiceSample | None = None) -> Inputs:
     """The inputs of the report on the bundled sample (or a generated one)."""
-    if sample is None:
-        from ..datasets import load_sample
-
-        sample = load_sample()
+    sample = _check_sample(sample, "report.sample_inputs")
     sources = (Source("sample", "bundled sample (cxpath.datasets.load_sample)",
                       sample.journeys.n_events, "events"),)
     return Inputs(journeys=sample.journeys, success="resolved", sample=sample,
@@ -130,7 +153,15 @@ def build_report(inputs: Inputs, *, sections: Sequence[str] = SECTIONS,
     from .. import __version__
     from .. import _validate as v
 
-    show_ids = v.check_bool(show_ids, "show_ids", "report.build_report")
+    func = "report.build_report"
+    show_ids = v.check_bool(show_ids, "show_ids", func)
+    if not isinstance(inputs, Inputs):
+        v.fail("inputs", func, "an Inputs (report.sample_inputs() or the CLI's reader)",
+               got=type(inputs).__name__, wrong_type=True)
+    sections = _check_sections(sections, func)
+    if progress is not None and not callable(progress):
+        v.fail("progress", func, "None or a callable progress(section_name)", progress,
+               wrong_type=True)
     done = []
     for key in sections:
         module = importlib.import_module(f"{__name__}.{key}")
@@ -146,8 +177,11 @@ def build_report(inputs: Inputs, *, sections: Sequence[str] = SECTIONS,
 
 def section_text(key: str, sample: ServiceSample | None = None) -> str:
     """One section of the sample report as terminal text."""
+    from .. import _validate as v
     from ._text import section_body
 
+    key = v.check_option(key, "key", "report.section_text", SECTIONS)
+    sample = _check_sample(sample, "report.section_text")
     module = importlib.import_module(f"{__name__}.{key}")
     return section_body(module.section(sample_inputs(sample)))
 
@@ -163,8 +197,6 @@ def write_report(out_dir: str | os.PathLike, report: Report, fmt: str = "html", 
     refused, so nothing is written outside the folder. ``show_ids`` (default: as the
     report was built, see :func:`build_report`) writes raw case and customer ids instead
     of the neutral labels ``#1``, ``#2`` …"""
-    import pathlib
-
     from .. import _validate as v
 
     fmt = v.check_option(fmt, "fmt", "report.write_report", ("html", "md"))
@@ -174,7 +206,7 @@ def write_report(out_dir: str | os.PathLike, report: Report, fmt: str = "html", 
         v.fail("report", "report.write_report", "a Report (from build_report)",
                got=type(report).__name__, wrong_type=True)
     show_ids = report._show_ids(show_ids, "report.write_report")
-    out = pathlib.Path(out_dir)
+    out = v.check_path(out_dir, "out_dir", "report.write_report")
     if out.is_symlink() or (out.exists() and not out.is_dir()):
         v.fail("out_dir", "report.write_report", "a folder (not a link or a file)", str(out))
     if out.exists() and any(out.iterdir()) and not force:

@@ -149,8 +149,8 @@ def test_boolean_flags_are_counts_of_one():
                           "instead."),
     (dict(n_permutations=1), "The 'n_permutations' parameter of attribution.attribute must be "
                              "an integer in [2, inf]. Got 1 instead."),
-    (dict(seed=1.5), "The 'seed' parameter of attribution.attribute must be an integer in "
-                     "[0, inf]. Got 1.5 instead."),
+    (dict(seed=1.5), "The 'seed' parameter of attribution.attribute must be None, an integer "
+                     ">= 0 or a numpy Generator. Got 1.5 instead."),
     (dict(max_states=0), "The 'max_states' parameter of attribution.attribute must be an "
                          "integer in [1, inf]. Got 0 instead."),
     (dict(by="case"), "The 'by' parameter of attribution.attribute must be one of "
@@ -220,14 +220,14 @@ def test_zero_cases_and_zero_weights(func):
 
 @pytest.mark.parametrize("call, error, message", [
     (lambda j: markov(j, n_boot=2, seed="x"), InvalidTypeError,
-     "The 'seed' parameter of attribution.markov must be an integer in [0, inf]. Got 'x' "
-     "instead."),
+     "The 'seed' parameter of attribution.markov must be None, an integer >= 0 or a numpy "
+     "Generator. Got 'x' instead."),
     (lambda j: markov(j, n_boot=2, seed=-1), CxpathError,
      "The 'seed' parameter of attribution.markov must be an integer in [0, inf]. Got -1 "
      "instead."),
     (lambda j: shapley(j, method="permutation", seed=2.5), InvalidTypeError,
-     "The 'seed' parameter of attribution.shapley must be an integer in [0, inf]. Got 2.5 "
-     "instead."),
+     "The 'seed' parameter of attribution.shapley must be None, an integer >= 0 or a numpy "
+     "Generator. Got 2.5 instead."),
     (lambda j: shapley(j, method=["exact"]), InvalidTypeError,
      "The 'method' parameter of attribution.shapley must be one of 'auto', 'exact', "
      "'simplified', 'ordered', 'permutation'. Got ['exact'] instead."),

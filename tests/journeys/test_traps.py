@@ -225,3 +225,56 @@ def test_missing_value_of_a_failed_case_does_not_poison_its_path_value():
     j = Journeys.from_events(case=[1, 2], touchpoint=["a", "a"], outcome=[1, 0],
                              value=[5.0, float("nan")])
     assert JourneyStats.from_journeys(j).variant_value.tolist() == [5.0]  # was [nan]
+
+
+def test_graph_methods_name_unknown_nodes_and_wrong_types():
+    """networkx's NetworkXError / KeyError / unhashable TypeError used to pass through."""
+    from cxpath.errors import InvalidTypeError, UnknownLabelError
+    from cxpath.journeys import journey_graph
+
+    g = journey_graph(Journeys.from_paths(["web > chat"]))
+    with pytest.raises(UnknownLabelError, match=r"The 'node' parameter of "
+                       r"JourneyGraph.successors must be a node of the journey graph. Got "
+                       r"'wbe' \(closest: 'web'\) instead."):
+        g.successors("wbe")
+    with pytest.raises(InvalidTypeError, match=r"'u' parameter of JourneyGraph.has_edge"):
+        g.has_edge(["web"], "chat")
+    assert g.number_of_edges("web", "chat") == 1 and not g.has_edge("web", "nowhere")
+
+
+def test_direct_constructors_check_their_fields():
+    from cxpath.journeys import Attribute, Journey, JourneyStats
+
+    with pytest.raises(TypeError, match=r"'offsets' parameter of Journeys must be a 1-D array "
+                                        r"of int64"):
+        Journeys(codes=[0], offsets=[0, float("inf")], vocab=["a"], case_ids=[1])
+    with pytest.raises(TypeError, match=r"'vocab' parameter of Journeys must be a sequence"):
+        Journeys(codes=[0], offsets=[0, 1], vocab=None, case_ids=[1])
+    with pytest.raises(TypeError, match=r"'touchpoints' parameter of Journey must be a "
+                                        r"sequence of touchpoint labels"):
+        Journey(case_id=1, touchpoints=None, times=None, channels=None, outcome=None,
+                value=None, weight=1)
+    with pytest.raises(TypeError, match=r"'vocab' parameter of JourneyStats.empty"):
+        JourneyStats.empty(0)
+    with pytest.raises(TypeError, match=r"'other' parameter of JourneyStats.equals must be a "
+                                        r"JourneyStats. Got list instead."):
+        JourneyStats.empty(["a"]).equals([])
+    attr = Attribute(np.array([0, 1]), ("x", "y"))
+    with pytest.raises(CxpathError, match=r"'index' parameter of Attribute.take must be "
+                                          r"positions in \[-2, 1\]"):
+        attr.take(np.array([5]))
+
+
+def test_variant_index_and_map_measure_are_checked():
+    from cxpath.journeys import journey_graph, variants
+    from cxpath.journeys.graph_svg import map_layout
+
+    j = Journeys.from_paths(["a > b", "a"])
+    with pytest.raises(CxpathError, match=r"'i' parameter of Variants.path must be an "
+                                          r"integer in \[-2, 1\]. Got 7 instead."):
+        variants(j).path(7)
+    assert variants(j).path(-1) == variants(j).path(1)
+    with pytest.raises(CxpathError, match=r"'measure' parameter of journeys.map_layout must "
+                                          r"be a callable \(text, size, bold\) -> width that "
+                                          r"works. Got ZeroDivisionError"):
+        map_layout(journey_graph(j), measure=lambda *a: 1 / 0)
