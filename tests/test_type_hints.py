@@ -20,7 +20,8 @@ import typing
 PACKAGES = ("cxpath", "cxpath.journeys", "cxpath.attribution", "cxpath.fmea", "cxpath.kpi",
             "cxpath.spc", "cxpath.forecast", "cxpath.survey", "cxpath.io", "cxpath.calendar",
             "cxpath.plot", "cxpath.report", "cxpath.datasets", "cxpath.distributed",
-            "cxpath.errors", "cxpath.journeys.graph_svg")
+            "cxpath.errors", "cxpath.journeys.graph_svg", "cxpath.privacy",
+            "cxpath.reliability")
 
 
 class _Missing:
