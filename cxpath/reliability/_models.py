@@ -14,6 +14,7 @@ import math
 import numpy as np
 
 from .._lazy import lazy_module
+from .._typing import ArrayLike
 
 special = lazy_module("scipy.special")
 stats = lazy_module("scipy.stats")
@@ -57,7 +58,7 @@ class Family:
     def has_location(self) -> bool:
         return "location" in self.kinds
 
-    def shift(self, t, th):
+    def shift(self, t: ArrayLike, th: ArrayLike) -> np.ndarray:
         """Time after the location (``t - gamma``), or ``t``."""
         return t - th[-1] if self.has_location else t
 
@@ -74,38 +75,38 @@ class Family:
     def _quantile(self, p, th):
         raise NotImplementedError
 
-    def mean(self, th) -> float:
+    def mean(self, th: ArrayLike) -> float:
         raise NotImplementedError
 
     # -- public, on the time itself ---------------------------------------------------
     #: the density is positive at the location itself (the 2-parameter exponential)
     density_at_location = False
 
-    def logpdf(self, t, th):
+    def logpdf(self, t: ArrayLike, th: ArrayLike) -> np.ndarray:
         s = self.shift(np.asarray(t, dtype=float), th)
         inside = (s >= 0) if self.density_at_location else (s > 0)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             out = self._logpdf(np.where(inside, s, 1.0), th)
         return np.where(inside, out, -np.inf)
 
-    def logsf(self, t, th):
+    def logsf(self, t: ArrayLike, th: ArrayLike) -> np.ndarray:
         s = self.shift(np.asarray(t, dtype=float), th)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             out = self._logsf(np.where(s > 0, s, 1.0), th)
         return np.where(s > 0, out, 0.0)
 
-    def logcdf(self, t, th):
+    def logcdf(self, t: ArrayLike, th: ArrayLike) -> np.ndarray:
         s = self.shift(np.asarray(t, dtype=float), th)
         with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
             out = self._logcdf(np.where(s > 0, s, 1.0), th)
         return np.where(s > 0, out, -np.inf)
 
-    def quantile(self, p, th):
+    def quantile(self, p: ArrayLike, th: ArrayLike) -> np.ndarray:
         p = np.asarray(p, dtype=float)
         base = self._quantile(p, th)
         return base + th[-1] if self.has_location else base
 
-    def with_quantile(self, th, p: float, t: float):
+    def with_quantile(self, th: ArrayLike, p: float, t: float) -> np.ndarray | None:
         """Parameters with the scale changed so that ``quantile(p) == t`` (None if none)."""
         th = np.array(th, dtype=float)
         loc = th[-1] if self.has_location else 0.0
@@ -123,7 +124,7 @@ class Family:
         return np.array([lo[k] for k in self.kinds])
 
     # -- probability plots ------------------------------------------------------------
-    def plot_y(self, F):
+    def plot_y(self, F: ArrayLike) -> np.ndarray:
         """The probability axis: the linearised value of a failure probability."""
         F = np.asarray(F, dtype=float)
         with np.errstate(divide="ignore", invalid="ignore"):
@@ -133,7 +134,7 @@ class Family:
                 return np.log(F / (1.0 - F))
             return np.log(-np.log1p(-F))
 
-    def plot_x(self, t, th=None):
+    def plot_x(self, t: ArrayLike, th: ArrayLike | None = None) -> np.ndarray:
         """The time axis: ``ln(t - gamma)`` (``t - gamma`` for the exponential)."""
         s = np.asarray(t, dtype=float)
         if th is not None and self.has_location:
@@ -148,7 +149,8 @@ class Family:
         return {"probit": "Φ⁻¹(F)", "logit": "ln(F / (1 − F))",
                 "cloglog": "ln(−ln(1 − F))"}[self.link]
 
-    def from_line(self, slope: float, intercept: float, gamma: float | None = None):
+    def from_line(self, slope: float, intercept: float,
+                  gamma: float | None = None) -> np.ndarray:
         """Parameters from the line ``y = slope * x + intercept`` of the probability plot."""
         raise NotImplementedError
 
@@ -175,11 +177,12 @@ class _Weibull(Family):
     def _scale_for(self, th, p, s):
         return s / (-math.log1p(-p)) ** (1.0 / th[1])
 
-    def mean(self, th):
+    def mean(self, th: ArrayLike) -> float:
         m = th[0] * math.gamma(1.0 + 1.0 / th[1])
         return m + (th[2] if self.has_location else 0.0)
 
-    def from_line(self, slope, intercept, gamma=None):
+    def from_line(self, slope: float, intercept: float,
+                  gamma: float | None = None) -> np.ndarray:
         beta = slope
         alpha = math.exp(-intercept / beta)
         return np.array([alpha, beta] + ([] if gamma is None else [gamma]))
@@ -209,14 +212,14 @@ class _Exponential(Family):
     def _scale_for(self, th, p, s):
         return -math.log1p(-p) / s
 
-    def mean(self, th):
+    def mean(self, th: ArrayLike) -> float:
         return 1.0 / th[0] + (th[1] if self.has_location else 0.0)
 
-    def plot_x(self, t, th=None):
+    def plot_x(self, t: ArrayLike, th: ArrayLike | None = None) -> np.ndarray:
         s = np.asarray(t, dtype=float)
         return s - th[-1] if th is not None and self.has_location else s
 
-    def plot_y(self, F):
+    def plot_y(self, F: ArrayLike) -> np.ndarray:
         with np.errstate(divide="ignore", invalid="ignore"):
             return -np.log1p(-np.asarray(F, dtype=float))
 
@@ -224,7 +227,8 @@ class _Exponential(Family):
     def y_label(self):
         return "−ln(1 − F)"
 
-    def from_line(self, slope, intercept, gamma=None):
+    def from_line(self, slope: float, intercept: float,
+                  gamma: float | None = None) -> np.ndarray:
         return np.array([slope] + ([] if gamma is None else [gamma]))
 
 
@@ -259,10 +263,11 @@ class _Lognormal(Family):
     def _scale_for(self, th, p, s):
         return math.log(s) - th[1] * float(special.ndtri(p))
 
-    def mean(self, th):
+    def mean(self, th: ArrayLike) -> float:
         return math.exp(th[0] + 0.5 * th[1] ** 2)
 
-    def from_line(self, slope, intercept, gamma=None):
+    def from_line(self, slope: float, intercept: float,
+                  gamma: float | None = None) -> np.ndarray:
         sigma = 1.0 / slope
         return np.array([-intercept * sigma, sigma])
 
@@ -288,7 +293,7 @@ class _Gamma(Family):
     def _scale_for(self, th, p, s):
         return s / float(special.gammaincinv(th[1], p))
 
-    def mean(self, th):
+    def mean(self, th: ArrayLike) -> float:
         return th[0] * th[1]
 
 
@@ -315,11 +320,12 @@ class _Loglogistic(Family):
     def _scale_for(self, th, p, s):
         return s / (p / (1.0 - p)) ** (1.0 / th[1])
 
-    def mean(self, th):
+    def mean(self, th: ArrayLike) -> float:
         b = th[1]
         return th[0] * (math.pi / b) / math.sin(math.pi / b) if b > 1 else math.inf
 
-    def from_line(self, slope, intercept, gamma=None):
+    def from_line(self, slope: float, intercept: float,
+                  gamma: float | None = None) -> np.ndarray:
         beta = slope
         return np.array([math.exp(-intercept / beta), beta])
 
@@ -374,7 +380,7 @@ class _WeibullMixture(Family):
                                           rtol=1e-15))
         return out
 
-    def mean(self, th):
+    def mean(self, th: ArrayLike) -> float:
         return th[4] * self._w.mean(th[0:2]) + (1 - th[4]) * self._w.mean(th[2:4])
 
 

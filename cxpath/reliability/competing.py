@@ -17,6 +17,7 @@ import numpy as np
 from .. import _validate as v
 from .._lazy import lazy_module
 from .._results import Result, derived_columns, result
+from .._typing import ArrayLike
 from ..errors import DataError
 from ._models import FAMILIES
 from .data import LifeData
@@ -84,7 +85,7 @@ class CompetingModes(Result):
                    "one of " + ", ".join(map(repr, self.mode.tolist())), mode)
         return self.fits[hits[0]]
 
-    def reliability(self, t) -> Any:
+    def reliability(self, t: ArrayLike) -> Any:
         """System reliability ``Π R_k(t)``."""
         t0 = np.asarray(t, dtype=float)
         out = np.ones(np.shape(t0))
@@ -92,12 +93,12 @@ class CompetingModes(Result):
             out = out * np.asarray(f.reliability(t))
         return float(out) if np.ndim(t) == 0 else out
 
-    def cdf(self, t) -> Any:
+    def cdf(self, t: ArrayLike) -> Any:
         """System probability of failure by ``t`` (any mode)."""
         r = self.reliability(t)
         return 1.0 - r
 
-    def hazard(self, t) -> Any:
+    def hazard(self, t: ArrayLike) -> Any:
         """System hazard ``Σ h_k(t)``."""
         out = 0.0
         for f in self.fits:

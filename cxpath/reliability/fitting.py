@@ -33,6 +33,7 @@ import numpy as np
 from .. import _validate as v
 from .._lazy import lazy_module
 from .._results import Result, drawn_by, result
+from .._typing import ArrayLike
 from ..errors import DataError
 from ._models import FAMILIES, Family, family
 from ._optim import Prepared, Space, gradient, hessian, maximise, warn
@@ -152,7 +153,7 @@ class LifeFit(Result):
                 "lower": self.lower, "upper": self.upper}
 
     # -- point quantities -------------------------------------------------------------
-    def reliability(self, t) -> Any:
+    def reliability(self, t: ArrayLike) -> Any:
         """Probability ``R(t)`` of surviving past ``t`` (float for a scalar, else array).
 
         Examples
@@ -165,17 +166,17 @@ class LifeFit(Result):
         t, scalar = _times(t, "t", "reliability.LifeFit.reliability")
         return _out(np.exp(self.family.logsf(t, self.estimate)), scalar)
 
-    def cdf(self, t) -> Any:
+    def cdf(self, t: ArrayLike) -> Any:
         """Probability ``F(t) = 1 − R(t)`` of failing by ``t``."""
         t, scalar = _times(t, "t", "reliability.LifeFit.cdf")
         return _out(np.exp(self.family.logcdf(t, self.estimate)), scalar)
 
-    def pdf(self, t) -> Any:
+    def pdf(self, t: ArrayLike) -> Any:
         """Density ``f(t)``."""
         t, scalar = _times(t, "t", "reliability.LifeFit.pdf")
         return _out(np.exp(self.family.logpdf(t, self.estimate)), scalar)
 
-    def hazard(self, t) -> Any:
+    def hazard(self, t: ArrayLike) -> Any:
         """Hazard rate ``h(t) = f(t) / R(t)``."""
         t, scalar = _times(t, "t", "reliability.LifeFit.hazard")
         fam, th = self.family, self.estimate
@@ -183,12 +184,12 @@ class LifeFit(Result):
             h = np.exp(fam.logpdf(t, th) - fam.logsf(t, th))
         return _out(np.where(np.isnan(h), 0.0, h), scalar)
 
-    def cumulative_hazard(self, t) -> Any:
+    def cumulative_hazard(self, t: ArrayLike) -> Any:
         """Cumulative hazard ``H(t) = −ln R(t)``."""
         t, scalar = _times(t, "t", "reliability.LifeFit.cumulative_hazard")
         return _out(-self.family.logsf(t, self.estimate), scalar)
 
-    def conditional_reliability(self, t, age) -> Any:
+    def conditional_reliability(self, t: ArrayLike, age: ArrayLike) -> Any:
         """Probability of surviving ``t`` more time units having survived to ``age``:
         ``R(age + t) / R(age)``.
 
@@ -205,7 +206,7 @@ class LifeFit(Result):
         fam, th = self.family, self.estimate
         return _out(np.exp(fam.logsf(t + age, th) - fam.logsf(np.array([age]), th)[0]), scalar)
 
-    def quantile(self, p) -> Any:
+    def quantile(self, p: ArrayLike) -> Any:
         """Time by which a fraction ``p`` of units has failed (``p`` in [0, 1))."""
         func = "reliability.LifeFit.quantile"
         scalar = np.ndim(p) == 0
@@ -288,7 +289,7 @@ class LifeFit(Result):
                 lo[i], hi[i] = _lr_quantile(self, q, life[i], func)
         return BLives(pc, life, lo, hi, self.level, how)
 
-    def reliability_bounds(self, t) -> ReliabilityBounds:
+    def reliability_bounds(self, t: ArrayLike) -> ReliabilityBounds:
         """Reliability at times ``t`` with Fisher-matrix bounds (delta method on the
         distribution's linearising transform of ``R``; see the module notes).
 
