@@ -32,12 +32,19 @@ class _Silent:
         pass
 
 
+_MUST = "True, False, None or a callable (done, total)"
+
+
 class _Callback(_Silent):
-    def __init__(self, func, total):
-        self.func, self.total = func, total
+    def __init__(self, func, total, caller):
+        self.func, self.total, self.caller = func, total, caller
 
     def __call__(self, done: int) -> None:
-        self.func(done, self.total)
+        try:
+            self.func(done, self.total)
+        except TypeError as exc:  # e.g. a callable that takes other arguments
+            fail("progress", self.caller, _MUST + " that accepts two integers",
+                 got=f"{self.func!r}, which raised TypeError: {exc}", wrong_type=True)
 
 
 class _Lines(_Silent):
@@ -77,6 +84,21 @@ def reporter(progress, total: int, unit: str, func: str):
             return _Lines(total, unit, func)
         return _Bar(tqdm, total, unit, func)
     if callable(progress):
-        return _Callback(progress, total)
-    fail("progress", func, "True, False, None or a callable (done, total)", progress,
-         wrong_type=True)
+        _check_arity(progress, func)
+        return _Callback(progress, total, func)
+    fail("progress", func, _MUST, progress, wrong_type=True)
+
+
+def _check_arity(progress, func: str) -> None:
+    """Refuse, before any work, a callable that cannot be called with ``(done, total)``."""
+    import inspect
+
+    try:
+        sig = inspect.signature(progress)
+    except (TypeError, ValueError):  # no signature to read (some builtins): the call tells
+        return
+    try:
+        sig.bind(0, 0)
+    except TypeError:
+        fail("progress", func, _MUST, got=f"{progress!r} with the signature {sig}",
+             wrong_type=True)

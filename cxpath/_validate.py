@@ -379,6 +379,12 @@ def as_int_array(values, name: str, func: str, *, ndim: int | None = 1, low=None
             pos = np.unravel_index(int(np.argmax(bad)), arr.shape)
             fail(name, func, "whole numbers", got=f"{arr[pos]!r} at position {_pos(pos)}",
                  data=True)
+        _check_range(arr, name, func, low, high, closed)  # before the cast can wrap around
+        big = np.abs(arr) >= 2.0 ** 63
+        if big.any():
+            pos = np.unravel_index(int(np.argmax(big)), arr.shape)
+            fail(name, func, "within the 64-bit integer range",
+                 got=f"{float(arr[pos]):g} at position {_pos(pos)}", data=True)
     elif arr.dtype.kind not in "iub":
         fail(name, func, "integers", got=f"an array of dtype {arr.dtype}", data=True)
     arr = np.ascontiguousarray(arr, dtype=np.int64)

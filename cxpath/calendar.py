@@ -79,6 +79,20 @@ _TIME = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 _EPOCH = _dt.date(1970, 1, 1)
 _BUCKET = 3600.0  # seconds per lookup bucket of the kernel
 _CLS = "calendar.BusinessCalendar"
+# Instants a calendar answers for: the years 1900 to 2199 (UTC). A query builds the table of
+# open intervals for every year its values span (about 4 ms a year and calendar on one
+# core), so a stray year such as 1111 is refused instead of taking tens of seconds.
+_FIRST_INSTANT = float((_dt.date(1900, 1, 1) - _EPOCH).days * 86400)
+_END_INSTANT = float((_dt.date(2200, 1, 1) - _EPOCH).days * 86400)
+
+
+def _show_instant(t: float) -> str:
+    """An epoch-second value for an error message, with its UTC date when it has one."""
+    try:
+        when = _dt.datetime.fromtimestamp(t, _dt.timezone.utc).strftime("%Y-%m-%d")
+    except (OverflowError, OSError, ValueError):
+        return f"{t:g}"
+    return f"{t:g} ({when})"
 
 
 # ----------------------------------------------------------------------------- conversion
@@ -152,7 +166,7 @@ def to_epoch_seconds(values: TimeLike | ArrayLike, *, name: str = "values",
 
 
 def _one_instant(v, name, func) -> float:
-    if v is None:
+    if v is None or type(v).__name__ == "NaTType":  # pandas.NaT (a datetime subclass)
         return math.nan
     if isinstance(v, _dt.datetime):
         if v.tzinfo is None or v.tzinfo.utcoffset(v) is None:
@@ -567,9 +581,10 @@ class BusinessCalendar:
         hi = float(np.fmax.reduce(highs)) if highs else math.nan
         if math.isnan(lo):
             return self._table(0.0, 0.0)
-        if lo <= -6e10 or hi >= 6e10:  # years ~100 to ~3800 (and infinities)
-            fail(name, func, "instants between the years 100 and "
-                 "3800 (epoch seconds)", got=f"values from {lo:g} to {hi:g}", data=True)
+        if lo < _FIRST_INSTANT or hi >= _END_INSTANT:  # and infinities
+            fail(name, func, "instants in the years 1900 to 2199 (epoch seconds from "
+                 f"{_FIRST_INSTANT:.0f} to below {_END_INSTANT:.0f})",
+                 got=f"values from {_show_instant(lo)} to {_show_instant(hi)}", data=True)
         return self._table(lo, hi)
 
     # ------------------------------------------------------------------ queries
@@ -832,7 +847,11 @@ class CalendarSet:
     default: object = attrs.field(default=None)
 
     def __attrs_post_init__(self):
-        if self.default is not None and self.default not in dict(self.calendars):
+        try:
+            known = self.default is None or self.default in dict(self.calendars)
+        except TypeError:  # unhashable
+            known = False
+        if not known:
             fail("default", _SET, "one of the calendar labels "
                  + ", ".join(repr(k) for k, _ in self.calendars), self.default)
 
@@ -850,7 +869,11 @@ class CalendarSet:
         return tuple(k for k, _ in self.calendars)
 
     def _codes(self, segment, n: int, func: str) -> np.ndarray:
-        seg = np.asarray(segment)
+        try:
+            seg = np.asarray(segment)
+        except (TypeError, ValueError):  # ragged nested sequences
+            fail("segment", func, f"one label per row ({n})",
+                 got="an object numpy cannot read as a vector of labels")
         if seg.ndim == 0:
             seg = np.full(n, seg.item(), dtype=object)
         if seg.shape != (n,):
@@ -865,12 +888,27 @@ class CalendarSet:
             return codes
         index = {k: i for i, k in enumerate(labels)}
         default = index.get(self.default, -1)
-        uniq, inverse = np.unique(seg.astype(object), return_inverse=True)
-        mapped = np.array([index.get(u, default) for u in uniq.tolist()], dtype=np.int64)
+        must = "labels of the calendar set (" + ", ".join(repr(k) for k in labels) + ")"
+        try:
+            uniq, inverse = np.unique(seg.astype(object), return_inverse=True)
+            uniq = uniq.tolist()
+        except TypeError:  # labels that do not sort (mixed types, arbitrary objects)
+            first: dict = {}
+            inverse = np.empty(n, dtype=np.int64)
+            for i, x in enumerate(seg.tolist()):
+                try:
+                    inverse[i] = first.setdefault(x, len(first))
+                except TypeError:  # unhashable
+                    fail("segment", func, must, got=f"{x!r} at row {i}", data=True)
+            uniq = list(first)
+        try:
+            mapped = np.array([index.get(u, default) for u in uniq], dtype=np.int64)
+        except TypeError:  # an unhashable label
+            mapped = np.array([index.get(u, default) if getattr(u, "__hash__", None) else -1
+                               for u in uniq], dtype=np.int64)
         if (mapped < 0).any():
-            fail("segment", func, "labels of the calendar set ("
-                 + ", ".join(repr(k) for k in labels) + ")", uniq[mapped < 0][0], data=True)
-        return mapped[inverse.ravel()]
+            fail("segment", func, must, uniq[int(np.argmax(mapped < 0))], data=True)
+        return mapped[np.asarray(inverse).ravel()]
 
     def _per_calendar(self, method: str, first, second, segment, func):
         a = to_epoch_seconds(first, name="start", func=func)

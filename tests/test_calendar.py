@@ -477,3 +477,64 @@ def test_country_code_without_the_extra_names_it(monkeypatch):
     monkeypatch.delitem(__import__("sys").modules, "holidays", raising=False)
     with pytest.raises(MissingExtraError, match="holidays"):
         BusinessCalendar(holidays="DE")
+
+
+# --- hostile-input regressions (issue #18) -----------------------------------------------
+
+def _two_calendars():
+    eu = BusinessCalendar("Europe/Berlin", hours={"weekdays": [("09:00", "17:00")]})
+    us = BusinessCalendar("America/New_York", hours={"weekdays": [("09:00", "17:00")]})
+    return CalendarSet({"EU": eu, "US": us})
+
+
+def test_calendar_set_unhashable_default():
+    cal = BusinessCalendar()
+    with pytest.raises(InvalidParameterError, match=r"'default' parameter of calendar\."
+                       r"CalendarSet must be one of the calendar labels 'EU'\. Got \[None\]"):
+        CalendarSet({"EU": cal}, default=[None])
+
+
+class _Opaque:
+    pass
+
+
+@pytest.mark.parametrize("segment", [_Opaque(), [_Opaque(), _Opaque()], [["a"], "EU"]])
+def test_calendar_set_unorderable_segments(segment):
+    start = np.array([1736496000.0, 1736496000.0])
+    with pytest.raises(CxpathError, match=r"'segment' parameter of calendar\.CalendarSet\."
+                       r"add_business_time must be"):
+        _two_calendars().add_business_time(start, 3600.0, segment=segment)
+
+
+def test_calendar_set_mixed_labels_still_map():
+    start = np.array([1736496000.0, 1736496000.0])  # Fri 2025-01-10 08:00 UTC
+    codes = _two_calendars()._codes(np.array(["US", "EU"], dtype=object), 2, "f")
+    assert codes.tolist() == [1, 0]
+    # 08:00 UTC is 09:00 in Berlin: one hour later is 10:00 Berlin = 09:00 UTC
+    assert _two_calendars().add_business_time(start, 3600.0, segment=["EU", "EU"]).tolist() \
+        == [1736499600.0, 1736499600.0]
+
+
+def test_pandas_nat_is_missing():
+    pd = pytest.importorskip("pandas")
+    out = to_epoch_seconds([pd.NaT, pd.Timestamp("2025-01-01", tz="UTC")])
+    assert np.isnan(out[0]) and out[1] == 1735689600.0  # 2025-01-01 00:00 UTC
+    assert np.isnan(BusinessCalendar().business_duration(pd.NaT, 1736496000.0))
+
+
+@pytest.mark.parametrize("start", [-27_000_000_000.0, np.datetime64("1111-01-01"),
+                                   np.datetime64("1899-12-31T23:59:59"),
+                                   np.datetime64("2200-01-01")])
+def test_instants_outside_1900_2199_refused(start):
+    with pytest.raises(DataError, match=r"'start' parameter of calendar\.BusinessCalendar\."
+                       r"business_duration must be instants in the years 1900 to 2199 "
+                       r"\(epoch seconds from -2208988800 to below 7258118400\)"):
+        _two_calendars()["EU"].business_duration(start, 1736496000.0)
+
+
+def test_instants_at_the_range_ends_accepted():
+    cal = BusinessCalendar()
+    first = np.datetime64("1900-01-01T00:00:00")
+    last = np.datetime64("2199-12-31T23:59:59")
+    assert float(cal.business_duration(first, first)) == 0.0
+    assert float(cal.business_duration(last, last)) == 0.0

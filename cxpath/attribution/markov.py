@@ -189,6 +189,10 @@ def _credit(effects: np.ndarray, total: float) -> np.ndarray:
 
 
 MAX_STATES = 200_000  # default cap on the chain's transient states (max_states=)
+MAX_SOLVES = 200_000  # default cap on the solves, (n_boot + 1) * (n_channels + 1) (max_solves=)
+# Work per fit besides the solves (resampling the journeys, building the chain): about 10 ms
+# on the 3-path docstring example, measured on one core of the 2-core x86 machine.
+FIT_SECONDS = 0.01
 # Wall-time model of the solves, fitted on one core of a 2-core x86 machine (scipy 1.17) on
 # chains of 12k-97k states (60 channels at order 4, 30 and 60 channels at order 3).
 # Sparse LU (SuperLU, COLAMD): each solve about LU_PER_STATE * states +
@@ -239,13 +243,23 @@ def _duration(seconds: float) -> str:
 
 
 def _check_cost(chain, n_channels: int, order: int, n_fits: int, max_states: int,
-                func: str) -> None:
-    """Refuse, before any solve, a chain with more than ``max_states`` states."""
-    if chain.n_states <= max_states:
-        return
+                func: str, max_solves: int | None = None) -> None:
+    """Refuse, before any solve, a chain with more than ``max_states`` states, or more than
+    ``max_solves`` solves in all."""
     from ..errors import CostError
 
     n_solves = n_fits * (n_channels + 1)
+    if max_solves is not None and n_solves > max_solves:
+        low, high = (_duration(x + n_fits * FIT_SECONDS)
+                     for x in estimate_seconds(chain, n_channels, n_fits))
+        span = low if low == high else f"{low} to {high}"
+        raise CostError(
+            f"{func} would solve a chain of {chain.n_states:,} states {n_solves:,} times "
+            f"({n_fits:,} fits of {n_channels + 1:,} solves; roughly {span} on one core), "
+            f"more than the max_solves={max_solves:,} cap. Ask for fewer bootstrap resamples "
+            f"(n_boot=), or raise the cap (max_solves={n_solves}).")
+    if chain.n_states <= max_states:
+        return
     low, high = (_duration(x) for x in estimate_seconds(chain, n_channels, n_fits))
     span = low if low == high else f"{low} to {high}"
     raise CostError(
@@ -267,7 +281,7 @@ class _Steps:
 
 
 def _removal(paths, order: int, collapse: bool, func: str, step=None, max_states=None,
-             n_fits: int = 1):
+             n_fits: int = 1, max_solves: int | None = None):
     """Chain, base solution and removal effects of ``paths``.
 
     Work runs one solve at a time (a KeyboardInterrupt lands between solves); ``step`` is
@@ -275,7 +289,7 @@ def _removal(paths, order: int, collapse: bool, func: str, step=None, max_states
     """
     chain = build_chain(paths, order, collapse, func).without_self_loops()
     if max_states is not None:
-        _check_cost(chain, paths.n_channels, order, n_fits, max_states, func)
+        _check_cost(chain, paths.n_channels, order, n_fits, max_states, func, max_solves)
     probs = chain.probabilities()
     q, r_conv, _, r_value = probs
     rhs = np.column_stack([r_conv, r_value])
@@ -305,7 +319,7 @@ def _check_progress(progress, func: str):
 
 
 def _options(func: str, *, order, collapse_repeats, n_boot, confidence, level, seed, progress,
-             max_states) -> dict:
+             max_states, max_solves=MAX_SOLVES) -> dict:
     """Checked options of :func:`markov` (errors name ``func``)."""
     return dict(
         order=v.check_int(order, "order", func, low=1, high=4),
@@ -315,7 +329,8 @@ def _options(func: str, *, order, collapse_repeats, n_boot, confidence, level, s
                                 "confidence", func, low=0, high=1, closed="neither"),
         rng=check_seed(seed, func),
         progress=_check_progress(progress, func),
-        max_states=v.check_int(max_states, "max_states", func, low=1))
+        max_states=v.check_int(max_states, "max_states", func, low=1),
+        max_solves=v.check_int(max_solves, "max_solves", func, low=1))
 
 
 def markov(data: Journeys | JourneyStats | TableLike, *, order: int = 1,
@@ -323,7 +338,7 @@ def markov(data: Journeys | JourneyStats | TableLike, *, order: int = 1,
            exclude: str | Sequence[str] | None = None, n_boot: int = 0,
            confidence: float = 0.95, seed: int | np.random.Generator | None = None,
            progress: bool | Callable[[int, int], Any] | None = None,
-           max_states: int = MAX_STATES,
+           max_states: int = MAX_STATES, max_solves: int = MAX_SOLVES,
            path: ColumnLike | None = None, conversions: ColumnLike | None = None,
            nulls: ColumnLike | None = None, value: ColumnLike | None = None,
            sep: str = ">", level: float | None = None) -> MarkovAttribution:
@@ -374,6 +389,11 @@ def markov(data: Journeys | JourneyStats | TableLike, *, order: int = 1,
         number of solves and a rough range for their time (certified iterative solves at
         best, sparse LU at worst); raise the cap to run it anyway. Order 4 over 60 channels
         reaches 100,000 states with 60,000 journeys, and about 5 minutes of solves.
+    max_solves : int, default 200,000
+        Cap on the solves, ``(n_boot + 1) * (n_channels + 1)``. More raise
+        :class:`~cxpath.errors.CostError` before any solve, with the count and a rough
+        range for the time (the solves plus about 10 ms per fit for resampling and building
+        the chain); raise the cap to run it anyway. 60 channels allow 3,000 resamples.
     path, conversions, nulls, value : str, optional
         Columns of an aggregated path table: the path strings, the counts of converting
         and of non-converting journeys on each path (whole numbers >= 0 or booleans), and
@@ -423,15 +443,15 @@ def markov(data: Journeys | JourneyStats | TableLike, *, order: int = 1,
     """
     options = _options(FUNC, order=order, collapse_repeats=collapse_repeats, n_boot=n_boot,
                        confidence=confidence, level=level, seed=seed, progress=progress,
-                       max_states=max_states)
+                       max_states=max_states, max_solves=max_solves)
     paths = prepare(data, FUNC, by=by, exclude=exclude, path=path, conversions=conversions,
                     nulls=nulls, value=value, sep=sep)
     return _markov(paths, FUNC, **options)
 
 
 def _markov(paths: AttributionPaths, func: str, *, order: int, collapse: bool, n_boot: int,
-            confidence: float, rng: np.random.Generator, progress, max_states: int
-            ) -> MarkovAttribution:
+            confidence: float, rng: np.random.Generator, progress, max_states: int,
+            max_solves: int = MAX_SOLVES) -> MarkovAttribution:
     """Markov attribution of prepared paths (options checked by :func:`_options`)."""
     from .._budget import check_memory
     from .._progress import reporter
@@ -445,7 +465,7 @@ def _markov(paths: AttributionPaths, func: str, *, order: int, collapse: bool, n
     step = _Steps(report)
     try:
         chain, probs, base, effects = _removal(paths, order, collapse, func, step, max_states,
-                                               n_boot + 1)
+                                               n_boot + 1, max_solves)
         conv_credit = _credit(effects[0], paths.total_conversions)
         value_credit = _credit(effects[1], paths.total_value)
         conv_ci = value_ci = effects_ci = None

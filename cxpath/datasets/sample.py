@@ -100,15 +100,31 @@ class ServiceSample:
                                     event_attributes=["team"])
 
     def __repr__(self) -> str:
-        e, t = self.events, self.tickets
-        lines = [f"ServiceSample: {len(t['ticket_id']):,} cases, {len(e['case_id']):,} events "
-                 f"from {str(e['timestamp'].min())[:10]} to {str(e['timestamp'].max())[:10]}, "
-                 f"resolution rate {t['resolved'].mean():.1%}"]
-        for name in TABLES[2:]:
-            table = getattr(self, name)
-            first = next(iter(table.values()))
-            lines.append(f"  {name}: {len(first):,} rows, columns {', '.join(table)}")
+        """A summary that never raises, whatever the fields hold (hand-built samples)."""
+        try:
+            e, t = self.events, self.tickets
+            head = (f"ServiceSample: {len(t['ticket_id']):,} cases, {len(e['case_id']):,} "
+                    f"events from {str(np.min(e['timestamp']))[:10]} to "
+                    f"{str(np.max(e['timestamp']))[:10]}, resolution rate "
+                    f"{float(np.mean(t['resolved'])):.1%}")
+        except Exception:  # a repr must not fail on odd fields
+            head = "ServiceSample"
+        lines = [head, *(f"  {name}: {_describe(getattr(self, name))}" for name in TABLES[2:])]
         return "\n".join(lines)
+
+
+def _describe(table) -> str:
+    """``'N rows, columns a, b'`` for a dict of columns, else what the field holds."""
+    if not isinstance(table, dict):
+        return f"not a dict of columns ({type(table).__name__})"
+    if not table:
+        return "no columns"
+    try:
+        rows = f"{len(next(iter(table.values()))):,} rows"
+    except TypeError:
+        rows = "rows unknown"
+    names = ", ".join(str(k) for k in list(table)[:20]) + (", …" if len(table) > 20 else "")
+    return f"{rows}, columns {names}"
 
 
 def _from_columns(columns: dict) -> ServiceSample:
@@ -159,7 +175,12 @@ def load_sample() -> ServiceSample:
 
 
 def write_cache(path: str | os.PathLike = CACHE) -> pathlib.Path:
-    """Regenerate the bundled file (maintainers: run after changing the generator)."""
+    """Regenerate the bundled file (maintainers: run after changing the generator).
+
+    ``path`` is checked first (a non-empty ``str`` or ``os.PathLike``); a missing folder
+    raises the usual :class:`FileNotFoundError`.
+    """
+    path = v.check_path(path, "path", "datasets.write_cache")
     columns = simulate(DEFAULT_SEED, DEFAULT_CASES)
     np.savez_compressed(path, **columns)
-    return pathlib.Path(path)
+    return path

@@ -317,9 +317,38 @@ def journey_stats(ddf: dd.DataFrame, *, case: str, touchpoint: str, timestamp: s
     return stats
 
 
+#: dask's scheduler names (``dask.base.named_schedulers`` where that exists)
+SCHEDULERS = ("distributed", "multiprocessing", "processes", "single-threaded", "sync",
+              "synchronous", "threading", "threads")
+
+
+def check_scheduler(scheduler, func: str):
+    """``scheduler`` if dask takes it: None, a scheduler name, a ``distributed.Client`` or
+    ``concurrent.futures`` executor, or a ``get`` function.
+
+    Examples
+    --------
+    >>> check_scheduler("threads", "distributed.journey_stats")
+    'threads'
+    """
+    if scheduler is None or callable(scheduler) or hasattr(scheduler, "submit"):
+        return scheduler
+    try:
+        from dask.base import named_schedulers
+        names = tuple(sorted(set(named_schedulers) | set(SCHEDULERS)))
+    except ImportError:  # pragma: no cover - older or newer dask layouts
+        names = SCHEDULERS
+    if not isinstance(scheduler, str):
+        v.fail("scheduler", func, "None, a dask scheduler name (" + ", ".join(map(repr, names))
+               + "), a distributed.Client or an executor", scheduler, wrong_type=True)
+    v.check_option(scheduler, "scheduler", func, names)
+    return scheduler
+
+
 def prepare(ddf, columns: dict, vocab, partitioned_by_case, scheduler, func: str):
     """Checked columns, the vocabulary, and ``ddf`` with every case in one partition."""
     require("dask", func)
+    check_scheduler(scheduler, func)
     if hasattr(scheduler, "run") and hasattr(scheduler, "submit"):  # a distributed.Client
         # workers import pandas before the first frame arrives: unpickling a DataFrame in a
         # worker that has not imported pandas yet can hit a partial-import race

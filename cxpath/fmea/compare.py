@@ -122,7 +122,7 @@ def risk_reduction(worksheet: Worksheet, *,
     d1 = np.where(ws.revised_detection > 0, ws.revised_detection, d0)
     before, after = s0 * o0 * d0, s1 * o1 * d1
     letters = np.array(AP_LEVELS)
-    ap0, ap1 = letters[tab.lookup(s0, o0, d0)], letters[tab.lookup(s1, o1, d1)]
+    ap0, ap1 = letters[tab._codes_of(s0, o0, d0)], letters[tab._codes_of(s1, o1, d1)]
     change = np.array([f"{a}->{b}" if a != b else "" for a, b in zip(ap0, ap1)], dtype=object)
 
     def counts(ap):

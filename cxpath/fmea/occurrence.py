@@ -16,6 +16,7 @@ the previous threshold) gets ``ratings[k]``; anything below the last threshold g
 from __future__ import annotations
 
 import itertools
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 import attrs
@@ -27,7 +28,7 @@ from .._results import Result, alias, result
 from .worksheet import Worksheet
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Mapping
 
     from .._typing import ArrayLike, ColumnLike, TableLike
 
@@ -37,10 +38,18 @@ __all__ = ["AIAG_FMEA4_PFMEA_OCCURRENCE", "ESCAPE_DECILES_DETECTION", "ObservedD
 
 
 def _floats(values: Iterable[float]) -> tuple:
-    return tuple(float(t) for t in values)
+    must = "a non-empty, strictly decreasing sequence of finite numbers"
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        v.fail("thresholds", "fmea.RatingScale", must, values, wrong_type=True)
+    arr = v.as_float_array(list(values) if not isinstance(values, np.ndarray) else values,
+                           "thresholds", "fmea.RatingScale", min_size=0)
+    return tuple(float(t) for t in arr)
 
 
 def _ints(values: Iterable[int]) -> tuple:
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+        v.fail("ratings", "fmea.RatingScale", "a sequence of integers in [1, 10]", values,
+               wrong_type=True)
     return tuple(values)
 
 

@@ -143,6 +143,9 @@ def rank(worksheet: Worksheet, *, by: Sequence[str] = ("ap", "severity", "rpn"),
     ws = _check_worksheet(worksheet, func)
     if isinstance(by, str):
         by = (by,)
+    if isinstance(by, np.ndarray) or not isinstance(by, (list, tuple)):
+        v.fail("by", func, f"a sort key or a sequence of them ({', '.join(map(repr, _KEYS))})",
+               by, wrong_type=True)
     by = tuple(by)
     if not by:
         v.fail("by", func, "a non-empty sequence of sort keys", by)
@@ -155,7 +158,7 @@ def rank(worksheet: Worksheet, *, by: Sequence[str] = ("ap", "severity", "rpn"),
         s = np.where(ws.revised_severity > 0, ws.revised_severity, s)
         o = np.where(ws.revised_occurrence > 0, ws.revised_occurrence, o)
         d = np.where(ws.revised_detection > 0, ws.revised_detection, d)
-    code = tab.lookup(s, o, d)
+    code = tab._codes_of(s, o, d)
     values = {"ap": code, "severity": s, "occurrence": o, "detection": d, "rpn": s * o * d,
               "criticality": s * o}
     keys = [values[k] for k in by]
@@ -224,6 +227,6 @@ def filter_modes(worksheet: Worksheet, *, ap: str | Sequence[str] | None = None,
         wanted = (ap,) if isinstance(ap, str) else tuple(ap)
         for letter in wanted:
             v.check_option(letter, "ap", func, ("H", "M", "L"))
-        codes = tab.lookup(ws.severity, ws.occurrence, ws.detection)
+        codes = tab._codes_of(ws.severity, ws.occurrence, ws.detection)
         keep &= np.isin(codes, [AP_LEVELS.index(x) for x in wanted])
     return ws.subset(keep)

@@ -32,9 +32,11 @@ def _rating(values, name: str, func: str):
     """Ratings as int64 (scalar int or 1-D array), each an integer in [1, 10]."""
     if isinstance(values, (numbers.Integral, np.integer)) and not isinstance(values, bool):
         return v.check_int(values, name, func, low=1, high=10), True
-    if isinstance(values, (bool, np.bool_, numbers.Real, str)):
-        v.fail(name, func, "an integer in [1, 10]", values)
-    arr = np.asarray(values)
+    if isinstance(values, (bool, np.bool_, numbers.Real, str, bytes)):
+        v.fail(name, func, "an integer in [1, 10]", values, wrong_type=True)
+    arr = v._as_array(values, name, func, None)
+    if arr.ndim == 0:
+        v.fail(name, func, "an integer in [1, 10]", values, wrong_type=True)
     if arr.dtype.kind == "b":
         v.fail(name, func, "integers in [1, 10]", got="booleans", data=True)
     return v.as_int_array(values, name, func, low=1, high=10, min_size=0), False
@@ -164,6 +166,23 @@ class ActionPriorityTable:
     codes: np.ndarray
     source: str = ""
 
+    def __attrs_post_init__(self) -> None:
+        func = "fmea.ActionPriorityTable"
+        if not isinstance(self.name, str):
+            v.fail("name", func, "a str", self.name, wrong_type=True)
+        if not isinstance(self.source, str):
+            v.fail("source", func, "a str", self.source, wrong_type=True)
+        if isinstance(self.codes, (bool, np.bool_)) or np.ndim(self.codes) != 3:
+            v.fail("codes", func, "an integer array of shape (10, 10, 10)", self.codes,
+                   wrong_type=not isinstance(self.codes, (np.ndarray, list, tuple)))
+        codes = v.as_int_array(self.codes, "codes", func, ndim=3, low=0, high=2)
+        if codes.shape != (10, 10, 10):
+            v.fail("codes", func, "an integer array of shape (10, 10, 10)",
+                   got=f"an array of shape {codes.shape}")
+        codes = codes.copy()  # never freeze the caller's array
+        codes.setflags(write=False)
+        object.__setattr__(self, "codes", codes)
+
     @classmethod
     def from_array(cls, letters: ArrayLike, name: str = "custom",
                    source: str = "") -> ActionPriorityTable:
@@ -193,7 +212,24 @@ class ActionPriorityTable:
 
     def lookup(self, severity: int | np.ndarray, occurrence: int | np.ndarray,
                detection: int | np.ndarray) -> np.ndarray | np.integer:
-        """AP codes (0 = L, 1 = M, 2 = H) of validated int64 ratings."""
+        """AP codes (0 = L, 1 = M, 2 = H) of ratings in [1, 10] (integers or equal-length arrays).
+
+        Raises
+        ------
+        InvalidParameterError, DataError
+            A rating that is not an integer in [1, 10].
+
+        Examples
+        --------
+        >>> int(ap_table().lookup(9, 4, 2))
+        2
+        """
+        r, _ = _ratings("fmea.ActionPriorityTable.lookup", severity=severity,
+                        occurrence=occurrence, detection=detection)
+        return self._codes_of(r["severity"], r["occurrence"], r["detection"])
+
+    def _codes_of(self, severity, occurrence, detection):
+        """AP codes of already validated int64 ratings."""
         return self.codes[severity - 1, occurrence - 1, detection - 1]
 
     def counts(self) -> dict:
@@ -271,5 +307,5 @@ def action_priority(severity: ArrayLike, occurrence: ArrayLike, detection: Array
     func = "fmea.action_priority"
     tab = ap_table(table, func)
     r, scalar = _ratings(func, severity=severity, occurrence=occurrence, detection=detection)
-    codes = tab.lookup(r["severity"], r["occurrence"], r["detection"])
+    codes = tab._codes_of(r["severity"], r["occurrence"], r["detection"])
     return str(_LETTERS[codes]) if scalar else _LETTERS[codes]

@@ -138,6 +138,31 @@ def _as_rating(x, field, func, where, required):
 _DEFUSED = ("=", "+", "-", "@", "\t", "\r", "'")
 
 
+def _check_delimiter(delimiter, func: str) -> str:
+    """A one-character CSV delimiter other than the quote character and line breaks."""
+    must = "a one-character string other than '\"', '\\r' and '\\n'"
+    if not isinstance(delimiter, str):
+        v.fail("delimiter", func, must, delimiter, wrong_type=True)
+    if len(delimiter) != 1 or delimiter in "\"\r\n":
+        v.fail("delimiter", func, must, delimiter)
+    return delimiter
+
+
+def _check_encoding(encoding, func: str) -> str:
+    """The name of a text encoding Python knows (``codecs.lookup``)."""
+    import codecs
+
+    if not isinstance(encoding, str):
+        v.fail("encoding", func, "the name of a text encoding such as 'utf-8'", encoding,
+               wrong_type=True)
+    try:
+        if not getattr(codecs.lookup(encoding), "_is_text_encoding", True):  # e.g. 'base64'
+            raise LookupError(encoding)
+    except (LookupError, ValueError):  # ValueError: a NUL character in the name
+        v.fail("encoding", func, "the name of a text encoding such as 'utf-8'", encoding)
+    return encoding
+
+
 def _safe_cell(x):
     """A text cell that a spreadsheet would run as a formula, defused with a leading ``'``
     (OWASP's advice against CSV injection); other cells as they are."""
@@ -420,6 +445,9 @@ class Worksheet(Result):
     @classmethod
     def _map_names(cls, names, columns, func):
         """Source column name -> field (or None for an extra column)."""
+        if columns is not None and not isinstance(columns, Mapping):
+            v.fail("columns", func, "None or a mapping from source column names to worksheet "
+                   "fields", columns, wrong_type=True)
         columns = dict(columns or {})
         for src, dst in columns.items():
             if dst not in FIELDS:
@@ -550,12 +578,15 @@ class Worksheet(Result):
         ['M']
         """
         func = "fmea.Worksheet.from_csv"
-        if isinstance(source, (str, os.PathLike)):
-            with open(source, newline="", encoding=encoding) as fh:
+        _check_delimiter(delimiter, func)
+        if isinstance(source, (str, os.PathLike, bytes)):
+            path = v.check_path(source, "source", func)
+            _check_encoding(encoding, func)
+            with open(path, newline="", encoding=encoding) as fh:
                 return cls.from_csv(fh, columns=columns, delimiter=delimiter)
         if not hasattr(source, "read"):
             v.fail("source", func, "a path or a text file object",
-                   got=f"an object of type {type(source).__name__}")
+                   got=f"an object of type {type(source).__name__}", wrong_type=True)
         reader = csv.reader(source, delimiter=delimiter)
         try:
             header = [_unsafe_cell(c) for c in next(reader)]
@@ -614,7 +645,9 @@ class Worksheet(Result):
             if isinstance(source, str) and source.lstrip().startswith(("{", "[")):
                 v.fail("source", func, "a path or a file object (pass JSON text as text=)",
                        got=f"JSON-like text {source[:30]!r}")
-            with open(source, encoding=encoding) as fh:
+            path = v.check_path(source, "source", func)
+            _check_encoding(encoding, func)
+            with open(path, encoding=encoding) as fh:
                 text = fh.read()
         else:
             v.fail("source", func, "a path or a file object",
@@ -682,7 +715,7 @@ class Worksheet(Result):
         """AIAG-VDA 2019 Action Priority of every mode."""
         from .scores import AP_LEVELS, ap_table
 
-        codes = ap_table().lookup(self.severity, self.occurrence, self.detection)
+        codes = ap_table()._codes_of(self.severity, self.occurrence, self.detection)
         return np.array(AP_LEVELS)[codes]
 
     ap = alias("action_priority", "``action_priority`` under its column name.")
@@ -767,6 +800,11 @@ class Worksheet(Result):
         >>> print(ws.to_csv().splitlines()[1])
         ,,Wrong part shipped,,,7,5,4,,,,,,,,
         """
+        func = "fmea.Worksheet.to_csv"
+        _check_delimiter(delimiter, func)
+        if path is not None:
+            path = v.check_path(path, "path", func)
+            _check_encoding(encoding, func)
         buf = io.StringIO()
         writer = csv.writer(buf, delimiter=delimiter, lineterminator="\n")
         writer.writerow([_safe_cell(x) for x in list(FIELDS) + list(self.extra)])
@@ -783,8 +821,21 @@ class Worksheet(Result):
                 encoding: str = "utf-8") -> str | None:
         """Write the worksheet as JSON ``{"format": …, "fields": […], "modes": [records]}``.
 
-        With ``path=None`` the JSON text is returned.
+        With ``path=None`` the JSON text is returned. ``indent`` is None (one line) or an
+        integer in [0, 16].
+
+        Examples
+        --------
+        >>> ws = Worksheet.from_records([FailureMode("Wrong part shipped", 7, 5, 4)])
+        >>> ws.to_json(indent=2).splitlines()[1]
+        '  "format": "cxpath.fmea.Worksheet",'
         """
+        func = "fmea.Worksheet.to_json"
+        if indent is not None:
+            v.check_int(indent, "indent", func, low=0, high=16)
+        if path is not None:
+            path = v.check_path(path, "path", func)
+            _check_encoding(encoding, func)
         doc = {"format": "cxpath.fmea.Worksheet", "version": 1,
                "fields": list(FIELDS), "extra_columns": list(self.extra),
                "modes": self.records()}

@@ -59,3 +59,46 @@ def resolve(method, name, func):
     v.check_option(method, name, func, METHODS)
     fn = _table()[method]
     return method, lambda y, h, m, lv, sid, kw=None: fn(y, h, m, lv, sid, kw or {})
+
+
+# the function behind each name, and the keywords its entry above sets itself
+_TARGETS = {"naive": ("baselines", "naive", ()), "seasonal_naive": ("baselines",
+            "seasonal_naive", ()), "mean": ("baselines", "mean_forecast", ()),
+            "drift": ("baselines", "drift", ()), "theta": ("baselines", "theta", ()),
+            "ses": ("ets", "ses", ()), "holt": ("ets", "holt", ()),
+            "holt_winters": ("ets", "holt_winters", ()), "auto_ets": ("ets", "auto_ets", ()),
+            "ets": ("ets", "ets", ()), "croston": ("intermittent", "croston", ()),
+            "croston_sba": ("intermittent", "croston", ("variant",)),
+            "croston_optimized": ("intermittent", "croston", ("variant",)),
+            "tsb": ("intermittent", "tsb", ()), "adida": ("intermittent", "adida", ()),
+            "imapa": ("intermittent", "imapa", ())}
+
+
+def option_names(method: str) -> tuple:
+    """The keyword options a method name takes through ``options=`` (its keyword-only
+    parameters, less ``level`` and ``series_id``, which the caller sets).
+
+    Examples
+    --------
+    >>> option_names("ses")
+    ('alpha',)
+    """
+    import importlib
+    import inspect
+
+    module, name, fixed = _TARGETS[method]
+    fn = getattr(importlib.import_module(f"cxpath.forecast.{module}"), name)
+    return tuple(p.name for p in inspect.signature(fn).parameters.values()
+                 if p.kind is inspect.Parameter.KEYWORD_ONLY
+                 and p.name not in ("level", "series_id", *fixed))
+
+
+def check_options(method: str, options: dict, name: str, func: str) -> dict:
+    """``options`` if every key is an option of ``method``; the error lists the valid ones."""
+    valid = option_names(method)
+    for key in options:
+        if key not in valid:
+            must = (f"keyword options of {method!r}: " + ", ".join(map(repr, valid))
+                    if valid else f"empty: {method!r} takes no options")
+            v.fail(name, func, must, got=f"the key {key!r}")
+    return options

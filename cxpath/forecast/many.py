@@ -13,7 +13,7 @@ from .._frames import column, frame_kind
 from .._progress import reporter
 from .._results import Result, derived_columns, result
 from ._base import Forecast, check_h, check_levels
-from ._registry import resolve
+from ._registry import check_options, resolve
 
 if TYPE_CHECKING:
     from collections.abc import Callable, Mapping, Sequence
@@ -209,6 +209,8 @@ def forecast_many(series: ArrayLike | Mapping[Any, ArrayLike] | TableLike, h: in
     kw = dict(options or {})
     if callable(method) and kw:
         v.fail("options", func, "empty when 'method' is a callable", options)
+    if not callable(method):
+        check_options(method, kw, "options", func)
 
     def one(i):
         if callable(method):

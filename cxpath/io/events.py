@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
 import gzip
 import importlib.util
@@ -111,7 +112,13 @@ def read_events(path: str | os.PathLike, *, case: str | None = None, touchpoint:
     if delimiter is not None and (not isinstance(delimiter, str) or len(delimiter) != 1):
         v.fail("delimiter", _FUNC, "a single character", delimiter)
     if not isinstance(encoding, str):
-        v.fail("encoding", _FUNC, "the name of a text encoding", encoding)
+        v.fail("encoding", _FUNC, "the name of a text encoding", encoding, wrong_type=True)
+    try:
+        if not getattr(codecs.lookup(encoding), "_is_text_encoding", True):  # e.g. 'base64'
+            raise LookupError(encoding)
+    except (LookupError, ValueError):  # ValueError: a NUL character in the name
+        v.fail("encoding", _FUNC, "the name of a text encoding Python knows (e.g. 'utf-8', "
+               "'cp1252', 'latin-1')", encoding)
     if isinstance(text_columns, str):
         text_columns = (text_columns,)
     try:

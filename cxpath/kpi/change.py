@@ -409,6 +409,9 @@ def retention_cohorts(customer: ColumnLike, timestamp: ColumnLike, *, data: Tabl
     refuse_bools(ts, "timestamp", func, "timestamps")
     try:
         ts = np.asarray(ts, dtype="datetime64[s]")
+    except OverflowError:  # integers beyond int64 seconds
+        v.fail("timestamp", func, "timestamps within the datetime64[s] range",
+               got="an integer too large for it", data=True)
     except (TypeError, ValueError):
         v.fail("timestamp", func, "timestamps", got=f"values of dtype {np.asarray(ts).dtype}",
                data=True)

@@ -445,6 +445,16 @@ def _label_set(values, journeys, name, func) -> np.ndarray:
     return np.array([index[x] for x in values], dtype=np.int64)
 
 
+def _is_missing(x) -> bool:
+    """None, NaN, NaT or pandas.NA (whose ``x != x`` is NA, not a bool)."""
+    if x is None or type(x).__name__ in ("NAType", "NaTType"):
+        return True
+    try:
+        return bool(x != x)
+    except (TypeError, ValueError):
+        return False
+
+
 def _case_labels(journeys, priority, func) -> np.ndarray:
     n = len(journeys)
     if isinstance(priority, str):
@@ -454,14 +464,26 @@ def _case_labels(journeys, priority, func) -> np.ndarray:
                    "case_attributes= to from_events) or one label per case", priority)
         labels = np.asarray(journeys.case_attributes[priority].decoded(), dtype=object)
     else:
+        try:
+            ndim = np.ndim(priority)
+        except (TypeError, ValueError):  # ragged nested sequences
+            ndim = -1
+        if isinstance(priority, bytes) or ndim != 1:
+            v.fail("priority", func, "a case attribute name or one label per case", priority,
+                   wrong_type=ndim == 0)
         labels = np.asarray(priority, dtype=object)
         v.check_same_length(func, priority=labels, cases=np.empty(n))
-    missing = np.array([x is None or x != x for x in labels.tolist()], dtype=bool)
+    missing = np.array([_is_missing(x) for x in labels.tolist()], dtype=bool)
     if missing.any():
         i = int(np.argmax(missing))
         v.fail("priority", func, "a label for every case",
-               got=f"none for case {journeys.case_ids[i]!r}", data=True)
+               got=f"none for case {_plain(journeys.case_ids[i])!r}", data=True)
     return labels.astype(str)
+
+
+def _plain(x):
+    """A numpy scalar as the Python value (so messages show 'Y', not np.str_('Y'))."""
+    return x.item() if isinstance(x, np.generic) else x
 
 
 def _stamps(instants, zone) -> np.ndarray:

@@ -242,6 +242,9 @@ _ENDED = "(ended)"
 _OTHER = "(other)"
 
 
+MAX_FLOW_STEPS = 100  # columns of journey_flow: the table is cases x steps
+
+
 def journey_flow(journeys: Journeys, ax: Axes | None = None, *, steps: int = 4, top: int = 6,
                  **style: Any) -> Axes:
     """Sankey-style flows of the cases over their first ``steps`` touchpoints.
@@ -251,7 +254,8 @@ def journey_flow(journeys: Journeys, ax: Axes | None = None, *, steps: int = 4, 
     journeys : Journeys
     ax : matplotlib Axes, optional
     steps : int, default 4
-        Number of positions (columns) drawn.
+        Number of positions (columns) drawn, 2 to 100 (a chart of more columns cannot be
+        read).
     top : int, default 6
         Touchpoints shown per column; the rest are pooled as ``'(other)'``. Cases whose
         journey is shorter continue as ``'(ended)'``.
@@ -267,7 +271,7 @@ def journey_flow(journeys: Journeys, ax: Axes | None = None, *, steps: int = 4, 
     Raises
     ------
     InvalidParameterError
-        If ``journeys`` is not a Journeys, or ``steps`` < 2 or ``top`` < 1.
+        If ``journeys`` is not a Journeys, ``steps`` is not in [2, 100] or ``top`` < 1.
 
     Examples
     --------
@@ -287,7 +291,7 @@ def journey_flow(journeys: Journeys, ax: Axes | None = None, *, steps: int = 4, 
     func = "plot.journey_flow"
     check_result(journeys, Journeys, "journey_flow", "a cxpath.journeys.Journeys",
                  "journeys")
-    steps = v.check_int(steps, "steps", func, low=2)
+    steps = v.check_int(steps, "steps", func, low=2, high=MAX_FLOW_STEPS)
     top = v.check_int(top, "top", func, low=1)
     ax = get_axes(ax, "journey_flow", figsize=(10.0, 5.5))
     weights = journeys.case_weights.astype(float)

@@ -53,7 +53,18 @@ class Rule:
     k: float = 0.0
 
     def describe(self, side: int) -> str:
-        """A short explanation of the pattern; ``side`` is +1 (above), -1 (below) or 2."""
+        """A short explanation of the pattern; ``side`` is +1 (above), -1 (below) or 2.
+
+        Examples
+        --------
+        >>> Rule("WE1", "beyond").describe(-1)
+        'point below the lower control limit'
+        """
+        func = "spc.Rule.describe"
+        typed = isinstance(side, (bool, np.bool_)) or not isinstance(side, (int, np.integer))
+        if typed or side not in (1, -1, 2):
+            v.fail("side", func, "one of the integers 1 (above), -1 (below) or 2", side,
+                   wrong_type=typed)
         where = "above" if side > 0 else "below"
         if self.kind == "beyond":
             return f"point {where} the {'upper' if side > 0 else 'lower'} control limit"

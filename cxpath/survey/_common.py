@@ -51,7 +51,12 @@ def read_items(data, items, func: str, *, nan_policy: str = "pairwise", min_item
         x = np.column_stack(cols) if cols else np.empty((0, 0))
         labels = tuple(str(nm) for nm in names)
     else:
-        arr = np.asarray(data) if not isinstance(data, np.ndarray) else data
+        try:
+            arr = np.asarray(data) if not isinstance(data, np.ndarray) else data
+        except (TypeError, ValueError):  # ragged rows, or an object numpy cannot read
+            v.fail(name, func, "a 2-D array (respondents x items) or a table",
+                   got="rows of different lengths or an object numpy cannot read",
+                   data=True)
         if arr.ndim != 2:
             v.fail(name, func, "a 2-D array (respondents x items) or a table",
                    got=f"an object of shape {arr.shape}", data=True)

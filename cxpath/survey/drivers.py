@@ -189,7 +189,8 @@ def _rank(x):
 def key_drivers(data: TableLike, outcome: str, drivers: Sequence[str], *, n_boot: int = 500,
                 confidence: float = 0.95, seed: int | None = None, dominance: bool = True,
                 nan_policy: str = "listwise",
-                progress: bool | Callable[[int, int], Any] | None = None) -> KeyDrivers:
+                progress: bool | Callable[[int, int], Any] | None = None,
+                max_boot: int = 100_000) -> KeyDrivers:
     """Key-driver analysis of an outcome (e.g. overall satisfaction) on service attributes.
 
     Parameters
@@ -215,6 +216,9 @@ def key_drivers(data: TableLike, outcome: str, drivers: Sequence[str], *, n_boot
     progress : bool or callable, optional
         ``True`` shows the bootstrap's progress (a tqdm bar when tqdm is installed, else
         lines on stderr); a callable is called as ``progress(done, n_boot)``.
+    max_boot : int, default 100,000
+        Cap on ``n_boot``: more raise :class:`~cxpath.errors.CostError` before any work,
+        with a rough time; raise the cap to run it anyway.
 
     Returns
     -------
@@ -279,6 +283,7 @@ def key_drivers(data: TableLike, outcome: str, drivers: Sequence[str], *, n_boot
     if outcome in names:
         v.fail("drivers", func, "columns other than the outcome", got=f"{outcome!r} among them")
     n_boot = v.check_int(n_boot, "n_boot", func, low=0)
+    max_boot = v.check_int(max_boot, "max_boot", func, low=1)
     confidence = v.check_real(confidence, "confidence", func, low=0.0, high=1.0,
                               closed="neither")
     if seed is not None:
@@ -312,6 +317,16 @@ def key_drivers(data: TableLike, outcome: str, drivers: Sequence[str], *, n_boot
                      how="Ask for fewer resamples ('n_boot'), or raise the cap with the "
                          "CXPATH_MAX_MEMORY environment variable (e.g. "
                          "CXPATH_MAX_MEMORY=64GiB).")
+        if n_boot > max_boot:
+            from ..errors import CostError
+
+            rows = x.shape[0]
+            per = 3e-5 + 3e-8 * (rows * (p + 1) ** 2 + (2 ** p * p * p if dominance else p ** 3))
+            raise CostError(
+                f"{func} would refit the {p} drivers on {n_boot:,} bootstrap resamples of "
+                f"{rows:,} rows (roughly {n_boot * per:,.0f} s on one core), more than the "
+                f"max_boot={max_boot:,} cap. Ask for fewer resamples (n_boot=), or raise the "
+                f"cap (max_boot={n_boot}).")
         rng = np.random.default_rng(seed)
         draws = {m: [] for m in (*MEASURES, "r2")}
         floor = 1e-12 * x.var(axis=0)

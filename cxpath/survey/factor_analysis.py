@@ -421,7 +421,7 @@ def _reduced_eigs(r: np.ndarray, kind: str) -> np.ndarray:
 
 def n_factors(data: ArrayLike | TableLike, items: Sequence[str] | None = None, *, kind: str = "pca",
               n_iter: int = 100, quantile: float = 0.95, seed: int | None = None,
-              nan_policy: str = "pairwise") -> FactorCount:
+              nan_policy: str = "pairwise", max_iter: int = 100_000) -> FactorCount:
     """Number of factors by Horn's parallel analysis and by eigenvalue > 1, with the scree.
 
     Parameters
@@ -443,6 +443,9 @@ def n_factors(data: ArrayLike | TableLike, items: Sequence[str] | None = None, *
         Seed of the random generator, for reproducible results.
     nan_policy : {'pairwise', 'listwise', 'error'}
         Missing-answer handling of the correlation matrix.
+    max_iter : int, default 100,000
+        Cap on ``n_iter``: more raise :class:`~cxpath.errors.CostError` before any
+        simulation, with a rough time; raise the cap to run it anyway.
 
     Returns
     -------
@@ -478,6 +481,7 @@ def n_factors(data: ArrayLike | TableLike, items: Sequence[str] | None = None, *
     func = "survey.n_factors"
     v.check_option(kind, "kind", func, ("pca", "fa"))
     n_iter = v.check_int(n_iter, "n_iter", func, low=1)
+    max_iter = v.check_int(max_iter, "max_iter", func, low=1)
     quantile = v.check_real(quantile, "quantile", func, low=0.0, high=1.0)
     if seed is not None:
         seed = v.check_int(seed, "seed", func, low=0)
@@ -491,6 +495,14 @@ def n_factors(data: ArrayLike | TableLike, items: Sequence[str] | None = None, *
     check_memory(8.0 * n_iter * (k + 1), func, f"{n_iter:,} simulated eigenvalue sets",
                  how="Ask for fewer simulations ('n_iter'), or raise the cap with the "
                      "CXPATH_MAX_MEMORY environment variable (e.g. CXPATH_MAX_MEMORY=64GiB).")
+    if n_iter > max_iter:
+        from ..errors import CostError
+
+        seconds = n_iter * (3e-5 + 8e-9 * (n * k + n * k * k + k ** 3))
+        raise CostError(
+            f"{func} would simulate {n_iter:,} random {n} x {k} data sets (roughly "
+            f"{seconds:,.0f} s on one core), more than the max_iter={max_iter:,} cap. Ask for "
+            f"fewer simulations (n_iter=), or raise the cap (max_iter={n_iter}).")
     sims = np.empty((n_iter, k))
     for b in range(n_iter):
         z = rng.standard_normal((n, k))
