@@ -80,7 +80,15 @@ def column(data, spec, name: str, func: str) -> np.ndarray | None:
             kind in ("pandas", "polars", "arrow", "dict"):
         spec = str(spec)  # an integer column label (pd.DataFrame(ndarray) has 0, 1, …)
     if not isinstance(spec, str):
-        arr = _from_values(spec)
+        if not hasattr(spec, "__len__") and not hasattr(spec, "__array__"):  # a scalar
+            v.fail(name, func, "a column name or a sequence of values (one per row)", spec,
+                   wrong_type=True)
+        try:
+            arr = _from_values(spec)
+        except (TypeError, ValueError) as error:  # ragged lists, unreadable objects
+            v.fail(name, func, "a sequence of values (one per row)",
+                   got=f"values numpy cannot read ({str(error).split('.')[0]})",
+                   wrong_type=True)
     else:
         if kind == "none":
             v.fail(name, func, "a sequence of values when no 'data' table is given",

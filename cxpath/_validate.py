@@ -35,7 +35,9 @@ __all__ = [
     "renamed",
     "check_real",
     "check_same_length",
+    "array",
     "fail",
+    "ndim",
     "show_list",
     "message",
 ]
@@ -58,6 +60,36 @@ def show_list(items, limit: int = 8) -> str:
     if len(items) <= limit:
         return repr(items)
     return repr(items[:limit])[:-1] + f", … and {len(items) - limit:,} more]"
+
+
+def array(value, name: str, func: str, dtype=None) -> np.ndarray:
+    """``numpy.asarray(value, dtype)``, with the library's error for input numpy cannot read
+    (ragged lists, objects that are not numbers).
+
+    Examples
+    --------
+    >>> array([1, 2], "x", "f").tolist()
+    [1, 2]
+    """
+    try:
+        return np.asarray(value, dtype=dtype)
+    except (TypeError, ValueError, OverflowError) as error:
+        fail(name, func, "array-like" if dtype is None else f"an array of {np.dtype(dtype).name}",
+             got=f"values numpy cannot read ({str(error).split('.')[0]})", wrong_type=True)
+
+
+def ndim(value) -> int:
+    """``numpy.ndim`` of ``value``, or -1 for input numpy cannot shape (ragged lists).
+
+    Examples
+    --------
+    >>> ndim([1, 2]), ndim(3), ndim([[1, 2], [3]])
+    (1, 0, -1)
+    """
+    try:
+        return int(np.ndim(value))
+    except (TypeError, ValueError):
+        return -1
 
 
 def message(name: str, func: str, must: str, got: str) -> str:
@@ -107,7 +139,8 @@ def check_int(value, name: str, func: str, *, low=None, high=None, closed: str =
     ...
     cxpath.errors.InvalidParameterError: The 'k' parameter of f must be an integer in [1, inf]. Got 0 instead.
     """
-    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+    if isinstance(value, (bool, np.timedelta64, np.datetime64)) or \
+            not isinstance(value, numbers.Integral):
         fail(name, func, "an integer" + (f" in {_interval(low, high, closed)}"
                                          if low is not None or high is not None else ""), value,
              wrong_type=True)
@@ -128,7 +161,8 @@ def check_real(value, name: str, func: str, *, low=None, high=None, closed: str 
     """
     must = "a real number" + (f" in {_interval(low, high, closed)}"
                               if low is not None or high is not None else "")
-    if isinstance(value, bool) or not isinstance(value, numbers.Real):
+    if isinstance(value, (bool, np.timedelta64, np.datetime64)) or \
+            not isinstance(value, numbers.Real):
         fail(name, func, must, value, wrong_type=True)
     value = float(value)
     if math.isnan(value) or (math.isinf(value) and not allow_inf):
@@ -182,7 +216,10 @@ def check_duration(value, name: str, func: str, *, low: float | None = 0.0,
     if isinstance(value, np.timedelta64):
         if np.isnat(value):
             fail(name, func, must, got="NaT")
-        seconds = float(value / np.timedelta64(1, "s"))
+        try:
+            seconds = float(value / np.timedelta64(1, "s"))
+        except TypeError:  # years and months have no fixed length in seconds
+            fail(name, func, must + " in a unit of fixed length (not years or months)", value)
     elif isinstance(value, datetime.timedelta):
         seconds = value.total_seconds()
         if math.isnan(seconds):

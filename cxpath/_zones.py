@@ -46,7 +46,7 @@ def parse_zone(value, name: str, func: str) -> str:
         try:
             zoneinfo.ZoneInfo(value)
             return value
-        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):  # OSError: too long
             pass
     fail(name, func, "an IANA time-zone name such as 'Europe/Berlin'", value)
 

@@ -62,6 +62,7 @@ from typing import TYPE_CHECKING, Any
 import attrs
 import numpy as np
 
+from ._validate import array as as_array
 from ._validate import fail
 from ._zones import parse_zone, zone_segments
 
@@ -912,8 +913,10 @@ class CalendarSet:
 
     def _per_calendar(self, method: str, first, second, segment, func):
         a = to_epoch_seconds(first, name="start", func=func)
-        b = np.asarray(second) if method == "add_business_time" else to_epoch_seconds(
-            second, name="end", func=func)
+        if method == "add_business_time":
+            b = as_array(second, "seconds", func)
+        else:
+            b = to_epoch_seconds(second, name="end", func=func)
         a, b, shape = _flat_pair(a, b, "seconds" if method == "add_business_time" else "end",
                                  func)
         codes = self._codes(segment, a.shape[0], func)

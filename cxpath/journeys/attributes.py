@@ -32,7 +32,7 @@ KINDS = ("category", "number", "time")
 
 
 def _ro(x: ArrayLike) -> np.ndarray:
-    x = np.ascontiguousarray(x)
+    x = np.ascontiguousarray(v.array(x, "values", "journeys.Attribute"))
     x.setflags(write=False)
     return x
 
@@ -62,7 +62,7 @@ class Attribute:
     def __attrs_post_init__(self):
         v.check_option(self.kind, "kind", "journeys.Attribute", KINDS)
         if self.labels is not None:
-            if isinstance(self.labels, (str, bytes)) or np.ndim(self.labels) != 1:
+            if isinstance(self.labels, (str, bytes)) or v.ndim(self.labels) != 1:
                 v.fail("labels", "journeys.Attribute", "None or a sequence of labels",
                        self.labels, wrong_type=True)
             object.__setattr__(self, "labels", tuple(str(x) for x in self.labels))
@@ -92,7 +92,7 @@ class Attribute:
         func = "Attribute.take"
         if isinstance(index, slice):
             return Attribute(self.values[index], self.labels, self.kind)
-        arr = np.asarray(index)
+        arr = v.array(index, "index", func)
         n = len(self.values)
         if arr.dtype == np.bool_:
             if arr.shape != (n,):

@@ -130,9 +130,9 @@ def funnel(journeys: Journeys, steps: Sequence[str], mode: str = "ordered", top_
             sub, steps, mode, top_next, calendar=calendar))
     v.check_option(mode, "mode", func, tuple(MODES))
     top_next = v.check_int(top_next, "top_next", func, low=1)
-    if isinstance(steps, str) or np.ndim(steps) != 1 or len(steps) == 0:
+    if isinstance(steps, str) or v.ndim(steps) != 1 or len(steps) == 0:
         v.fail("steps", func, "a non-empty sequence of touchpoint labels", steps,
-               wrong_type=isinstance(steps, str) or np.ndim(steps) == 0)
+               wrong_type=isinstance(steps, str) or v.ndim(steps) == 0)
     index = {label: i for i, label in enumerate(journeys.vocab)}
     unknown = [s for s in steps if not isinstance(s, str) or s not in index]
     if unknown:

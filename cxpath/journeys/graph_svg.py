@@ -1192,6 +1192,7 @@ def render_svg(layout: MapLayout, *, scalable: bool = False) -> str:
     if not isinstance(layout, MapLayout):
         v.fail("layout", "journeys.render_svg", "a MapLayout (journeys.graph_svg.map_layout)",
                got=type(layout).__name__)
+    scalable = v.check_bool(scalable, "scalable", "journeys.render_svg")
     fs = layout.font_size
     small, tiny = round(fs * 0.85, 2), round(fs * 0.8, 2)
     w, h = layout.width, layout.height

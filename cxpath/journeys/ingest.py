@@ -524,9 +524,9 @@ def _pair_instances(c, tp, t, roles, source_rows, n_labels, removed, changed):
 
 
 def _check_vocab(vocab, func):
-    if isinstance(vocab, str) or np.ndim(vocab) != 1:
+    if isinstance(vocab, str) or v.ndim(vocab) != 1:
         v.fail("vocab", func, "a sequence of touchpoint labels", vocab,
-               wrong_type=isinstance(vocab, str) or np.ndim(vocab) == 0)
+               wrong_type=isinstance(vocab, str) or v.ndim(vocab) == 0)
     labels = tuple(str(x) for x in vocab)
     if len(set(labels)) != len(labels) or not labels:
         v.fail("vocab", func, "a non-empty sequence of distinct labels",
@@ -584,7 +584,7 @@ def from_paths(cls, paths, conversions, nulls, value, *, sep, strict):
     strict = v.check_bool(strict, "strict", func)
     if not isinstance(sep, str) or not sep:
         v.fail("sep", func, "a non-empty string", sep)
-    if isinstance(paths, str) or paths is None or np.ndim(paths) == 0:
+    if isinstance(paths, str) or paths is None or v.ndim(paths) == 0:
         v.fail("paths", func, "a sequence of path strings",
                got="a single string" if isinstance(paths, str) else None, value=paths,
                wrong_type=True)

@@ -36,6 +36,9 @@ def _as(dtype: type, name: str) -> Callable[[ArrayLike | None], np.ndarray | Non
     """A converter to a read-only 1-D array of ``dtype``; other input gets the library error."""
     def convert(x: ArrayLike | None) -> np.ndarray | None:
         if x is None:
+            if name in ("codes", "offsets"):
+                v.fail(name, "Journeys", f"a 1-D array of {np.dtype(dtype).name}", x,
+                       wrong_type=True)
             return None
         try:
             with np.errstate(invalid="raise", over="raise"):
@@ -85,7 +88,7 @@ def elapsed(later: np.ndarray | float, earlier: np.ndarray | float) -> np.ndarra
 
 
 def _labels(x: Iterable[Any], name: str = "vocab") -> tuple:
-    if isinstance(x, (str, bytes)) or np.ndim(x) != 1:
+    if isinstance(x, (str, bytes)) or v.ndim(x) != 1:
         v.fail(name, "Journeys", "a sequence of labels", x, wrong_type=True)
     return tuple(str(s) for s in x)
 
@@ -95,7 +98,9 @@ def _optional_labels(x: Iterable[Any] | None) -> tuple | None:
 
 
 def _case_ids(x: ArrayLike) -> np.ndarray:
-    arr = np.asarray(x)
+    if x is None:
+        v.fail("case_ids", "Journeys", "an array of case ids", x, wrong_type=True)
+    arr = v.array(x, "case_ids", "Journeys")
     if arr.ndim != 1:
         v.fail("case_ids", "Journeys", "one-dimensional", got=f"an array of shape {arr.shape}",
                data=True)
@@ -145,11 +150,13 @@ class Journey:
             v.fail("touchpoints", func, "a sequence of touchpoint labels (str)",
                    self.touchpoints, wrong_type=True)
         object.__setattr__(self, "touchpoints", tuple(steps))
+        if isinstance(self.weight, bool) or not isinstance(self.weight, (int, np.integer)):
+            v.fail("weight", func, "an integer", self.weight, wrong_type=True)
         for name in ("times", "starts"):
             x = getattr(self, name)
             if x is None:
                 continue
-            x = np.asarray(x)
+            x = v.array(x, name, func)
             if x.dtype.kind != "M" or x.shape != (len(self.touchpoints),):
                 v.fail(name, func, f"None or {len(self.touchpoints)} datetime64 values (one "
                        "per touchpoint)", got=f"dtype {x.dtype}, shape {x.shape}",
@@ -593,7 +600,7 @@ class Journeys:
         func = "Journeys.select"
         if isinstance(which, dict):
             which = self._attribute_filter(which, func)
-        arr = np.asarray(which)
+        arr = v.array(which, "which", func)
         if arr.dtype == bool:
             if arr.shape != (len(self),):
                 v.fail("which", func, f"a boolean mask of length {len(self)}",
@@ -668,7 +675,7 @@ class Journeys:
         [1, 1]
         """
         func = "Journeys.keep_events"
-        mask = np.asarray(mask)
+        mask = v.array(mask, "mask", func)
         if mask.dtype != bool or mask.shape != (self.n_events,):
             v.fail("mask", func, f"a boolean mask of length n_events = {self.n_events}",
                    got=f"dtype {mask.dtype}, shape {mask.shape}")

@@ -212,10 +212,10 @@ def repeat_contacts(journeys: Journeys, customer: ArrayLike | Mapping[Any, Any] 
             first.setdefault(c, k)
         return repeat_contacts(journeys, first, window=window, by=by)
     else:
-        if customer is None or np.ndim(customer) != 1:
+        if customer is None or v.ndim(customer) != 1:
             v.fail("customer", func, "one customer per case (an array), a dict from case id to "
                    "customer, or a column name", customer,
-                   wrong_type=customer is None or np.ndim(customer) == 0)
+                   wrong_type=customer is None or v.ndim(customer) == 0)
         cust = column(None, customer, "customer", func)
         if len(cust) != len(journeys):
             v.fail("customer", func, f"one customer per case ({len(journeys)})",

@@ -32,7 +32,7 @@ def _ro(x: ArrayLike) -> np.ndarray:
 
 
 def _vocab(x: Sequence[str], func: str) -> tuple:
-    if isinstance(x, (str, bytes)) or np.ndim(x) != 1:
+    if isinstance(x, (str, bytes)) or v.ndim(x) != 1:
         v.fail("vocab", func, "a sequence of touchpoint labels", x, wrong_type=True)
     return tuple(str(s) for s in x)
 

@@ -25,7 +25,6 @@ import time
 from typing import TYPE_CHECKING, Any
 
 import attrs
-import numpy as np
 
 from ._blocks import Figure, Section, Table, Text
 from .inputs import Inputs, Source
@@ -118,7 +117,7 @@ def _check_sample(sample, func: str):
 def _check_sections(sections, func: str) -> tuple:
     from .. import _validate as v
 
-    if isinstance(sections, str) or np.ndim(sections) != 1:
+    if isinstance(sections, str) or v.ndim(sections) != 1:
         v.fail("sections", func, "a sequence of section names", sections, wrong_type=True)
     return tuple(v.check_option(key, "sections", func, SECTIONS) for key in sections)
 

@@ -153,6 +153,8 @@ _LABEL = st.text(st.characters(blacklist_categories=("Cc", "Cs", "Co", "Cn"),
                                blacklist_characters="\r"), min_size=1, max_size=8)
 
 
+# labels differing only by case or white space ('Ī' / 'ī') are kept apart, with a warning
+@pytest.mark.filterwarnings("ignore:.*written more than one way:cxpath.errors.CxpathWarning")
 @settings(max_examples=50, deadline=None)
 @given(st.lists(st.lists(_LABEL, min_size=1, max_size=4), min_size=1, max_size=5))
 def test_any_labels_survive_every_format(paths):
