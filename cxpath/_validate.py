@@ -38,12 +38,14 @@ __all__ = [
     "array",
     "fail",
     "ndim",
+    "show",
     "show_list",
     "message",
 ]
 
 
-def _show(value, limit: int = 60) -> str:
+def show(value, limit: int = 60) -> str:
+    """``repr(value)`` cut to ``limit`` characters, for the 'Got …' part of a message."""
     text = repr(value)
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
@@ -75,7 +77,7 @@ def array(value, name: str, func: str, dtype=None) -> np.ndarray:
         return np.asarray(value, dtype=dtype)
     except (TypeError, ValueError, OverflowError) as error:
         fail(name, func, "array-like" if dtype is None else f"an array of {np.dtype(dtype).name}",
-             got=f"values numpy cannot read ({str(error).split('.')[0]})", wrong_type=True)
+             got=f"an object numpy cannot read ({error})", wrong_type=True)
 
 
 def ndim(value) -> int:
@@ -110,7 +112,7 @@ def fail(name: str, func: str, must: str, value=None, *, got: str | None = None,
     ``wrong_type=True`` raises :class:`~cxpath.errors.InvalidTypeError` (also a ``TypeError``).
     """
     cls = DataError if data else InvalidTypeError if wrong_type else InvalidParameterError
-    raise cls(message(name, func, must, got if got is not None else _show(value)))
+    raise cls(message(name, func, must, got if got is not None else show(value)))
 
 
 def _interval(low, high, closed: str) -> str:
@@ -422,6 +424,11 @@ def as_int_array(values, name: str, func: str, *, ndim: int | None = 1, low=None
             pos = np.unravel_index(int(np.argmax(big)), arr.shape)
             fail(name, func, "within the 64-bit integer range",
                  got=f"{float(arr[pos]):g} at position {_pos(pos)}", data=True)
+    elif arr.dtype.kind == "u" and arr.size and arr.max() >= 2**63:  # would wrap negative
+        pos = np.unravel_index(int(np.argmax(arr >= 2**63)), arr.shape)
+        _check_range(arr, name, func, low, high, closed)
+        fail(name, func, "within the 64-bit integer range",
+             got=f"{int(arr[pos])} at position {_pos(pos)}", data=True)
     elif arr.dtype.kind not in "iub":
         fail(name, func, "integers", got=f"an array of dtype {arr.dtype}", data=True)
     arr = np.ascontiguousarray(arr, dtype=np.int64)

@@ -191,6 +191,8 @@ def value_effort(data: TableLike | None = None, *, labels: ColumnLike, impact: C
     ['quick win', 'major project', 'fill-in', 'thankless task']
     """
     func = "fmea.value_effort"
+    if labels is None:
+        v.fail("labels", func, "a column name or the labels themselves", None, wrong_type=True)
     lab = _column(data, labels, "labels", func)
     imp = v.as_float_array(_column(data, impact, "impact", func), "impact", func, low=0.0)
     eff = v.as_float_array(_column(data, effort, "effort", func), "effort", func, low=0.0)

@@ -47,7 +47,8 @@ def _floats(values: Iterable[float]) -> tuple:
 
 
 def _ints(values: Iterable[int]) -> tuple:
-    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable):
+    if isinstance(values, (str, bytes)) or not isinstance(values, Iterable) or \
+            (isinstance(values, np.ndarray) and values.ndim == 0):
         v.fail("ratings", "fmea.RatingScale", "a sequence of integers in [1, 10]", values,
                wrong_type=True)
     return tuple(values)
@@ -183,6 +184,7 @@ def occurrence_rating(rate: ArrayLike, *, per: float = 1000.0,
     func = "fmea.occurrence_rating"
     per = v.check_real(per, "per", func, low=0.0, closed="neither")
     sc = _scale(scale, func)
+    rate = v.array(rate, "rate", func)
     scalar = np.ndim(rate) == 0
     x = v.as_float_array(np.atleast_1d(rate), "rate", func, low=0.0, allow_inf=True,
                          min_size=0)
@@ -222,6 +224,8 @@ def detection_rating(detected: ArrayLike, total: ArrayLike | None = None, *,
     """
     func = "fmea.detection_rating"
     sc = _scale(scale, func)
+    detected = v.array(detected, "detected", func)
+    total = None if total is None else v.array(total, "total", func)
     scalar = np.ndim(detected) == 0 and (total is None or np.ndim(total) == 0)
     if total is None:
         rate = v.as_float_array(np.atleast_1d(detected), "detected", func, low=0.0, high=1.0,
@@ -342,6 +346,9 @@ class ObservedOccurrence(_MeasuredRatings):
 
 def _match_modes(worksheet, records, mode, func):
     """Worksheet modes then unlisted recorded modes, the label code of every record, extras."""
+    if mode is None:
+        v.fail("mode", func, "a column name or the failure modes themselves", None,
+               wrong_type=True)
     names = _column(records, mode, "mode", func)
     names = ["" if x is None else str(x) for x in names]
     modes = worksheet.failure_mode
@@ -438,7 +445,7 @@ def observed_occurrence(worksheet: Worksheet, records: TableLike | None = None, 
                    got=f"no entry for {missing[0]!r}", data=True)
         expo = v.as_float_array([exposure[m] for m in labels.tolist()], "exposure", func,
                                 low=0.0, closed="neither")
-    elif np.ndim(exposure) == 0:
+    elif np.ndim(v.array(exposure, "exposure", func)) == 0:
         e = v.check_real(exposure, "exposure", func, low=0.0, closed="neither")
         expo = np.full(len(labels), e)
     else:
@@ -585,6 +592,9 @@ def observed_detection(worksheet: Worksheet, records: TableLike | None = None, *
                                      "confidence", func, closed="neither")
     v.check_bool(conservative, "conservative", func)
     labels, code, _ = _match_modes(worksheet, records, mode, func)
+    if detected is None:
+        v.fail("detected", func, "a column name or True/False for every failure", None,
+               wrong_type=True)
     flags = _column(records, detected, "detected", func)
     if flags.dtype.kind != "b":
         bad = [i for i, x in enumerate(flags.tolist()) if not isinstance(x, (bool, np.bool_))]

@@ -224,7 +224,10 @@ def filter_modes(worksheet: Worksheet, *, ap: str | Sequence[str] | None = None,
     keep = (ws.severity >= min_severity) & (ws.occurrence >= min_occurrence) & \
         (ws.rpn >= min_rpn)
     if ap is not None:
-        wanted = (ap,) if isinstance(ap, str) else tuple(ap)
+        if not isinstance(ap, (str, list, tuple, set, frozenset, np.ndarray)):
+            v.fail("ap", func, "'H', 'M', 'L' or a list of them", ap, wrong_type=True)
+        wanted = (ap,) if isinstance(ap, str) else tuple(np.ravel(ap).tolist()) \
+            if isinstance(ap, np.ndarray) else tuple(ap)
         for letter in wanted:
             v.check_option(letter, "ap", func, ("H", "M", "L"))
         codes = tab._codes_of(ws.severity, ws.occurrence, ws.detection)

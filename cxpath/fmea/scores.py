@@ -34,7 +34,7 @@ def _rating(values, name: str, func: str):
         return v.check_int(values, name, func, low=1, high=10), True
     if isinstance(values, (bool, np.bool_, numbers.Real, str, bytes)):
         v.fail(name, func, "an integer in [1, 10]", values, wrong_type=True)
-    arr = v._as_array(values, name, func, None)
+    arr = v.array(values, name, func)
     if arr.ndim == 0:
         v.fail(name, func, "an integer in [1, 10]", values, wrong_type=True)
     if arr.dtype.kind == "b":
@@ -172,7 +172,8 @@ class ActionPriorityTable:
             v.fail("name", func, "a str", self.name, wrong_type=True)
         if not isinstance(self.source, str):
             v.fail("source", func, "a str", self.source, wrong_type=True)
-        if isinstance(self.codes, (bool, np.bool_)) or np.ndim(self.codes) != 3:
+        if isinstance(self.codes, (bool, np.bool_)) or \
+                np.ndim(v.array(self.codes, "codes", func)) != 3:
             v.fail("codes", func, "an integer array of shape (10, 10, 10)", self.codes,
                    wrong_type=not isinstance(self.codes, (np.ndarray, list, tuple)))
         codes = v.as_int_array(self.codes, "codes", func, ndim=3, low=0, high=2)
@@ -196,7 +197,7 @@ class ActionPriorityTable:
         1000
         """
         func = "fmea.ActionPriorityTable.from_array"
-        arr = np.asarray(letters)
+        arr = v.array(letters, "letters", func)
         if arr.shape != (10, 10, 10):
             v.fail("letters", func, "an array of shape (10, 10, 10)",
                    got=f"an array of shape {arr.shape}")

@@ -17,7 +17,7 @@ import math
 import numbers
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import IO, TYPE_CHECKING, Any
 
 import attrs
@@ -276,6 +276,9 @@ class FailureMode:
         for f in TEXT_FIELDS:
             object.__setattr__(self, f, _as_text(getattr(self, f)))
         object.__setattr__(self, "due", _as_date(self.due, "due", func, where))
+        if not isinstance(self.extra, Mapping):
+            v.fail("extra", func, "a mapping of column name to value", self.extra,
+                   wrong_type=True)
         object.__setattr__(self, "extra", {str(k): _as_text(x) for k, x in self.extra.items()})
 
     @property
@@ -492,6 +495,9 @@ class Worksheet(Result):
         array([7])
         """
         func = "fmea.Worksheet.from_records"
+        if isinstance(records, (str, bytes, Mapping)) or not isinstance(records, Iterable):
+            v.fail("records", func, "an iterable of FailureMode objects or mappings", records,
+                   wrong_type=True)
         records = list(records)
         rows = []
         for i, rec in enumerate(records):
@@ -737,7 +743,7 @@ class Worksheet(Result):
         ['b']
         """
         func = "fmea.Worksheet.subset"
-        idx = np.asarray(index)
+        idx = v.array(index, "index", func)
         if idx.dtype.kind == "b":
             if idx.shape != (len(self),):
                 v.fail("index", func, f"a boolean mask of length {len(self)}",

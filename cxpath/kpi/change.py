@@ -194,6 +194,8 @@ def compare(before: ColumnLike, after: ColumnLike, *, kind: str = "auto",
 
     func = "kpi.compare"
     v.check_option(kind, "kind", func, KINDS)
+    if label is not None and not isinstance(label, str):
+        v.fail("label", func, "a str or None", label, wrong_type=True)
     z = z_value(confidence, func)
     alpha = 1 - confidence if alpha is None else v.check_real(alpha, "alpha", func, low=0.0,
                                                               high=1.0, closed="neither")

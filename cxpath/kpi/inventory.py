@@ -514,7 +514,13 @@ def parts_policy(demand: ArrayLike, lead_time: ArrayLike, *,
     service_level = v.check_real(service_level, "service_level", func, low=0.0, high=1.0,
                                  closed="neither")
     slow_limit = v.check_real(slow_limit, "slow_limit", func, low=0.0)
-    labels = (np.arange(n).astype(str) if parts is None else np.asarray(parts).astype(str))
+    if parts is None:
+        labels = np.arange(n).astype(str)
+    else:
+        raw = v.array(parts, "parts", func)
+        if raw.ndim > 1 or raw.dtype.kind == "S":
+            v.fail("parts", func, "a sequence of part labels", parts, wrong_type=True)
+        labels = raw.astype(str)
     if labels.size != n:
         v.fail("parts", func, f"one label per part ({n})", got=f"{labels.size} labels",
                data=True)

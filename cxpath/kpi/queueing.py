@@ -148,8 +148,8 @@ def _agents(agents, func: str, low: int) -> np.ndarray:
             if isinstance(x, int) and not isinstance(x, bool) and not low <= x <= MAX_AGENTS:
                 v.fail("agents", func, f"in [{low}, {MAX_AGENTS}]",
                        got=f"{x} at position {i}", data=True)
-    raw = (np.asarray(agents) if isinstance(agents, (list, tuple, np.ndarray, float,
-                                                     np.floating)) else None)
+    raw = (v.array(agents, "agents", func)
+           if isinstance(agents, (list, tuple, np.ndarray, float, np.floating)) else None)
     if raw is not None and raw.dtype.kind == "f":  # range first: int64 would wrap the value
         bad = np.isfinite(raw) & ((raw < low) | (raw > MAX_AGENTS))
         if bad.any():
@@ -218,7 +218,8 @@ def erlang_b(agents: ArrayLike, load: ArrayLike) -> float | np.ndarray:
     """
 
     func = "kpi.erlang_b"
-    scalar = np.ndim(agents) == 0 and np.ndim(load) == 0
+    scalar = np.ndim(v.array(agents, "agents", func)) == 0 and \
+        np.ndim(v.array(load, "load", func)) == 0
     n = _agents(agents, func, 0)
     a = scenario(load, "load", func, low=0.0)
     (n, a), _ = broadcast(func, agents=n, load=a)

@@ -263,7 +263,11 @@ def nps_sample_size(margin: float, *, promoters: float | None = None,
         if pp + pd > 1.0 + 1e-12:
             v.fail("detractors", func, "at most 1 − promoters", pd)
         var = pp + pd - (pp - pd) ** 2
-    return max(1, math.ceil(z * z * var / (margin / 100.0) ** 2 - 1e-9))
+    denom = (margin / 100.0) ** 2
+    n = z * z * var / denom if denom > 0.0 else math.inf
+    if not math.isfinite(n):  # a subnormal margin: no finite number of answers reaches it
+        v.fail("margin", func, "large enough for a finite sample size", margin)
+    return max(1, math.ceil(n - 1e-9))
 
 
 @result

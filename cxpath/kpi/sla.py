@@ -18,6 +18,7 @@ plain numbers as hours, deprecated).
 from __future__ import annotations
 
 import warnings
+from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -376,7 +377,15 @@ class SLAClocks(Result):
                            by)
                 values = np.asarray(attributes[by].decoded(), dtype=object)
             else:
-                values = np.asarray(by, dtype=object)
+                try:
+                    values = np.asarray(by, dtype=object)
+                except ValueError:  # ragged
+                    values = None
+                if values is None or values.ndim != 1 or not all(
+                        isinstance(x, Hashable) and not isinstance(x, np.ndarray)
+                        for x in values.tolist()):
+                    v.fail("by", func, "a case attribute name or one label per ticket", by,
+                           wrong_type=True)
                 v.check_same_length(func, by=values, tickets=self.case_id)
             labels, codes = np.unique(values.astype(str), return_inverse=True)
             labels = labels.astype(object)
@@ -438,6 +447,10 @@ def _label_set(values, journeys, name, func) -> np.ndarray:
         values = list(values)
     except TypeError:
         v.fail(name, func, "touchpoint labels", values)
+    for x in values:
+        if not isinstance(x, Hashable) or isinstance(x, np.ndarray):
+            v.fail(name, func, "touchpoint labels", got=f"{v.show(x)} among them",
+                   wrong_type=True)
     index = {label: i for i, label in enumerate(journeys.vocab)}
     unknown = [x for x in values if x not in index]
     if unknown:

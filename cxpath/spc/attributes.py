@@ -31,7 +31,7 @@ __all__ = ["c_chart", "np_chart", "p_chart", "u_chart"]
 
 
 def _sizes(sizes, n, name, func, integer=True):
-    arr = np.atleast_1d(np.asarray(sizes)) if np.ndim(sizes) == 0 else sizes
+    arr = np.atleast_1d(v.array(sizes, name, func))
     if integer:
         out = v.as_int_array(arr, name, func, low=1)
     else:

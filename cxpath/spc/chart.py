@@ -182,7 +182,7 @@ def baseline_mask(baseline, n: int, func: str) -> np.ndarray:
         k = v.check_int(baseline, "baseline", func, low=1, high=n)
         mask[:k] = True
     else:
-        arr = np.asarray(baseline)
+        arr = v.array(baseline, "baseline", func)
         if arr.dtype != bool or arr.shape != (n,):
             v.fail("baseline", func, f"None, a number of leading points, a slice or a boolean "
                    f"mask of length {n}", got=f"{type(baseline).__name__} "
@@ -198,7 +198,7 @@ def exclude_mask(exclude, n: int, func: str) -> np.ndarray:
     mask = np.zeros(n, dtype=bool)
     if exclude is None:
         return mask
-    arr = np.asarray(exclude)
+    arr = v.array(exclude, "exclude", func)
     if arr.dtype == bool:
         if arr.shape != (n,):
             v.fail("exclude", func, f"positions or a boolean mask of length {n}",
@@ -222,7 +222,7 @@ def check_params(params, chart_kinds, func: str) -> dict:
 def labels_array(labels, n: int, func: str):
     if labels is None:
         return None
-    arr = np.asarray(labels)
+    arr = v.array(labels, "labels", func)
     if arr.ndim != 1 or arr.size != n:
         v.fail("labels", func, f"a 1-D sequence of length {n} (one label per point)",
                got=f"shape {arr.shape}", data=True)

@@ -199,6 +199,7 @@ class ControlConstants(Result):
 
     def row(self, n: int) -> dict:
         """The factors of subgroup size ``n`` as a dict of floats."""
+        n = v.check_int(n, "n", "ControlConstants.row")
         hits = np.flatnonzero(self.n == n)
         if hits.size == 0:
             v.fail("n", "ControlConstants.row", "one of the tabulated subgroup sizes "
@@ -245,6 +246,8 @@ def control_constants(n: int | Iterable[int] = range(2, 26)) -> ControlConstants
     >>> round(t.row(5)["D4"], 3)
     2.114
     """
+    if isinstance(n, np.ndarray) and n.ndim == 0:
+        n = n.item()  # a 0-d array is its one value (checked below like any other)
     if isinstance(n, (int, np.integer)) and not isinstance(n, (bool, np.bool_)):
         sizes = [n]
     elif isinstance(n, (str, bytes)) or not hasattr(n, "__iter__"):

@@ -294,6 +294,7 @@ class Signals(Result):
 
     def at(self, index: int) -> tuple:
         """The rule codes that flag point ``index``."""
+        index = v.check_int(index, "index", "Signals.at")
         return tuple(str(r) for r in self.rule[self.index == index])
 
     @property
@@ -430,7 +431,8 @@ def run_rules(values: ArrayLike, center: ArrayLike, sigma: ArrayLike, *,
 
 
 def _broadcast(value, name, func, n, positive=False):
-    arr = v.as_float_array(np.atleast_1d(value), name, func, low=0.0 if positive else None,
+    arr = v.as_float_array(np.atleast_1d(v.array(value, name, func)), name, func,
+                           low=0.0 if positive else None,
                            closed="neither" if positive else "both")
     if arr.size == 1:
         return np.full(n, arr[0])

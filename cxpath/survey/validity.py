@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -38,6 +38,10 @@ def _constructs(constructs, func):
     out = {}
     seen = {}
     for name, items in constructs.items():
+        if not isinstance(items, str) and (isinstance(items, (bytes, Mapping))
+                                           or not isinstance(items, Iterable)):
+            v.fail("constructs", func, "a dict mapping each construct to its item columns",
+                   got=f"{v.show(items)} for {name!r}", wrong_type=True)
         items = [items] if isinstance(items, str) else list(items)
         if len(items) < 2:
             v.fail("constructs", func, "at least 2 items per construct",
