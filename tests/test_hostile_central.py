@@ -49,3 +49,34 @@ def test_direct_construction_with_missing_or_ragged_fields():
     with pytest.raises(InvalidTypeError, match=r"The 'vocab' parameter of Journeys must be a "
                                                r"sequence of labels"):
         Journeys(codes=[0], offsets=[0, 1], vocab=[[1, 2], [3]], case_ids=[1])
+
+
+def test_last_full_run_findings():
+    """The last four callables the full hostile run caught (one call each)."""
+    from cxpath.attribution import attribute
+    from cxpath.datasets import load_sample
+    from cxpath.plot import attribution as plot_attribution
+    from cxpath.report import build_report, sample_inputs
+
+    inputs = sample_inputs()
+    with pytest.raises(CxpathError, match=r"The 'progress' parameter of report.build_report "
+                                          r"must be a callable progress\(section_name\) that "
+                                          r"works. Got ZeroDivisionError: division by zero"):
+        build_report(inputs, sections=("data",), progress=lambda key: 1 / 0)
+    report = build_report(inputs, sections=("data",))
+    with pytest.raises(InvalidTypeError, match=r"'figures' parameter of Report.to_html"):
+        report.to_html(figures=np.zeros(2))
+    result = attribute(load_sample().journeys)
+    with pytest.raises(InvalidTypeError, match=r"The 'models' parameter of plot.attribution "
+                                               r"must be None, a model name or a list"):
+        plot_attribution(result, models=1.5)
+
+
+def test_a_dask_get_function_must_take_the_graph_and_keys():
+    pytest.importorskip("dask")
+    from cxpath.distributed.stats import check_scheduler
+
+    with pytest.raises(InvalidTypeError, match=r"'scheduler' parameter of f must be a dask get "
+                                               r"function get\(dsk, keys, \*\*kwargs\)"):
+        check_scheduler(lambda: None, "f")
+    assert check_scheduler("threads", "f") == "threads"

@@ -331,7 +331,18 @@ def check_scheduler(scheduler, func: str):
     >>> check_scheduler("threads", "distributed.journey_stats")
     'threads'
     """
-    if scheduler is None or callable(scheduler) or hasattr(scheduler, "submit"):
+    if scheduler is None or hasattr(scheduler, "submit"):
+        return scheduler
+    if callable(scheduler):  # a get function: get(dsk, keys, **kwargs)
+        import inspect
+
+        try:
+            inspect.signature(scheduler).bind({}, [])
+        except TypeError:
+            v.fail("scheduler", func, "a dask get function get(dsk, keys, **kwargs)",
+                   scheduler, wrong_type=True)
+        except ValueError:  # no signature to check (a builtin): dask will tell
+            pass
         return scheduler
     try:
         from dask.base import named_schedulers

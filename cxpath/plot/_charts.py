@@ -81,6 +81,9 @@ def attribution(result: Attribution | MarkovAttribution | ShapleyAttribution,
         models = result.models
     elif isinstance(models, str):
         models = (models,)
+    elif not isinstance(models, (list, tuple, np.ndarray)):
+        v.fail("models", func, "None, a model name or a list of model names", models,
+               wrong_type=True)
     for m in models:
         v.check_option(m, "models", func, result.models)
     if kind == "value" and result.value is None:

@@ -165,7 +165,11 @@ def build_report(inputs: Inputs, *, sections: Sequence[str] = SECTIONS,
     for key in sections:
         module = importlib.import_module(f"{__name__}.{key}")
         if progress is not None:
-            progress(key)
+            try:
+                progress(key)
+            except Exception as error:  # the caller's callback failed: say so in our shape
+                v.fail("progress", func, "a callable progress(section_name) that works",
+                       got=f"{type(error).__name__}: {error}")
         start = time.perf_counter()
         sec = module.section(inputs)
         done.append(attrs.evolve(sec, seconds=time.perf_counter() - start))

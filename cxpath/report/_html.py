@@ -96,8 +96,10 @@ def _section(section, draw: bool, anchor: str, show_ids: bool) -> str:
 def render_html(report, *, figures: bool = True, show_ids: bool = False) -> str:
     """The report page; figures need matplotlib (else a note says they were left out); ids
     as ``#1`` … unless ``show_ids``."""
+    from .. import _validate as v
     from ._figures import have_matplotlib
 
+    figures = v.check_bool(figures, "figures", "Report.to_html")
     draw = figures and have_matplotlib()
     sources = "".join(f"<tr><td>{_e(s.role)}</td><td>{_e(s.path)}</td>"
                       f"<td>{s.rows:,} {_e(s.note)}</td></tr>" for s in report.inputs.sources)
