@@ -23,61 +23,6 @@ def _f(*values):
     return tuple(np.array(v, dtype=np.float64) for v in values)
 
 
-@kernel(example=lambda: (np.array([3], dtype=np.int64), np.array([2.0])))
-def erlang_b(n, a):
-    """Erlang B blocking probability per scenario by the stable recursion
-    ``B(k) = a B(k-1) / (k + a B(k-1))``, ``B(0) = 1``.
-    """
-    out = np.empty(n.shape[0], dtype=np.float64)
-    for s in range(n.shape[0]):
-        b = 1.0
-        load = a[s]
-        for k in range(1, n[s] + 1):
-            b = load * b / (k + load * b)
-        out[s] = b
-    return out
-
-
-@kernel(example=lambda: _f([10.0], [20.0 / 180.0], [0.8], [0.85], [np.inf]))
-def erlang_c_staffing(a, tau, target, max_occupancy, max_asa):
-    """Fewest agents per scenario meeting every target under Erlang C.
-
-    The search starts at ``max(floor(a) + 1, ceil(a / max_occupancy))`` — the fewest agents
-    giving a stable queue within the occupancy cap — and adds one agent at a time; service
-    level rises and ASA falls with agents, so the first agent count meeting the targets is
-    the minimum. Returns ``(agents, erlang_b_at_agents)``; a zero load needs zero agents.
-    """
-    m = a.shape[0]
-    agents = np.zeros(m, dtype=np.int64)
-    blocking = np.zeros(m, dtype=np.float64)
-    for s in range(m):
-        load = a[s]
-        if load <= 0.0:
-            continue
-        start = math.floor(load) + 1
-        cap = load / max_occupancy[s]
-        n_occ = math.ceil(cap)
-        if n_occ - 1 >= cap * (1.0 - 1e-12):
-            n_occ -= 1
-        if n_occ > start:
-            start = n_occ
-        b = 1.0
-        for k in range(1, start + 1):
-            b = load * b / (k + load * b)
-        n = start
-        while True:
-            c = n * b / (n - load * (1.0 - b))
-            sl = 1.0 - c * math.exp(-(n - load) * tau[s])
-            asa = c / (n - load)
-            if sl >= target[s] and asa <= max_asa[s]:
-                break
-            n += 1
-            b = load * b / (n + load * b)
-        agents[s] = n
-        blocking[s] = b
-    return agents, blocking
-
-
 def _example_search():
     return (*_f([10.0], [20.0 / 180.0], [0.8], [np.inf]), np.array([11], dtype=np.int64),
             np.array([0.2]))
@@ -85,9 +30,13 @@ def _example_search():
 
 @kernel(example=_example_search)
 def erlang_c_search(a, tau, target, max_asa, start, b_start):
-    """:func:`erlang_c_staffing` from a given first count: ``start`` agents per scenario with
-    Erlang B value ``b_start`` there (computed in O(1) by the caller), so the work is the
-    agents added above ``start`` (order ``sqrt(a)``), not ``a`` steps of the recursion.
+    """Fewest agents per scenario meeting every target under Erlang C, searched upwards from
+    ``start`` agents whose Erlang B value ``b_start`` the caller computed in O(1)
+    (:func:`cxpath.kpi.erlang_b`): the work is the agents added above ``start`` (order
+    ``sqrt(a)``), not ``a`` steps of the recursion. Service level rises and ASA falls with
+    agents, so the first count meeting the targets is the minimum; ``start`` must be a count
+    with a stable queue (more agents than the load). Returns ``(agents, erlang_b_there)``;
+    a zero load needs zero agents.
     """
     m = a.shape[0]
     agents = np.zeros(m, dtype=np.int64)
