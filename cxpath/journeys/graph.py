@@ -9,7 +9,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from .. import _validate as _v  # where a method's 'v' parameter shadows v
 from .. import _validate as v
 from .._results import Result, derived_columns, drawn_by, duration_columns, result
 from .._stats import quantiles_by_group
@@ -287,12 +286,12 @@ class JourneyGraph(Result):
 
         func = f"JourneyGraph.{method}"
         if not isinstance(node, str):
-            _v.fail(name, func, "a node label (str)", node, wrong_type=True)
+            v.fail(name, func, "a node label (str)", node, wrong_type=True)
         if known and node not in self.graph:
             close = difflib.get_close_matches(node, [str(n) for n in self.graph], n=5)
             hint = f" (closest: {', '.join(map(repr, close))})" if close else ""
-            raise UnknownLabelError(_v.message(name, func, "a node of the journey graph",
-                                               f"{node!r}{hint}"))
+            raise UnknownLabelError(v.message(name, func, "a node of the journey graph",
+                                              f"{node!r}{hint}"))
         return node
 
     def number_of_edges(self, u: str | None = None, v: str | None = None) -> int:
