@@ -17,8 +17,7 @@ from cxpath import attribution, fmea, forecast, io, journeys, kpi, spc, survey
 from cxpath._results import Result, derived_columns, result
 from cxpath.errors import CxpathError, UnknownLabelError
 
-SUBPACKAGES = ("attribution", "datasets", "fmea", "forecast", "io", "journeys", "kpi", "spc",
-               "survey", "distributed", "reliability")
+SUBPACKAGES = cxpath._SUBPACKAGES
 
 
 def _build(sample, tmp: pathlib.Path) -> dict:
@@ -191,6 +190,12 @@ def _build(sample, tmp: pathlib.Path) -> dict:
                                                  ["a", "b"] * 4, failed=[1] * 8),
                group_fits=rel.fit_groups([10, 20, 30, 40, 50, 60, 70, 80],
                                          ["x"] * 4 + ["y"] * 4, failed=[1] * 8))
+    from result_builders import build_all
+
+    extra = build_all(sample, tmp)
+    twice = set(extra) & set(out)
+    assert not twice, f"result instances built twice: {sorted(twice)}"
+    out.update(extra)
     return out
 
 

@@ -813,3 +813,16 @@ REGISTRY: dict[str, E] = {
         'progress': 'bool'}),
     'cxpath.warmup': E({}),
 }
+
+
+def _merge_entry_modules() -> None:
+    from .entries import merged
+
+    extra = merged()
+    twice = set(extra) & set(REGISTRY)
+    if twice:
+        raise AssertionError(f"registry entries defined twice: {sorted(twice)}")
+    REGISTRY.update(extra)
+
+
+_merge_entry_modules()
