@@ -577,6 +577,9 @@ class Result:
         if show_ids or not hidden:
             return cols, []
         cols = {k: ordinal_labels(x) if k in hidden else x for k, x in cols.items()}
+        hidden = [k for k in hidden if any(isinstance(x, IdLabel) for x in cols[k])]
+        if not hidden:  # the id columns hold only missing values
+            return cols, []
         parts = []
         for k in hidden:
             n = len({x for x in cols[k] if isinstance(x, IdLabel)})

@@ -60,6 +60,7 @@ from .queueing import (
 )
 from .satisfaction import NPS, Rating, ces, csat, nps, nps_sample_size
 from .sla import SLA, AtRisk, SLAClocks, sla_attainment, sla_clocks
+from .system import AlertDigest, Evaluation, Indicator, IndicatorSystem, alert_digest
 
 __all__ = [
     # satisfaction
@@ -72,6 +73,8 @@ __all__ = [
     "ticket_kpis",
     # SLA
     "SLA", "AtRisk", "SLAClocks", "sla_attainment", "sla_clocks",
+    # indicator systems
+    "AlertDigest", "Evaluation", "Indicator", "IndicatorSystem", "alert_digest",
     # queueing
     "ErlangA", "ErlangC", "IntervalStaffing", "Staffing", "erlang_a", "erlang_b", "erlang_c",
     "interval_staffing", "staffing", "staffing_erlang_a",
