@@ -17,9 +17,10 @@ from .absorbing import AbsorbingMeasures, absorbing_measures
 from .compare import MODELS, attribute
 from .heuristic import HEURISTIC_MODELS, heuristic
 from .markov import MarkovAttribution, markov
+from .order import OrderChoice, markov_order
 from .result import Attribution
 from .shapley import ShapleyAttribution, shapley
 
 __all__ = ["HEURISTIC_MODELS", "MODELS", "AbsorbingMeasures", "Attribution",
-           "MarkovAttribution", "ShapleyAttribution", "absorbing_measures", "attribute",
-           "heuristic", "markov", "shapley"]
+           "MarkovAttribution", "OrderChoice", "ShapleyAttribution", "absorbing_measures",
+           "attribute", "heuristic", "markov", "markov_order", "shapley"]

@@ -5,12 +5,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+import attrs
 import numpy as np
 
 from .. import _validate as v
 from .._results import Result, alias, drawn_by, result
 from ._chain import AbsorbingSolver, build_chain
 from ._paths import AttributionPaths, check_seed, prepare
+from .order import OrderChoice, choose_order
 from .result import Attribution, rank_channels
 
 if TYPE_CHECKING:
@@ -69,6 +71,9 @@ class MarkovAttribution(Result):
         ``removal_effects`` and ``removal_effects_value`` under their column names.
     conversions_low, conversions_high, value_low, value_high : ndarray or None
         The ends of ``conversions_ci`` and ``value_ci`` (None without bootstrap).
+    order_choice : OrderChoice or None
+        The cross-validated comparison of orders 1–4 behind ``order='auto'`` (None for a
+        given order).
     """
 
     channels: tuple
@@ -95,6 +100,7 @@ class MarkovAttribution(Result):
     value_ci: np.ndarray | None = None
     removal_effects_ci: np.ndarray | None = None
     missing_value_conversions: float = 0.0
+    order_choice: OrderChoice | None = None
 
     _key = "channel"
     removal_effect = alias("removal_effects")
@@ -180,6 +186,8 @@ class MarkovAttribution(Result):
                  f"{len(self.states) - 2:,} states; {self.total_conversions:,.6g} conversions"]
         if self.n_boot:
             lines.append(f"{self.confidence:.0%} intervals from {self.n_boot} bootstrap resamples")
+        if self.order_choice is not None:
+            lines.append(self.order_choice._summary()[0])
         return lines
 
 
@@ -318,11 +326,19 @@ def _check_progress(progress, func: str):
     return bool(progress) if isinstance(progress, np.bool_) else progress
 
 
+def _order(order, func: str):
+    if func == FUNC and isinstance(order, str):
+        if order != "auto":
+            v.fail("order", func, "an integer from 1 to 4 or 'auto'", order)
+        return order
+    return v.check_int(order, "order", func, low=1, high=4)
+
+
 def _options(func: str, *, order, collapse_repeats, n_boot, confidence, level, seed, progress,
              max_states, max_solves=MAX_SOLVES) -> dict:
     """Checked options of :func:`markov` (errors name ``func``)."""
     return dict(
-        order=v.check_int(order, "order", func, low=1, high=4),
+        order=_order(order, func),
         collapse=v.check_bool(collapse_repeats, "collapse_repeats", func),
         n_boot=v.check_int(n_boot, "n_boot", func, low=0),
         confidence=v.check_real(v.renamed(level, confidence, "level", "confidence", func),
@@ -333,7 +349,7 @@ def _options(func: str, *, order, collapse_repeats, n_boot, confidence, level, s
         max_solves=v.check_int(max_solves, "max_solves", func, low=1))
 
 
-def markov(data: Journeys | JourneyStats | TableLike, *, order: int = 1,
+def markov(data: Journeys | JourneyStats | TableLike, *, order: int | str = 1,
            collapse_repeats: bool = False, by: str = "touchpoint",
            exclude: str | Sequence[str] | None = None, n_boot: int = 0,
            confidence: float = 0.95, seed: int | np.random.Generator | None = None,
@@ -358,8 +374,11 @@ def markov(data: Journeys | JourneyStats | TableLike, *, order: int = 1,
     data : Journeys, JourneyStats or table
         Journeys with outcomes, their statistics, or a table of aggregated paths (give the
         column names ``path``, ``conversions`` and optionally ``nulls`` and ``value``).
-    order : int, default 1
-        Touches a state remembers (1–4).
+    order : int or 'auto', default 1
+        Touches a state remembers (1–4). ``'auto'`` picks it from the data: the order with
+        the best 5-fold held-out log-likelihood of the journeys
+        (:func:`~cxpath.attribution.markov_order` with its defaults and ``seed``), kept in
+        the result's ``order_choice``.
     collapse_repeats : bool, default False
         Treat a touch equal to the previous one as a single touch (``a > a > b`` is
         ``a > b``). By default repeats stay in the states (``b > b`` is an order-2 state),
@@ -446,7 +465,12 @@ def markov(data: Journeys | JourneyStats | TableLike, *, order: int = 1,
                        max_states=max_states, max_solves=max_solves)
     paths = prepare(data, FUNC, by=by, exclude=exclude, path=path, conversions=conversions,
                     nulls=nulls, value=value, sep=sep)
-    return _markov(paths, FUNC, **options)
+    if options["order"] != "auto":
+        return _markov(paths, FUNC, **options)
+    choice = choose_order(paths, (1, 2, 3, 4), 5, "likelihood", "best", 0.5,
+                          options["collapse"], options["rng"], FUNC)
+    res = _markov(paths, FUNC, **{**options, "order": choice.chosen})
+    return attrs.evolve(res, order_choice=choice)
 
 
 def _markov(paths: AttributionPaths, func: str, *, order: int, collapse: bool, n_boot: int,
