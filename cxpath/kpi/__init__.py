@@ -1,10 +1,14 @@
-"""KPI maths: satisfaction, service efficiency, queueing, inventory, money, tests of change.
+"""KPI maths: satisfaction, service efficiency, queueing, inventory, money, tests of change,
+weights and fair scorecards.
 
 Submodules, one topic each: :mod:`~cxpath.kpi.satisfaction` (NPS, CSAT, CES),
 :mod:`~cxpath.kpi.efficiency` (FCR, AHT, ASA, backlog …), :mod:`~cxpath.kpi.sla` (SLA attainment,
 SLA clocks that pause, the at-risk list), :mod:`~cxpath.kpi.queueing`
 (Erlang B/C/A and staffing), :mod:`~cxpath.kpi.inventory` (EOQ, safety stock, slow movers),
-:mod:`~cxpath.kpi.money` (ROI, NPV, payback) and :mod:`~cxpath.kpi.change` (did it change?).
+:mod:`~cxpath.kpi.money` (ROI, NPV, payback), :mod:`~cxpath.kpi.change` (did it change?),
+:mod:`~cxpath.kpi.weights` (AHP, entropy and CRITIC weights, composite indices and their
+rank sensitivity) and :mod:`~cxpath.kpi.scorecard` (fair scorecards: empirical-Bayes
+shrinkage, rank intervals, funnel plots).
 
 Examples
 --------
@@ -59,8 +63,29 @@ from .queueing import (
     staffing_erlang_a,
 )
 from .satisfaction import NPS, Rating, ces, csat, nps, nps_sample_size
+from .scorecard import (
+    Caterpillar,
+    FunnelChart,
+    MeanScorecard,
+    RateScorecard,
+    funnel_chart,
+    mean_scorecard,
+    rate_scorecard,
+)
 from .sla import SLA, AtRisk, SLAClocks, sla_attainment, sla_clocks
 from .system import AlertDigest, Evaluation, Indicator, IndicatorSystem, alert_digest
+from .weights import (
+    AHP,
+    CompositeIndex,
+    CriteriaWeights,
+    RankSensitivity,
+    WeightFlips,
+    ahp,
+    composite_index,
+    critic_weights,
+    entropy_weights,
+    rank_sensitivity,
+)
 
 __all__ = [
     # satisfaction
@@ -85,4 +110,10 @@ __all__ = [
     "BusinessCase", "business_case", "irr", "npv", "payback_period", "roi",
     # change
     "Cohorts", "Comparison", "compare", "retention_cohorts",
+    # weights and composite indices
+    "AHP", "CompositeIndex", "CriteriaWeights", "RankSensitivity", "WeightFlips", "ahp",
+    "composite_index", "critic_weights", "entropy_weights", "rank_sensitivity",
+    # fair scorecards
+    "Caterpillar", "FunnelChart", "MeanScorecard", "RateScorecard", "funnel_chart",
+    "mean_scorecard", "rate_scorecard",
 ]

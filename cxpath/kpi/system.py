@@ -191,6 +191,13 @@ class Evaluation(Result):
                 "owner": self.owner, "unit": self.unit}
 
 
+def _as_tuple(indicators: Any) -> tuple:
+    if isinstance(indicators, (str, bytes)) or not hasattr(indicators, "__iter__"):
+        v.fail("indicators", "kpi.IndicatorSystem", "a sequence of Indicator", indicators,
+               wrong_type=True)
+    return tuple(indicators)
+
+
 @attrs.frozen
 class IndicatorSystem:
     """A declared indicator system: the indicators and their tree, checked once.
@@ -218,7 +225,7 @@ class IndicatorSystem:
     ['met', 'met', 'met', 'missed', 'missed', 'met']
     """
 
-    indicators: tuple = attrs.field(converter=lambda x: _as_tuple(x))
+    indicators: tuple = attrs.field(converter=_as_tuple)
 
     def __attrs_post_init__(self):
         func = "kpi.IndicatorSystem"
@@ -338,13 +345,6 @@ class IndicatorSystem:
             kids = [c for c in self.indicators if c.parent == k.name]
             rows[k.name] = _index(kids, rows, g, cap)
         return _evaluation(self.indicators, rows, p_labels, s_labels, confidence, trend_window)
-
-
-def _as_tuple(indicators) -> tuple:
-    if isinstance(indicators, (str, bytes)) or not hasattr(indicators, "__iter__"):
-        v.fail("indicators", "kpi.IndicatorSystem", "a sequence of Indicator", indicators,
-               wrong_type=True)
-    return tuple(indicators)
 
 
 def _length(data, indicators, func) -> int:

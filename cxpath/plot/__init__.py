@@ -23,6 +23,8 @@ function               draws
 ``bottlenecks``        ``Bottlenecks``
 ``journey_flow``       ``Journeys``
 ``journey_graph``      the journey graph (``journeys.journey_graph``) or ``Journeys``
+``caterpillar``        ``Caterpillar``, ``RateScorecard``, ``MeanScorecard``
+``funnel_chart``       ``FunnelChart``
 =====================  ==============================================================
 
 Examples
@@ -39,7 +41,8 @@ Examples
 from ._charts import attribution, control_chart, forecast, loadings, retention
 from ._fmea import action_priority, pareto, risk_matrix, value_effort
 from ._journeys import bottlenecks, breakpoints, funnel, journey_flow, journey_graph
+from ._scorecard import caterpillar, funnel_chart
 
-__all__ = ["action_priority", "attribution", "bottlenecks", "breakpoints", "control_chart",
-           "forecast", "funnel", "journey_flow", "journey_graph", "loadings", "pareto",
-           "retention", "risk_matrix", "value_effort"]
+__all__ = ["action_priority", "attribution", "bottlenecks", "breakpoints", "caterpillar",
+           "control_chart", "forecast", "funnel", "funnel_chart", "journey_flow",
+           "journey_graph", "loadings", "pareto", "retention", "risk_matrix", "value_effort"]
