@@ -682,6 +682,25 @@ def _signal_rows(charts, period, roles, rows, func):
                          f"{name}: {sig.explanation[i]} [{sig.rule[i]}]"))
 
 
+def _monitor_rows(update, roles, rows, func):
+    from ..spc import MonitorUpdate
+
+    if not isinstance(update, MonitorUpdate):
+        v.fail("monitor", func, "a MonitorUpdate (spc.Monitor.update)", update,
+               wrong_type=True)
+    if update.period.size == 0:
+        return
+    last = update.period == update.period.max()
+    fired = update.fdr_signal if update.fdr_signal is not None else update.rules != ""
+    for i in np.flatnonzero(last & fired):
+        name = str(update.chart[i])
+        how = (f"rules {update.rules[i]}" if update.rules[i] else "")
+        if update.fdr_signal is not None:
+            how = (how + "; " if how else "") + "significant across charts (FDR)"
+        rows.append(("signal", name, "", None, True, roles.get(name, 2.0) * 1.5,
+                     f"{name}: {update.value[i]:.4g} ({how}, p = {update.p_value[i]:.2g})"))
+
+
 def _sla_rows(at_risk, rows, func):
     from .sla import AtRisk
 
@@ -699,8 +718,8 @@ def _sla_rows(at_risk, rows, func):
 
 
 def alert_digest(evaluation: Evaluation | None = None, *,
-                 charts: Mapping[str, Any] | None = None, at_risk: Any = None,
-                 period: str | None = None) -> AlertDigest:
+                 charts: Mapping[str, Any] | None = None, monitor: Any = None,
+                 at_risk: Any = None, period: str | None = None) -> AlertDigest:
     """One period's alerts — breached targets, new signals, SLAs at risk — most severe first.
 
     Parameters
@@ -712,6 +731,10 @@ def alert_digest(evaluation: Evaluation | None = None, *,
         Signals completing at ``period`` (the point whose label is ``period``; the last
         point for charts without labels) become ``signal`` alerts; a chart named like an
         indicator takes that indicator's role weight.
+    monitor : MonitorUpdate, optional
+        From :meth:`cxpath.spc.Monitor.update`: the charts that signalled at its last
+        period become ``signal`` alerts — those significant across charts when the monitor
+        controls the false-discovery rate (``fdr=q``), else those whose rules fired.
     at_risk : AtRisk, optional
         Tickets about to breach (or past) their SLA.
     period : str, optional
@@ -738,8 +761,8 @@ def alert_digest(evaluation: Evaluation | None = None, *,
     ['FCR 0.5 against target 0.8 (missed; trend n/a)']
     """
     func = "kpi.alert_digest"
-    if evaluation is None and charts is None and at_risk is None:
-        v.fail("evaluation", func, "given, or 'charts' or 'at_risk' given", None)
+    if evaluation is None and charts is None and monitor is None and at_risk is None:
+        v.fail("evaluation", func, "given, or 'charts', 'monitor' or 'at_risk' given", None)
     if evaluation is not None and not isinstance(evaluation, Evaluation):
         v.fail("evaluation", func, "an Evaluation (IndicatorSystem.evaluate)", evaluation,
                wrong_type=True)
@@ -757,6 +780,8 @@ def alert_digest(evaluation: Evaluation | None = None, *,
         roles = {str(n): ROLE_WEIGHT[r] for n, r in zip(evaluation.indicator, evaluation.role)}
     if charts is not None:
         _signal_rows(charts, period, roles, rows, func)
+    if monitor is not None:
+        _monitor_rows(monitor, roles, rows, func)
     if at_risk is not None:
         _sla_rows(at_risk, rows, func)
     order = sorted(range(len(rows)), key=lambda i: -rows[i][5])

@@ -284,3 +284,22 @@ def test_results_are_tables():
     assert isinstance(ev, Evaluation) and "Indicator evaluation" in repr(ev)
     assert list(ev.to_frame("dict"))[:4] == ["period", "segment", "indicator", "role"]
     assert isinstance(alert_digest(ev), AlertDigest)
+
+
+def test_alert_digest_takes_the_monitor_signals_of_its_last_period():
+    rng = np.random.default_rng(1)
+    m = spc.Monitor.from_baseline({"FCR": rng.normal(10.0, 1.0, 50),
+                                   "AHT": rng.normal(10.0, 1.0, 50)})
+    step = m.update({"FCR": [10.1, 16.0], "AHT": [15.0, 10.2]})
+    dig = alert_digest(monitor=step)
+    # only the last period counts: FCR's point beyond the limits, not AHT's earlier one
+    assert dig.item.tolist() == ["FCR"] and dig.kind.tolist() == ["signal"]
+    assert dig.severity.tolist() == [2.0 * 1.5]
+    fdr = spc.Monitor.from_baseline(rng.normal(10.0, 1.0, (50, 40)), fdr=0.05)
+    shifted = np.full((1, 40), 10.0)
+    shifted[0, 7] = 17.0
+    dig = alert_digest(monitor=fdr.update(shifted))
+    assert dig.item.size == 1
+    assert "FDR" in dig.detail[0]
+    with pytest.raises(InvalidTypeError, match=r"'monitor' parameter of kpi.alert_digest"):
+        alert_digest(monitor=m)
