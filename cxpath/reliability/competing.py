@@ -87,11 +87,10 @@ class CompetingModes(Result):
 
     def reliability(self, t: ArrayLike) -> Any:
         """System reliability ``Π R_k(t)``."""
-        t0 = np.asarray(t, dtype=float)
-        out = np.ones(np.shape(t0))
-        for f in self.fits:
+        out = np.asarray(self.fits[0].reliability(t))  # checks ``t`` (the shaped error)
+        for f in self.fits[1:]:
             out = out * np.asarray(f.reliability(t))
-        return float(out) if np.ndim(t) == 0 else out
+        return float(out) if out.ndim == 0 else out
 
     def cdf(self, t: ArrayLike) -> Any:
         """System probability of failure by ``t`` (any mode)."""
@@ -100,10 +99,10 @@ class CompetingModes(Result):
 
     def hazard(self, t: ArrayLike) -> Any:
         """System hazard ``Σ h_k(t)``."""
-        out = 0.0
-        for f in self.fits:
+        out = np.asarray(self.fits[0].hazard(t))
+        for f in self.fits[1:]:
             out = out + np.asarray(f.hazard(t))
-        return float(out) if np.ndim(t) == 0 else out
+        return float(out) if out.ndim == 0 else out
 
     def b_life(self, percent: float = 10.0) -> float:
         """Time by which ``percent`` % of units have failed of any mode."""

@@ -240,13 +240,13 @@ class LifeData(Result):
         return cls(np.ascontiguousarray(lower[keep]), np.ascontiguousarray(upper[keep]),
                    np.ascontiguousarray(count[keep]))
 
-    def select(self, mask: np.ndarray) -> LifeData:
-        """The rows where ``mask`` is True."""
+    def _select(self, mask: np.ndarray) -> LifeData:
+        """The rows where the boolean ``mask`` (built by the library) is True."""
         return LifeData(self.lower[mask], self.upper[mask], self.count[mask])
 
 
 def _bools(x, name: str, func: str) -> np.ndarray:
-    arr = np.asarray(x)
+    arr = v.array(x, name, func)
     if arr.dtype.kind == "b":
         return np.ascontiguousarray(arr, dtype=bool)
     ints = v.as_int_array(x, name, func, low=0, high=1)

@@ -61,7 +61,7 @@ def _level(level, func: str) -> float:
 
 
 def _times(t, name: str, func: str) -> tuple[np.ndarray, bool]:
-    scalar = np.ndim(t) == 0
+    scalar = v.ndim(t) == 0
     arr = v.as_float_array(np.atleast_1d(t) if scalar else t, name, func, ndim=None,
                            low=0.0, allow_inf=True)
     return arr, scalar
@@ -125,7 +125,7 @@ class LifeFit(Result):
     data: LifeData
 
     @property
-    def family(self) -> Family:
+    def _family(self) -> Family:
         return FAMILIES[self.distribution]
 
     @property
@@ -140,7 +140,7 @@ class LifeFit(Result):
         return len(self.parameter)
 
     def _title(self) -> str:
-        return f"LifeFit: {self.family.label}, {self.method.upper()}"
+        return f"LifeFit: {self._family.label}, {self.method.upper()}"
 
     def _summary(self) -> list[str]:
         aicc = "nan" if math.isnan(self.aicc) else f"{self.aicc:.4f}"
@@ -164,22 +164,22 @@ class LifeFit(Result):
         0.367879
         """
         t, scalar = _times(t, "t", "reliability.LifeFit.reliability")
-        return _out(np.exp(self.family.logsf(t, self.estimate)), scalar)
+        return _out(np.exp(self._family.logsf(t, self.estimate)), scalar)
 
     def cdf(self, t: ArrayLike) -> Any:
         """Probability ``F(t) = 1 − R(t)`` of failing by ``t``."""
         t, scalar = _times(t, "t", "reliability.LifeFit.cdf")
-        return _out(np.exp(self.family.logcdf(t, self.estimate)), scalar)
+        return _out(np.exp(self._family.logcdf(t, self.estimate)), scalar)
 
     def pdf(self, t: ArrayLike) -> Any:
         """Density ``f(t)``."""
         t, scalar = _times(t, "t", "reliability.LifeFit.pdf")
-        return _out(np.exp(self.family.logpdf(t, self.estimate)), scalar)
+        return _out(np.exp(self._family.logpdf(t, self.estimate)), scalar)
 
     def hazard(self, t: ArrayLike) -> Any:
         """Hazard rate ``h(t) = f(t) / R(t)``."""
         t, scalar = _times(t, "t", "reliability.LifeFit.hazard")
-        fam, th = self.family, self.estimate
+        fam, th = self._family, self.estimate
         with np.errstate(invalid="ignore"):
             h = np.exp(fam.logpdf(t, th) - fam.logsf(t, th))
         return _out(np.where(np.isnan(h), 0.0, h), scalar)
@@ -187,7 +187,7 @@ class LifeFit(Result):
     def cumulative_hazard(self, t: ArrayLike) -> Any:
         """Cumulative hazard ``H(t) = −ln R(t)``."""
         t, scalar = _times(t, "t", "reliability.LifeFit.cumulative_hazard")
-        return _out(-self.family.logsf(t, self.estimate), scalar)
+        return _out(-self._family.logsf(t, self.estimate), scalar)
 
     def conditional_reliability(self, t: ArrayLike, age: ArrayLike) -> Any:
         """Probability of surviving ``t`` more time units having survived to ``age``:
@@ -203,16 +203,16 @@ class LifeFit(Result):
         func = "reliability.LifeFit.conditional_reliability"
         t, scalar = _times(t, "t", func)
         age = v.check_real(age, "age", func, low=0.0)
-        fam, th = self.family, self.estimate
+        fam, th = self._family, self.estimate
         return _out(np.exp(fam.logsf(t + age, th) - fam.logsf(np.array([age]), th)[0]), scalar)
 
     def quantile(self, p: ArrayLike) -> Any:
         """Time by which a fraction ``p`` of units has failed (``p`` in [0, 1))."""
         func = "reliability.LifeFit.quantile"
-        scalar = np.ndim(p) == 0
+        scalar = v.ndim(p) == 0
         p = v.as_float_array(np.atleast_1d(p), "p", func, ndim=None, low=0.0, high=1.0,
                              closed="left")
-        return _out(np.asarray(self.family.quantile(p, self.estimate), dtype=float), scalar)
+        return _out(np.asarray(self._family.quantile(p, self.estimate), dtype=float), scalar)
 
     def b_life(self, percent: float = 10.0) -> float:
         """The B-life: time by which ``percent`` % of units have failed (B10: 10).
@@ -226,12 +226,12 @@ class LifeFit(Result):
         """
         func = "reliability.LifeFit.b_life"
         percent = v.check_real(percent, "percent", func, low=0.0, high=100.0, closed="neither")
-        return float(self.family.quantile(np.array([percent / 100]), self.estimate)[0])
+        return float(self._family.quantile(np.array([percent / 100]), self.estimate)[0])
 
     @property
     def mttf(self) -> float:
         """Mean time to failure (the distribution's mean; inf if it has none)."""
-        return float(self.family.mean(self.estimate))
+        return float(self._family.mean(self.estimate))
 
     # -- bounds -----------------------------------------------------------------------
     def _free(self) -> np.ndarray:
@@ -275,7 +275,7 @@ class LifeFit(Result):
         pc = v.as_float_array(np.atleast_1d(percents), "percents", func, low=0.0, high=100.0,
                               closed="neither")
         how = v.check_option(bounds, "bounds", func, ("fisher", "likelihood"))
-        fam, th = self.family, self.estimate
+        fam, th = self._family, self.estimate
         p = pc / 100
         life = np.asarray(fam.quantile(p, th), dtype=float)
         z = _z(self.level)
@@ -302,7 +302,7 @@ class LifeFit(Result):
         """
         func = "reliability.LifeFit.reliability_bounds"
         t = v.as_float_array(np.atleast_1d(t), "t", func, low=0.0)
-        fam, th = self.family, self.estimate
+        fam, th = self._family, self.estimate
         link, inv = _LINKS[fam.link]
         z = _z(self.level)
         rel = np.exp(fam.logsf(t, th))
@@ -459,7 +459,7 @@ class ParameterBounds(Result):
 
 def _profile(fit: LifeFit, prep: Prepared, fixed_th, fixed_mask, start_u):
     """Maximum log-likelihood with the parameters in ``fixed_mask`` held at ``fixed_th``."""
-    fam = fit.family
+    fam = fit._family
     space = Space(fam, prep)
     hold = fixed_mask | fit.at_bound
     base = space.to_u(fixed_th)
@@ -553,7 +553,7 @@ def _bisect_root(f, inside: float, outside: float) -> float:
 
 def _lr_parameter(fit: LifeFit, j: int, func: str) -> tuple[float, float]:
     prep = Prepared(fit.data)
-    fam = fit.family
+    fam = fit._family
     space = Space(fam, prep)
     crit = _crit(fit)
     u_hat = space.to_u(fit.estimate)
@@ -583,7 +583,7 @@ def _lr_parameter(fit: LifeFit, j: int, func: str) -> tuple[float, float]:
 
 def _u_se(fit: LifeFit, j: int) -> float:
     """Standard error of parameter ``j`` on the optimiser's scale (log for positive)."""
-    kind = fit.family.kinds[j]
+    kind = fit._family.kinds[j]
     se = fit.se[j]
     if kind == "positive":
         return se / fit.estimate[j]
@@ -596,7 +596,7 @@ def _lr_quantile(fit: LifeFit, p: float, life: float, func: str) -> tuple[float,
     if fit.method != "mle":
         v.fail("bounds", func, "'fisher' for a rank-regression fit (likelihood-ratio bounds "
                "are defined around the maximum of the likelihood)", "likelihood")
-    fam = fit.family
+    fam = fit._family
     if fam.name == "weibull_mixture":
         v.fail("bounds", func, "'fisher' for a Weibull mixture (its quantile has no closed "
                "form to profile)", "likelihood")
