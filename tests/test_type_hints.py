@@ -17,11 +17,11 @@ import sys
 import types
 import typing
 
-PACKAGES = ("cxpath", "cxpath.journeys", "cxpath.attribution", "cxpath.fmea", "cxpath.kpi",
-            "cxpath.spc", "cxpath.forecast", "cxpath.survey", "cxpath.io", "cxpath.calendar",
-            "cxpath.plot", "cxpath.report", "cxpath.datasets", "cxpath.distributed",
-            "cxpath.errors", "cxpath.journeys.graph_svg", "cxpath.privacy",
-            "cxpath.reliability")
+import cxpath
+
+#: every subpackage cxpath declares (a new one is covered without editing this list)
+PACKAGES = ("cxpath", *(f"cxpath.{name}" for name in cxpath._SUBPACKAGES),
+            "cxpath.journeys.graph_svg")
 
 
 class _Missing:

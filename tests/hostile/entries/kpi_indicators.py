@@ -14,6 +14,6 @@ REGISTRY: dict[str, E] = {
     'cxpath.kpi.IndicatorSystem.evaluate': E({'data': 'frame', 'period': 'column',
         'freq': 'option', 'by': 'column', 'confidence': 'probability', 'cap': 'real',
         'trend_window': 'count'}),
-    'cxpath.kpi.alert_digest': E({'evaluation': 'result', 'charts': 'mapping',
+    'cxpath.kpi.alert_digest': E({'evaluation': 'result', 'charts': 'mapping', 'monitor': 'result',
         'at_risk': 'result', 'period': 'text'}),
 }
