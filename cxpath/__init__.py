@@ -17,9 +17,9 @@ import importlib
 
 __version__ = "0.1.0.dev0"
 
-_SUBPACKAGES = ("attribution", "calendar", "datasets", "distributed", "errors", "fmea",
-                "forecast", "io", "journeys", "kpi", "plot", "privacy", "rca", "reliability",
-                "report", "spc", "survey")
+_SUBPACKAGES = ("attribution", "calendar", "customers", "datasets", "distributed", "errors",
+                "fmea", "forecast", "io", "journeys", "kpi", "plot", "privacy", "rca",
+                "reliability", "report", "spc", "survey")
 _ATTRIBUTES = {"Journeys": "journeys", "Journey": "journeys", "CleaningReport": "journeys",
                "JourneyStats": "journeys"}
 
