@@ -1,6 +1,17 @@
 """Demand forecasting: ETS with automatic selection, intermittent demand, baselines,
 prediction intervals, many series, rolling-origin backtests and early-warning flags.
 
+Notes
+-----
+Dates: the models take a pandas Series with a ``DatetimeIndex`` (or ``dates=``, ``freq=``) and
+return the future timestamps in ``Forecast.ds``. Without ``m``, the season length is the
+number of periods in the natural cycle above the frequency, rounded down: sub-daily →
+periods in a day (``h`` 24, ``30min`` 48, ``15min`` 96, ``min`` 1440); ``D`` → 7 (a week);
+``B`` → 5; ``W`` → 52 (52.18 weeks a year); ``SM`` → 24; ``M``/``ME``/``MS`` → 12;
+``Q``/``QE``/``QS`` → 4; ``A``/``Y``/``YE``/``YS`` → 1; a multiple divides the cycle when it
+can (``2W`` → 26, ``2MS`` → 6, ``7D`` → 52) and gives 1 otherwise (``2D``, ``7h``); other
+offsets (business hours …) → 1. Irregular dates are refused, naming the gaps.
+
 Examples
 --------
 >>> from cxpath.forecast import seasonal_naive

@@ -12,6 +12,7 @@ from .. import _validate as v
 from .._budget import check_memory
 from .._results import Result, derived_columns, drawn_by, result
 from ..errors import DataError
+from ._dates import dated  # noqa: F401 - the models' decorator for dates= and freq=
 
 if TYPE_CHECKING:
     pass
@@ -45,6 +46,12 @@ class Forecast(Result):
         Model facts: for ETS the components, AIC/AICc/BIC, log-likelihood, sigma2, states.
     series_id : object
         The series' id when fitted as part of many series, else None.
+    ds : ndarray of datetime64[ns], optional
+        Future timestamps of the steps when the series came with dates (a pandas Series
+        with a ``DatetimeIndex``, or ``dates=``), else None; ``to_frame()`` then has a
+        ``ds`` column after ``step``. Time-zone-aware dates give wall-clock timestamps.
+    freq : str, optional
+        The dates' frequency alias (``"D"``, ``"MS"`` …) when there are dates, else None.
     step : ndarray of int
         The steps ``1..h`` (the table's first column).
     """
@@ -60,6 +67,8 @@ class Forecast(Result):
     params: dict = attrs.field(factory=dict)
     info: dict = attrs.field(factory=dict)
     series_id: object = None
+    ds: np.ndarray | None = None
+    freq: str | None = None
 
     _derived = derived_columns({
         "lo_{level}": "lower end of the level % interval, ``lower[i]`` for "
@@ -107,6 +116,8 @@ class Forecast(Result):
 
     def _columns(self) -> dict:
         cols = {"step": self.step, "mean": self.mean}
+        if self.ds is not None:
+            cols = {"step": self.step, "ds": self.ds, "mean": self.mean}
         for i, lev in enumerate(self.levels):
             cols[f"lo_{lev:g}"] = self.lower[i]
             cols[f"hi_{lev:g}"] = self.upper[i]

@@ -112,7 +112,7 @@ def option_names(method: str) -> tuple:
     fn = getattr(importlib.import_module(f"cxpath.forecast.{module}"), name)
     return tuple(p.name for p in inspect.signature(fn).parameters.values()
                  if p.kind is inspect.Parameter.KEYWORD_ONLY
-                 and p.name not in ("level", "series_id", *fixed))
+                 and p.name not in ("level", "series_id", "dates", "freq", *fixed))
 
 
 def check_options(method: str, options: dict, name: str, func: str) -> dict:

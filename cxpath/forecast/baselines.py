@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .. import _validate as v
-from ._base import Forecast, check_h, check_levels, check_series, normal_bands, where
+from ._base import Forecast, check_h, check_levels, check_series, dated, normal_bands, where
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -34,6 +34,7 @@ def _sigma(res, k):
     return float(np.sqrt(np.sum(e * e) / dof)) if e.size else 0.0
 
 
+@dated
 def naive(y: ArrayLike, h: int, *, level: float | Sequence[float] = (80, 95),
           series_id: Any = None) -> Forecast:
     """Random-walk forecast: every future value equals the last observation.
@@ -78,7 +79,9 @@ def naive(y: ArrayLike, h: int, *, level: float | Sequence[float] = (80, 95),
                     {"sigma": sigma}, {}, series_id)
 
 
-def seasonal_naive(y: ArrayLike, h: int, m: int, *, level: float | Sequence[float] = (80, 95),
+@dated
+def seasonal_naive(y: ArrayLike, h: int, m: int | None = None, *,
+                   level: float | Sequence[float] = (80, 95),
                    series_id: Any = None) -> Forecast:
     """Each future value equals the last observed value of the same season.
 
@@ -88,8 +91,9 @@ def seasonal_naive(y: ArrayLike, h: int, m: int, *, level: float | Sequence[floa
         The series, at least ``m + 1`` observations.
     h : int
         Forecast horizon.
-    m : int
-        Season length (e.g. 7 for daily data with a weekly pattern).
+    m : int, optional
+        Season length (e.g. 7 for daily data with a weekly pattern); needed unless the
+        series comes with dates, whose frequency then gives it (``D`` → 7).
     level : float or sequence of float, default (80, 95)
         Interval levels in percent.
     series_id : object, optional
@@ -114,6 +118,10 @@ def seasonal_naive(y: ArrayLike, h: int, m: int, *, level: float | Sequence[floa
     array([5., 6., 5.])
     """
     func = "forecast.seasonal_naive"
+    if m is None:
+        v.fail("m", where(func, series_id), "a positive integer (the season length), or "
+               "dates (a Series with a DatetimeIndex, or dates=) whose frequency gives it",
+               None)
     m = v.check_int(m, "m", where(func, series_id), low=1)
     y = check_series(y, func, series_id=series_id, min_size=m + 1)
     h = check_h(h, func)
@@ -129,6 +137,7 @@ def seasonal_naive(y: ArrayLike, h: int, m: int, *, level: float | Sequence[floa
                     {"m": m, "sigma": sigma}, {}, series_id)
 
 
+@dated
 def mean_forecast(y: ArrayLike, h: int, *, level: float | Sequence[float] = (80, 95),
                   series_id: Any = None) -> Forecast:
     """Every future value equals the mean of the history.
@@ -175,6 +184,7 @@ def mean_forecast(y: ArrayLike, h: int, *, level: float | Sequence[float] = (80,
                     {"sigma": sigma}, {}, series_id)
 
 
+@dated
 def drift(y: ArrayLike, h: int, *, level: float | Sequence[float] = (80, 95),
           series_id: Any = None) -> Forecast:
     """Random walk with drift: the line through the first and last observation, extended.
@@ -231,6 +241,7 @@ def _acf(x, nlags):
                              for k in range(1, nlags + 1)])
 
 
+@dated
 def theta(y: ArrayLike, h: int, m: int = 1, *, seasonal_test: bool = True,
           alpha: float | None = None, level: float | Sequence[float] = (80, 95),
           series_id: Any = None) -> Forecast:
@@ -248,8 +259,9 @@ def theta(y: ArrayLike, h: int, m: int = 1, *, seasonal_test: bool = True,
         The series (at least 4 observations; strictly positive when seasonally adjusted).
     h : int
         Forecast horizon.
-    m : int, default 1
-        Season length.
+    m : int, optional
+        Season length; by default the dates' frequency gives it when there are dates,
+        else 1.
     seasonal_test : bool, default True
         Run the seasonality test; False never deseasonalises.
     alpha : float, optional

@@ -28,6 +28,7 @@ from ._base import (
     quantile_bands,
     where,
 )
+from ._dates import dated
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -268,6 +269,7 @@ def _as_forecast(fit, h, levels, how, npaths, seed, name, series_id, extra=None)
                     else (fit["e"] * fit["fitted"]), how, params, info, series_id)
 
 
+@dated
 def ets(y: ArrayLike, h: int, m: int = 1, *, model: str = "ZZZ", damped: bool | None = None,
         alpha: float | None = None, beta: float | None = None, gamma: float | None = None,
         phi: float | None = None, initial_states: ArrayLike | None = None, ic: str = "aicc",
@@ -437,6 +439,7 @@ def _select(y, m, cands, fixed, ic, name, restarts=0):
     return best, table
 
 
+@dated
 def auto_ets(y: ArrayLike, h: int, m: int = 1, *, damped: bool | None = None, ic: str = "aicc",
              additive_only: bool = False, level: float | Sequence[float] = (80, 95),
              intervals: str = "auto", npaths: int = 2000, seed: int = 0, restarts: int = 0,
@@ -504,6 +507,7 @@ def auto_ets(y: ArrayLike, h: int, m: int = 1, *, damped: bool | None = None, ic
                 npaths=npaths, seed=seed, restarts=restarts, series_id=series_id)
 
 
+@dated
 def ses(y: ArrayLike, h: int, *, alpha: float | None = None,
         level: float | Sequence[float] = (80, 95), series_id: Any = None) -> Forecast:
     """Simple exponential smoothing, ETS(A,N,N), with fixed or estimated ``alpha``.
@@ -541,6 +545,7 @@ def ses(y: ArrayLike, h: int, *, alpha: float | None = None,
                 series_id=series_id)
 
 
+@dated
 def holt(y: ArrayLike, h: int, *, damped: bool = False, alpha: float | None = None,
          beta: float | None = None, phi: float | None = None,
          level: float | Sequence[float] = (80, 95), series_id: Any = None) -> Forecast:
@@ -582,6 +587,7 @@ def holt(y: ArrayLike, h: int, *, damped: bool = False, alpha: float | None = No
                 phi=phi, level=level, series_id=series_id)
 
 
+@dated
 def holt_winters(y: ArrayLike, h: int, m: int, *, seasonal: str = "additive", damped: bool = False,
                  alpha: float | None = None, beta: float | None = None, gamma: float | None = None,
                  phi: float | None = None, initial_states: ArrayLike | None = None,

@@ -17,7 +17,7 @@ import numpy as np
 
 from .. import _validate as v
 from .._budget import check_memory
-from ._base import Forecast, check_h, check_levels, check_series, check_unit, kernels, where
+from ._base import Forecast, check_h, check_levels, check_series, check_unit, dated, kernels, where
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -108,6 +108,7 @@ def _finish(model, y, h, levels, method, p1, p2, scale, params, series_id, func)
                     series_id)
 
 
+@dated
 def croston(y: ArrayLike, h: int, *, variant: str = "classic", alpha: float = 0.1,
             level: float | Sequence[float] = (80, 95), series_id: Any = None) -> Forecast:
     """Croston's method: SES of the non-zero demand sizes divided by SES of their intervals.
@@ -170,6 +171,7 @@ def croston(y: ArrayLike, h: int, *, variant: str = "classic", alpha: float = 0.
                    func)
 
 
+@dated
 def tsb(y: ArrayLike, h: int, *, alpha_d: float = 0.1, alpha_p: float = 0.1,
         level: float | Sequence[float] = (80, 95), series_id: Any = None) -> Forecast:
     """Teunter-Syntetos-Babai: demand probability (updated every period) times size.
@@ -222,6 +224,7 @@ def tsb(y: ArrayLike, h: int, *, alpha_d: float = 0.1, alpha_p: float = 0.1,
                    {"alpha_d": alpha_d, "alpha_p": alpha_p}, series_id, func)
 
 
+@dated
 def adida(y: ArrayLike, h: int, *, level: float | Sequence[float] = (80, 95),
           series_id: Any = None) -> Forecast:
     """ADIDA: aggregate into blocks of the mean inter-demand interval, SES, disaggregate.
@@ -264,6 +267,7 @@ def adida(y: ArrayLike, h: int, *, level: float | Sequence[float] = (80, 95),
     return _finish("ADIDA", y, h, levels, 3, 0.0, 0.0, 1.0, {}, series_id, func)
 
 
+@dated
 def imapa(y: ArrayLike, h: int, *, level: float | Sequence[float] = (80, 95),
           series_id: Any = None) -> Forecast:
     """IMAPA: the mean of ADIDA-style forecasts over aggregation levels 1..mean interval.

@@ -239,8 +239,10 @@ def forecast(result: Forecast, ax: Axes | None = None, *, history: ArrayLike | N
     Returns
     -------
     matplotlib.axes.Axes
-        Steps on the x axis (history at ``<= 0``, forecasts at ``1..h``), one shaded band
-        per interval level (wider bands lighter).
+        Steps on the x axis (history at ``<= 0``, forecasts at ``1..h``), or the dates
+        when the forecast has them (``result.ds``: the history ends one period of
+        ``result.freq`` before the first forecast date), one shaded band per interval
+        level (wider bands lighter).
 
     Raises
     ------
@@ -267,19 +269,24 @@ def forecast(result: Forecast, ax: Axes | None = None, *, history: ArrayLike | N
     h = result.h
     last = 4 * h if last is None else v.check_int(last, "last", func, low=1)
     ax = get_axes(ax, "forecast", figsize=(10.0, 4.5))
+    dated = result.ds is not None and result.ds.dtype.kind == "M"
+    x_of = _step_dates(result) if dated else None  # step (… -1, 0, 1 …) -> timestamp
     if history is not None:
         y = v.as_float_array(history, "history", func)
         y = y[-last:]
-        ax.plot(np.arange(-y.size + 1, 1), y, color="black", linewidth=1, label="history")
+        back = np.arange(-y.size + 1, 1)
+        ax.plot(x_of(back) if dated else back, y, color="black", linewidth=1,
+                label="history")
     steps = np.arange(1, h + 1)
+    xs = result.ds if dated else steps
     levels = np.asarray(result.levels, dtype=float)
     blues = cmap("Blues", "forecast")
     for k in np.argsort(-levels):
         shade = 0.25 + 0.35 * (1 - k / max(levels.size, 1))
-        ax.fill_between(steps, result.lower[k], result.upper[k], color=blues(shade),
+        ax.fill_between(xs, result.lower[k], result.upper[k], color=blues(shade),
                         alpha=0.7, linewidth=0, label=f"{levels[k]:g}% interval")
     style = {"color": "#08306b", "linewidth": 1.5, **style}
-    ax.plot(steps, result.mean, label=f"forecast ({result.model})", **style)
+    ax.plot(xs, result.mean, label=f"forecast ({result.model})", **style)
     if actual is not None:
         if flag_level is None:
             flag_level = float(levels.max()) if levels.size else None
@@ -287,17 +294,43 @@ def forecast(result: Forecast, ax: Axes | None = None, *, history: ArrayLike | N
             v.fail("result", func, "a Forecast with interval levels to flag actuals",
                    got="no levels")
         ex = flag_outside(actual, result, level=flag_level)
-        ax.plot(ex.step, ex.actual, linestyle="none", marker="o", markersize=3,
+        ex_x = result.ds[ex.step - 1] if dated else ex.step
+        ax.plot(ex_x, ex.actual, linestyle="none", marker="o", markersize=3,
                 color="black", label="actual")
         if ex.outside.any():
-            ax.scatter(ex.step[ex.outside], ex.actual[ex.outside], marker="X", s=60,
+            ax.scatter(ex_x[ex.outside], ex.actual[ex.outside], marker="X", s=60,
                        color="#d62728", zorder=4,
                        label=f"outside {ex.level:g}% band ({int(ex.outside.sum())})")
-    ax.axvline(0.5, color="grey", linestyle=":", linewidth=1)
-    ax.set_xlabel("step (0 = last observation)")
+    if dated:
+        ax.axvline(x_of(np.array([0]))[0] + (result.ds[0] - x_of(np.array([0]))[0]) / 2,
+                   color="grey", linestyle=":", linewidth=1)
+        ax.set_xlabel(f"date (frequency {result.freq})" if result.freq else "date")
+        ax.figure.autofmt_xdate()
+    else:
+        ax.axvline(0.5, color="grey", linestyle=":", linewidth=1)
+        ax.set_xlabel("step (0 = last observation)")
     ax.legend(fontsize=7, loc="upper left")
     ax.set_title(f"Forecast {result.model}, {h} steps ({result.interval_method} intervals)")
     return ax
+
+
+def _step_dates(result: Forecast):
+    """``steps -> timestamps`` of a dated forecast: step 1 is ``ds[0]``, step 0 the last
+    observation, one period of ``freq`` apart (the steps of ``ds`` when no ``freq``)."""
+    ds = result.ds
+    if result.freq:
+        import pandas as pd
+
+        off = pd.tseries.frequencies.to_offset(result.freq)
+
+        def x_of(steps):
+            first = pd.Timestamp(ds[0])
+            low = int(min(steps.min(), 1))
+            grid = pd.date_range(end=first, periods=2 - low, freq=off)  # steps low .. 1
+            return grid.to_numpy()[steps - low]
+        return x_of
+    gap = ds[1] - ds[0] if ds.shape[0] > 1 else np.timedelta64(1, "D")
+    return lambda steps: ds[0] + (steps - 1) * gap
 
 
 def retention(result: Cohorts, ax: Axes | None = None, *, annotate: bool = True,
