@@ -29,6 +29,7 @@ import numpy as np
 from .. import _validate as v
 from .._frames import column, dictionary_codes
 from .._results import Result, derived_columns, result
+from ._periods import two_periods
 
 if TYPE_CHECKING:
     from .._typing import ColumnLike, TableLike
@@ -229,20 +230,7 @@ def _read(func, data, value, period, by, denominator, before, after) -> _Records
     if bad.any():
         i = int(np.argmax(bad))
         v.fail("value", func, "finite numbers", got=f"{num[i]} at position {i}", data=True)
-    if before is None and after is None:
-        if len(seen) != 2:
-            v.fail("period", func, "two periods (or give 'before' and 'after')",
-                   got=f"{len(seen)} distinct values {v.show_list(seen, 4)}", data=True)
-        before, after = seen
-    elif before is None or after is None:
-        v.fail("before" if before is None else "after", func,
-               "given together with the other period label", None)
-    before, after = str(before), str(after)
-    if before == after:
-        v.fail("after", func, "a period other than 'before'", after)
-    for arg, lab in (("before", before), ("after", after)):
-        if lab not in seen:
-            v.fail(arg, func, f"a value of 'period' (one of {v.show_list(seen, 6)})", lab)
+    before, after = two_periods(seen, before, after, func)
     keep = (per == seen.index(before)) | (per == seen.index(after))
     is_after = (per == seen.index(after))[keep]
     num, den, freq = num[keep], den[keep], freq[keep]

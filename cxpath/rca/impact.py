@@ -24,7 +24,7 @@ import numpy as np
 from .. import _validate as v
 from .._budget import check_memory
 from .._frames import column
-from .._results import Result, format_p, result
+from .._results import Result, drawn_by, format_p, result
 from . import _hac
 
 if TYPE_CHECKING:
@@ -174,6 +174,7 @@ def _cov_kind(cov, func, options):
 # --------------------------------------------------------------------------- ITS
 
 
+@drawn_by("impact")
 @result
 class TimeSeriesImpact(Result):
     """An interrupted time series: segmented regression of one series on a change.
@@ -254,13 +255,6 @@ class TimeSeriesImpact(Result):
 
     def _title(self):
         return f"Interrupted time series ({self.errors})"
-
-    def plot(self, ax: Any = None, **kw: Any) -> Any:
-        """Draw the result with :func:`cxpath.plot.impact` (extra ``plot``) on
-        ``ax`` or a new figure; returns the Axes."""
-        from ..plot._rca_impact import impact
-
-        return impact(self, ax=ax, **kw)
 
     def _summary(self):
         return [self.verdict, f"{self.model}; {self.covariance}."]
@@ -494,6 +488,7 @@ def interrupted_time_series(y: ColumnLike, at: Any, *, data: TableLike | None = 
 # --------------------------------------------------------------------------- DiD
 
 
+@drawn_by("impact")
 @result
 class EventStudy(Result):
     """Event-study coefficients: the treated–comparison gap in each period, relative to the
@@ -533,13 +528,6 @@ class EventStudy(Result):
     def _title(self):
         return "Event study (reference: event_time −1)"
 
-    def plot(self, ax: Any = None, **kw: Any) -> Any:
-        """Draw the result with :func:`cxpath.plot.impact` (extra ``plot``) on
-        ``ax`` or a new figure; returns the Axes."""
-        from ..plot._rca_impact import impact
-
-        return impact(self, ax=ax, **kw)
-
     def _summary(self):
         return [self.verdict]
 
@@ -548,6 +536,7 @@ class EventStudy(Result):
                 "ci_low": self.ci_low, "ci_high": self.ci_high, "p_value": self.p_value}
 
 
+@drawn_by("impact")
 @result
 class DiffInDiff(Result):
     """A difference-in-differences estimate of the effect of a change.
@@ -607,13 +596,6 @@ class DiffInDiff(Result):
 
     def _title(self):
         return f"Difference-in-differences ({self.design}, {self.cov})"
-
-    def plot(self, ax: Any = None, **kw: Any) -> Any:
-        """Draw the result with :func:`cxpath.plot.impact` (extra ``plot``) on
-        ``ax`` or a new figure; returns the Axes."""
-        from ..plot._rca_impact import impact
-
-        return impact(self, ax=ax, **kw)
 
     def _summary(self):
         return [self.verdict]
@@ -843,6 +825,7 @@ def diff_in_diff(y: ColumnLike, treated: ColumnLike, post: ColumnLike, *,
 # --------------------------------------------------------------------------- synthetic control
 
 
+@drawn_by("impact")
 @result
 class SyntheticControl(Result):
     """A synthetic control: the treated unit against a weighted mix of untreated units.
@@ -903,13 +886,6 @@ class SyntheticControl(Result):
 
     def _title(self):
         return f"Synthetic control of {self.treated_unit!s} ({self.donor.size} donors)"
-
-    def plot(self, ax: Any = None, **kw: Any) -> Any:
-        """Draw the result with :func:`cxpath.plot.impact` (extra ``plot``) on
-        ``ax`` or a new figure; returns the Axes."""
-        from ..plot._rca_impact import impact
-
-        return impact(self, ax=ax, **kw)
 
     def _summary(self):
         return [self.verdict]

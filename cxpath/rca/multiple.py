@@ -26,6 +26,7 @@ import numpy as np
 from .. import _validate as v
 from .._frames import column
 from .._results import Result, result
+from ._periods import two_periods
 from .decompose import _dimension_names, _is_journeys, _journeys_column, _labels_of
 
 if TYPE_CHECKING:
@@ -436,20 +437,7 @@ def compare_many(kpis: str | Sequence[str] | Mapping[str, ColumnLike], period: C
         values = {k: np.repeat(np.asarray(x), w) for k, x in values.items()}
         dims = [(k, np.repeat(x, w)) for k, x in dims]
     seen = sorted(set(per.tolist()))
-    if before is None and after is None:
-        if len(seen) != 2:
-            v.fail("period", func, "two periods (or give 'before' and 'after')",
-                   got=f"{len(seen)} distinct values {v.show_list(seen, 4)}", data=True)
-        before, after = seen
-    elif before is None or after is None:
-        v.fail("before" if before is None else "after", func,
-               "given together with the other period label", None)
-    before, after = str(before), str(after)
-    if before == after:
-        v.fail("after", func, "a period other than 'before'", after)
-    for arg, lab in (("before", before), ("after", after)):
-        if lab not in seen:
-            v.fail(arg, func, f"a value of 'period' (one of {v.show_list(seen, 6)})", lab)
+    before, after = two_periods(seen, before, after, func)
     is_b, is_a = per == before, per == after
     groups = [("", "(all)", np.ones(per.size, dtype=bool))]
     for name, labs in dims:
