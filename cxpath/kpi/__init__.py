@@ -37,6 +37,7 @@ from .efficiency import (
     task_completion_rate,
     ticket_kpis,
 )
+from .forecast_staffing import StaffingBlocks, StaffingPlan, expected_service_level, staffing_plan
 from .inventory import (
     EOQ,
     PartsPolicy,
@@ -62,6 +63,7 @@ from .queueing import (
     staffing,
     staffing_erlang_a,
 )
+from .roster import Roster, ShiftPatterns, shift_patterns, shift_roster
 from .satisfaction import NPS, Rating, ces, csat, nps, nps_sample_size
 from .scorecard import (
     Caterpillar,
@@ -103,6 +105,9 @@ __all__ = [
     # queueing
     "ErlangA", "ErlangC", "IntervalStaffing", "Staffing", "erlang_a", "erlang_b", "erlang_c",
     "interval_staffing", "staffing", "staffing_erlang_a",
+    # staffing plans and rosters
+    "Roster", "ShiftPatterns", "StaffingBlocks", "StaffingPlan", "expected_service_level",
+    "shift_patterns", "shift_roster", "staffing_plan",
     # inventory
     "EOQ", "PartsPolicy", "ReorderPoint", "SlowMoverStock", "days_of_supply", "eoq",
     "inventory_turnover", "parts_policy", "reorder_point", "slow_mover_stock",
