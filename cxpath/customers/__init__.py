@@ -1,4 +1,4 @@
-"""Customers over time: churn and time-to-event analysis (issue #22).
+"""Customers over time: histories, churn and time-to-event analysis, segments and value.
 
 :func:`kaplan_meier` (survival curve with Greenwood variance, log-log or plain intervals,
 median survival with its interval, :meth:`KaplanMeier.at` for survival at given times),
@@ -8,7 +8,13 @@ groups, stratified, Wilcoxon/Tarone–Ware/Peto/Fleming–Harrington weights) an
 :mod:`cxpath.customers.survival`; :func:`cox` (Cox proportional hazards: Efron or Breslow
 ties, robust and cluster-robust errors, start–stop data, strata, concordance) and
 :meth:`CoxFit.ph_test` (scaled Schoenfeld residual test of proportional hazards) in
-:mod:`cxpath.customers.cox`.
+:mod:`cxpath.customers.cox`. Competing risks (churn vs upgrade vs move) are in
+:mod:`cxpath.customers.competing`: :func:`cumulative_incidence` (Aalen–Johansen) and
+:func:`fine_gray` (subdistribution hazards). From an activity log,
+:func:`customer_histories` builds one row per customer (RFM features, durations to churn,
+repeat contact and complaint, leakage-free as of a cut-off); :func:`rfm_scores` scores and
+names RFM segments; :func:`bgnbd`, :func:`gamma_gamma` and :func:`clv` give expected
+transactions, spend and lifetime value.
 
 Inputs are arrays or the column names of a table (``data=``): durations, event flags (1:
 churned, 0: censored), optional entry times, groups, strata and weights.
@@ -24,7 +30,27 @@ Examples
 0.5287
 """
 
+from .competing import (
+    CumulativeIncidence,
+    FineGrayFit,
+    FineGrayPrediction,
+    cumulative_incidence,
+    fine_gray,
+)
 from .cox import CoxFit, PHTest, cox
+from .histories import CustomerHistories, customer_histories
+from .ltv import (
+    CLV,
+    BGNBDFit,
+    GammaGammaFit,
+    RepurchaseRate,
+    bgnbd,
+    clv,
+    gamma_gamma,
+    repurchase_rate,
+    simulate_customers,
+)
+from .rfm import RFM_SEGMENTS, RFMScores, rfm_scores
 from .survival import (
     RMST,
     KaplanMeier,
@@ -39,3 +65,8 @@ from .survival import (
 
 __all__ = ["RMST", "CoxFit", "KaplanMeier", "LogRankTest", "NelsonAalen", "PHTest", "SurvivalAt",
            "cox", "kaplan_meier", "logrank_test", "nelson_aalen", "rmst"]
+__all__ += ["CumulativeIncidence", "FineGrayFit", "FineGrayPrediction", "cumulative_incidence",
+            "fine_gray"]
+__all__ += ["CLV", "RFM_SEGMENTS", "BGNBDFit", "CustomerHistories", "GammaGammaFit", "RFMScores",
+            "RepurchaseRate", "bgnbd", "clv", "customer_histories", "gamma_gamma",
+            "repurchase_rate", "rfm_scores", "simulate_customers"]

@@ -83,7 +83,8 @@ def _km_bounds(s: np.ndarray, greenwood: np.ndarray, z: float,
     if ci == "plain":
         half = z * s * np.sqrt(greenwood)
         return np.clip(s - half, 0.0, 1.0), np.clip(s + half, 0.0, 1.0)
-    with np.errstate(divide="ignore", invalid="ignore"):
+    # S near 1 or 0: the log-log transform runs to ±inf and the bound to 1 or 0 (its limit)
+    with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         lv = np.log(s)
         lower = np.exp(-np.exp(np.log(-lv) - z * np.sqrt(greenwood) / lv))
         upper = np.exp(-np.exp(np.log(-lv) + z * np.sqrt(greenwood) / lv))
