@@ -20,15 +20,18 @@ array([6., 8.])
 """
 
 from ._base import Forecast
-from .accuracy import coverage, mae, mase, pinball, rmse, smape, wape
+from .accuracy import coverage, mae, mase, pinball, rmse, rmsse, scaled_pinball, smape, wape
 from .anomaly import Excursions, flag_outside
 from .backtest import Backtest, Leaderboard, backtest, leaderboard
 from .baselines import drift, mean_forecast, naive, seasonal_naive, theta
 from .ets import auto_ets, ets, holt, holt_winters, ses
+from .evaluation import BASELINES, BacktestSet, Evaluation, SeriesLeaderboard, backtest_many
 from .intermittent import adida, croston, imapa, tsb
 from .many import ForecastSet, forecast_many
 
-__all__ = ["Backtest", "Excursions", "Forecast", "ForecastSet", "Leaderboard", "adida",
+__all__ = ["BASELINES", "Backtest", "BacktestSet", "Evaluation", "Excursions", "Forecast",
+           "ForecastSet", "Leaderboard", "SeriesLeaderboard", "adida", "backtest_many",
+           "rmsse", "scaled_pinball",
            "auto_ets", "backtest", "coverage", "croston", "drift", "ets", "flag_outside",
            "forecast_many", "holt", "holt_winters", "imapa", "leaderboard", "mae", "mase",
            "mean_forecast", "naive", "pinball", "rmse", "seasonal_naive", "ses", "smape",

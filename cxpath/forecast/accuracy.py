@@ -1,9 +1,14 @@
-"""Forecast accuracy measures: MAE, RMSE, MASE, sMAPE, WAPE, pinball loss, coverage.
+"""Forecast accuracy measures: MAE, RMSE, MASE, RMSSE, sMAPE, WAPE, pinball loss, scaled
+pinball loss, coverage.
 
 Definitions follow Hyndman & Koehler (2006) and *Forecasting: Principles and Practice*
 (3rd ed., section 5.8): MASE scales the MAE by the in-sample MAE of the seasonal naive
 forecast with period ``m``; sMAPE is ``mean(200 |y - f| / (|y| + |f|))`` with 0/0 taken as
-0; WAPE is ``sum|y - f| / sum|y|``.
+0; WAPE is ``sum|y - f| / sum|y|``. RMSSE and the scaled pinball loss follow the M5
+competitors' guide (Makridakis, Spiliotis & Assimakopoulos, 2022): RMSSE is
+``sqrt(mean((y - f)^2) / mean((x_t - x_{t-m})^2))`` over the training series ``x``; the
+scaled pinball loss is the pinball loss averaged over the quantiles asked for, divided by
+the same in-sample seasonal-naive MAE as MASE.
 """
 
 from __future__ import annotations
@@ -15,9 +20,12 @@ import numpy as np
 from .. import _validate as v
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from .._typing import ArrayLike
 
-__all__ = ["coverage", "mae", "mase", "pinball", "rmse", "smape", "wape"]
+__all__ = ["coverage", "mae", "mase", "pinball", "rmse", "rmsse", "scaled_pinball", "smape",
+           "wape"]
 
 
 def _pair(actual, forecast, func):
@@ -128,6 +136,141 @@ def mase(actual: ArrayLike, forecast: ArrayLike, insample: ArrayLike, m: int = 1
     if scale == 0:
         return 0.0 if err == 0 else float("inf")
     return err / scale
+
+
+def rmsse_scale(insample: np.ndarray, m: int) -> float:
+    """In-sample mean squared seasonal difference (the RMSSE denominator, squared)."""
+    if insample.shape[0] <= m:
+        return np.nan
+    return float(np.mean((insample[m:] - insample[:-m]) ** 2))
+
+
+def _insample(insample, m, func):
+    m = v.check_int(m, "m", func, low=1)
+    x = v.as_float_array(insample, "insample", func)
+    if x.shape[0] <= m:
+        v.fail("insample", func, f"longer than m ({m})", got=f"length {x.shape[0]}",
+               data=True)
+    return x, m
+
+
+def _ratio(num: float, den: float) -> float:
+    """``num / den``, with a zero scale giving 0 (no error) or inf."""
+    if den == 0:
+        return 0.0 if num == 0 else float("inf")
+    return num / den
+
+
+def rmsse(actual: ArrayLike, forecast: ArrayLike, insample: ArrayLike, m: int = 1) -> float:
+    """Root mean squared scaled error, the M5 accuracy measure.
+
+    ``sqrt(mean((y - f)^2) / mean((x_t - x_{t-m})^2))``: the squared errors scaled by the
+    in-sample mean squared error of the seasonal naive forecast of the training series
+    ``x`` (M5 uses ``m = 1``, the naive forecast).
+
+    Parameters
+    ----------
+    actual, forecast : array-like of shape (h,)
+        Observed values and point forecasts.
+    insample : array-like of shape (n,)
+        The training series, used for the scale.
+    m : int, default 1
+        Seasonal period of the naive benchmark in the scale.
+
+    Returns
+    -------
+    float
+        ``inf`` when the scale is 0 and the errors are not (a constant history).
+
+    Raises
+    ------
+    DataError
+        Training series not longer than ``m``, NaN, different lengths.
+
+    References
+    ----------
+    Makridakis, S., Spiliotis, E. & Assimakopoulos, V. (2022). M5 accuracy competition:
+    results, findings, and conclusions. *International Journal of Forecasting* 38(4),
+    1346-1364 (the competitors' guide, section "Point forecasts").
+
+    Examples
+    --------
+    >>> from cxpath.forecast import rmsse
+    >>> rmsse([5.0, 6.0], [4.0, 6.0], [1.0, 2.0, 3.0, 4.0])
+    0.7071067811865476
+    """
+    func = "forecast.rmsse"
+    a, f = _pair(actual, forecast, func)
+    x, m = _insample(insample, m, func)
+    return float(np.sqrt(_ratio(float(np.mean((a - f) ** 2)), rmsse_scale(x, m))))
+
+
+def scaled_pinball(actual: ArrayLike, quantile_forecasts: ArrayLike,
+                   q: float | Sequence[float], insample: ArrayLike, m: int = 1) -> float:
+    """Scaled pinball loss (M5 uncertainty competition), averaged over quantiles.
+
+    For each quantile ``q_j`` the mean pinball loss ``mean(max(q (y - f), (q - 1) (y - f)))``
+    of its forecast over the horizon, divided by the in-sample seasonal-naive MAE of the
+    training series (the MASE scale); the result is the mean over the quantiles.
+
+    Parameters
+    ----------
+    actual : array-like of shape (h,)
+        Observed values.
+    quantile_forecasts : array-like of shape (k, h) or (h,)
+        Forecast of each quantile, row ``j`` for ``q[j]``.
+    q : float or sequence of float
+        The ``k`` quantiles, each in (0, 1).
+    insample : array-like of shape (n,)
+        The training series, used for the scale.
+    m : int, default 1
+        Seasonal period of the naive benchmark in the scale.
+
+    Returns
+    -------
+    float
+        ``inf`` when the scale is 0 and the losses are not (a constant history).
+
+    Raises
+    ------
+    InvalidParameterError
+        A quantile outside (0, 1).
+    DataError
+        Shapes that do not match, training series not longer than ``m``, NaN or inf.
+
+    References
+    ----------
+    Makridakis, S., Spiliotis, E., Assimakopoulos, V., Chen, Z., Gaba, A., Tsetlin, I. &
+    Winkler, R. L. (2022). The M5 uncertainty competition: results, findings and
+    conclusions. *International Journal of Forecasting* 38(4), 1365-1385.
+
+    Examples
+    --------
+    >>> from cxpath.forecast import scaled_pinball
+    >>> scaled_pinball([10.0, 10.0], [[8.0, 9.0], [12.0, 11.0]], [0.1, 0.9],
+    ...                [1.0, 2.0, 3.0, 4.0])
+    0.15
+    """
+    func = "forecast.scaled_pinball"
+    a = v.as_float_array(actual, "actual", func)
+    if isinstance(q, (int, float, np.integer, np.floating)) and not isinstance(q, bool):
+        q = [q]
+    qs = v.as_float_array(q, "q", func)
+    if np.any((qs <= 0) | (qs >= 1)):
+        v.fail("q", func, "quantiles in (0, 1)",
+               got=f"{qs[(qs <= 0) | (qs >= 1)][0]:g}")
+    fq = v.array(quantile_forecasts, "quantile_forecasts", func)
+    if fq.ndim == 1:
+        fq = fq[None, :]
+    if fq.shape != (qs.shape[0], a.shape[0]):
+        v.fail("quantile_forecasts", func, f"an array of shape ({qs.shape[0]}, "
+               f"{a.shape[0]}): one row per quantile, one column per actual",
+               got=f"an array of shape {fq.shape}", data=True)
+    fq = v.as_float_array(fq, "quantile_forecasts", func, ndim=2)
+    x, m = _insample(insample, m, func)
+    d = a[None, :] - fq
+    loss = float(np.mean(np.maximum(qs[:, None] * d, (qs[:, None] - 1.0) * d)))
+    return _ratio(loss, mase_scale(x, m))
 
 
 def smape(actual: ArrayLike, forecast: ArrayLike) -> float:
