@@ -16,9 +16,20 @@ Examples
 0.886
 """
 
+from .confirmatory import Sem, SemValidity, cfa, parse_model, sem
 from .drivers import ImportancePerformance, KeyDrivers, importance_performance, key_drivers
 from .factor_analysis import Efa, FactorCount, efa, n_factors
 from .factorability import Bartlett, Kmo, bartlett_sphericity, kmo
+from .ordinal import (
+    OrdinalAlpha,
+    Polychoric,
+    PolychoricMatrix,
+    ordinal_alpha,
+    ordinal_omega,
+    polychoric,
+    polychoric_matrix,
+    polyserial,
+)
 from .paths import PathModel, parse_paths, path_model
 from .reliability import Alpha, Omega, cronbach_alpha, omega_total
 from .validity import ConstructValidity, Htmt, construct_validity, htmt
@@ -27,4 +38,7 @@ __all__ = ["Alpha", "Bartlett", "ConstructValidity", "Efa", "FactorCount", "Htmt
            "ImportancePerformance", "KeyDrivers", "Kmo", "Omega", "PathModel",
            "bartlett_sphericity", "construct_validity", "cronbach_alpha", "efa",
            "htmt", "importance_performance", "key_drivers", "kmo", "n_factors",
-           "omega_total", "parse_paths", "path_model"]
+           "omega_total", "parse_paths", "path_model",
+           "Sem", "SemValidity", "cfa", "parse_model", "sem",
+           "OrdinalAlpha", "Polychoric", "PolychoricMatrix", "ordinal_alpha", "ordinal_omega",
+           "polychoric", "polychoric_matrix", "polyserial"]

@@ -214,7 +214,8 @@ class Efa(Result):
 
 def efa(data: ArrayLike | TableLike, items: Sequence[str] | None = None, *, n_factors: int = 1,
         method: str = "minres", rotation: str | None = "varimax", nan_policy: str = "pairwise",
-        promax_power: int = 4, oblimin_gamma: float = 0.0) -> Efa:
+        promax_power: int = 4, oblimin_gamma: float = 0.0, correlation: str = "pearson",
+        correct: float = 0.0) -> Efa:
     """Exploratory factor analysis of survey items.
 
     Parameters
@@ -237,6 +238,12 @@ def efa(data: ArrayLike | TableLike, items: Sequence[str] | None = None, *, n_fa
         Power of the promax target (4 by default, as in R and factor_analyzer).
     oblimin_gamma : float
         Obliqueness parameter of oblimin (0 = quartimin, the usual default).
+    correlation : {'pearson', 'polychoric'}
+        Factor the Pearson correlations, or the polychoric correlations of ordinal items
+        (:func:`cxpath.survey.polychoric_matrix`; a non-positive-definite polychoric matrix
+        raises, and the chi-square fit test is then only a rough guide).
+    correct : float, default 0
+        Continuity correction of empty cells for ``correlation='polychoric'``.
 
     Returns
     -------
@@ -296,11 +303,29 @@ def efa(data: ArrayLike | TableLike, items: Sequence[str] | None = None, *, n_fa
     it = read_items(data, items, func, nan_policy=nan_policy, min_items=3, min_rows=4)
     k = len(it.labels)
     m = v.check_int(n_factors, "n_factors", func, low=1, high=k - 1)
-    r, npair = correlation(it.x)
-    check_pairs(npair, it.labels, func)
-    check_correlation(r, it.labels, func)
+    r, npair = _item_correlation(data, items, it, func, correlation, correct, nan_policy)
     return _fit(r, m, method, rotation, it.labels, int(npair.min()), nan_policy, promax_power,
                 oblimin_gamma)
+
+
+CORRELATIONS = ("pearson", "polychoric")
+
+
+def _item_correlation(data, items, it, func, kind, correct, nan_policy):
+    """Pearson (pairwise) or polychoric correlation matrix of the items, checked."""
+    v.check_option(kind, "correlation", func, CORRELATIONS)
+    correct = v.check_real(correct, "correct", func, low=0.0, high=1.0)
+    if kind == "pearson":
+        r, npair = correlation(it.x)
+        check_pairs(npair, it.labels, func)
+    else:
+        from .ordinal import _poly_matrix
+
+        pm = _poly_matrix(data, items, func, correct=correct, sparse="warn", smooth="error",
+                          nan_policy=nan_policy, max_pairs=20_000, stacklevel=5, hint=False)
+        r, npair = pm.matrix, pm.n_pairs
+    check_correlation(r, it.labels, func)
+    return r, npair
 
 
 def _fit(r, m, method, rotation, labels, n_obs, nan_policy, promax_power=4, gamma=0.0):
@@ -358,7 +383,7 @@ def _fit_test(r, lam, phi, h2, n):
 
 @result
 class FactorCount(Result):
-    """How many factors to keep: the scree values, Horn's parallel analysis and Kaiser.
+    """How many factors to keep: the scree, Horn's parallel analysis, Velicer's MAP, Kaiser.
 
     Attributes
     ----------
@@ -369,9 +394,22 @@ class FactorCount(Result):
         Mean and ``quantile`` of the same eigenvalues over ``n_iter`` random normal data
         sets of the same size.
     parallel : int
-        Leading eigenvalues that exceed their random quantile (Horn's criterion).
+        Leading eigenvalues that exceed their random quantile (Horn's criterion, the
+        95th-percentile rule by default).
+    parallel_mean : int
+        Leading eigenvalues that exceed their random mean (Horn's original mean rule).
+    map_squared, map_fourth : ndarray (n_items,)
+        Velicer's average squared (1976) and average fourth-power (2000) partial correlation
+        after partialling out the first 0, 1, …, n_items - 1 principal components.
+    map_1976, map_2000 : int
+        Components at the minimum of ``map_squared`` and of ``map_fourth`` (Velicer's MAP
+        test, original and revised).
     kaiser : int
         Eigenvalues of the correlation matrix above 1 (Kaiser–Guttman).
+    correlation : str
+        ``'pearson'`` or ``'polychoric'``.
+    suggested : dict
+        Number of factors per method.
     eigenvalue : ndarray
         ``eigenvalues`` under its column name.
     retain : ndarray of bool
@@ -389,6 +427,12 @@ class FactorCount(Result):
     n_iter: int
     n_obs: int
     seed: int | None
+    parallel_mean: int
+    map_squared: np.ndarray
+    map_fourth: np.ndarray
+    map_1976: int
+    map_2000: int
+    correlation: str
 
     _derived = derived_columns({"position": "1-based position of the eigenvalue"})
     eigenvalue = alias("eigenvalues")
@@ -398,18 +442,49 @@ class FactorCount(Result):
         """``eigenvalues > random_quantile``: the factors parallel analysis would keep."""
         return self.eigenvalues > self.random_quantile
 
+    @property
+    def suggested(self) -> dict:
+        """Number of factors per method: ``{'parallel', 'parallel_mean', 'map_1976',
+        'map_2000', 'kaiser'}``."""
+        return {"parallel": self.parallel, "parallel_mean": self.parallel_mean,
+                "map_1976": self.map_1976, "map_2000": self.map_2000, "kaiser": self.kaiser}
+
     def _title(self) -> str:
         return "Number of factors"
 
     def _summary(self) -> list[str]:
-        return [f"parallel analysis ({self.kind}, {self.quantile:.0%} of {self.n_iter} random "
-                f"sets): {self.parallel}; eigenvalue > 1 (Kaiser): {self.kaiser}"]
+        return [f"parallel analysis ({self.kind}, {self.correlation}, {self.n_iter} random "
+                f"sets): {self.parallel} ({self.quantile:.0%} quantile rule), "
+                f"{self.parallel_mean} (mean rule)",
+                f"Velicer's MAP: {self.map_1976} (1976, squared), {self.map_2000} "
+                f"(2000, fourth power); eigenvalue > 1 (Kaiser): {self.kaiser}"]
 
     def _columns(self) -> dict:
         n = len(self.eigenvalues)
         return {"position": np.arange(1, n + 1), "eigenvalue": self.eigenvalues,
                 "random_mean": self.random_mean, "random_quantile": self.random_quantile,
                 "retain": self.retain}
+
+
+def _map(r: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Velicer's MAP: mean squared and mean fourth-power off-diagonal partial correlation
+    after partialling out the first m = 0 … p-1 principal components (O'Connor 2000)."""
+    p = len(r)
+    w, vec = np.linalg.eigh(r)
+    w, vec = w[::-1], vec[:, ::-1]
+    sq = np.full(p, np.inf)
+    fo = np.full(p, np.inf)
+    off = ~np.eye(p, dtype=bool)
+    for m in range(p):
+        a = vec[:, :m] * np.sqrt(np.maximum(w[:m], 0.0))
+        c = r - a @ a.T
+        d = np.diag(c)
+        if not (d > 1e-12).all():
+            break
+        pr = c / np.sqrt(np.outer(d, d))
+        sq[m] = float((pr[off] ** 2).mean())
+        fo[m] = float((pr[off] ** 4).mean())
+    return sq, fo
 
 
 def _reduced_eigs(r: np.ndarray, kind: str) -> np.ndarray:
@@ -421,8 +496,9 @@ def _reduced_eigs(r: np.ndarray, kind: str) -> np.ndarray:
 
 def n_factors(data: ArrayLike | TableLike, items: Sequence[str] | None = None, *, kind: str = "pca",
               n_iter: int = 100, quantile: float = 0.95, seed: int | None = None,
-              nan_policy: str = "pairwise", max_iter: int = 100_000) -> FactorCount:
-    """Number of factors by Horn's parallel analysis and by eigenvalue > 1, with the scree.
+              nan_policy: str = "pairwise", max_iter: int = 100_000,
+              correlation: str = "pearson", correct: float = 0.0) -> FactorCount:
+    """Number of factors by parallel analysis, Velicer's MAP and eigenvalue > 1, with the scree.
 
     Parameters
     ----------
@@ -437,8 +513,8 @@ def n_factors(data: ArrayLike | TableLike, items: Sequence[str] | None = None, *
     n_iter : int
         Random data sets simulated.
     quantile : float
-        Quantile of the random eigenvalues used as threshold (0.95; 0.5 approximates the
-        mean criterion).
+        Quantile of the random eigenvalues used as threshold (0.95, the 95th-percentile
+        rule); the mean rule is reported beside it (``parallel_mean``).
     seed : int, optional
         Seed of the random generator, for reproducible results.
     nan_policy : {'pairwise', 'listwise', 'error'}
@@ -446,26 +522,60 @@ def n_factors(data: ArrayLike | TableLike, items: Sequence[str] | None = None, *
     max_iter : int, default 100,000
         Cap on ``n_iter``: more raise :class:`~cxpath.errors.CostError` before any
         simulation, with a rough time; raise the cap to run it anyway.
+    correlation : {'pearson', 'polychoric'}
+        Correlations of the observed and the random data: Pearson, or polychoric for ordinal
+        items (:func:`cxpath.survey.polychoric_matrix`).
+    correct : float, default 0
+        Continuity correction of empty cells for ``correlation='polychoric'``.
 
     Returns
     -------
     FactorCount
+        Eigenvalues, random means and quantiles per position in ``to_frame()``; the number
+        of factors per method in ``suggested``.
 
     Raises
     ------
     DataError
         Non-numeric or constant items, too few respondents, a singular correlation matrix.
 
+    Warns
+    -----
+    CxpathWarning
+        Polychoric tables with empty cells (see :func:`cxpath.survey.polychoric_matrix`).
+
     Notes
     -----
-    Random data sets have the same number of rows (those used) and items, with independent
-    standard normal answers. The parallel count is the number of leading observed eigenvalues
-    that exceed the random ``quantile``, stopping at the first that does not.
+    With Pearson correlations, random data sets have the same number of rows (those used)
+    and items, with independent standard normal answers. With polychoric correlations each
+    random set permutes every item's answers independently (same margins, no association;
+    the resampling reference of ``psych::fa.parallel``) and takes its polychoric matrix
+    (eigenvalue-smoothed if needed, with empty cells accepted), so each set costs a full
+    polychoric matrix. The parallel count is the number of leading
+    observed eigenvalues that exceed the random ``quantile`` (or, for ``parallel_mean``,
+    the random mean), stopping at the first that does not.
+
+    Velicer's MAP partials the first :math:`m` principal components of the correlation
+    matrix :math:`R` (loadings :math:`A_m`) out of it,
+    :math:`C_m = R - A_m A_m'`, :math:`P_m = D^{-1/2} C_m D^{-1/2}` with
+    :math:`D = \\operatorname{diag} C_m`, and averages :math:`p_{ij}^2` (1976) or
+    :math:`p_{ij}^4` (2000) over :math:`i \\ne j`, for :math:`m = 0, 1, \\ldots, p-1`
+    (:math:`m = 0` is :math:`R` itself); the suggested number is the :math:`m` at the
+    minimum (O'Connor 2000). A zero count means no component is worth keeping.
 
     References
     ----------
     Horn, J. L. (1965). A rationale and test for the number of factors in factor analysis.
     Psychometrika 30, 179–185.
+    Velicer, W. F. (1976). Determining the number of components from the matrix of
+    partial correlations. Psychometrika 41, 321–327.
+    Velicer, W. F., Eaton, C. A., & Fava, J. L. (2000). Construct explication through
+    factor or component analysis: a review and evaluation of alternative procedures for
+    determining the number of factors or components. In Problems and solutions in human
+    assessment (pp. 41–71). Springer.
+    O'Connor, B. P. (2000). SPSS and SAS programs for determining the number of components
+    using parallel analysis and Velicer's MAP test. Behavior Research Methods,
+    Instruments, & Computers 32, 396–402.
 
     Examples
     --------
@@ -486,9 +596,7 @@ def n_factors(data: ArrayLike | TableLike, items: Sequence[str] | None = None, *
     if seed is not None:
         seed = v.check_int(seed, "seed", func, low=0)
     it = read_items(data, items, func, nan_policy=nan_policy, min_items=3, min_rows=4)
-    r, npair = correlation(it.x)
-    check_pairs(npair, it.labels, func)
-    check_correlation(r, it.labels, func)
+    r, _ = _item_correlation(data, items, it, func, correlation, correct, nan_policy)
     n, k = it.x.shape
     obs = _reduced_eigs(r, kind)
     rng = np.random.default_rng(seed)
@@ -499,19 +607,47 @@ def n_factors(data: ArrayLike | TableLike, items: Sequence[str] | None = None, *
         from ..errors import CostError
 
         seconds = n_iter * (3e-5 + 8e-9 * (n * k + n * k * k + k ** 3))
+        if correlation == "polychoric":
+            seconds = n_iter * k * (k - 1) / 2 * (4e-3 + 2e-8 * n)
         raise CostError(
             f"{func} would simulate {n_iter:,} random {n} x {k} data sets (roughly "
             f"{seconds:,.0f} s on one core), more than the max_iter={max_iter:,} cap. Ask for "
             f"fewer simulations (n_iter=), or raise the cap (max_iter={n_iter}).")
     sims = np.empty((n_iter, k))
     for b in range(n_iter):
-        z = rng.standard_normal((n, k))
-        sims[b] = _reduced_eigs(np.corrcoef(z, rowvar=False), kind)
+        if correlation == "pearson":
+            z = rng.standard_normal((n, k))
+            sims[b] = _reduced_eigs(np.corrcoef(z, rowvar=False), kind)
+        else:
+            sims[b] = _reduced_eigs(_permuted_polychoric(it, rng, correct, func), kind)
     thr = np.quantile(sims, quantile, axis=0)
-    above = obs > thr
-    parallel = int(np.argmin(above)) if not above.all() else k
+    mean = sims.mean(axis=0)
     full = np.linalg.eigvalsh(r)[::-1]
+    sq, fo = _map(r)
     return FactorCount(eigenvalues=obs, correlation_eigenvalues=full,
-                       random_mean=sims.mean(axis=0), random_quantile=thr, parallel=parallel,
+                       random_mean=mean, random_quantile=thr, parallel=_leading(obs > thr),
                        kaiser=int((full > 1.0).sum()), kind=kind, quantile=quantile,
-                       n_iter=n_iter, n_obs=n, seed=seed)
+                       n_iter=n_iter, n_obs=n, seed=seed, parallel_mean=_leading(obs > mean),
+                       map_squared=sq, map_fourth=fo, map_1976=int(np.argmin(sq)),
+                       map_2000=int(np.argmin(fo)), correlation=correlation)
+
+
+def _leading(above: np.ndarray) -> int:
+    """Leading True values, stopping at the first False."""
+    return int(np.argmin(above)) if not above.all() else len(above)
+
+
+def _permuted_polychoric(it, rng, correct, func):
+    """Polychoric matrix of the items with each column permuted independently (NaN kept
+    in place per column, so the pairwise counts change little)."""
+    from .ordinal import _poly_matrix
+
+    x = it.x.copy()
+    for j in range(x.shape[1]):
+        x[:, j] = x[rng.permutation(x.shape[0]), j]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", CxpathWarning)
+        pm = _poly_matrix(x, list(it.labels), func, correct=correct, sparse="ignore",
+                          smooth="eigen", nan_policy="pairwise", max_pairs=20_000,
+                          stacklevel=5)
+    return pm.matrix
