@@ -19,7 +19,7 @@ __version__ = "0.1.0.dev0"
 
 _SUBPACKAGES = ("attribution", "calendar", "customers", "datasets", "distributed", "errors",
                 "fmea", "forecast", "io", "journeys", "kpi", "plot", "privacy", "rca",
-                "reliability", "report", "spc", "survey")
+                "reliability", "report", "spc", "survey", "text")
 _ATTRIBUTES = {"Journeys": "journeys", "Journey": "journeys", "CleaningReport": "journeys",
                "JourneyStats": "journeys"}
 

@@ -18,6 +18,8 @@ _EXTRA_OF = {
     "rustxes": "xes",
     "holidays": "holidays",
     "openpyxl": "excel",
+    "jieba": "zh",
+    "sklearn": "text",
 }
 
 
