@@ -20,3 +20,16 @@ for folder, needs in (("cxpath/plot", "matplotlib"), ("cxpath/distributed", "das
 @pytest.fixture(autouse=True)
 def _doctest_namespace(doctest_namespace):
     doctest_namespace["np"] = np
+
+
+@pytest.fixture(autouse=True)
+def _pandas_display_defaults():
+    """Peers change pandas' global display options on import (``reliability`` sets a
+    float format); doctests that print frames must see pandas' defaults."""
+    import sys
+
+    pd = sys.modules.get("pandas")
+    if pd is not None:
+        pd.reset_option("display.float_format")
+    yield
+

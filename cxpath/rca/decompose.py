@@ -22,13 +22,13 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .. import _validate as v
 from .._frames import column, dictionary_codes
-from .._results import Result, derived_columns, result
+from .._results import Result, derived_columns, drawn_by, result
 from ._periods import two_periods
 
 if TYPE_CHECKING:
@@ -368,6 +368,7 @@ def _fmt(x: float) -> str:
 
 # --- decompose_change ---------------------------------------------------------------------
 
+@drawn_by("change_decomposition")
 @result
 class ChangeDecomposition(Result):
     """A KPI change split into mix and rate effects per segment.
@@ -454,14 +455,6 @@ class ChangeDecomposition(Result):
 
     def _title(self) -> str:
         return f"Change decomposition of {self.kpi} by {' × '.join(self.by)}"
-
-    def plot(self, ax: Any = None, **kw: Any) -> Any:
-        """Draw the mix and rate effects per segment (extra ``plot``) on ``ax`` or a new
-        figure; see ``cxpath.plot.change_decomposition`` (``top=``, bar
-        style). Returns the Axes."""
-        from ..plot._rca_change import change_decomposition
-
-        return change_decomposition(self, ax=ax, **kw)
 
     def _summary(self) -> list[str]:
         return [f"{self.kpi}: {_fmt(self.kpi_before)} ({self.before_label}) → "

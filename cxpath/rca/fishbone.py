@@ -16,13 +16,13 @@ from __future__ import annotations
 
 import numbers
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .. import _validate as v
 from .._frames import column as _column
-from .._results import Result, result
+from .._results import Result, drawn_by, result
 from ..fmea.pareto import Pareto, pareto
 
 if TYPE_CHECKING:
@@ -34,6 +34,7 @@ _SEP = " > "
 _UNASSIGNED = "(unassigned)"
 
 
+@drawn_by("fishbone")
 @result
 class Fishbone(Result):
     """A fishbone diagram whose causes are counted from data, with totals rolled up.
@@ -107,13 +108,6 @@ class Fishbone(Result):
                 "level": self.level, "leaf": self.leaf, "total": self.total,
                 "share": self.share, "share_of_parent": self.share_of_parent,
                 "vital": self.vital}
-
-    def plot(self, ax: Any = None, **kw: Any) -> Any:
-        """Draw the diagram with :func:`cxpath.plot.fishbone` (extra ``plot``) on ``ax`` or
-        a new figure; returns the Axes."""
-        from ..plot._rca_trees import fishbone as draw
-
-        return draw(self, ax=ax, **kw)
 
     def pareto(self, node: str | None = None, *, level: int | None = None,
                cut: float | None = None) -> Pareto:

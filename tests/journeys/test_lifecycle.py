@@ -8,6 +8,7 @@ previous complete)); and a plain-Python FIFO oracle written here.
 
 from __future__ import annotations
 
+import pathlib
 import warnings
 from collections import defaultdict, deque
 
@@ -144,10 +145,13 @@ def test_pairing_matches_fifo_oracle(rows):
 
 
 
-def _shared(name):
-    from tests.conftest import SHARED_DATA
+# ../shared/data beside the repository (tests/conftest.py's SHARED_DATA; a module named
+# ``tests`` installed by a peer package can shadow ``tests.conftest``, so not imported)
+_SHARED_DATA = pathlib.Path(__file__).resolve().parents[3] / "shared" / "data"
 
-    path = SHARED_DATA / name
+
+def _shared(name):
+    path = _SHARED_DATA / name
     if not path.exists():
         pytest.skip(f"real-data file {path} is absent")
     return path

@@ -24,13 +24,9 @@ LOGS = {
 
 
 @pytest.fixture(scope="module", params=sorted(LOGS))
-def both(request, tmp_path_factory):
-    from tests.conftest import SHARED_DATA
-
-    if not SHARED_DATA.is_dir():
-        pytest.skip(f"real-data folder {SHARED_DATA} is absent")
+def both(request, tmp_path_factory, shared_data):
     name, case, activity, ts, fmt = LOGS[request.param]
-    frame = pd.read_csv(SHARED_DATA / name)
+    frame = pd.read_csv(shared_data / name)
     frame[activity] = frame[activity].astype(str)
     frame["ts"] = pd.to_datetime(frame[ts], format=fmt)
     ours = Journeys.from_events(frame, case=case, touchpoint=activity, timestamp="ts")
