@@ -14,7 +14,8 @@ ties, robust and cluster-robust errors, start–stop data, strata, concordance) 
 :func:`customer_histories` builds one row per customer (RFM features, durations to churn,
 repeat contact and complaint, leakage-free as of a cut-off); :func:`rfm_scores` scores and
 names RFM segments; :func:`bgnbd`, :func:`gamma_gamma` and :func:`clv` give expected
-transactions, spend and lifetime value.
+transactions, spend and lifetime value; :func:`propensity_frame`, :func:`fit_propensity` and
+:func:`outreach` score who will churn or complain next and whom to contact.
 
 Inputs are arrays or the column names of a table (``data=``): durations, event flags (1:
 churned, 0: censored), optional entry times, groups, strata and weights.
@@ -50,6 +51,20 @@ from .ltv import (
     repurchase_rate,
     simulate_customers,
 )
+from .propensity import (
+    Calibration,
+    Explanations,
+    LiftTable,
+    OutreachList,
+    PropensityFrame,
+    PropensityModel,
+    calibration_table,
+    fit_propensity,
+    lift_table,
+    outreach,
+    propensity_frame,
+    simulate_activity,
+)
 from .rfm import RFM_SEGMENTS, RFMScores, rfm_scores
 from .survival import (
     RMST,
@@ -70,3 +85,6 @@ __all__ += ["CumulativeIncidence", "FineGrayFit", "FineGrayPrediction", "cumulat
 __all__ += ["CLV", "RFM_SEGMENTS", "BGNBDFit", "CustomerHistories", "GammaGammaFit", "RFMScores",
             "RepurchaseRate", "bgnbd", "clv", "customer_histories", "gamma_gamma",
             "repurchase_rate", "rfm_scores", "simulate_customers"]
+__all__ += ["Calibration", "Explanations", "LiftTable", "OutreachList", "PropensityFrame",
+            "PropensityModel", "calibration_table", "fit_propensity", "lift_table", "outreach",
+            "propensity_frame", "simulate_activity"]
