@@ -10,7 +10,11 @@ TextRank or TF-IDF; :func:`distinctive_terms` finds the terms a segment, period 
 touchpoint uses more than the rest (log-odds with an informative Dirichlet prior);
 :func:`themes` and :func:`choose_themes` find NMF or LDA themes (the ``text`` extra,
 scikit-learn) with their top terms, coherence, representative documents and shares by
-segment or period.
+segment or period. :func:`lexicon_sentiment` scores sentiment from a Chinese and English
+lexicon with negation and degree words (per aspect term: :func:`aspect_sentiment`),
+:func:`train_sentiment` fits a calibrated model on labelled text, and
+:func:`classify_reasons` trains a complaint-reason classifier validated in time folds
+(:func:`time_folds`) with a list of likely misrouted tickets.
 
 Examples
 --------
@@ -24,7 +28,24 @@ Examples
 ['refund', 'charged', 'engineer', 'late']
 """
 
+from .classify import (
+    Misrouted,
+    ReasonClassification,
+    TextModel,
+    classify_reasons,
+    time_folds,
+)
 from .distinctive import DistinctiveTerms, distinctive_terms
+from .sentiment import (
+    DEGREES,
+    NEGATIONS,
+    SENTIMENT_LEXICON,
+    AspectSentiment,
+    Sentiment,
+    aspect_sentiment,
+    lexicon_sentiment,
+    train_sentiment,
+)
 from .terms import DocumentTerms, Keywords, TfIdf, document_terms, keywords, tfidf
 from .themes import (
     ThemeChoice,
@@ -37,7 +58,9 @@ from .themes import (
 )
 from .tokenizer import STOP_WORDS, TRADITIONAL, tokenize
 
-__all__ = ["STOP_WORDS", "TRADITIONAL", "DistinctiveTerms", "DocumentTerms", "Keywords",
-           "TfIdf", "ThemeChoice", "ThemeDocuments", "ThemeShares", "Themes", "choose_themes",
-           "coherence", "distinctive_terms", "document_terms", "keywords", "themes", "tfidf",
-           "tokenize"]
+__all__ = ["DEGREES", "NEGATIONS", "SENTIMENT_LEXICON", "STOP_WORDS", "TRADITIONAL",
+           "AspectSentiment", "DistinctiveTerms", "DocumentTerms", "Keywords", "Misrouted",
+           "ReasonClassification", "Sentiment", "TextModel", "TfIdf", "ThemeChoice",
+           "ThemeDocuments", "ThemeShares", "Themes", "aspect_sentiment", "choose_themes",
+           "classify_reasons", "coherence", "distinctive_terms", "document_terms", "keywords",
+           "lexicon_sentiment", "themes", "tfidf", "time_folds", "tokenize", "train_sentiment"]
