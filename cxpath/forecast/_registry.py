@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import inspect
+from collections.abc import Mapping
+
+import numpy as np
 
 from .. import _validate as v
 
@@ -124,3 +127,25 @@ def check_options(method: str, options: dict, name: str, func: str) -> dict:
                     if valid else f"empty: {method!r} takes no options")
             v.fail(name, func, must, got=f"the key {key!r}")
     return options
+
+
+def resolve_methods(methods, func: str) -> list:
+    """``[(label, method, call)]`` for a method name, a callable, or a sequence or mapping
+    (label → method) of them; labels default to the method's name."""
+    if isinstance(methods, Mapping):
+        items = list(methods.items())
+    else:
+        if isinstance(methods, str) or callable(methods):
+            methods = [methods]
+        elif not isinstance(methods, (list, tuple, np.ndarray)):
+            v.fail("methods", func, "a method name, a callable, or a sequence or mapping of "
+                   "them", methods, wrong_type=True)
+        items = [(None, meth) for meth in methods]
+    if not items:
+        v.fail("methods", func, "at least one method", methods)
+    out = []
+    for label, meth in items:
+        name, call = resolve(meth, "methods", func)
+        out.append((name if label is None else label, meth, call))
+    return out
+

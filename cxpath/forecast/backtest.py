@@ -10,7 +10,7 @@ import numpy as np
 from .. import _validate as v
 from .._results import Result, derived_columns, result
 from ._base import check_h, check_levels, check_series
-from ._registry import resolve
+from ._registry import resolve_methods
 from .accuracy import mase_scale
 
 if TYPE_CHECKING:
@@ -183,21 +183,7 @@ def backtest(y: ArrayLike, h: int,
     if window is not None:
         window = v.check_int(window, "window", func, low=2)
     levels = check_levels(level, func)
-    if isinstance(methods, Mapping):
-        items = list(methods.items())
-    else:
-        if isinstance(methods, str) or callable(methods):
-            methods = [methods]
-        elif not isinstance(methods, (list, tuple, np.ndarray)):
-            v.fail("methods", func, "a method name, a callable, or a sequence or mapping of "
-                   "them", methods, wrong_type=True)
-        items = [(None, meth) for meth in methods]
-    if not items:
-        v.fail("methods", func, "at least one method", methods)
-    resolved = []
-    for label, meth in items:
-        name, call = resolve(meth, "methods", func)
-        resolved.append((label or name, meth, call))
+    resolved = resolve_methods(methods, func)
     y = check_series(y, func, series_id=series_id, min_size=2)
     n = y.shape[0]
     last = n - h

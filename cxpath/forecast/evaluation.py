@@ -14,7 +14,7 @@ from .. import _validate as v
 from .._progress import reporter
 from .._results import Result, derived_columns, result
 from ._base import Forecast, check_h, check_levels, check_series, where
-from ._registry import check_options, option_names, resolve
+from ._registry import check_options, option_names, resolve, resolve_methods
 from .accuracy import mase_scale, rmsse_scale
 
 if TYPE_CHECKING:
@@ -485,24 +485,10 @@ def _methods(methods, benchmark, func):
     """``[(label, method, call)]`` of the methods, the benchmark added when missing."""
     if methods is None:
         methods = list(BASELINES)
-    if isinstance(methods, Mapping):
-        items = list(methods.items())
-    else:
-        if isinstance(methods, str) or callable(methods):
-            methods = [methods]
-        elif not isinstance(methods, (list, tuple, np.ndarray)):
-            v.fail("methods", func, "a method name, a callable, or a sequence or mapping of "
-                   "them", methods, wrong_type=True)
-        items = [(None, meth) for meth in methods]
-    if not items:
-        v.fail("methods", func, "at least one method", methods)
-    out = []
-    for label, meth in items:
-        name, call = resolve(meth, "methods", func)
-        lab = name if label is None else label
+    out = resolve_methods(methods, func)
+    for lab, _, _ in out:
         if not isinstance(lab, str):
             v.fail("methods", func, "a mapping with string labels", got=repr(lab))
-        out.append((lab, meth, call))
     labels = [x[0] for x in out]
     if len(set(labels)) != len(labels):
         dup = next(lab for lab in labels if labels.count(lab) > 1)
@@ -511,7 +497,7 @@ def _methods(methods, benchmark, func):
     if benchmark is not None:
         if not isinstance(benchmark, str):
             v.fail("benchmark", func, "a method name or None", benchmark, wrong_type=True)
-        name, call = resolve(benchmark, "benchmark", func)
+        _, call = resolve(benchmark, "benchmark", func)
         if not any(meth == benchmark for _, meth, _ in out) and benchmark not in labels:
             out.append((benchmark, benchmark, call))
     return out
