@@ -87,12 +87,8 @@ def read(func: str, durations, event=None, *, data=None, entry=None, weights=Non
     return SurvivalInput(t, e, a, np.ones(n) if w is None else w, w is not None)
 
 
-def labels(func: str, name: str, values, data, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct labels (sorted) and the code of each row, for ``group``/``strata``/``cluster``."""
-    arr = column(data, values, name, func)
-    if arr.size != n:
-        v.fail(name, func, f"of the same length as 'durations' ({n})",
-               got=f"length {arr.size}", data=True)
+def refuse_missing_labels(arr: np.ndarray, name: str, func: str) -> None:
+    """The shaped error for a NaN or None among labels (group, customer, event type …)."""
     if arr.dtype.kind == "f" and np.isnan(arr).any():
         v.fail(name, func, "free of missing labels",
                got=f"NaN at position {int(np.argmax(np.isnan(arr)))}", data=True)
@@ -101,6 +97,15 @@ def labels(func: str, name: str, values, data, n: int) -> tuple[np.ndarray, np.n
             if x is None or (isinstance(x, float) and x != x):
                 v.fail(name, func, "free of missing labels", got=f"{x!r} at position {i}",
                        data=True)
+
+
+def labels(func: str, name: str, values, data, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct labels (sorted) and the code of each row, for ``group``/``strata``/``cluster``."""
+    arr = column(data, values, name, func)
+    if arr.size != n:
+        v.fail(name, func, f"of the same length as 'durations' ({n})",
+               got=f"length {arr.size}", data=True)
+    refuse_missing_labels(arr, name, func)
     try:
         names, codes = np.unique(arr, return_inverse=True)
     except TypeError:

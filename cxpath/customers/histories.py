@@ -36,6 +36,7 @@ from .. import _validate as v
 from .._budget import check_memory
 from .._frames import column
 from .._results import Result, result
+from ._data import refuse_missing_labels
 
 if TYPE_CHECKING:
     from .._typing import ColumnLike, TableLike, TimeLike
@@ -117,14 +118,7 @@ def _labels_of(values, name: str, func: str, n: int | None = None) -> np.ndarray
     arr = np.asarray(values)
     if arr.ndim != 1:
         v.fail(name, func, "one-dimensional", got=f"shape {arr.shape}", data=True)
-    if arr.dtype.kind == "f" and np.isnan(arr).any():
-        v.fail(name, func, "free of missing labels",
-               got=f"NaN at position {int(np.argmax(np.isnan(arr)))}", data=True)
-    if arr.dtype.kind == "O":
-        for i, x in enumerate(arr.tolist()):
-            if x is None or (isinstance(x, float) and x != x):
-                v.fail(name, func, "free of missing labels", got=f"{x!r} at position {i}",
-                       data=True)
+    refuse_missing_labels(arr, name, func)
     if arr.dtype.kind not in "iuUSO" and arr.dtype.kind != "f":
         v.fail(name, func, "labels (str or int)", got=f"an array of dtype {arr.dtype}",
                data=True)
