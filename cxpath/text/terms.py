@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import itertools
+import sys
 from collections.abc import Mapping
 from typing import Any
 
@@ -42,8 +43,10 @@ __all__ = ["DocumentTerms", "Keywords", "TfIdf", "document_terms", "keywords", "
 # --------------------------------------------------------------------------- inputs
 
 
-def token_lists(docs: Any, name: str, func: str, options: Mapping | None) -> list:
-    """Lists of tokens from raw documents (tokenised with ``options``) or token lists."""
+def token_lists(docs: Any, name: str, func: str, options: Mapping | None,
+                progress: Any = None) -> list:
+    """Lists of tokens from raw documents (tokenised with ``options`` and ``progress``) or
+    token lists."""
     if options is not None and not isinstance(options, Mapping):
         v.fail("tokenize", func, "None or a mapping of text.tokenize options",
                got=type(options).__name__, wrong_type=True)
@@ -76,22 +79,22 @@ def token_lists(docs: Any, name: str, func: str, options: Mapping | None) -> lis
                got=f"a mix ({type(items[0]).__name__} at 0, {type(items[i]).__name__} at {i})",
                wrong_type=True)
     try:
-        return _tokenize(items, **dict(options or {}))
+        return _tokenize(items, **{"progress": progress, **dict(options or {})})
     except TypeError as exc:
         if isinstance(exc, v.InvalidParameterError):
             raise
         v.fail("tokenize", func, "options of text.tokenize", got=str(exc))
 
 
-def as_document_terms(docs: Any, name: str, func: str, options: Mapping | None
-                      ) -> DocumentTerms:
+def as_document_terms(docs: Any, name: str, func: str, options: Mapping | None,
+                      progress: Any = None) -> DocumentTerms:
     """A :class:`DocumentTerms` as it is, or one counted from documents."""
     if isinstance(docs, DocumentTerms):
         if options:
             v.fail("tokenize", func, "None when the documents are a DocumentTerms",
                    got=repr(dict(options)))
         return docs
-    return _count(token_lists(docs, name, func, options), func)
+    return _count(token_lists(docs, name, func, options, progress), func)
 
 
 def _count(lists: list, func: str) -> DocumentTerms:
@@ -115,6 +118,25 @@ def _count(lists: list, func: str) -> DocumentTerms:
     m.sum_duplicates()
     m.sort_indices()
     return _terms(m, vocabulary.astype(object))
+
+
+def sparse_nbytes(m) -> int:
+    """Bytes of a CSR/CSC matrix's three arrays."""
+    return int(m.data.nbytes + m.indices.nbytes + m.indptr.nbytes)
+
+
+def _arrays_nbytes(vocabulary: np.ndarray, *arrays: np.ndarray) -> int:
+    """Bytes of numeric arrays plus an object array of str (pointers and the strings)."""
+    strings = sum(sys.getsizeof(t) for t in vocabulary.tolist())
+    return int(vocabulary.nbytes + strings + sum(a.nbytes for a in arrays))
+
+
+def memory_text(nbytes: int) -> str:
+    """``'12.3 MB in memory'`` (decimal units)."""
+    for unit, size in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if nbytes >= size:
+            return f"{nbytes / size:.1f} {unit} in memory"
+    return f"{nbytes} B in memory"
 
 
 def _terms(m, vocabulary) -> DocumentTerms:
@@ -168,9 +190,15 @@ class DocumentTerms(Result):
     def _title(self) -> str:
         return "Document-term matrix"
 
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the sparse matrix and the per-term arrays, in bytes."""
+        return sparse_nbytes(self.matrix) + _arrays_nbytes(
+            self.vocabulary, self.document_frequency, self.count)
+
     def _summary(self) -> list[str]:
         return [f"{self.n_documents:,} documents × {self.vocabulary.size:,} terms, "
-                f"{int(self.count.sum()):,} tokens"]
+                f"{int(self.count.sum()):,} tokens; {memory_text(self.nbytes)}"]
 
     def _columns(self) -> dict:
         return {"term": self.vocabulary, "document_frequency": self.document_frequency,
@@ -277,9 +305,15 @@ class TfIdf(Result):
     def _title(self) -> str:
         return "TF-IDF"
 
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the weights and the per-term arrays (the counts not included)."""
+        return sparse_nbytes(self.matrix) + _arrays_nbytes(
+            self.vocabulary, self.idf, self.document_frequency)
+
     def _summary(self) -> list[str]:
         return [f"{self.matrix.shape[0]:,} documents × {self.vocabulary.size:,} terms; "
-                f"norm {self.norm}"]
+                f"norm {self.norm}; {memory_text(self.nbytes)}"]
 
     def _columns(self) -> dict:
         return {"term": self.vocabulary, "document_frequency": self.document_frequency,

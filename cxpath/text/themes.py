@@ -26,8 +26,9 @@ import numpy as np
 from .. import _validate as v
 from .._budget import check_memory
 from .._optional import require
+from .._progress import reporter
 from .._results import Result, result
-from .terms import DocumentTerms, _segments, _weigh, as_document_terms
+from .terms import DocumentTerms, _segments, _weigh, as_document_terms, memory_text
 
 __all__ = ["ThemeChoice", "ThemeDocuments", "ThemeShares", "Themes", "choose_themes",
            "coherence", "themes"]
@@ -253,9 +254,16 @@ class Themes(Result):
     def _title(self) -> str:
         return f"Themes ({self.method.upper()}, k = {self.theme.size})"
 
+    @property
+    def nbytes(self) -> int:
+        """Memory held by the document weights, term components and per-document arrays."""
+        return int(self.weights.nbytes + self.components.nbytes + self.assignment.nbytes
+                   + self.fit.nbytes)
+
     def _summary(self) -> list[str]:
         return [f"{self.weights.shape[0]:,} documents, {self.explained:.1%} explained; mean "
-                f"{self.measure} coherence {float(np.nanmean(self.coherence)):.3f}"]
+                f"{self.measure} coherence {float(np.nanmean(self.coherence)):.3f}; "
+                f"{memory_text(self.nbytes)}"]
 
     def _columns(self) -> dict:
         return {"theme": self.theme, "top_terms": self.top_terms, "share": self.share,
@@ -386,7 +394,7 @@ def _fit_cosine(x, w: np.ndarray, h: np.ndarray, chunk: int = 1 << 16) -> np.nda
 
 
 def _fit(dt: DocumentTerms, k: int, method: str, top: int, seed: int, max_iter: int,
-         n_init: int, measure: str, func: str) -> Themes:
+         n_init: int, measure: str, func: str, progress: Any = None) -> Themes:
     n, n_terms = dt.matrix.shape
     if k > min(n, n_terms):
         v.fail("n_themes", func, f"at most the number of documents and terms "
@@ -400,6 +408,7 @@ def _fit(dt: DocumentTerms, k: int, method: str, top: int, seed: int, max_iter: 
     import warnings
 
     best = None
+    report = reporter(progress, n_init, "fits", func)
     for r in range(n_init):
         if method == "nmf":  # NNDSVDa first (deterministic), then random starts
             model = dec.NMF(n_components=k, init="nndsvda" if r == 0 else "random",
@@ -413,6 +422,8 @@ def _fit(dt: DocumentTerms, k: int, method: str, top: int, seed: int, max_iter: 
         fit_score = -model.reconstruction_err_ if method == "nmf" else model.score(x)
         if best is None or fit_score > best[0]:
             best = (fit_score, w_r, model.components_)
+        report(r + 1)
+    report.close()
     _, w, comp = best
     comp = np.asarray(comp, dtype=np.float64)
     used = np.asarray(dt.matrix.sum(axis=1)).ravel() > 0
@@ -450,7 +461,7 @@ def _fit(dt: DocumentTerms, k: int, method: str, top: int, seed: int, max_iter: 
 
 def themes(docs: Any, n_themes: int, *, method: str = "nmf", top: int = 10, seed: int = 0,
            max_iter: int = 200, n_init: int = 1, measure: str = "npmi",
-           tokenize: Mapping[str, Any] | None = None) -> Themes:
+           tokenize: Mapping[str, Any] | None = None, progress: Any = None) -> Themes:
     """Find ``n_themes`` themes in documents with NMF or LDA.
 
     Parameters
@@ -480,11 +491,16 @@ def themes(docs: Any, n_themes: int, *, method: str = "nmf", top: int = 10, seed
         Coherence of the top terms reported per theme (:func:`coherence`).
     tokenize : mapping, optional
         Options of :func:`~cxpath.text.tokenize` for raw documents.
+    progress : bool or callable, optional
+        ``True`` shows progress: the documents tokenised (raw documents), then the fits
+        (a tqdm bar each with the ``progress`` extra, else about ten lines on stderr); a
+        callable gets ``(done, total)`` for both, in that order.
 
     Returns
     -------
     Themes
-        Themes by decreasing share of documents.
+        Themes by decreasing share of documents; its summary gives the memory it holds
+        (:attr:`Themes.nbytes`).
 
     Raises
     ------
@@ -514,8 +530,9 @@ def themes(docs: Any, n_themes: int, *, method: str = "nmf", top: int = 10, seed
     method, top, seed, max_iter, n_init, measure = _check_common(
         method, top, seed, max_iter, n_init, measure, FUNC)
     k = v.check_int(n_themes, "n_themes", FUNC, low=1)
-    dt = as_document_terms(docs, "docs", FUNC, tokenize)
-    return _fit(dt, k, method, top, seed, max_iter, n_init, measure, FUNC)
+    reporter(progress, 0, "fits", FUNC)  # a bad progress value fails before the work
+    dt = as_document_terms(docs, "docs", FUNC, tokenize, progress)
+    return _fit(dt, k, method, top, seed, max_iter, n_init, measure, FUNC, progress)
 
 
 def choose_themes(docs: Any, ks: Iterable[int] = range(2, 11), *, method: str = "nmf",

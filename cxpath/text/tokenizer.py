@@ -25,6 +25,7 @@ from typing import Any
 
 from .. import _validate as v
 from .._optional import require
+from .._progress import reporter
 from ..privacy import KINDS, _documents, mask_text
 
 __all__ = ["STOP_WORDS", "TRADITIONAL", "tokenize"]
@@ -78,6 +79,7 @@ _HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
 _WORD = re.compile(r"[^\W_]+(?:['’][^\W_]+)*")
 _PLACEHOLDER = re.compile("(" + "|".join(re.escape(t) for t in KINDS.values()) + ")")
 _LANGUAGES = ("auto", "zh", "en")
+_PROGRESS_EVERY = 10_000
 
 # --------------------------------------------------------------------------- jieba, privately
 
@@ -214,7 +216,7 @@ def tokenize(texts: Any, *, language: str = "auto", user_words: Any = None,
              extra_stop_words: Iterable[str] = (), traditional: bool | Mapping[str, str] = True,
              order_ids: str | re.Pattern | None = None, numbers: bool = True,
              keep_masked: bool = False, lowercase: bool = True, fold_plurals: bool = False,
-             min_length: int = 1) -> list:
+             min_length: int = 1, progress: Any = None) -> list:
     """Split service text into tokens, one list per document.
 
     Parameters
@@ -259,6 +261,10 @@ def tokenize(texts: Any, *, language: str = "auto", user_words: Any = None,
         ``battery``).
     min_length : int, default 1
         Drop tokens with fewer characters.
+    progress : bool or callable, optional
+        ``True`` shows the documents done (a tqdm bar with the ``progress`` extra, else
+        about ten lines on stderr); a callable gets ``(done, total)`` every
+        10,000 documents and at the end.
 
     Returns
     -------
@@ -305,6 +311,7 @@ def tokenize(texts: Any, *, language: str = "auto", user_words: Any = None,
     lowercase = v.check_bool(lowercase, "lowercase", FUNC)
     fold_plurals = v.check_bool(fold_plurals, "fold_plurals", FUNC)
     min_length = v.check_int(min_length, "min_length", FUNC, low=1)
+    report = reporter(progress, len(docs), "documents", FUNC)
     table = str.maketrans(fold) if fold else None
     extra = {w: None for w in (*syn, *syn.values()) if _HAN.search(w)}
     words = tuple(sorted({**extra, **dict(words)}.items(), key=lambda kv: kv[0])) \
@@ -315,7 +322,9 @@ def tokenize(texts: Any, *, language: str = "auto", user_words: Any = None,
         raise type(exc)(str(exc).replace("privacy.mask_text", FUNC)) from None
     jieba_tk = None
     out = []
-    for doc in masked.tolist():
+    for i, doc in enumerate(masked.tolist()):
+        if i % _PROGRESS_EVERY == 0 and i:
+            report(i)
         if doc is None:
             out.append([])
             continue
@@ -343,6 +352,8 @@ def tokenize(texts: Any, *, language: str = "auto", user_words: Any = None,
                 if len(t) >= min_length and t not in stops:
                     tokens.append(t)
         out.append(tokens)
+    report(len(docs))
+    report.close()
     return out[0] if single else out
 
 
