@@ -410,13 +410,17 @@ def as_int_array(values, name: str, func: str, *, ndim: int | None = 1, low=None
     Traceback (most recent call last):
     ...
     cxpath.errors.DataError: The 'n' parameter of f must be in [0, inf]. Got -2 at position 1 instead.
+    >>> as_int_array([1.0, 2.5], "n", "f")
+    Traceback (most recent call last):
+    ...
+    cxpath.errors.DataError: The 'n' parameter of f must be whole numbers. Got 2.5 at position 1 instead.
     """
     arr = _as_array(values, name, func, ndim)
     if arr.dtype.kind == "f":
         bad = ~np.isfinite(arr) | (arr != np.round(arr))
         if bad.any():
             pos = np.unravel_index(int(np.argmax(bad)), arr.shape)
-            fail(name, func, "whole numbers", got=f"{arr[pos]!r} at position {_pos(pos)}",
+            fail(name, func, "whole numbers", got=f"{float(arr[pos])!r} at position {_pos(pos)}",
                  data=True)
         _check_range(arr, name, func, low, high, closed)  # before the cast can wrap around
         big = np.abs(arr) >= 2.0 ** 63

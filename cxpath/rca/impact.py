@@ -401,8 +401,11 @@ def interrupted_time_series(y: ColumnLike, at: Any, *, data: TableLike | None = 
         step = np.diff(index)
         if (step <= step.dtype.type(0)).any():
             i = int(np.argmax(step <= step.dtype.type(0))) + 1
-            v.fail("time", func, "strictly increasing", got=f"{index[i]!r} at position {i} "
-                   f"after {index[i - 1]!r}", data=True)
+            def shown(x):
+                return str(x) if index.dtype.kind == "M" else repr(x.item())
+
+            v.fail("time", func, "strictly increasing", got=f"{shown(index[i])} at position {i} "
+                   f"after {shown(index[i - 1])}", data=True)
         post = _at_mask(at, index, "at", func)
         t0 = int(np.argmax(post)) if post.any() else n
     else:

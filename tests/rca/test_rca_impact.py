@@ -477,7 +477,7 @@ SC = "rca.synthetic_control"
     ({"time": np.arange(149)}, DataError, _msg("time", ITS, "of the same length as 'y' (150)",
                                                "length 149")),
     ({"time": np.r_[np.arange(149), 3], "at": 80}, DataError,
-     _msg("time", ITS, "strictly increasing", "np.int64(3) at position 149 after np.int64(148)")),
+     _msg("time", ITS, "strictly increasing", "3 at position 149 after 148")),
     ({"time": np.arange(150), "at": "x"}, InvalidTypeError,
      _msg("at", ITS, "a number like the 'time' values", "'x'")),
     ({"time": np.datetime64("2025-01-01") + np.arange(150), "at": 5}, InvalidTypeError,
