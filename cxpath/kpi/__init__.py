@@ -75,7 +75,7 @@ from .scorecard import (
     rate_scorecard,
 )
 from .sla import SLA, AtRisk, SLAClocks, sla_attainment, sla_clocks
-from .system import AlertDigest, Evaluation, Indicator, IndicatorSystem, alert_digest
+from .system import AlertDigest, Indicator, IndicatorEvaluation, IndicatorSystem, alert_digest
 from .weights import (
     AHP,
     CompositeIndex,
@@ -101,7 +101,7 @@ __all__ = [
     # SLA
     "SLA", "AtRisk", "SLAClocks", "sla_attainment", "sla_clocks",
     # indicator systems
-    "AlertDigest", "Evaluation", "Indicator", "IndicatorSystem", "alert_digest",
+    "AlertDigest", "Indicator", "IndicatorEvaluation", "IndicatorSystem", "alert_digest",
     # queueing
     "ErlangA", "ErlangC", "IntervalStaffing", "Staffing", "erlang_a", "erlang_b", "erlang_c",
     "interval_staffing", "staffing", "staffing_erlang_a",

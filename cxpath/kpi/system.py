@@ -27,7 +27,7 @@ from .._results import Result, result
 from .._typing import ColumnLike, TableLike
 from ._common import segments
 
-__all__ = ["AlertDigest", "Evaluation", "Indicator", "IndicatorSystem", "alert_digest"]
+__all__ = ["AlertDigest", "Indicator", "IndicatorEvaluation", "IndicatorSystem", "alert_digest"]
 
 MEASURES = ("rate", "mean", "ratio", "nps", "csat", "sum", "count", "index")
 ROLES = ("key", "adjusting", "warning")
@@ -127,7 +127,7 @@ class Indicator:
 
 
 @result
-class Evaluation(Result):
+class IndicatorEvaluation(Result):
     """Every indicator per period × segment: value, interval, attainment, status and trend.
 
     Attributes
@@ -282,7 +282,7 @@ class IndicatorSystem:
     def evaluate(self, data: TableLike, *, period: ColumnLike | None = None,
                  freq: str | None = None, by: ColumnLike | None = None,
                  confidence: float = 0.95, cap: float = 1.2,
-                 trend_window: int = 6) -> Evaluation:
+                 trend_window: int = 6) -> IndicatorEvaluation:
         """Compute every indicator per period × segment, with attainment, status and trend.
 
         Parameters
@@ -305,7 +305,7 @@ class IndicatorSystem:
 
         Returns
         -------
-        Evaluation
+        IndicatorEvaluation
             One row per period × segment × indicator with records, in the system's
             indicator order. An ``index`` indicator's value is
             ``100 · Σ wᵢ min(attainmentᵢ, cap) / Σ wᵢ`` over its children with a finite
@@ -522,7 +522,7 @@ def _index(kids, rows, g, cap):
 
 
 def _status(value, target, tolerance, direction):
-    """Status words of values against one target (see :class:`Evaluation`)."""
+    """Status words of values against one target (see :class:`IndicatorEvaluation`)."""
     out = np.full(value.shape, "no data", dtype=object)
     if math.isnan(target):
         out[np.isfinite(value)] = "no target"
@@ -535,7 +535,7 @@ def _status(value, target, tolerance, direction):
 
 
 def _trend(grid, direction, window):
-    """Trend words of a periods × segments grid of values (see :class:`Evaluation`)."""
+    """Trend words of a periods × segments grid of values (see :class:`IndicatorEvaluation`)."""
     from scipy import stats
 
     n_per, n_seg = grid.shape
@@ -590,8 +590,8 @@ def _evaluation(indicators, rows, p_labels, s_labels, confidence, window):
     group = cols.pop("group")[idx]
     cols = {c: x[idx] for c, x in cols.items()}
     p_arr, s_arr = np.asarray(p_labels, dtype=object), np.asarray(s_labels, dtype=object)
-    return Evaluation(period=p_arr[group // n_seg], segment=s_arr[group % n_seg], **cols,
-                      periods=p_arr, confidence=float(confidence))
+    return IndicatorEvaluation(period=p_arr[group // n_seg], segment=s_arr[group % n_seg], **cols,
+                               periods=p_arr, confidence=float(confidence))
 
 
 # ------------------------------------------------------------------ alert digest
@@ -638,7 +638,7 @@ class AlertDigest(Result):
                 "detail": self.detail}
 
 
-def _target_rows(ev: Evaluation, period: str, rows: list):
+def _target_rows(ev: IndicatorEvaluation, period: str, rows: list):
     where = np.flatnonzero(ev.periods == period)
     prev = ev.periods[where[0] - 1] if where.size and where[0] > 0 else None
     flagged_before = set()
@@ -717,14 +717,14 @@ def _sla_rows(at_risk, rows, func):
                      f"{at_risk.priority[i]} ticket {text}"))
 
 
-def alert_digest(evaluation: Evaluation | None = None, *,
+def alert_digest(evaluation: IndicatorEvaluation | None = None, *,
                  charts: Mapping[str, Any] | None = None, monitor: Any = None,
                  at_risk: Any = None, period: str | None = None) -> AlertDigest:
     """One period's alerts — breached targets, new signals, SLAs at risk — most severe first.
 
     Parameters
     ----------
-    evaluation : Evaluation, optional
+    evaluation : IndicatorEvaluation, optional
         From :meth:`IndicatorSystem.evaluate`; its ``watch`` and ``missed`` rows in
         ``period`` become ``target`` alerts.
     charts : mapping of str to ControlChart, optional
@@ -763,8 +763,8 @@ def alert_digest(evaluation: Evaluation | None = None, *,
     func = "kpi.alert_digest"
     if evaluation is None and charts is None and monitor is None and at_risk is None:
         v.fail("evaluation", func, "given, or 'charts', 'monitor' or 'at_risk' given", None)
-    if evaluation is not None and not isinstance(evaluation, Evaluation):
-        v.fail("evaluation", func, "an Evaluation (IndicatorSystem.evaluate)", evaluation,
+    if evaluation is not None and not isinstance(evaluation, IndicatorEvaluation):
+        v.fail("evaluation", func, "an IndicatorEvaluation (IndicatorSystem.evaluate)", evaluation,
                wrong_type=True)
     if period is not None:
         period = _text(period, "period", func)

@@ -17,7 +17,7 @@ from scipy import stats
 
 from cxpath import kpi, spc
 from cxpath.errors import CxpathError, InvalidTypeError
-from cxpath.kpi import AlertDigest, Evaluation, Indicator, IndicatorSystem, alert_digest
+from cxpath.kpi import AlertDigest, Indicator, IndicatorEvaluation, IndicatorSystem, alert_digest
 
 
 def _tickets(seed=0, n=600):
@@ -44,7 +44,7 @@ SYSTEM = IndicatorSystem([
 ])
 
 
-def _row(ev: Evaluation, period, segment, indicator) -> int:
+def _row(ev: IndicatorEvaluation, period, segment, indicator) -> int:
     (i,) = np.flatnonzero((ev.period == period) & (ev.segment == segment)
                           & (ev.indicator == indicator))
     return int(i)
@@ -281,7 +281,7 @@ def test_bad_evaluate_and_digest_arguments_are_clear_errors():
 
 def test_results_are_tables():
     ev = SYSTEM.evaluate(_tickets(n=100), period="month")
-    assert isinstance(ev, Evaluation) and "Indicator evaluation" in repr(ev)
+    assert isinstance(ev, IndicatorEvaluation) and "Indicator evaluation" in repr(ev)
     assert list(ev.to_frame("dict"))[:4] == ["period", "segment", "indicator", "role"]
     assert isinstance(alert_digest(ev), AlertDigest)
 
