@@ -447,10 +447,10 @@ def journey_graph(journeys: Journeys | JourneyStats, *, min_count: int = 1,
         return by_case_segment(journeys, by, func, lambda sub: journey_graph(
             sub, min_count=min_count, min_coverage=min_coverage))
     edges = None
-    if isinstance(journeys, Journeys):
+    if isinstance(journeys, Journeys) and journeys.times is not None:
         from .stats import _edges
 
-        edges = _edges(journeys)
+        edges = _edges(journeys, with_case=False)  # for the quantiles
     stats, raw = _as_stats(journeys, func, edges)
     labels = stats.vocab
     clash = sorted(set(labels) & {START, SUCCESS, DROP})

@@ -47,9 +47,12 @@ def case_facts(journeys: Journeys) -> dict:
     success = journeys.outcome if journeys.outcome is not None else np.zeros(len(journeys),
                                                                            dtype=bool)
     nonempty = journeys.lengths > 0
-    first = np.where(nonempty, journeys.codes[np.minimum(journeys.offsets[:-1],
-                                                         max(journeys.n_events - 1, 0))], -1)
-    last = np.where(nonempty, journeys.codes[np.maximum(journeys.offsets[1:] - 1, 0)], -1)
+    if journeys.n_events == 0:  # only empty cases: nothing to index
+        first = last = np.full(len(journeys), -1, dtype=np.int64)
+    else:
+        first = np.where(nonempty, journeys.codes[np.minimum(journeys.offsets[:-1],
+                                                             journeys.n_events - 1)], -1)
+        last = np.where(nonempty, journeys.codes[np.maximum(journeys.offsets[1:] - 1, 0)], -1)
     return {"weight": w, "success": success, "first": first, "last": last,
             "duration": case_durations(journeys), "nonempty": nonempty}
 
@@ -180,6 +183,15 @@ def transition_names(labels: Sequence[str], keys: np.ndarray) -> np.ndarray:
 
 def _edges(journeys: Journeys, with_case: bool = True, calendar=None):
     """Source code, target code, wait and case index (or None) of every transition."""
+    if calendar is None:  # one kernel pass
+        from .._kernels.journey_counts import transitions
+
+        empty = np.zeros(0)
+        timed = journeys.times is not None
+        src, dst, wait, case = transitions(
+            journeys.codes, journeys.offsets, journeys.times if timed else empty,
+            journeys.event_starts if timed else empty, journeys.starts is not None, with_case)
+        return src, dst, wait, case if with_case else None
     idx = transition_index(journeys)
     case = None
     if with_case:
@@ -197,12 +209,55 @@ def _gather_paths(codes, offsets, rows):
     return codes[gather], new_offsets
 
 
+DENSE_TRANSITIONS = 1 << 20
+"""Vocabularies with at most this many ordered pairs (1,024 touchpoints) are counted in one
+pass over the events with dense pair tables (48 bytes a pair); larger ones edge by edge."""
+
+
 def _counts(journeys: Journeys, edges=None) -> dict:
     """The first-order counts and transition times of :class:`JourneyStats` (no variants).
 
-    Memory is O(events + distinct transitions): transitions are kept as an edge list (keys
-    ``source * n_states + target``), never as a touchpoint × touchpoint matrix.
+    Memory is O(events + distinct transitions) for large vocabularies (transitions kept as
+    an edge list keyed ``source * n_states + target``) and O(touchpoints²) up to
+    :data:`DENSE_TRANSITIONS` pairs, where one kernel pass over the events counts
+    everything: the same numbers as the edge-list formulation, which stays for the rest.
     """
+    n = len(journeys.vocab)
+    if n * n <= DENSE_TRANSITIONS:
+        return _counts_one_pass(journeys)
+    return _counts_by_edge(journeys, edges)
+
+
+def _counts_one_pass(journeys: Journeys) -> dict:
+    from .._kernels.journey_counts import first_order_counts
+
+    n = len(journeys.vocab)
+    w = journeys.case_weights
+    ok = journeys.outcome if journeys.outcome is not None else np.zeros(len(journeys), bool)
+    empty = np.zeros(0)
+    times = journeys.times if journeys.times is not None else empty
+    starts = journeys.event_starts if journeys.times is not None else empty
+    state, edge, waits, wait_count = first_order_counts(
+        journeys.codes, journeys.offsets, w.astype(np.float64), ok, times, starts,
+        journeys.starts is not None, n)
+    keys = np.flatnonzero(wait_count)
+    has_service = journeys.starts is not None
+    ints = state[:6].astype(np.int64)
+    return dict(vocab=journeys.vocab, n_cases=int(w.sum()), n_success=int((w * ok).sum()),
+                service_sum=state[6], service_count=(state[9].astype(np.int64) if has_service
+                                                     else np.zeros(n, dtype=np.int64)),
+                service_min=state[7], service_max=state[8], has_service=has_service,
+                starts=ints[0], ends=ints[1], ends_success=ints[2], visits=ints[3],
+                reach=ints[4], reach_success=ints[5], edge_keys=keys,
+                edge_counts=edge[0, keys].astype(np.int64),
+                edge_success=edge[1, keys].astype(np.int64),
+                edge_wait_sum=waits[0, keys], edge_wait_count=wait_count[keys],
+                edge_wait_min=waits[1, keys], edge_wait_max=waits[2, keys],
+                has_times=journeys.times is not None)
+
+
+def _counts_by_edge(journeys: Journeys, edges=None) -> dict:
+    """:func:`_counts` from the edge list: O(events + distinct transitions) memory."""
     from .._kernels.paths import reach_totals
 
     n = len(journeys.vocab)
@@ -229,8 +284,8 @@ def _counts(journeys: Journeys, edges=None) -> dict:
     np.minimum.at(wait_min, edge, wait)
     np.maximum.at(wait_max, edge, wait)
     service = journeys.service_times
-    svc = np.zeros(n) if service is None else np.bincount(journeys.codes, weights=service,
-                                                           minlength=n)
+    svc = np.zeros(n) if service is None else np.bincount(
+        journeys.codes, weights=service, minlength=n).astype(np.float64)  # int64 when empty
     svc_count = (np.zeros(n, dtype=np.int64) if service is None else
                  np.bincount(journeys.codes, minlength=n).astype(np.int64))
     svc_min, svc_max = np.full(n, np.inf), np.full(n, -np.inf)
@@ -455,10 +510,14 @@ class JourneyStats:
         facts = case_facts(journeys)
         w, ok = facts["weight"], facts["success"]
         ws = w * ok
-        keys, owner = window_keys(journeys.codes, journeys.offsets, order + 1, n)
-        ukeys, inv = np.unique(keys, return_inverse=True)
-        wcount = np.bincount(inv, weights=w[owner], minlength=len(ukeys)).astype(np.int64)
-        wsucc = np.bincount(inv, weights=ws[owner], minlength=len(ukeys)).astype(np.int64)
+        if order == 1:  # the windows are the transitions, already counted
+            ukeys, wcount, wsucc = (counts["edge_keys"], counts["edge_counts"],
+                                    counts["edge_success"])
+        else:
+            keys, owner = window_keys(journeys.codes, journeys.offsets, order + 1, n)
+            ukeys, inv = compact_keys(keys, n ** (order + 1))
+            wcount = np.bincount(inv, weights=w[owner], minlength=len(ukeys)).astype(np.int64)
+            wsucc = np.bincount(inv, weights=ws[owner], minlength=len(ukeys)).astype(np.int64)
         from .variants import canonical_groups
 
         rep, group, n_groups = canonical_groups(journeys.codes, journeys.offsets)

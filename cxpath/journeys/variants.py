@@ -35,11 +35,17 @@ def group_paths(codes: np.ndarray, offsets: np.ndarray):
 
     Groups are numbered in order of first appearance, so ``representative`` increases.
     """
+    return _hashed_groups(codes, offsets)[:3]
+
+
+def _hashed_groups(codes: np.ndarray, offsets: np.ndarray):
+    """:func:`group_paths` and the cases' hashes (``None`` without cases)."""
     from .._kernels.paths import case_hashes, hash_groups, same_as
 
     if len(offsets) < 2:
-        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), 0
-    group, rep = hash_groups(case_hashes(codes, offsets))
+        return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), 0, None
+    hashes = case_hashes(codes, offsets)
+    group, rep = hash_groups(hashes)
     ok = same_as(codes, offsets, rep[group])
     if not ok.all():  # hash collision: regroup the odd ones exactly
         extra: dict = {}
@@ -49,7 +55,7 @@ def group_paths(codes: np.ndarray, offsets: np.ndarray):
                 extra[key] = len(rep) + len(extra)
                 rep = np.append(rep, case)
             group[case] = extra[key]
-    return rep, group, len(rep)
+    return rep, group, len(rep), hashes
 
 
 def canonical_groups(codes: np.ndarray, offsets: np.ndarray):
@@ -58,13 +64,11 @@ def canonical_groups(codes: np.ndarray, offsets: np.ndarray):
     Groups are ordered by (path length, path hash), which depends only on the paths, so
     statistics built from any partition of the cases list their variants identically.
     """
-    from .._kernels.paths import case_hashes
-
-    rep, group, n = group_paths(codes, offsets)
+    rep, group, n, hashes = _hashed_groups(codes, offsets)
     if n == 0:
         return rep, group, n
     lengths = np.diff(offsets)[rep]
-    order = np.lexsort((case_hashes(codes, offsets)[rep], lengths))
+    order = np.lexsort((hashes[rep], lengths))
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.arange(n)
     return rep[order], rank[group], n

@@ -1,0 +1,132 @@
+"""The first-order counts of journeys in one pass over the events (JourneyStats, graphs)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ._jit import kernel
+
+_CODES = np.array([0, 1, 1, 0], dtype=np.int64)
+_OFFSETS = np.array([0, 3, 4], dtype=np.int64)
+
+
+def _example():
+    times = np.array([0.0, 60.0, 90.0, 10.0])
+    return (_CODES, _OFFSETS, np.ones(2), np.array([True, False]), times, times, False, 2)
+
+
+@kernel(example=_example)
+def first_order_counts(codes, offsets, weight, success, times, event_starts, intervals,
+                       n_states):
+    """Everything :func:`cxpath.journeys.stats._counts` counts, in one pass over the events.
+
+    ``weight`` and ``success`` are per case; ``times``/``event_starts`` per event (empty
+    without times); ``intervals`` says whether events are activity instances (start
+    ``event_starts``, completion ``times``: service times are counted and waits clipped at
+    0). Transitions are counted in a dense ``n_states²`` table (the caller keeps that
+    bounded).
+
+    Returns ``(per_state, per_edge, edge_waits, edge_wait_count)``: ``per_state`` is
+    ``(10, n)`` — starts, ends, successful ends, visits, reach, successful reach, service
+    sum, minimum and maximum, unweighted events —; ``per_edge`` ``(2, n²)`` weighted and
+    successful counts; ``edge_waits`` ``(3, n²)`` wait sum, minimum and maximum;
+    ``edge_wait_count`` the unweighted transitions. Sums run in event order (as
+    ``numpy.bincount``), waits are rounded to the microsecond (as
+    ``journeys.model.elapsed``), and minima and maxima propagate NaN (as
+    ``numpy.minimum``), so the results equal the array formulation's.
+    """
+    n = n_states
+    n_cases = offsets.shape[0] - 1
+    per_state = np.zeros((10, n))
+    per_state[7, :] = np.inf
+    per_state[8, :] = -np.inf
+    per_edge = np.zeros((2, n * n))
+    edge_waits = np.zeros((3, n * n))
+    edge_waits[1, :] = np.inf
+    edge_waits[2, :] = -np.inf
+    edge_wait_count = np.zeros(n * n, dtype=np.int64)
+    last = np.full(n, -1, dtype=np.int64)
+    timed = times.shape[0] > 0
+    for case in range(n_cases):
+        lo = offsets[case]
+        hi = offsets[case + 1]
+        if hi == lo:
+            continue
+        w = weight[case]
+        ws = w * success[case]
+        per_state[0, codes[lo]] += w
+        per_state[1, codes[hi - 1]] += w
+        per_state[2, codes[hi - 1]] += ws
+        for i in range(lo, hi):
+            c = codes[i]
+            per_state[3, c] += w
+            per_state[9, c] += 1.0
+            if last[c] != case:
+                last[c] = case
+                per_state[4, c] += w
+                per_state[5, c] += ws
+            if intervals:
+                s = np.rint((times[i] - event_starts[i]) * 1e6) / 1e6
+                per_state[6, c] += s
+                if not np.isnan(per_state[7, c]) and (np.isnan(s) or s < per_state[7, c]):
+                    per_state[7, c] = s
+                if not np.isnan(per_state[8, c]) and (np.isnan(s) or s > per_state[8, c]):
+                    per_state[8, c] = s
+            if i + 1 < hi:
+                key = c * n + codes[i + 1]
+                per_edge[0, key] += w
+                per_edge[1, key] += ws
+                wait = 0.0
+                if timed:
+                    wait = np.rint((event_starts[i + 1] - times[i]) * 1e6) / 1e6
+                    if intervals and wait < 0.0:
+                        wait = 0.0
+                edge_waits[0, key] += wait
+                if not np.isnan(edge_waits[1, key]) and (np.isnan(wait)
+                                                         or wait < edge_waits[1, key]):
+                    edge_waits[1, key] = wait
+                if not np.isnan(edge_waits[2, key]) and (np.isnan(wait)
+                                                         or wait > edge_waits[2, key]):
+                    edge_waits[2, key] = wait
+                edge_wait_count[key] += 1
+    return per_state, per_edge, edge_waits, edge_wait_count
+
+
+def _transitions_example():
+    times = np.array([0.0, 60.0, 90.0, 10.0])
+    return (_CODES, _OFFSETS, times, times, False, True)
+
+
+@kernel(example=_transitions_example)
+def transitions(codes, offsets, times, event_starts, intervals, with_case):
+    """Source, target, wait and case of every transition inside a case, in event order.
+
+    Waits as :func:`first_order_counts` computes them (0 without times); the case array is
+    empty unless ``with_case``. One pass, instead of an index, two gathers and a rounding
+    of whole arrays.
+    """
+    n_cases = offsets.shape[0] - 1
+    total = 0
+    for case in range(n_cases):
+        length = offsets[case + 1] - offsets[case]
+        if length > 1:
+            total += length - 1
+    src = np.empty(total, dtype=np.int64)
+    dst = np.empty(total, dtype=np.int64)
+    wait = np.zeros(total)
+    owner = np.empty(total if with_case else 0, dtype=np.int64)
+    timed = times.shape[0] > 0
+    out = 0
+    for case in range(n_cases):
+        for i in range(offsets[case], offsets[case + 1] - 1):
+            src[out] = codes[i]
+            dst[out] = codes[i + 1]
+            if timed:
+                w = np.rint((event_starts[i + 1] - times[i]) * 1e6) / 1e6
+                if intervals and w < 0.0:
+                    w = 0.0
+                wait[out] = w
+            if with_case:
+                owner[out] = case
+            out += 1
+    return src, dst, wait, owner
