@@ -20,6 +20,7 @@ from .confirmatory import Sem, SemValidity, cfa, parse_model, sem
 from .drivers import ImportancePerformance, KeyDrivers, importance_performance, key_drivers
 from .factor_analysis import Efa, FactorCount, efa, n_factors
 from .factorability import Bartlett, Kmo, bartlett_sphericity, kmo
+from .omega import OmegaHierarchical, omega_bifactor, omega_hierarchical
 from .ordinal import (
     OrdinalAlpha,
     Polychoric,
@@ -30,9 +31,10 @@ from .ordinal import (
     polychoric_matrix,
     polyserial,
 )
+from .ordinal_cfa import OrdinalCfa, cfa_ordinal
 from .paths import PathModel, parse_paths, path_model
 from .reliability import Alpha, Omega, cronbach_alpha, omega_total
-from .validity import ConstructValidity, Htmt, construct_validity, htmt
+from .validity import ConstructValidity, Htmt, Htmt2, construct_validity, htmt, htmt2
 
 __all__ = ["Alpha", "Bartlett", "ConstructValidity", "Efa", "FactorCount", "Htmt",
            "ImportancePerformance", "KeyDrivers", "Kmo", "Omega", "PathModel",
@@ -41,4 +43,6 @@ __all__ = ["Alpha", "Bartlett", "ConstructValidity", "Efa", "FactorCount", "Htmt
            "omega_total", "parse_paths", "path_model",
            "Sem", "SemValidity", "cfa", "parse_model", "sem",
            "OrdinalAlpha", "Polychoric", "PolychoricMatrix", "ordinal_alpha", "ordinal_omega",
-           "polychoric", "polychoric_matrix", "polyserial"]
+           "polychoric", "polychoric_matrix", "polyserial",
+           "Htmt2", "OmegaHierarchical", "OrdinalCfa", "cfa_ordinal", "htmt2",
+           "omega_bifactor", "omega_hierarchical"]

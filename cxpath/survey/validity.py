@@ -1,4 +1,4 @@
-"""Construct validity: composite reliability, AVE, the Fornell–Larcker table and HTMT."""
+"""Construct validity: composite reliability, AVE, the Fornell–Larcker table, HTMT and HTMT2."""
 
 from __future__ import annotations
 
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
     from .._typing import TableLike
 
-__all__ = ["ConstructValidity", "Htmt", "construct_validity", "htmt"]
+__all__ = ["ConstructValidity", "Htmt", "Htmt2", "construct_validity", "htmt", "htmt2"]
 
 
 def _constructs(constructs, func):
@@ -486,3 +486,269 @@ def construct_validity(data: TableLike, constructs: Mapping[str, Sequence[str]],
                              fornell_larcker=fl, htmt=h, cr_threshold=cr_t,
                              ave_threshold=ave_t, htmt_threshold=htmt_t,
                              n_obs=it.x.shape[0], nan_policy=nan_policy)
+
+
+def _membership(idx: dict, k: int) -> np.ndarray:
+    m = np.zeros((k, len(idx)))
+    for c, (_, rows) in enumerate(idx.items()):
+        m[rows, c] = 1.0
+    return m
+
+
+def _htmt_stack(r: np.ndarray, memb: np.ndarray, absolute: bool):
+    """HTMT and HTMT2 of a stack of correlation matrices (..., k, k), vectorised.
+
+    Block sums through the membership matrix: ``M' R M`` gives every construct pair's sum
+    of correlations; the within-construct blocks drop the unit diagonal. HTMT2 does the same
+    with log correlations (geometric means). Returns (htmt, htmt2, ok) with ``ok`` False where
+    a mean within-construct correlation is not positive or (HTMT2) a correlation is not
+    positive.
+    """
+    sizes = memb.sum(axis=0)
+    rr = np.abs(r) if absolute else r
+    k = r.shape[-1]
+    eye = np.eye(k, dtype=bool)
+    s = memb.T @ rr @ memb
+    within = (np.diagonal(s, axis1=-2, axis2=-1) - sizes) / (sizes * (sizes - 1))
+    hetero = s / np.outer(sizes, sizes)
+    ok1 = (within > 0).all(axis=-1)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        h1 = hetero / np.sqrt(within[..., :, None] * within[..., None, :])
+        pos = np.where(eye, 1.0, rr)
+        ok2 = (pos > 0).all(axis=(-2, -1))
+        lg = np.where(eye, 0.0, np.log(np.where(pos > 0, pos, 1.0)))
+        sl = memb.T @ lg @ memb
+        gw = np.exp(np.diagonal(sl, axis1=-2, axis2=-1) / (sizes * (sizes - 1)))
+        gh = np.exp(sl / np.outer(sizes, sizes))
+        h2 = gh / np.sqrt(gw[..., :, None] * gw[..., None, :])
+    c = len(sizes)
+    d = np.arange(c)
+    h1[..., d, d] = 1.0
+    h2[..., d, d] = 1.0
+    return h1, h2, ok1, ok2 & ok1
+
+
+def _boot_correlations(x: np.ndarray, n_boot: int, rng, chunk: int):
+    """Yield stacks (b, k, k) of bootstrap correlation matrices of the rows of ``x``."""
+    n, k = x.shape
+    xc = x - x.mean(axis=0)
+    iu = np.triu_indices(k)
+    prods = xc[:, iu[0]] * xc[:, iu[1]]                  # (n, k(k+1)/2), one BLAS product
+    done = 0
+    while done < n_boot:
+        b = min(chunk, n_boot - done)
+        w = np.stack([np.bincount(rng.integers(0, n, n), minlength=n) for _ in range(b)])
+        w = w.astype(np.float64)
+        m = w @ xc / n                                   # (b, k)
+        cov = np.empty((b, k, k))
+        s2 = w @ prods / n
+        cov[:, iu[0], iu[1]] = s2
+        cov[:, iu[1], iu[0]] = s2
+        cov -= m[:, :, None] * m[:, None, :]
+        sd = np.sqrt(np.maximum(np.diagonal(cov, axis1=1, axis2=2), 0.0))
+        with np.errstate(divide="ignore", invalid="ignore"):
+            yield cov / (sd[:, :, None] * sd[:, None, :]), (sd > 1e-12 * x.std(axis=0)).all(1)
+        done += b
+
+
+@result
+class Htmt2(Result):
+    """HTMT and HTMT2 (geometric-mean) ratios of every construct pair, with bootstrap
+    percentile intervals.
+
+    Attributes
+    ----------
+    constructs : ndarray of str
+    htmt, htmt2 : ndarray (n_constructs, n_constructs)
+        Henseler et al. (2015) ratios (arithmetic means) and Roemer et al. (2021) ratios
+        (geometric means); 1 on the diagonal.
+    ci_htmt, ci_htmt2 : ndarray (n_constructs, n_constructs, 2) or None
+        Percentile bootstrap intervals (``n_boot > 0``).
+    threshold, confidence : float
+        Cut-off flagged in ``exceeds`` and the interval level.
+    n_boot, n_boot_ok, n_boot_obs : int
+        Resamples asked for, resamples used (HTMT2 needs every correlation positive) and
+        respondents resampled (complete rows).
+    """
+
+    constructs: np.ndarray
+    htmt: np.ndarray
+    htmt2: np.ndarray
+    threshold: float
+    absolute: bool
+    ci_htmt: np.ndarray | None
+    ci_htmt2: np.ndarray | None
+    confidence: float
+    n_boot: int
+    n_boot_ok: int
+    n_boot_obs: int
+    seed: int | None
+
+    _derived = derived_columns({
+        "construct_a": "the pair's first construct, ``constructs[a]`` (one row per pair "
+                       "``a < b``)",
+        "construct_b": "the pair's second construct, ``constructs[b]``",
+        "htmt": "``htmt[a, b]``", "htmt2": "``htmt2[a, b]``",
+        "exceeds": "``htmt2 > threshold``",
+        "htmt_low": "``ci_htmt[a, b, 0]`` (``n_boot > 0``)",
+        "htmt_high": "``ci_htmt[a, b, 1]``",
+        "htmt2_low": "``ci_htmt2[a, b, 0]``", "htmt2_high": "``ci_htmt2[a, b, 1]``",
+        "htmt2_below_threshold": "``htmt2_high < threshold``: discriminant validity holds "
+                                 "(HTMT2 inference)"})
+    _key = ("construct_a", "construct_b")
+
+    def _title(self) -> str:
+        return "Heterotrait-monotrait ratios (HTMT and HTMT2)"
+
+    def _summary(self) -> list[str]:
+        n = int(self._columns()["exceeds"].sum())
+        ci = (f"; {self.confidence:.0%} percentile intervals from {self.n_boot_ok} of "
+              f"{self.n_boot} resamples" if self.n_boot else "")
+        return [f"{n} pair(s) with HTMT2 above {self.threshold:g}{ci}"]
+
+    def _columns(self) -> dict:
+        a, b = np.triu_indices(len(self.constructs), 1)
+        cols = {"construct_a": self.constructs[a], "construct_b": self.constructs[b],
+                "htmt": self.htmt[a, b], "htmt2": self.htmt2[a, b],
+                "exceeds": self.htmt2[a, b] > self.threshold}
+        if self.ci_htmt is not None:
+            cols["htmt_low"] = self.ci_htmt[a, b, 0]
+            cols["htmt_high"] = self.ci_htmt[a, b, 1]
+            cols["htmt2_low"] = self.ci_htmt2[a, b, 0]
+            cols["htmt2_high"] = self.ci_htmt2[a, b, 1]
+            cols["htmt2_below_threshold"] = self.ci_htmt2[a, b, 1] < self.threshold
+        return cols
+
+
+def htmt2(data: TableLike, constructs: Mapping[str, Sequence[str]], *, threshold: float = 0.85,
+          absolute: bool = True, nan_policy: str = "pairwise", n_boot: int = 0,
+          confidence: float = 0.95, seed: int | None = None,
+          progress: bool | Callable[[int, int], Any] | None = None) -> Htmt2:
+    """HTMT2 (geometric-mean heterotrait–monotrait ratio) beside HTMT, with intervals.
+
+    Parameters
+    ----------
+    data : table
+        Item answers: a pandas / polars DataFrame, pyarrow Table or dict of columns.
+    constructs : dict of str to sequence of str
+        Each construct's item columns (at least 2 items each, no item in two constructs,
+        at least 2 constructs).
+    threshold : float
+        Cut-off flagged in ``exceeds`` (applied to HTMT2; 0.85 strict, 0.90 liberal).
+    absolute : bool
+        Use absolute correlations (True, as ``semTools::htmt``). HTMT2 needs every
+        correlation positive after this.
+    nan_policy : {'pairwise', 'listwise', 'error'}
+        Missing-answer handling of the item correlations (the bootstrap resamples the
+        respondents who answered every item).
+    n_boot : int
+        Bootstrap resamples for percentile intervals of both ratios (0 skips them). The
+        resamples are built and reduced in vectorised chunks of 64.
+    confidence : float
+        Interval level.
+    seed : int, optional
+        Seed of the bootstrap.
+    progress : bool or callable, optional
+        ``True`` shows the bootstrap's progress; a callable is called as
+        ``progress(done, n_boot)``.
+
+    Returns
+    -------
+    Htmt2
+        One row per construct pair.
+
+    Raises
+    ------
+    DataError
+        Non-numeric or constant items, a non-positive correlation (HTMT2 is undefined;
+        reverse-code the item or use ``absolute=True``), too few respondents.
+    InvalidParameterError
+        Malformed ``constructs``.
+
+    Notes
+    -----
+    :math:`\\mathrm{HTMT2}_{AB} = \\tilde r_{AB} / \\sqrt{\\tilde r_A \\tilde r_B}` with
+    :math:`\\tilde r_{AB}` the geometric mean of the :math:`K_A K_B` correlations between
+    items of A and B and :math:`\\tilde r_A` that of the :math:`K_A(K_A-1)/2` correlations
+    within A (Roemer, Schuberth & Henseler 2021); HTMT uses arithmetic means. HTMT2 is
+    consistent for congeneric (unequal-loading) constructs, HTMT only for tau-equivalent
+    ones. Resamples in which HTMT2 is undefined (a correlation not positive) are dropped
+    from both intervals and counted in ``n_boot_ok``.
+
+    References
+    ----------
+    Roemer, E., Schuberth, F. & Henseler, J. (2021). HTMT2 – an improved criterion for
+    assessing discriminant validity in structural equation modeling. Industrial
+    Management & Data Systems 121, 2637–2650.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cxpath.survey import htmt2
+    >>> rng = np.random.default_rng(0)
+    >>> f = rng.multivariate_normal([0, 0], [[1, 0.5], [0.5, 1]], 500)
+    >>> data = {f"a{i}": f[:, 0] + rng.standard_normal(500) for i in range(3)}
+    >>> data.update({f"b{i}": f[:, 1] + rng.standard_normal(500) for i in range(3)})
+    >>> res = htmt2(data, {"A": ["a0", "a1", "a2"], "B": ["b0", "b1", "b2"]}, n_boot=200,
+    ...             seed=1)
+    >>> bool(res.ci_htmt2[0, 1, 0] < res.htmt2[0, 1] < res.ci_htmt2[0, 1, 1])
+    True
+    """
+    func = "survey.htmt2"
+    threshold = v.check_real(threshold, "threshold", func, low=0.0, closed="neither")
+    absolute = v.check_bool(absolute, "absolute", func)
+    n_boot = v.check_int(n_boot, "n_boot", func, low=0)
+    confidence = v.check_real(confidence, "confidence", func, low=0.0, high=1.0,
+                              closed="neither")
+    if seed is not None:
+        seed = v.check_int(seed, "seed", func, low=0)
+    _, idx, r, it = _prepare(data, constructs, func, nan_policy, min_constructs=2)
+    memb = _membership(idx, len(r))
+    h1, h2, ok1, ok2 = _htmt_stack(r, memb, absolute)
+    if not ok1:
+        _htmt_matrix(r, idx, absolute, func)  # raises the shaped error naming the construct
+    if not ok2:
+        rr = np.abs(r) if absolute else r
+        i, j = np.argwhere(np.triu(rr <= 0, 1))[0]
+        v.fail("data", func, "items whose correlations are all positive (HTMT2 takes "
+               "logarithms; reverse-code negatively worded items, or use absolute=True)",
+               got=f"r = {r[i, j]:.3g} between {it.labels[i]!r} and {it.labels[j]!r}",
+               data=True)
+    ci1 = ci2 = None
+    n_used = n_ok = 0
+    if n_boot:
+        x = it.x[~np.isnan(it.x).any(axis=1)]
+        n_used = len(x)
+        if n_used < 4:
+            v.fail("data", func, "at least 4 respondents answering every item for the "
+                   "bootstrap", got=f"{n_used}", data=True)
+        k, c = x.shape[1], len(idx)
+        chunk = 64
+        check_memory(8.0 * (chunk * (n_used + 4 * k * k) + n_used * k * (k + 1) / 2
+                           + 2 * n_boot * c * c), func,
+                     f"{n_boot:,} bootstrap resamples of {k} items",
+                     how="Ask for fewer resamples ('n_boot'), or raise the cap with the "
+                         "CXPATH_MAX_MEMORY environment variable (e.g. "
+                         "CXPATH_MAX_MEMORY=64GiB).")
+        report = reporter(progress, n_boot, "resamples", func)
+        d1, d2 = [], []
+        done = 0
+        for rb, good in _boot_correlations(x, n_boot, np.random.default_rng(seed), chunk):
+            b1, b2, g1, g2 = _htmt_stack(rb, memb, absolute)
+            keep = good & g1 & g2
+            d1.append(b1[keep])
+            d2.append(b2[keep])
+            done += len(rb)
+            report(done)
+        report.close()
+        d1, d2 = np.concatenate(d1), np.concatenate(d2)
+        n_ok = len(d1)
+        if n_ok < 2:
+            v.fail("data", func, "enough variation for the bootstrap",
+                   got=f"{n_boot - n_ok} of {n_boot} failed resamples", data=True)
+        a = (1.0 - confidence) / 2
+        ci1 = np.moveaxis(np.quantile(d1, [a, 1 - a], axis=0), 0, -1)
+        ci2 = np.moveaxis(np.quantile(d2, [a, 1 - a], axis=0), 0, -1)
+    return Htmt2(constructs=np.array(list(idx)), htmt=h1, htmt2=h2, threshold=threshold,
+                 absolute=absolute, ci_htmt=ci1, ci_htmt2=ci2, confidence=confidence,
+                 n_boot=n_boot, n_boot_ok=n_ok, n_boot_obs=n_used, seed=seed)
