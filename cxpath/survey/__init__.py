@@ -20,6 +20,7 @@ from .confirmatory import Sem, SemValidity, cfa, parse_model, sem
 from .drivers import ImportancePerformance, KeyDrivers, importance_performance, key_drivers
 from .factor_analysis import Efa, FactorCount, efa, n_factors
 from .factorability import Bartlett, Kmo, bartlett_sphericity, kmo
+from .invariance import Invariance, MultiGroupSem, measurement_invariance, multigroup_cfa
 from .omega import OmegaHierarchical, omega_bifactor, omega_hierarchical
 from .ordinal import (
     OrdinalAlpha,
@@ -42,6 +43,7 @@ __all__ = ["Alpha", "Bartlett", "ConstructValidity", "Efa", "FactorCount", "Htmt
            "htmt", "importance_performance", "key_drivers", "kmo", "n_factors",
            "omega_total", "parse_paths", "path_model",
            "Sem", "SemValidity", "cfa", "parse_model", "sem",
+           "Invariance", "MultiGroupSem", "measurement_invariance", "multigroup_cfa",
            "OrdinalAlpha", "Polychoric", "PolychoricMatrix", "ordinal_alpha", "ordinal_omega",
            "polychoric", "polychoric_matrix", "polyserial",
            "Htmt2", "OmegaHierarchical", "OrdinalCfa", "cfa_ordinal", "htmt2",

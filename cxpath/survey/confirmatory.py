@@ -21,6 +21,7 @@ from .._progress import reporter
 from .._results import Result, derived_columns, format_p, result
 from ..errors import CxpathWarning
 from ._common import bootstrap_covariances, read_items
+from ._fiml import mlr_complete
 from ._sem_model import RamModel, satorra_bentler
 from .paths import _NAME, _effects, _mediated_paths, _order, _path_products, parse_paths
 from .validity import ConstructValidity, _htmt_matrix
@@ -368,10 +369,12 @@ class Sem(Result):
     n_obs, n_rows, n_free, iterations : int
         Respondents used, rows read, free parameters and optimiser iterations.
     estimator : str
-        ``'ML'``, or ``'MLM'`` (robust standard errors in ``se``).
+        ``'ML'``, or ``'MLM'`` / ``'MLR'`` (robust standard errors in ``se``).
     chi2_scaled, scaling_factor, p_scaled : float
-        Satorra–Bentler scaled χ² = ``chi2 / scaling_factor`` and its p value (NaN under
-        ``'ML'``).
+        Satorra–Bentler (MLM) or Yuan–Bentler (MLR) scaled χ² = ``chi2 /
+        scaling_factor`` and its p value (NaN under ``'ML'``). With
+        ``nan_policy='fiml'`` the table also has ``~1`` rows (intercepts and factor
+        means) and ``sample_cov`` is the EM estimate.
     mi_lhs, mi_op, mi_rhs, mi, mi_epc, mi_sepc_all : ndarray
         Modification indices of every cross-loading and residual covariance left out
         (``modification_indices()``): the score statistic (χ² with 1 df), the expected
@@ -459,9 +462,10 @@ class Sem(Result):
                 f"loglik = {self.loglik:.3f}, AIC = {self.aic:.3f}, BIC = {self.bic:.3f}; "
                 f"{self.n_free} free parameters, {self.iterations} iterations"
                 + ("" if self.converged else " (did NOT converge)")] + (
-                    [f"Satorra-Bentler scaled chi2 = {self.chi2_scaled:.3f} (scaling factor "
+                    [f"{'Satorra' if self.estimator == 'MLM' else 'Yuan'}-Bentler scaled "
+                     f"chi2 = {self.chi2_scaled:.3f} (scaling factor "
                      f"{self.scaling_factor:.3f}), {format_p(self.p_scaled)}; robust "
-                     "standard errors"] if self.estimator == "MLM" else [])
+                     "standard errors"] if self.estimator in ("MLM", "MLR") else [])
 
     def _columns(self) -> dict:
         return {"lhs": self.lhs, "op": self.op, "rhs": self.rhs, "est": self.est,
@@ -861,17 +865,22 @@ def _fit(data, model, func, std_lv, nan_policy, max_iter, n_boot, confidence, se
     std_lv = v.check_bool(std_lv, "std_lv", func)
     max_iter = v.check_int(max_iter, "max_iter", func, low=1)
     n_boot = v.check_int(n_boot, "n_boot", func, low=0)
-    v.check_option(estimator, "estimator", func, ("ML", "MLM"))
+    if isinstance(estimator, str) and estimator.upper() in ("WLSMV", "DWLS", "WLSM", "ULSMV"):
+        v.fail("estimator", func, "one of 'ML', 'MLM', 'MLR' (ordinal items by DWLS with "
+               "WLSMV statistics: survey.cfa_ordinal)", estimator)
+    v.check_option(estimator, "estimator", func, ("ML", "MLM", "MLR"))
     confidence = v.check_real(confidence, "confidence", func, low=0.0, high=1.0,
                               closed="neither")
     if seed is not None:
         seed = v.check_int(seed, "seed", func, low=0)
-    v.check_option(nan_policy, "nan_policy", func, ("listwise", "error"))
+    v.check_option(nan_policy, "nan_policy", func, ("listwise", "error", "fiml"))
     stmts = parse_model(model, func)
     spec = _Spec(stmts, std_lv, func)
     if isinstance(data, np.ndarray):
         v.fail("data", func, "a table (DataFrame or dict of columns) naming the model's "
                "observed variables", got=f"a bare array of shape {data.shape}")
+    if nan_policy == "fiml":
+        return _fit_fiml(data, spec, func, std_lv, max_iter, n_boot, estimator)
     it = read_items(data, spec.observed, func, nan_policy=nan_policy, min_items=1,
                     min_rows=3)
     x = it.x
@@ -918,7 +927,7 @@ def _fit(data, model, func, std_lv, nan_policy, max_iter, n_boot, confidence, se
                       "max_iter or check the model", CxpathWarning, stacklevel=3)
     vcov = np.linalg.inv(n * info) if ram.k else np.zeros((0, 0))
     chi2_sc = c_sb = p_sc = np.nan
-    if estimator == "MLM":
+    if estimator in ("MLM", "MLR"):
         if nx:
             v.fail("estimator", func, "'ML' for a model with observed covariates (their "
                    "fixed sample moments are not handled by the robust statistics yet)",
@@ -928,7 +937,8 @@ def _fit(data, model, func, std_lv, nan_policy, max_iter, n_boot, confidence, se
                      f"the fourth moments of {p} variables over {n:,} respondents",
                      how="Use estimator='ML', or raise the cap with the CXPATH_MAX_MEMORY "
                          "environment variable (e.g. CXPATH_MAX_MEMORY=64GiB).")
-        trace_ug, vcov = satorra_bentler(ram, theta, x)
+        trace_ug, vcov = (satorra_bentler if estimator == "MLM" else mlr_complete)(
+            ram, theta, x)
         if df > 0:
             c_sb = trace_ug / df
             chi2_sc = float(n * f) / c_sb
@@ -1080,8 +1090,12 @@ def sem(data: TableLike, model: str | Mapping | Sequence, *, std_lv: bool = Fals
     std_lv : bool
         Scale factors by fixing their variances at 1 and freeing every loading (lavaan's
         ``std.lv=TRUE``) instead of fixing each factor's first loading at 1.
-    nan_policy : {'listwise', 'error'}
-        Drop respondents with a missing answer in a model variable, or refuse them.
+    nan_policy : {'listwise', 'error', 'fiml'}
+        Drop respondents with a missing answer in a model variable, refuse them, or use
+        every answer given by full-information ML (lavaan's ``missing="ml"``: a mean
+        structure is added, the saturated model comes from EM, standard errors from the
+        observed information; no bootstrap, no modification indices, no observed
+        covariates).
     max_iter : int
         Iteration limit of the quasi-Newton optimiser.
     n_boot : int
@@ -1095,11 +1109,14 @@ def sem(data: TableLike, model: str | Mapping | Sequence, *, std_lv: bool = Fals
     progress : bool or callable, optional
         ``True`` shows the bootstrap's progress (a tqdm bar when tqdm is installed, else
         lines on stderr); a callable is called as ``progress(done, n_boot)``.
-    estimator : {'ML', 'MLM'}
+    estimator : {'ML', 'MLM', 'MLR'}
         Maximum likelihood with normal-theory standard errors and χ² (lavaan's default), or
         the same estimates with robust (sandwich) standard errors and the Satorra–Bentler
         scaled χ² (``chi2_scaled``, ``scaling_factor``, ``p_scaled``), for non-normal
-        answers such as Likert items (lavaan's ``estimator="MLM"``).
+        answers such as Likert items (lavaan's ``estimator="MLM"``); or ``'MLR'``:
+        Huber–White standard errors (observed information as bread) and the
+        Yuan–Bentler scaled χ² (lavaan's ``estimator="MLR"``), also with
+        ``nan_policy='fiml'``.
 
     Returns
     -------
@@ -1194,15 +1211,17 @@ def cfa(data: TableLike, model: str | Mapping | Sequence, *, std_lv: bool = Fals
         ``{"visual": ["x1", "x2", "x3"], ...}`` (see :func:`parse_model`).
     std_lv : bool
         Fix factor variances at 1 and free every loading.
-    nan_policy : {'listwise', 'error'}
-        Drop respondents with a missing answer, or refuse them.
+    nan_policy : {'listwise', 'error', 'fiml'}
+        Drop respondents with a missing answer, refuse them, or full-information ML
+        (see :func:`sem`).
     max_iter : int
         Iteration limit of the optimiser.
     n_boot, confidence, seed, progress
         Bootstrap intervals of the effects of any regressions, as in :func:`sem`.
-    estimator : {'ML', 'MLM'}
-        Normal-theory ML, or ML with robust standard errors and the Satorra–Bentler scaled
-        χ² (see :func:`sem`).
+    estimator : {'ML', 'MLM', 'MLR'}
+        Normal-theory ML, or ML with robust standard errors and the Satorra–Bentler
+        (``'MLM'``) or Yuan–Bentler (``'MLR'``) scaled χ² (see :func:`sem`). Ordinal items
+        by DWLS with WLSMV statistics (lavaan's ``ordered=``): :func:`cfa_ordinal`.
 
     Returns
     -------
@@ -1228,3 +1247,54 @@ def cfa(data: TableLike, model: str | Mapping | Sequence, *, std_lv: bool = Fals
     """
     return _fit(data, model, "survey.cfa", std_lv, nan_policy, max_iter, n_boot,
                 confidence, seed, progress, estimator)
+
+
+def _fit_fiml(data, spec, func, std_lv, max_iter, n_boot, estimator):
+    """One group by full-information ML (``nan_policy='fiml'``) with a mean structure."""
+    from ._fiml import fit_groups
+
+    if n_boot:
+        v.fail("n_boot", func, "0 with nan_policy='fiml' (the bootstrap intervals need "
+               "complete answers)", n_boot)
+    if estimator == "MLM":
+        v.fail("estimator", func, "'ML' or 'MLR' with nan_policy='fiml' (MLM needs "
+               "complete answers)", estimator)
+    it = read_items(data, spec.observed, func, nan_policy="pairwise", min_items=1,
+                    min_rows=3)
+    x = it.x[~np.isnan(it.x).all(axis=1)]
+    if len(x) <= spec.p:
+        v.fail("data", func, "more respondents than observed variables",
+               got=f"{len(x)} respondents with an answer for {spec.p} variables", data=True)
+    fit = fit_groups(spec, [x], (), std_lv, estimator, max_iter, func)
+    ram, idx = fit["rams"][0], fit["idxs"][0]
+    a_hat = ram.matrices(fit["theta"][idx])[0]
+    _mu, sigma, c, _em = fit["implied"][0]
+    lat_i = [spec.pos[f] for f in spec.latent]
+    eqs, snames, spos = _structural(spec)
+    direct = _effects_of(a_hat, spec, snames)
+    total, indirect = _effects(direct) if snames else (direct, direct)
+    paths = _mediated_paths(eqs, spos) if snames else []
+    specific = _path_products(direct, paths) if paths else np.empty(0)
+    empty_s, empty_f = np.array([], dtype=str), np.empty(0)
+    return Sem(lhs=fit["lhs"], op=fit["op"], rhs=fit["rhs"], est=fit["est"], se=fit["se"],
+               z=fit["z"], p_value=fit["p_value"], std_all=fit["std_all"], free=fit["free"],
+               observed=np.array(spec.observed), latent=np.array(spec.latent, dtype=str),
+               sample_cov=fit["sat"][0][1], implied_cov=sigma,
+               latent_cov=c[np.ix_(lat_i, lat_i)], chi2=fit["chi2"], df=int(fit["df"]),
+               p_chi2=fit["p_chi2"], baseline_chi2=fit["baseline_chi2"],
+               baseline_df=int(fit["baseline_df"]), cfi=fit["cfi"], tli=fit["tli"],
+               rmsea=fit["rmsea"], rmsea_low=fit["rmsea_low"], rmsea_high=fit["rmsea_high"],
+               rmsea_p_close=fit["rmsea_p_close"], srmr=fit["srmr"], loglik=fit["loglik"],
+               loglik_saturated=fit["loglik_saturated"], aic=float(fit["aic"]),
+               bic=float(fit["bic"]), n_obs=int(fit["n_obs"][0]), n_rows=it.n_rows,
+               n_free=int(fit["n_free"]), iterations=int(fit["iterations"]),
+               converged=bool(fit["converged"]), std_lv=std_lv, mi_lhs=empty_s,
+               mi_op=empty_s, mi_rhs=empty_s, mi=empty_f, mi_epc=empty_f,
+               mi_sepc_all=empty_f, effect_variables=np.array(snames, dtype=str),
+               direct=direct, indirect=indirect, total=total, effect_ci={},
+               specific_paths=np.array([" -> ".join(snames[i] for i in q) for q in paths],
+                                       dtype=str),
+               specific_effects=specific, specific_ci=np.empty((0, 2)), n_boot=0,
+               n_boot_ok=0, confidence=0.95, seed=None, estimator=estimator,
+               chi2_scaled=fit["chi2_scaled"], scaling_factor=fit["scaling_factor"],
+               p_scaled=fit["p_scaled"])

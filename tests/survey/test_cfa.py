@@ -382,6 +382,9 @@ def test_satorra_bentler_with_normal_theory_gamma_is_ml():
 
 def test_mlm_bad_input(hs_data):
     with pytest.raises(InvalidParameterError, match=r"'estimator' parameter of survey.cfa"):
+        cfa(hs_data, HS_MODEL, estimator="GLS")
+    with pytest.raises(InvalidParameterError, match=r"WLSMV statistics: survey\.cfa_ordinal\)\. "
+                                                    r"Got 'WLSMV' instead"):
         cfa(hs_data, HS_MODEL, estimator="WLSMV")
     with pytest.raises(InvalidParameterError, match=r"observed covariates"):
         cfa(hs_data, HS_MODEL + "visual ~ ageyr", estimator="MLM")
