@@ -173,6 +173,85 @@ def _candidates(y, m, e, t, s, d, additive_only):
     return out
 
 
+_RANGE_K = 0.5  # sanity layer: spans allowed beyond the data's range (besides its pace)
+
+
+def _implausible(fit, y, h):
+    """Why the forecast of ``fit`` fails the sanity layer, or None when it passes.
+
+    The rules, checked in this order over the ``h`` steps: a non-finite forecast; a
+    forecast ``<= 0`` from a model with a multiplicative component when every observation
+    is positive; at step ``j`` a forecast outside ``[min(y) - w_j, max(y) + w_j]``,
+    ``w_j = span (k + j / (n - 1))`` with ``span = max(y) - min(y)`` and ``k = _RANGE_K``
+    (the range widened by ``k`` spans and by the distance the series' average pace,
+    ``span / (n - 1)`` per step, covers in ``j`` steps).
+    """
+    with np.errstate(all="ignore"):
+        mean = np.asarray(fit["point"](h), dtype=np.float64)
+    bad = ~np.isfinite(mean)
+    if bad.any():
+        j = int(np.argmax(bad))
+        return f"non-finite forecast at step {j + 1}"
+    error, _trend, season, _damped = fit["components"]
+    lo, hi = float(y.min()), float(y.max())
+    if (error == 2 or season == 2) and lo > 0 and mean.min() <= 0:
+        j = int(np.argmax(mean <= 0))
+        return (f"forecast {mean[j]:.4g} at step {j + 1} is not positive although every "
+                "observation is (multiplicative model)")
+    span = hi - lo
+    with np.errstate(all="ignore"):
+        w = span * (_RANGE_K + np.arange(1, h + 1) / (y.shape[0] - 1.0))
+        out = (mean < lo - w) | (mean > hi + w)
+    if out.any():
+        j = int(np.argmax(out))
+        return (f"forecast {mean[j]:.4g} at step {j + 1} is outside the plausible range "
+                f"[{lo - w[j]:.4g}, {hi + w[j]:.4g}] (the data's range [{lo:.4g}, {hi:.4g}] "
+                f"widened by {_RANGE_K:g} span + {j + 1} steps at the average pace)")
+    return None
+
+
+def _sane(y, h, order, build, ic, name, extra):
+    """The first fit in ``order`` (by the criterion) that passes :func:`_implausible`.
+
+    Records the rejected models in ``extra["rejected"]`` and warns once when the lowest-
+    criterion model was replaced. When no candidate passes, the lowest-criterion model is
+    kept (its forecast is refused later if it is not finite).
+    """
+    import warnings
+
+    from ..errors import CxpathWarning
+
+    rejected = {}
+    first = None
+    chosen = None
+    for i in order:
+        fit = build(i)
+        if first is None:
+            first = fit
+        why = _implausible(fit, y, h)
+        if why is None:
+            chosen = fit
+            break
+        rejected[fit["name"]] = why
+    extra["rejected"] = rejected
+    if not rejected:
+        return chosen
+    crit = ic.upper().replace("AICC", "AICc")
+    top = next(iter(rejected))
+    # stacklevel 6: _sane, _ets, the function, @dated's runner and wrapper, the caller
+    if chosen is None:
+        warnings.warn(f"{name}: no candidate ETS model passes the sanity check; keeping "
+                      f"{top}, the lowest {crit} ({rejected[top]}). Pass sanity=False to "
+                      "silence this check.", CxpathWarning, stacklevel=6)
+        return first
+    more = f" and {len(rejected) - 1} more" if len(rejected) > 1 else ""
+    warnings.warn(f"{name}: {top} (lowest {crit}) fails the sanity check: {rejected[top]}. "
+                  f"Forecasting with {chosen['name']}, the next admissible model by {crit} "
+                  f"(rejected: {top}{more}; see info['rejected']). Pass sanity=False to "
+                  f"keep {top}.", CxpathWarning, stacklevel=6)
+    return chosen
+
+
 def _class1_variance(fit, h):
     """Hyndman et al. (2008, Table 6.1): sigma^2 (1 + sum_{j<h} c_j^2), linear models."""
     c = _cvals(fit, h)  # c_j for j = 1..h-1
@@ -275,7 +354,7 @@ def ets(y: ArrayLike, h: int, m: int = 1, *, model: str = "ZZZ", damped: bool | 
         phi: float | None = None, initial_states: ArrayLike | None = None, ic: str = "aicc",
         additive_only: bool = False, level: float | Sequence[float] = (80, 95),
         intervals: str = "auto", npaths: int = 2000, seed: int = 0, restarts: int = 0,
-        series_id: Any = None) -> Forecast:
+        sanity: bool = True, series_id: Any = None) -> Forecast:
     """Fit an ETS model (or select one with ``Z`` letters) and forecast ``h`` steps.
 
     Parameters
@@ -313,6 +392,10 @@ def ets(y: ArrayLike, h: int, m: int = 1, *, model: str = "ZZZ", damped: bool | 
         Extra Nelder-Mead runs from the best point while they improve the likelihood. 0 is
         the single run of R and statsforecast (and reproduces their fits); 2-3 often
         finds a higher likelihood for seasonal models at 2-3 times the cost. At most 100.
+    sanity : bool, default True
+        When selecting (``Z`` letters), replace a model whose forecast is implausible by
+        the next admissible one by ``ic`` (see :func:`auto_ets`); no effect on a fully
+        specified model.
     series_id : object, optional
         Id used in messages and on the result.
 
@@ -320,7 +403,8 @@ def ets(y: ArrayLike, h: int, m: int = 1, *, model: str = "ZZZ", damped: bool | 
     -------
     Forecast
         ``info`` holds the components, AIC/AICc/BIC, Gaussian log-likelihood, sigma2,
-        initial and fitted states, and (when selecting) every candidate's criterion.
+        initial and fitted states, and (when selecting) every candidate's criterion and
+        ``info["rejected"]``, the models the sanity layer set aside with the reason.
 
     Raises
     ------
@@ -348,12 +432,12 @@ def ets(y: ArrayLike, h: int, m: int = 1, *, model: str = "ZZZ", damped: bool | 
     return _ets("forecast.ets", y, h, m, model=model, damped=damped, alpha=alpha, beta=beta,
                 gamma=gamma, phi=phi, initial_states=initial_states, ic=ic,
                 additive_only=additive_only, level=level, intervals=intervals, npaths=npaths,
-                seed=seed, restarts=restarts, series_id=series_id)
+                seed=seed, restarts=restarts, sanity=sanity, series_id=series_id)
 
 
 def _ets(func, y, h, m=1, *, model="ZZZ", damped=None, alpha=None, beta=None, gamma=None,
          phi=None, initial_states=None, ic="aicc", additive_only=False, level=(80, 95),
-         intervals="auto", npaths=2000, seed=0, restarts=0, series_id=None):
+         intervals="auto", npaths=2000, seed=0, restarts=0, sanity=True, series_id=None):
     """:func:`ets` for the public function ``func`` that was called (named in errors)."""
     name = where(func, series_id)
     m = v.check_int(m, "m", name, low=1)
@@ -365,6 +449,7 @@ def _ets(func, y, h, m=1, *, model="ZZZ", damped=None, alpha=None, beta=None, ga
     npaths = v.check_int(npaths, "npaths", name, low=10)
     seed = v.check_int(seed, "seed", name, low=0, high=2**32 - 1)
     restarts = v.check_int(restarts, "restarts", name, low=0, high=_MAX_RESTARTS)
+    sanity = v.check_bool(sanity, "sanity", name)
     levels = check_levels(level, name)
     fixed = _fixed_array((alpha, beta, gamma, phi), name)
     if s in "AM" and m == 1:
@@ -405,8 +490,9 @@ def _ets(func, y, h, m=1, *, model="ZZZ", damped=None, alpha=None, beta=None, ga
         fit = _fit_ets(y, m, c[0], c[1], c[2], c[3], fixed, initial_states, name,
                        restarts=restarts)
         return _as_forecast(fit, h, levels, intervals, npaths, seed, name, series_id, extra)
-    best, table = _select(y, m, cands, fixed, ic, name, restarts)
+    order, build, table = _select(y, m, cands, fixed, ic, name, restarts)
     extra["candidates"] = table
+    best = _sane(y, h, order, build, ic, name, extra) if sanity else build(order[0])
     return _as_forecast(best, h, levels, intervals, npaths, seed, name, series_id, extra)
 
 
@@ -428,22 +514,26 @@ def _select(y, m, cands, fixed, ic, name, restarts=0):
     if not np.isfinite(score).any():
         raise DataError(f"{name}: no ETS model can be fitted to this series of {n} "
                         "observations.")
-    i = int(np.argmin(score))
-    c = cands[i]
-    p = 1 + (c[1] != 0) + (m if c[2] != 0 else 0)
-    fixed_all = par[i].copy()
-    fixed_all[np.isnan(fixed_all)] = 0.0
-    # rerun the winner's recursion from its estimates (no optimisation) for its states
-    best = _fit_ets(y, m, c[0], c[1], c[2], c[3], fixed_all, sts[i, :p], name,
-                    est_count=int(nest[i]), est_crit=float(crit[i]))
-    return best, table
+    # candidates by the criterion, ties in candidate order (as argmin)
+    order = [int(i) for i in np.argsort(score, kind="stable") if np.isfinite(score[i])]
+
+    def build(i):
+        c = cands[i]
+        p = 1 + (c[1] != 0) + (m if c[2] != 0 else 0)
+        fixed_all = par[i].copy()
+        fixed_all[np.isnan(fixed_all)] = 0.0
+        # rerun the candidate's recursion from its estimates (no optimisation) for its states
+        return _fit_ets(y, m, c[0], c[1], c[2], c[3], fixed_all, sts[i, :p], name,
+                        est_count=int(nest[i]), est_crit=float(crit[i]))
+
+    return order, build, table
 
 
 @dated
 def auto_ets(y: ArrayLike, h: int, m: int = 1, *, damped: bool | None = None, ic: str = "aicc",
              additive_only: bool = False, level: float | Sequence[float] = (80, 95),
              intervals: str = "auto", npaths: int = 2000, seed: int = 0, restarts: int = 0,
-             series_id: Any = None) -> Forecast:
+             sanity: bool = True, series_id: Any = None) -> Forecast:
     """Select the ETS model with the lowest AICc (as R ``forecast::ets``) and forecast.
 
     Candidates: error A/M, trend N/A/Ad, season N/A/M (seasonal only when ``1 < m <= 24``
@@ -476,6 +566,10 @@ def auto_ets(y: ArrayLike, h: int, m: int = 1, *, damped: bool | None = None, ic
         Simulation seed.
     restarts : int, default 0
         Extra Nelder-Mead runs per candidate (see :func:`ets`).
+    sanity : bool, default True
+        Apply the sanity layer (Notes): a candidate whose forecast is implausible gives way
+        to the next admissible one by ``ic``, with a :class:`~cxpath.errors.CxpathWarning`.
+        False keeps the lowest-criterion model whatever it forecasts.
     series_id : object, optional
         Id used in messages and on the result.
 
@@ -483,7 +577,8 @@ def auto_ets(y: ArrayLike, h: int, m: int = 1, *, damped: bool | None = None, ic
     -------
     Forecast
         The selected model's forecast; ``info["candidates"]`` maps each model to its
-        criterion value.
+        criterion value, ``info["rejected"]`` each model the sanity layer set aside to the
+        reason (empty when the lowest-criterion model was kept).
 
     Raises
     ------
@@ -491,6 +586,42 @@ def auto_ets(y: ArrayLike, h: int, m: int = 1, *, damped: bool | None = None, ic
         Bad ``m``, ``h``, levels or options.
     DataError
         NaN/inf in ``y``, series too short for any model.
+
+    Warns
+    -----
+    CxpathWarning
+        Once per call, when the sanity layer replaced the lowest-criterion model (or found
+        no candidate that passes, in which case that model is kept).
+
+    Notes
+    -----
+    Estimation is R's: maximum likelihood over the smoothing parameters and the initial
+    states, from R's heuristic start, in the usual region intersected with the admissible
+    one (module docstring). On M1 and Tourism this is the higher-likelihood fit on every
+    series checked where statsforecast's AutoETS forecasts better; its edge there comes
+    from a Nelder-Mead that stops near its start values (a small trend ``beta``).
+
+    **Sanity layer.** The candidates are taken in the order of the criterion and the first
+    whose forecast over the ``h`` steps passes these rules is used:
+
+    1. every forecast is finite;
+    2. a model with a multiplicative error or season forecasts no value ``<= 0`` when every
+       observation is positive;
+    3. at step ``j`` the forecast lies in ``[min(y) - w_j, max(y) + w_j]`` with
+       ``w_j = span (0.5 + j / (n - 1))``, ``span = max(y) - min(y)``: the data's range
+       widened by half its span and by the distance the series' average pace
+       (``span / (n - 1)`` per step) covers in ``j`` steps, so a straight-line trend is
+       never cut whatever the horizon.
+
+    The factor 0.5 was chosen on M1 and Tourism (2,312 series, competition horizons): the
+    layer changes the model of 11 M1 and 7 Tourism series and lowers mean MASE on four of
+    the six frequency groups (M1 yearly 3.992 to 3.961, monthly 1.097 to 1.089, Tourism
+    yearly 2.925 to 2.893, quarterly 1.635 to 1.631), leaves Tourism monthly unchanged and
+    raises M1 quarterly (1.587 to 1.626). A factor 1 fires less with smaller gains; 0.25 or
+    less fires on 20-60 series per group and hurts M1 yearly. Checked afterwards on M3
+    (3,003 series, not used for the choice): it fires on 27 series and lowers mean MASE on
+    yearly (2.778 to 2.690), quarterly (1.166 to 1.163) and monthly data (0.8657 to
+    0.8641). ``sanity=False`` gives R's choice, the lowest criterion.
 
     Examples
     --------
@@ -501,10 +632,13 @@ def auto_ets(y: ArrayLike, h: int, m: int = 1, *, damped: bool | None = None, ic
     >>> f = auto_ets(y, 14, 7)
     >>> f.info["components"][-1] in "AM"
     True
+    >>> f.info["rejected"]
+    {}
     """
     return _ets("forecast.auto_ets", y, h, m, model="ZZZ", damped=damped, ic=ic,
                 additive_only=additive_only, level=level, intervals=intervals,
-                npaths=npaths, seed=seed, restarts=restarts, series_id=series_id)
+                npaths=npaths, seed=seed, restarts=restarts, sanity=sanity,
+                series_id=series_id)
 
 
 @dated

@@ -7,7 +7,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cxpath.errors import DataError, InvalidParameterError
+from cxpath.errors import CxpathWarning, DataError, InvalidParameterError
 from cxpath.forecast import auto_ets, ets, holt, holt_winters, ses
 
 M = 12
@@ -262,7 +262,11 @@ def test_analytic_variance_class1_formula():
 @settings(max_examples=25, deadline=None)
 @given(y=st.lists(st.floats(1, 1e3), min_size=16, max_size=40), h=st.integers(1, 10))
 def test_auto_ets_finite_right_length_nested(y, h):
-    f = auto_ets(y, h, 4, level=[50, 90])
+    with warnings.catch_warnings(record=True) as caught:  # the sanity layer may fall back
+        warnings.simplefilter("always", CxpathWarning)
+        f = auto_ets(y, h, 4, level=[50, 90])
+    # info["rejected"] is absent where the layer did not run (a constant series)
+    assert len(caught) == (1 if f.info.get("rejected") else 0)
     assert f.mean.shape == (h,) and np.all(np.isfinite(f.mean))
     assert np.all(f.lower[1] <= f.lower[0] + 1e-9) and np.all(f.upper[0] <= f.upper[1] + 1e-9)
 
