@@ -24,15 +24,20 @@ from .accuracy import coverage, mae, mase, pinball, rmse, rmsse, scaled_pinball,
 from .anomaly import Excursions, flag_outside
 from .backtest import Backtest, Leaderboard, backtest, leaderboard
 from .baselines import drift, mean_forecast, naive, seasonal_naive, theta
+from .demand_classes import DemandClasses, demand_classes
 from .ets import auto_ets, ets, holt, holt_winters, ses
 from .evaluation import BASELINES, BacktestSet, Evaluation, SeriesLeaderboard, backtest_many
 from .intermittent import adida, croston, imapa, tsb
+from .intermittent_dist import SparesForecast, spares_forecast
 from .many import ForecastSet, forecast_many
+from .mstl import MSTLDecomposition, mstl_decompose, mstl_forecast
 
 __all__ = ["BASELINES", "Backtest", "BacktestSet", "Evaluation", "Excursions", "Forecast",
            "ForecastSet", "Leaderboard", "SeriesLeaderboard", "adida", "backtest_many",
            "rmsse", "scaled_pinball",
+           "MSTLDecomposition", "mstl_decompose", "mstl_forecast",
            "auto_ets", "backtest", "coverage", "croston", "drift", "ets", "flag_outside",
            "forecast_many", "holt", "holt_winters", "imapa", "leaderboard", "mae", "mase",
            "mean_forecast", "naive", "pinball", "rmse", "seasonal_naive", "ses", "smape",
-           "theta", "tsb", "wape"]
+           "theta", "tsb", "wape",
+           "DemandClasses", "SparesForecast", "demand_classes", "spares_forecast"]

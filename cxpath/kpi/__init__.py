@@ -75,6 +75,7 @@ from .scorecard import (
     rate_scorecard,
 )
 from .sla import SLA, AtRisk, SLAClocks, sla_attainment, sla_clocks
+from .stock_policy import PolicySimulation, StockPolicy, replay_policy, stock_policy
 from .system import AlertDigest, Indicator, IndicatorEvaluation, IndicatorSystem, alert_digest
 from .weights import (
     AHP,
@@ -111,6 +112,8 @@ __all__ = [
     # inventory
     "EOQ", "PartsPolicy", "ReorderPoint", "SlowMoverStock", "days_of_supply", "eoq",
     "inventory_turnover", "parts_policy", "reorder_point", "slow_mover_stock",
+    # stock policies from forecasts
+    "PolicySimulation", "StockPolicy", "replay_policy", "stock_policy",
     # money
     "BusinessCase", "business_case", "irr", "npv", "payback_period", "roi",
     # change

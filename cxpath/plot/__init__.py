@@ -32,6 +32,7 @@ function                    draws
 ``fishbone``                ``Fishbone``
 ``impact``                  ``TimeSeriesImpact``, ``DiffInDiff``, ``EventStudy``,
                             ``SyntheticControl``
+``mstl_decomposition``      ``MSTLDecomposition``
 ==========================  ==============================================================
 
 Examples
@@ -48,6 +49,7 @@ Examples
 from ._charts import attribution, control_chart, forecast, loadings, retention
 from ._fmea import action_priority, pareto, risk_matrix, value_effort
 from ._journeys import bottlenecks, breakpoints, funnel, journey_flow, journey_graph
+from ._mstl import mstl_decomposition
 from ._rca_change import change_decomposition
 from ._rca_impact import impact
 from ._rca_trees import fishbone
@@ -57,5 +59,6 @@ from ._scorecard import caterpillar, funnel_chart
 __all__ = ["action_priority", "attribution", "bottlenecks", "breakpoints", "caterpillar",
            "change_decomposition", "control_chart", "fishbone", "forecast", "funnel",
            "funnel_chart", "impact", "journey_flow",
-           "journey_graph", "life_fit", "loadings", "pareto", "plotting_positions",
+           "journey_graph", "life_fit", "loadings", "mstl_decomposition", "pareto",
+           "plotting_positions",
            "probability_plot", "retention", "risk_matrix", "value_effort"]

@@ -12,6 +12,8 @@ REGISTRY: dict[str, E] = {
     'cxpath.plot.fishbone': E({'result': 'result', 'ax': 'axes', 'depth': 'count'},
                               skip=_STYLE),
     'cxpath.plot.impact': E({'result': 'result', 'ax': 'axes'}, skip=_STYLE),
+    'cxpath.plot.mstl_decomposition': E({'result': 'result', 'ax': 'axes', 'last': 'count'},
+                                        skip=_STYLE),
     'cxpath.plot.life_fit': E({'result': 'result', 'ax': 'axes', 'curve': 'option',
                                'bounds': 'bool', 'points': 'count'}, skip=_STYLE),
     'cxpath.plot.plotting_positions': E({'result': 'result', 'ax': 'axes'}, skip=_STYLE),
