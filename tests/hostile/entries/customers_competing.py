@@ -14,4 +14,7 @@ REGISTRY: dict[str, E] = {
                          'cause': 'any', 'data': 'frame', 'censored': 'any',
                          'level': 'probability', 'max_iter': 'count', 'tol': 'real'}),
     _C + 'FineGrayFit.predict': E({'covariates': 'matrix', 'times': 'array'}),
+    _C + 'gray_test': E({'durations': 'column', 'event': 'column', 'group': 'column',
+                         'data': 'frame', 'cause': 'any', 'strata': 'column',
+                         'censored': 'any', 'rho': 'real'}),
 }
