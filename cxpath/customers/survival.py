@@ -64,11 +64,40 @@ def _at_risk(t: np.ndarray, w: np.ndarray, entry: np.ndarray | None,
 
 
 def _table(d: SurvivalInput) -> tuple[np.ndarray, ...]:
-    """Distinct durations with the weight at risk, of events and of censored rows there."""
-    times, inverse = np.unique(d.durations, return_inverse=True)
-    events = np.bincount(inverse, weights=d.weights * d.event, minlength=times.size)
-    total = np.bincount(inverse, weights=d.weights, minlength=times.size)
-    at_risk = _at_risk(d.durations, d.weights, d.entry, times)
+    """Distinct durations with the weight at risk, of events and of censored rows there.
+
+    Without entry times the weight at risk is the reverse cumulative sum of the weight
+    leaving at each time, so one grouping of the durations is all the work: by counting
+    when they are whole numbers in a range not much wider than their number (days, weeks,
+    months), else by one sort. With entry times, entries are counted by a second sort.
+    """
+    t, w = d.durations, d.weights
+    if d.entry is None:
+        lo, hi = (float(t.min()), float(t.max())) if t.size else (0.0, 0.0)
+        codes = (t - lo).astype(np.int64) if hi - lo < 4 * t.size + 1024 else None
+        if codes is not None and np.array_equal(codes + lo, t):  # whole numbers
+            size = int(hi - lo) + 1
+            if d.weighted:
+                total = np.bincount(codes, weights=w, minlength=size)
+                events = np.bincount(codes, weights=w * d.event, minlength=size)
+            else:
+                total = np.bincount(codes, minlength=size).astype(np.float64)
+                events = np.bincount(codes[d.event], minlength=size).astype(np.float64)
+            keep = np.flatnonzero(total)  # weights are > 0
+            times, total, events = lo + keep.astype(np.float64), total[keep], events[keep]
+        else:
+            order = np.argsort(t)
+            ts = t[order]
+            starts = np.flatnonzero(np.concatenate(([True], ts[1:] != ts[:-1])))
+            times = ts[starts]
+            total = np.add.reduceat(w[order], starts) if t.size else np.zeros(0)
+            events = (np.add.reduceat((w * d.event)[order], starts) if t.size
+                      else np.zeros(0))
+        return times, np.cumsum(total[::-1])[::-1], events, total - events
+    times, inverse = np.unique(t, return_inverse=True)
+    events = np.bincount(inverse, weights=w * d.event, minlength=times.size)
+    total = np.bincount(inverse, weights=w, minlength=times.size)
+    at_risk = _at_risk(t, w, d.entry, times)
     return times, at_risk, events, total - events
 
 
