@@ -73,19 +73,11 @@ def _table(d: SurvivalInput) -> tuple[np.ndarray, ...]:
     """
     t, w = d.durations, d.weights
     if d.entry is None:
-        lo, hi = (float(t.min()), float(t.max())) if t.size else (0.0, 0.0)
-        codes = (t - lo).astype(np.int64) if hi - lo < 4 * t.size + 1024 else None
-        if codes is not None and np.array_equal(codes + lo, t):  # whole numbers
-            size = int(hi - lo) + 1
-            if d.weighted:
-                total = np.bincount(codes, weights=w, minlength=size)
-                events = np.bincount(codes, weights=w * d.event, minlength=size)
-            else:
-                total = np.bincount(codes, minlength=size).astype(np.float64)
-                events = np.bincount(codes[d.event], minlength=size).astype(np.float64)
-            keep = np.flatnonzero(total)  # weights are > 0
-            times, total, events = lo + keep.astype(np.float64), total[keep], events[keep]
-        else:
+        from .._kernels.risk_table import whole_number_table
+
+        times, total, events, done = whole_number_table(
+            t, d.event, w if d.weighted else np.zeros(0))
+        if not done:
             order = np.argsort(t)
             ts = t[order]
             starts = np.flatnonzero(np.concatenate(([True], ts[1:] != ts[:-1])))
@@ -316,8 +308,10 @@ def _kaplan_meier(d: SurvivalInput, level: float, ci: str) -> KaplanMeier:
     lower, upper = _km_bounds(s, gw, _z(level), ci)
     return KaplanMeier(time, n, dd, c, s, s * s * gw, lower, upper,
                        _first_below(time, s, 0.5), _first_below(time, lower, 0.5),
-                       _first_below(time, upper, 0.5), float(d.weights.sum()),
-                       float((d.weights * d.event).sum()), level, ci, gw)
+                       _first_below(time, upper, 0.5),
+                       float(d.weights.sum()) if d.entry is not None or not n.size else
+                       float(n[0]),  # without entry times everyone is at risk at first
+                       float(dd.sum()), level, ci, gw)
 
 
 @result
