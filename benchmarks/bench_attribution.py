@@ -51,6 +51,139 @@ def aggregated(j):
                          "value": s.variant_value})
 
 
+def _in_child(fn, queue):
+    from _harness import _release_free_heap, _status_kb
+
+    _release_free_heap()
+    with open("/proc/self/clear_refs", "w") as refs:
+        refs.write("5")
+    before = _status_kb("VmRSS")
+    start = time.perf_counter()
+    cpu = time.process_time()
+    try:
+        out = fn()
+    except BaseException as error:  # report, do not hang the parent
+        queue.put((None, None, repr(error)))
+        return
+    wall = time.perf_counter() - start
+    CPU_SECONDS.append(time.process_time() - cpu)
+    queue.put((wall, (_status_kb("VmHWM") - before) / 1024.0, (out, CPU_SECONDS[-1])))
+
+
+CPU_SECONDS: list = []  # in the child: CPU time of the call (all threads)
+
+
+def timed_child(fn, timeout: float | None = None):
+    """``(seconds, peak MiB, fn())`` of one call in a forked child (None, None, 'timeout').
+
+    The child's CPU time of the call (all its threads) is appended to ``CPU_SECONDS``.
+    """
+    import multiprocessing as mp
+    import queue as queues
+
+    ctx = mp.get_context("fork")
+    q = ctx.Queue()
+    proc = ctx.Process(target=_in_child, args=(fn, q))
+    proc.start()
+    try:
+        got = q.get(timeout=timeout)
+    except queues.Empty:
+        proc.kill()
+        got = (None, None, "timeout")
+    proc.join()
+    if got[0] is not None:
+        out, cpu = got[2]
+        CPU_SECONDS.append(cpu)
+        got = (got[0], got[1], out)
+    return got
+
+
+def _peer_markov(data, order, channels):
+    """ChannelAttribution's conversions per channel (in ``channels`` order), its defaults."""
+    import ChannelAttribution as ca
+
+    res = ca.markov_model(data, "path", "conv", var_value="value", var_null="null",
+                          order=order, verbose=False, flg_pro=False)
+    got = res.set_index("channel_name")["total_conversions"]
+    return np.array([float(got.get(c, 0.0)) for c in channels])
+
+
+GRID_CHANNELS = (10, 20, 40, 60)
+PEER_TIMEOUT = 60.0  # seconds a ChannelAttribution run may take before it is stopped
+BEFORE_STATES = 8_000  # the previous (LU) route is timed on chains up to this size
+
+
+def markov_grid(quick: bool = False, channels=GRID_CHANNELS, orders=(1, 2, 3, 4)):
+    """Orders 1-4 x 10, 20, 40, 60 channels on 1M generated journeys (#27).
+
+    Each cell: the chain's states, the time of ``markov`` (median and max of 3 runs, each
+    in a forked child after one warm call in the parent; 1 run for chains above 200k
+    states, said in the note), its peak memory, the previous LU route's time on chains
+    up to ``BEFORE_STATES`` states (same run), and ChannelAttribution's time at its
+    defaults and its largest credit error against the exact credit, where it finishes
+    within ``PEER_TIMEOUT``.
+    """
+    import sys
+
+    from cxpath.attribution import markov
+
+    module = sys.modules["cxpath.attribution.markov"]
+    n = 100_000 if quick else 1_000_000
+    try:
+        import ChannelAttribution  # noqa: F401  (GPL: benchmark only)
+
+        has_peer = True
+    except ImportError:
+        has_peer = False
+    rows = []
+    for k in channels:
+        j = journeys(n, k=k)
+        data = aggregated(j) if has_peer else None
+        for order in orders:
+            rows.append(_grid_cell(markov, module, j, data, k, order))
+            print(rows[-1], flush=True)
+    return rows
+
+
+def _grid_cell(markov, module, j, data, k: int, order: int) -> dict:
+    import statistics
+
+    def ours():
+        got = markov(j, order=order, max_states=10**7)
+        return got.conversions, got.removal_effects
+
+    m = markov(j, order=order, max_states=10**7)  # warm call: compiles, counts the states
+    states = len(m.states) - 2
+    repeat = 1 if states > 350_000 else 3
+    runs = [timed_child(ours) for _ in range(repeat)]
+    cpu = statistics.median(CPU_SECONDS[-repeat:])
+    times = [r[0] for r in runs]
+    med, top = statistics.median(times), max(times)
+    spread = max(float(np.max(np.abs(r[2][1] - m.removal_effects))) for r in runs)
+    fields = dict(cxpath_s=med, peak_mb=max(r[1] for r in runs))
+    notes = [f"{states:,} states", f"max {top:.2f} s ({top / med:.2f}x median of {repeat})",
+             f"CPU {cpu:.2f} s"]
+    if states <= BEFORE_STATES:
+        real = module._effects
+        module._effects = lambda *args, **kw: real(*args, **{**kw, "route": "lu"})
+        try:
+            before = timed_child(ours)
+        finally:
+            module._effects = real
+        notes.append(f"before (LU route) {before[0]:.2f} s, removal effects differ by "
+                     f"{np.max(np.abs(before[2][1] - m.removal_effects)):.1e}")
+    if data is not None:
+        t_peer, _, got = timed_child(lambda: _peer_markov(data, order, m.channels),
+                                     timeout=PEER_TIMEOUT)
+        if t_peer is None:
+            notes.append(f"peer stopped after {PEER_TIMEOUT:.0f} s")
+        else:
+            fields.update(peer="ChannelAttribution 2.2.5", peer_s=t_peer)
+            notes.append(f"peer credit error {np.max(np.abs(got / m.conversions - 1)):.1%}")
+    notes.append(f"run-to-run removal-effect spread {spread:.0e}")
+    return row(f"markov order {order}, {k} channels", **fields, note="; ".join(notes))
+
+
 def run(quick: bool = False) -> list[dict]:
     from cxpath.attribution import heuristic, markov, shapley
 
@@ -99,12 +232,7 @@ def run(quick: bool = False) -> list[dict]:
                     note=(f"peer max credit error {peer['err']:.1%} (defaults), "
                           f"{peer['err_big']:.2%} with 2M sims in {peer['m_big']:.1f} s")
                     if "err" in peer else "target < 0.3 s"))
-    for order in (2, 3, 4):
-        t = median_time(lambda order=order: markov(j, order=order), repeat=3)
-        states = len(markov(j, order=order).states) - 2
-        rows.append(row(f"markov order {order} exact, raw journeys", cxpath_s=t,
-                        throughput=f"{n_events / t / 1e6:.0f}M touches/s",
-                        note=f"{states:,} states" + ("; target < 1 s" if order == 3 else "")))
+    rows += markov_grid(quick)
     j16 = journeys(n, k=16, seed=1)
     t_s = median_time(lambda: shapley(j16, method="exact"), repeat=3)
     rows.append(row("shapley exact, 16 channels (zeta transform), raw journeys", cxpath_s=t_s,
@@ -113,3 +241,90 @@ def run(quick: bool = False) -> list[dict]:
     t_b = median_time(lambda: markov(j, order=1, n_boot=20, seed=0), repeat=1)
     rows.append(row("markov order 1 + 20 bootstrap resamples", cxpath_s=t_b))
     return rows
+
+
+def _spin(seconds: float) -> None:  # pragma: no cover - a CPU-bound competitor
+    end = time.perf_counter() + seconds
+    x = 0
+    while time.perf_counter() < end:
+        x += 1
+
+
+def blas_under_load(repeat: int = 3) -> list[dict]:
+    """#27 point 4: BLAS-sensitive rows alone and beside a second CPU-bound process.
+
+    Default BLAS threads in both cases; the competitor is one busy Python process. The
+    previous Markov route (LU solves through LAPACK/SuperLU) is shown at order 2 for
+    comparison. The two columns must agree within 1.5x.
+    """
+    import multiprocessing as mp
+    import statistics
+    import sys
+
+    from bench_survey import _likert
+
+    from cxpath.attribution import markov
+    from cxpath.survey import cronbach_alpha, efa
+
+    module = sys.modules["cxpath.attribution.markov"]
+    j = journeys(1_000_000, k=20)
+    x = _likert(50_000, 20, 4, missing=0.02)
+    xc = x[~np.isnan(x).any(axis=1)]
+    real = module._effects
+
+    def lu_route(order):
+        module._effects = lambda *args, **kw: real(*args, **{**kw, "route": "lu"})
+        try:
+            return markov(j, order=order)
+        finally:
+            module._effects = real
+
+    tasks = [(f"markov order {o}, 20 channels, 1M journeys", lambda o=o: markov(j, order=o))
+             for o in (2, 3, 4)]
+    tasks.append(("markov order 2, previous LU route", lambda: lu_route(2)))
+    tasks.append(("cronbach_alpha 50,000 x 20", lambda: cronbach_alpha(x)))
+    tasks.append((f"EFA minres/promax {len(xc)} x 20, 4 factors",
+                  lambda: efa(xc, n_factors=4, method="minres", rotation="promax")))
+    try:  # optional: isolates what BLAS threads cost under load
+        from threadpoolctl import threadpool_limits as limits
+    except ImportError:
+        limits = None
+    rows = []
+    for name, fn in tasks:
+        fn()  # warm
+        alone = [first_call_time(fn) for _ in range(repeat)]
+        ctx = mp.get_context("fork")
+        busy = ctx.Process(target=_spin, args=(3600.0,))
+        busy.start()
+        try:
+            time.sleep(0.2)
+            loaded = [first_call_time(fn) for _ in range(repeat)]
+            one = None
+            if limits is not None:
+                with limits(1):
+                    one = statistics.median(first_call_time(fn) for _ in range(repeat))
+        finally:
+            busy.kill()
+            busy.join()
+        a, b = statistics.median(alone), statistics.median(loaded)
+        note = (f"with a CPU-bound competitor {b:.3f} s ({b / a:.2f}x); max alone "
+                f"{max(alone):.3f} s, loaded {max(loaded):.3f} s")
+        if one is not None:
+            note += f"; loaded with 1 BLAS thread {one:.3f} s"
+        rows.append(row(name, cxpath_s=a, note=note))
+        print(rows[-1], flush=True)
+    return rows
+
+
+if __name__ == "__main__":
+    import sys
+
+    from _harness import format_rows
+
+    which = sys.argv[1] if len(sys.argv) > 1 else "grid"
+    if which == "blas":
+        print(format_rows(blas_under_load()))
+    elif which == "grid":
+        print(format_rows(markov_grid()))
+    else:
+        print(format_rows(run(quick=which == "quick")))

@@ -278,3 +278,271 @@ def permutation_credit(set_codes, set_offsets, weight, permutations):
             for r in range(k):
                 out[p, r, last] += weight[r, s]
     return out
+
+
+_INDPTR = np.array([0, 1, 2, 2], dtype=np.int64)
+_INDICES = np.array([1, 0], dtype=np.int64)
+
+
+@kernel(example=lambda: (_INDPTR, _INDICES))
+def chain_blocks(indptr, indices):
+    """Strongly connected components of a CSR graph, sinks first (Tarjan, iterative).
+
+    Returns ``(seq, blocks)``: the states in solving order and the component boundaries,
+    ``seq[blocks[b]:blocks[b + 1]]`` being component ``b``. Every edge leaving a component
+    points into an earlier one (reverse topological order); inside a component the states
+    come in reverse discovery order (the deepest first), a good Gauss-Seidel order.
+    """
+    m = indptr.shape[0] - 1
+    index = np.full(m, -1, dtype=np.int64)
+    low = np.zeros(m, dtype=np.int64)
+    on_stack = np.zeros(m, dtype=np.bool_)
+    stack = np.empty(m, dtype=np.int64)
+    call_node = np.empty(m, dtype=np.int64)
+    call_edge = np.empty(m, dtype=np.int64)
+    seq = np.empty(m, dtype=np.int64)
+    blocks = np.zeros(m + 1, dtype=np.int64)
+    sp = 0
+    out = 0
+    nb = 0
+    counter = 0
+    for root in range(m):
+        if index[root] >= 0:
+            continue
+        index[root] = counter
+        low[root] = counter
+        counter += 1
+        stack[sp] = root
+        sp += 1
+        on_stack[root] = True
+        call_node[0] = root
+        call_edge[0] = indptr[root]
+        depth = 1
+        while depth > 0:
+            node = call_node[depth - 1]
+            e = call_edge[depth - 1]
+            if e < indptr[node + 1]:
+                call_edge[depth - 1] = e + 1
+                w = indices[e]
+                if index[w] < 0:
+                    index[w] = counter
+                    low[w] = counter
+                    counter += 1
+                    stack[sp] = w
+                    sp += 1
+                    on_stack[w] = True
+                    call_node[depth] = w
+                    call_edge[depth] = indptr[w]
+                    depth += 1
+                elif on_stack[w] and index[w] < low[node]:
+                    low[node] = index[w]
+                continue
+            depth -= 1
+            if low[node] == index[node]:
+                while True:
+                    sp -= 1
+                    w = stack[sp]
+                    on_stack[w] = False
+                    seq[out] = w
+                    out += 1
+                    if w == node:
+                        break
+                nb += 1
+                blocks[nb] = out
+            if depth > 0:
+                parent = call_node[depth - 1]
+                if low[node] < low[parent]:
+                    low[parent] = low[node]
+    return seq, blocks[:nb + 1]
+
+
+_R2 = np.array([[0.5, 1.0], [0.25, 0.0], [0.0, 0.0]])
+_KEEP = np.array([[True], [True], [False]])
+_BASE = np.zeros((3, 2))
+
+
+@kernel(example=lambda: (np.array([0, 0, 1, 2], dtype=np.int64),
+                         np.array([0, 1], dtype=np.int64), np.array([0.25, 0.5]), _R2,
+                         np.array([0, 1, 3], dtype=np.int64), _KEEP, _BASE, False,
+                         np.array([1e-14, 1e-14]), 100))
+def removal_solve(indptr, indices, data, rhs, blocks, keep, base, reuse, tol, max_sweeps):
+    """Solve ``x = rhs + Q x`` over the states in each column of ``keep``, block by block.
+
+    ``Q`` is CSR (``indptr``, ``indices``, ``data``), substochastic and without diagonal;
+    ``rhs`` is (m, r) and non-negative; ``keep`` is (m, g): ``g`` systems solved together
+    (one pass over ``Q`` serves them all), system ``s`` over the states of ``keep[:, s]``
+    (``x = 0`` elsewhere). The states are numbered in :func:`chain_blocks`' order
+    (components contiguous, ``blocks`` their boundaries, sinks first) and solved in that
+    order: a single state exactly, a larger component by Gauss-Seidel sweeps from ``base``
+    (states out of ``keep`` from 0), with a geometric extrapolation every 4 sweeps, until
+    the residual ``|rhs + Q x - x|`` of every row, plus a bound on its rounding, is at most
+    ``tol`` (per ``rhs`` column; checked on a full pass once a sweep's largest change is
+    that small). With ``reuse`` (``base`` this kernel's solution of the whole chain), a
+    single state none of whose successors changed keeps ``base``, and so does a component
+    when no system drops or sees a change in it.
+
+    Returns ``(x, residual, sweeps, failed)``: ``x`` (m, g * r), system ``s``'s columns
+    ``s * r`` to ``s * r + r - 1``; ``residual`` (r,) the largest certified residual;
+    ``sweeps`` the most sweeps a component took; ``failed`` the first component (block
+    number) that did not meet ``tol`` within ``max_sweeps`` sweeps, or -1.
+    """
+    m = indptr.shape[0] - 1
+    r = rhs.shape[1]
+    g = keep.shape[1]
+    k = g * r
+    x = np.zeros((m, k))
+    changed = np.zeros((m, g), dtype=np.bool_)
+    residual = np.zeros(r)
+    delta = np.zeros(k)
+    acc = np.zeros(k)
+    ratio_num = np.zeros(k)
+    ratio_den = np.zeros(k)
+    eps = np.finfo(np.float64).eps
+    most = 0
+    failed = -1
+    for b in range(blocks.shape[0] - 1):
+        lo = blocks[b]
+        hi = blocks[b + 1]
+        if hi - lo == 1:
+            i = lo
+            for s in range(g):
+                if not keep[i, s]:
+                    for c in range(r):
+                        if base[i, c] != 0.0:
+                            changed[i, s] = True
+                    continue
+                moved = not reuse
+                if not moved:
+                    for e in range(indptr[i], indptr[i + 1]):
+                        if changed[indices[e], s]:
+                            moved = True
+                            break
+                if not moved:
+                    for c in range(r):
+                        x[i, s * r + c] = base[i, c]
+                    continue
+                for c in range(r):
+                    acc[c] = rhs[i, c]
+                for e in range(indptr[i], indptr[i + 1]):
+                    j = indices[e]
+                    q = data[e]
+                    for c in range(r):
+                        acc[c] += q * x[j, s * r + c]
+                for c in range(r):
+                    x[i, s * r + c] = acc[c]
+                    if acc[c] != base[i, c]:
+                        changed[i, s] = True
+            continue
+        moved = not reuse
+        for i in range(lo, hi):
+            if moved:
+                break
+            for s in range(g):
+                if not keep[i, s]:
+                    for c in range(r):
+                        if base[i, c] != 0.0:
+                            moved = True
+                    continue
+                for e in range(indptr[i], indptr[i + 1]):
+                    if changed[indices[e], s]:
+                        moved = True
+                        break
+        if not moved:
+            for i in range(lo, hi):
+                for s in range(g):
+                    for c in range(r):
+                        x[i, s * r + c] = base[i, c]
+            continue
+        for i in range(lo, hi):
+            for s in range(g):
+                changed[i, s] = True
+                for c in range(r):
+                    x[i, s * r + c] = base[i, c] if keep[i, s] else 0.0
+        sweeps = 0
+        done = False
+        step = np.zeros((hi - lo, k))  # this sweep's change of every state
+        last = np.zeros((hi - lo, k))  # the previous sweep's
+        while sweeps < max_sweeps:
+            sweeps += 1
+            for c in range(k):
+                delta[c] = 0.0
+                ratio_num[c] = 0.0
+                ratio_den[c] = 0.0
+            for i in range(lo, hi):
+                for c in range(k):
+                    acc[c] = rhs[i, c % r]
+                for e in range(indptr[i], indptr[i + 1]):
+                    j = indices[e]
+                    q = data[e]
+                    for c in range(k):
+                        acc[c] += q * x[j, c]
+                for c in range(k):
+                    if not keep[i, c // r]:
+                        continue
+                    d = acc[c] - x[i, c]
+                    step[i - lo, c] = d
+                    ratio_num[c] += d * last[i - lo, c]
+                    ratio_den[c] += last[i - lo, c] * last[i - lo, c]
+                    if abs(d) > delta[c]:
+                        delta[c] = abs(d)
+                    x[i, c] = acc[c]
+            small = True
+            for c in range(k):
+                if delta[c] > 0.5 * tol[c % r]:
+                    small = False
+            if not small:
+                # the error shrinks by a near-constant factor lam per sweep (the dominant
+                # mode): every 4 sweeps, jump to the limit of that geometric series,
+                # x + step * lam / (1 - lam); the residual check decides anyway
+                if sweeps % 4 == 0:
+                    for c in range(k):
+                        if ratio_den[c] > 0.0 and delta[c] > 8.0 * tol[c % r]:
+                            lam = ratio_num[c] / ratio_den[c]
+                            if 0.0 < lam < 0.95:
+                                jump = lam / (1.0 - lam)
+                                for i in range(lo, hi):
+                                    if keep[i, c // r]:
+                                        x[i, c] += jump * step[i - lo, c]
+                step, last = last, step
+                continue
+            step, last = last, step
+            # certify: the residual of every row, plus the rounding of computing it
+            for c in range(k):
+                delta[c] = 0.0
+            for i in range(lo, hi):
+                n_terms = indptr[i + 1] - indptr[i] + 2
+                for c in range(k):
+                    acc[c] = rhs[i, c % r]
+                for e in range(indptr[i], indptr[i + 1]):
+                    j = indices[e]
+                    q = data[e]
+                    for c in range(k):
+                        acc[c] += q * x[j, c]
+                for c in range(k):
+                    if keep[i, c // r]:
+                        res = abs(acc[c] - x[i, c]) + 2.0 * n_terms * eps * abs(acc[c])
+                        if res > delta[c]:
+                            delta[c] = res
+            ok = True
+            for c in range(k):
+                if delta[c] > tol[c % r]:
+                    ok = False
+            if ok:
+                for c in range(k):
+                    if delta[c] > residual[c % r]:
+                        residual[c % r] = delta[c]
+                done = True
+                break
+        if sweeps > most:
+            most = sweeps
+        if not done and failed < 0:
+            failed = b
+    # rounding of the exact single-state steps
+    for i in range(m):
+        n_terms = indptr[i + 1] - indptr[i] + 2
+        for c in range(k):
+            if keep[i, c // r]:
+                res = 2.0 * n_terms * eps * abs(x[i, c])
+                if res > residual[c % r]:
+                    residual[c % r] = res
+    return x, residual, most, failed

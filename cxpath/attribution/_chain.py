@@ -15,6 +15,8 @@ DENSE_SOLVE = 400  # states up to which a dense LU beats a sparse one
 KRYLOV_SOLVE = 2000  # states from which a certified GMRES solve is tried before sparse LU
 KRYLOV_ACCURACY = 1e-12  # certified bound on |x - x_exact| relative to max |x| (or 1)
 KRYLOV_RESTARTS = 5  # GMRES cycles of 60 steps before giving up for the LU
+NUMPY_EVENTS = 20_000  # touches up to which the dense counts run in numpy (no compile)
+KEY_MAP = 1 << 25  # state keys up to which a dense key -> state map (256 MB) replaces a sort
 
 
 @attrs.frozen(eq=False)
@@ -49,10 +51,15 @@ class Chain:
         only delays leaving); expected steps and times do. ChannelAttribution reports its
         transition matrices this way.
         """
-        moves = self.moves.tolil()
-        moves.setdiag(0)
-        moves = moves.tocsr()
-        moves.eliminate_zeros()
+        import scipy.sparse as sp
+
+        moves = self.moves.tocsr()
+        rows = np.repeat(np.arange(moves.shape[0]), np.diff(moves.indptr))
+        off = (moves.indices != rows) & (moves.data != 0)
+        indptr = np.concatenate(([0], np.cumsum(np.bincount(rows[off],
+                                                            minlength=moves.shape[0]))))
+        moves = sp.csr_matrix((moves.data[off], moves.indices[off], indptr),
+                              shape=moves.shape)
         return attrs.evolve(self, moves=moves)
 
     def probabilities(self):
@@ -71,22 +78,58 @@ class Chain:
     def labels(self, channels) -> list[str]:
         """``"(start)"`` and ``"a > b"`` style labels of the states."""
         base = self.n_channels + 1
-        out = []
-        for key in self.keys.tolist():
-            digits = []
-            for _ in range(self.order):
-                key, d = divmod(key, base)
-                if d:
-                    digits.append(channels[d - 1])
-            out.append(" > ".join(reversed(digits)) if digits else "(start)")
-        return out
+        names = np.array(["", *channels], dtype=object)
+        out = np.full(len(self.keys), "", dtype=object)
+        for d in range(self.order - 1, -1, -1):  # oldest touch first; missing ones are 0
+            digit = (self.keys // base ** d) % base
+            glue = np.where((out != "") & (digit > 0), " > ", "")
+            out = out + glue + names[digit]
+        out[out == ""] = "(start)"
+        return out.tolist()
+
+
+def _dense_counts(codes, offsets, conv, null, value, n: int, order: int, collapse: bool):
+    """:func:`~cxpath._kernels.attribution.markov_dense_counts` in numpy (no compile).
+
+    Used for small inputs, where compiling the kernel would cost more than the work.
+    """
+    codes = np.asarray(codes, dtype=np.int64)
+    offsets = np.asarray(offsets, dtype=np.int64)
+    base = n + 1
+    n_keys = base ** order
+    counts = np.zeros((n_keys, n + 3))
+    lengths = np.diff(offsets)
+    case = np.repeat(np.arange(len(lengths)), lengths)
+    w = conv + null
+    used = (w > 0)[case]  # cases without weight add nothing (as in the kernel)
+    if collapse:
+        first = np.zeros(len(codes), dtype=bool)
+        first[offsets[:-1][lengths > 0]] = True
+        same = np.zeros(len(codes), dtype=bool)
+        same[1:] = codes[1:] == codes[:-1]
+        used &= first | ~same
+    codes, case = codes[used], case[used]
+    starts = np.flatnonzero(np.r_[True, case[1:] != case[:-1]]) if len(case) else case
+    pos = np.arange(len(codes)) - np.repeat(starts, np.diff(np.r_[starts, len(codes)]))
+    key = np.zeros(len(codes), dtype=np.int64)  # the state before each touch
+    for d in range(1, order + 1):
+        back = pos >= d
+        idx = np.flatnonzero(back)
+        key[idx] += (codes[idx - d] + 1) * base ** (d - 1)
+    np.add.at(counts, (key, codes), w[case])
+    # the state after each case's last touch: its exits and value
+    ends = np.r_[starts[1:], len(codes)] - 1 if len(codes) else starts
+    last = (key[ends] * base + codes[ends] + 1) % n_keys
+    cases = case[ends]
+    np.add.at(counts[:, n], last, conv[cases])
+    np.add.at(counts[:, n + 1], last, null[cases])
+    np.add.at(counts[:, n + 2], last, value[cases])
+    return counts
 
 
 def build_chain(paths: AttributionPaths, order: int, collapse: bool, func: str) -> Chain:
     """Count the order-``order`` chain of ``paths`` (dense keys when small, else sparse)."""
     import scipy.sparse as sp
-
-    from .._kernels.attribution import markov_dense_counts, markov_transitions
 
     n = paths.n_channels
     base = n + 1
@@ -94,9 +137,14 @@ def build_chain(paths: AttributionPaths, order: int, collapse: bool, func: str) 
     if n_keys > 2 ** 62:
         v.fail("order", func, f"small enough that {n} channels fit in 64-bit state keys",
                order)
+    small = len(paths.codes) <= NUMPY_EVENTS
+    if not small or n_keys * (n + 3) > DENSE_CELLS:  # numba only when the work is worth it
+        from .._kernels.attribution import markov_dense_counts, markov_transitions
     if n_keys * (n + 3) <= DENSE_CELLS:
-        counts = markov_dense_counts(paths.codes, paths.offsets, paths.conversions,
-                                     paths.nulls, paths.value, n, order, collapse)
+        slot = None
+        count = _dense_counts if len(paths.codes) <= NUMPY_EVENTS else markov_dense_counts
+        counts = count(paths.codes, paths.offsets, paths.conversions, paths.nulls,
+                       paths.value, n, order, collapse)
         keys = np.flatnonzero(counts[:, :n + 2].sum(axis=1) > 0)
         sub = counts[keys]
         rows, cols = np.nonzero(sub[:, :n])
@@ -106,7 +154,16 @@ def build_chain(paths: AttributionPaths, order: int, collapse: bool, func: str) 
     else:
         from_key, to_col, owner = markov_transitions(paths.codes, paths.offsets, n, order,
                                                      collapse)
-        keys, state = np.unique(from_key, return_inverse=True)
+        if n_keys <= KEY_MAP:  # a dense key -> state map: no sort of the events
+            present = np.zeros(n_keys, dtype=bool)
+            present[from_key] = True
+            keys = np.flatnonzero(present)
+            slot = np.empty(n_keys, dtype=np.int64)
+            slot[keys] = np.arange(len(keys))
+            state = slot[from_key]
+        else:
+            keys, state = np.unique(from_key, return_inverse=True)
+            slot = None
         exits = to_col == n
         m = len(keys)
         conv = np.bincount(state[exits], weights=paths.conversions[owner[exits]], minlength=m)
@@ -116,8 +173,12 @@ def build_chain(paths: AttributionPaths, order: int, collapse: bool, func: str) 
         rows = state[moving]
         weights = (paths.conversions + paths.nulls)[owner[moving]]
         to_key = (from_key[moving] * base + to_col[moving] + 1) % n_keys
+        if slot is not None:
+            to_state = slot[to_key]
     m = len(keys)
-    moves = sp.csr_matrix((weights, (rows, np.searchsorted(keys, to_key))), shape=(m, m))
+    if slot is None:
+        to_state = np.searchsorted(keys, to_key)
+    moves = sp.csr_matrix((weights, (rows, to_state)), shape=(m, m))
     moves.sum_duplicates()
     return Chain(n_channels=n, order=order, keys=keys, moves=moves,
                  to_conversion=np.asarray(conv, dtype=np.float64),
@@ -143,9 +204,7 @@ class AbsorbingSolver:
         Dropping a state from ``keep`` makes it absorbing with no reward: the removal of a
         channel in the removal-effect calculation.
         """
-        import scipy.linalg
         import scipy.sparse as sp
-        import scipy.sparse.linalg as spla
 
         m = self.q.shape[0]
         rhs = np.asarray(rhs, dtype=np.float64).reshape(m, -1)
@@ -156,8 +215,10 @@ class AbsorbingSolver:
         sub = self.q[idx][:, idx]
         if len(idx) <= DENSE_SOLVE:
             a = np.eye(len(idx)) - sub.toarray()
-            out[idx] = scipy.linalg.solve(a, rhs[idx], check_finite=False)
+            out[idx] = np.linalg.solve(a, rhs[idx])
             return out
+        import scipy.sparse.linalg as spla
+
         a = (sp.identity(len(idx), format="csc") - sub).tocsc()
         x = None
         if self.krylov and len(idx) >= KRYLOV_SOLVE:

@@ -201,8 +201,9 @@ MAX_SOLVES = 200_000  # default cap on the solves, (n_boot + 1) * (n_channels + 
 # Work per fit besides the solves (resampling the journeys, building the chain): about 10 ms
 # on the 3-path docstring example, measured on one core of the 2-core x86 machine.
 FIT_SECONDS = 0.01
-# Wall-time model of the solves, fitted on one core of a 2-core x86 machine (scipy 1.17) on
-# chains of 12k-97k states (60 channels at order 4, 30 and 60 channels at order 3).
+# Wall-time model of the direct (LU) route of the solves, fitted on one core of a 2-core
+# x86 machine (scipy 1.17) on chains of 12k-97k states (60 channels at order 4, 30 and 60
+# channels at order 3).
 # Sparse LU (SuperLU, COLAMD): each solve about LU_PER_STATE * states +
 # min(LU_FILL * e**2, DENSE * m**3), with m the largest group of states that reach each
 # other and e the transitions inside it (the fill of the factors grows with them).
@@ -215,12 +216,14 @@ KRYLOV = 1.3e-7
 
 
 def estimate_seconds(chain, n_channels: int, n_fits: int = 1) -> tuple[float, float]:
-    """Rough wall time ``(low, high)`` of the solves of :func:`markov` on ``chain``.
+    """Rough wall time ``(low, high)`` of the direct (LU) route of the solves on ``chain``.
 
-    ``n_fits`` fits (the data and each bootstrap resample) of ``n_channels + 1`` solves
-    each. The two ends are the certified iterative route and the sparse LU route of the
-    model above; which one a chain takes is only known once GMRES is tried. Cheap: one pass
-    over the transitions for the strongly connected components.
+    The route :func:`markov` falls back to when the component solver cannot certify a
+    chain (see :func:`plan_seconds` for the usual route). ``n_fits`` fits (the data and
+    each bootstrap resample) of ``n_channels + 1`` solves each. The two ends are the
+    certified iterative route and the sparse LU route of the model above; which one a chain
+    takes is only known once GMRES is tried. Cheap: one pass over the transitions for the
+    strongly connected components.
     """
     from scipy.sparse.csgraph import connected_components
 
@@ -242,6 +245,27 @@ def estimate_seconds(chain, n_channels: int, n_fits: int = 1) -> tuple[float, fl
     return min(routes), max(routes)
 
 
+def plan_seconds(chain, n_channels: int, n_fits: int = 1) -> tuple[float, int]:
+    """Rough wall time of the solves of :func:`markov` on ``chain``, and the threads used.
+
+    The model of :mod:`._removal`: each of the ``n_fits * (n_channels + 1)`` solves
+    sweeps the chain's transitions about ``SWEEPS`` times, removals in batches of up to
+    8 and spread over the cores from 20,000 states. It does not know in advance whether
+    a chain is too slowly mixing to certify (then the sparse LU takes over, see
+    :func:`estimate_seconds`); path-estimated chains are not.
+    """
+    from . import _removal as rm
+
+    workers = rm.threads() if chain.n_states >= rm.THREAD_STATES else 1
+    seconds = rm.estimate_seconds(chain.n_states, chain.moves.nnz, n_fits * (n_channels + 1),
+                                  workers)
+    return seconds, workers
+
+
+def _cores(workers: int) -> str:
+    return "one core" if workers == 1 else f"{workers} cores"
+
+
 def _duration(seconds: float) -> str:
     if seconds < 120:
         return f"{seconds:.0f} s"
@@ -257,24 +281,33 @@ def _check_cost(chain, n_channels: int, order: int, n_fits: int, max_states: int
     from ..errors import CostError
 
     n_solves = n_fits * (n_channels + 1)
+    seconds, workers = plan_seconds(chain, n_channels, n_fits)
     if max_solves is not None and n_solves > max_solves:
-        low, high = (_duration(x + n_fits * FIT_SECONDS)
-                     for x in estimate_seconds(chain, n_channels, n_fits))
-        span = low if low == high else f"{low} to {high}"
+        span = _duration(seconds + n_fits * FIT_SECONDS)
         raise CostError(
             f"{func} would solve a chain of {chain.n_states:,} states {n_solves:,} times "
-            f"({n_fits:,} fits of {n_channels + 1:,} solves; roughly {span} on one core), "
-            f"more than the max_solves={max_solves:,} cap. Ask for fewer bootstrap resamples "
-            f"(n_boot=), or raise the cap (max_solves={n_solves}).")
+            f"({n_fits:,} fits of {n_channels + 1:,} solves; roughly {span} on "
+            f"{_cores(workers)}), more than the max_solves={max_solves:,} cap. Ask for fewer "
+            f"bootstrap resamples (n_boot=), or raise the cap (max_solves={n_solves}).")
     if chain.n_states <= max_states:
         return
-    low, high = (_duration(x) for x in estimate_seconds(chain, n_channels, n_fits))
-    span = low if low == high else f"{low} to {high}"
     raise CostError(
         f"{func} would solve an order-{order} chain of {chain.n_states:,} states over "
-        f"{n_channels:,} channels {n_solves:,} times (roughly {span} on one core), more "
-        f"than the max_states={max_states:,} cap. Lower the order, merge or exclude rare "
-        f"channels, or raise the cap (max_states={chain.n_states}).")
+        f"{n_channels:,} channels {n_solves:,} times (roughly {_duration(seconds)} on "
+        f"{_cores(workers)}), more than the max_states={max_states:,} cap. Lower the order, "
+        f"merge or exclude rare channels, or raise the cap (max_states={chain.n_states}).")
+
+
+def _say(text: str) -> None:
+    """The plan line shown with ``progress=True`` before the solves start."""
+    import sys
+
+    try:  # above the progress bar, when there is one
+        from tqdm import tqdm
+    except ImportError:
+        print(text, file=sys.stderr)
+    else:
+        tqdm.write(text, file=sys.stderr)
 
 
 class _Steps:
@@ -289,34 +322,107 @@ class _Steps:
 
 
 def _removal(paths, order: int, collapse: bool, func: str, step=None, max_states=None,
-             n_fits: int = 1, max_solves: int | None = None):
+             n_fits: int = 1, max_solves: int | None = None, say=None):
     """Chain, base solution and removal effects of ``paths``.
 
-    Work runs one solve at a time (a KeyboardInterrupt lands between solves); ``step`` is
-    called after each of the ``n_channels + 1`` solves, skipped channels included.
+    ``step`` is called after each of the ``n_channels + 1`` solves, skipped channels
+    included, from the calling thread and in channel order (a KeyboardInterrupt or an
+    exception in ``step`` stops the call; solves already running on other threads finish,
+    the rest never start).
     """
     chain = build_chain(paths, order, collapse, func).without_self_loops()
     if max_states is not None:
         _check_cost(chain, paths.n_channels, order, n_fits, max_states, func, max_solves)
+        if say is not None:
+            seconds, workers = plan_seconds(chain, paths.n_channels, n_fits)
+            say(f"{func}: order-{order} chain of {chain.n_states:,} states, "
+                f"{n_fits * (paths.n_channels + 1):,} solves, roughly {_duration(seconds)} on "
+                f"{_cores(workers)}")
     probs = chain.probabilities()
+    base, effects = _effects(chain, probs, paths.n_channels, order, step)
+    return chain, probs, base, effects
+
+
+def _effects(chain, probs, n: int, order: int, step=None, route: str | None = None):
+    """``(base, effects)``: P and expected value from the start, and the removal effects.
+
+    ``route='structured'`` is the component solver of :mod:`._removal` (certified, LU where
+    it cannot certify); ``'lu'`` the direct solve of every system (dense LU up to
+    ``DENSE_SOLVE`` states, certified GMRES or sparse LU above), kept as its reference.
+    By default chains of up to ``TINY_STATES`` states take the dense LU (nothing to
+    compile; LAPACK runs such sizes on one thread), larger ones the component solver.
+    """
+    from . import _removal as rm
+
+    if route is None:
+        route = "lu" if chain.n_states <= rm.TINY_STATES else "structured"
+
     q, r_conv, _, r_value = probs
     rhs = np.column_stack([r_conv, r_value])
-    solver = AbsorbingSolver(q)
-    base = solver.solve(rhs)[0]
+    effects = np.zeros((2, n))
+    p = rm.plan(q, r_conv, r_value) if route == "structured" else None
+    if p is None:
+        solver = AbsorbingSolver(q)
+        whole = solver.solve(rhs)[0]
+
+        def solve(masks):
+            return np.stack([solver.solve(rhs, keep=masks[:, s])[0]
+                             for s in range(masks.shape[1])])
+    else:
+        full = rm.solve(p)
+        whole = full[p.start]
+
+        def solve(masks):
+            return rm.solve(p, masks, full)[p.start]
+
     if step is not None:
         step()
-    last = chain.last_channel()
-    effects = np.zeros((2, paths.n_channels))
-    for c in range(paths.n_channels):
-        gone = last == c
-        if gone.any():
-            removed = solver.solve(rhs, keep=~gone)[0]
+    digits = rm.contains(chain.keys, n, order)
+    wanted = [c for c in range(n) if (digits == c + 1).any()]
+    big = p is not None and chain.n_states >= rm.THREAD_STATES
+    workers = rm.threads() if big else 1
+    groups = rm.batches(len(wanted), chain.n_states, workers) if p is not None else \
+        [range(s, s + 1) for s in range(len(wanted))]
+
+    def removed(group):  # the removal of channels wanted[group]: (len(group), 2)
+        cs = [wanted[s] for s in group]
+        masks = np.column_stack([~(digits == c + 1).any(axis=1) for c in cs])
+        return cs, solve(masks)
+
+    def record(cs, x):
+        for c, xc in zip(cs, x):
             for k in range(2):
-                if base[k] > 0:
-                    effects[k, c] = 1.0 - removed[k] / base[k]
-        if step is not None:
-            step()
-    return chain, probs, base, effects
+                if whole[k] > 0:
+                    effects[k, c] = 1.0 - xc[k] / whole[k]
+
+    reported = 0
+
+    def report_up_to(c_done):
+        nonlocal reported
+        while reported < c_done:
+            reported += 1
+            if step is not None:
+                step()
+
+    if big:  # on threads (the kernels release the GIL), Ctrl-C lands between batches
+        from concurrent.futures import ThreadPoolExecutor
+
+        pool = ThreadPoolExecutor(min(workers, max(1, len(groups))))
+        try:
+            futures = [pool.submit(removed, group) for group in groups]
+            for future in futures:
+                cs, x = future.result()
+                record(cs, x)
+                report_up_to(cs[-1] + 1)
+        finally:
+            pool.shutdown(wait=True, cancel_futures=True)
+    else:
+        for group in groups:
+            cs, x = removed(group)
+            record(cs, x)
+            report_up_to(cs[-1] + 1)
+    report_up_to(n)
+    return whole, effects
 
 
 def _check_progress(progress, func: str):
@@ -362,12 +468,11 @@ def markov(data: Journeys | JourneyStats | TableLike, *, order: int | str = 1,
 
     Journeys become an absorbing chain: a start state, one state per run of the last
     ``order`` touches, and the exits conversion and null. The conversion probability
-    ``P`` and the expected value are solved exactly from ``(I - Q) x = r`` (LU, or GMRES with
-    a proven error below 1e-12 for chains of 2,000+ states);
-    removing channel ``c`` sends every state whose latest touch is ``c`` nowhere, and its
-    removal effect is ``1 - P(-c) / P``. Credit is the removal effects normalised to total
-    conversions; value credit uses the value removal effects (the expected converting
-    value instead of the probability), normalised to total value.
+    ``P`` and the expected value are solved from ``(I - Q) x = r`` with a proven error
+    below 1e-12 (see Notes); removing channel ``c`` sends every state whose latest touch
+    is ``c`` nowhere, and its removal effect is ``1 - P(-c) / P``. Credit is the removal
+    effects normalised to total conversions; value credit uses the value removal effects
+    (the expected converting value instead of the probability), normalised to total value.
 
     Parameters
     ----------
@@ -398,16 +503,18 @@ def markov(data: Journeys | JourneyStats | TableLike, *, order: int | str = 1,
     seed : int or numpy.random.Generator, optional
         Seed of the resampling (an integer >= 0).
     progress : bool or callable, optional
-        Report the solves as they finish: ``True`` shows a tqdm bar (about ten lines on
-        stderr without tqdm); a callable gets ``(done, total)`` after each solve. There are
+        Report the solves as they finish: ``True`` first prints the chain's state count,
+        the number of solves and their estimated time on stderr, then shows a tqdm bar
+        (about ten lines on stderr without tqdm); a callable gets ``(done, total)`` after
+        each solve, in channel order. There are
         ``(n_boot + 1) * (n_channels + 1)`` solves: the chain, and the removal of each
         channel, for the data and each resample.
     max_states : int, default 200,000
         Cap on the chain's states. A larger chain raises
         :class:`~cxpath.errors.CostError` before any solve, with the state count, the
-        number of solves and a rough range for their time (certified iterative solves at
-        best, sparse LU at worst); raise the cap to run it anyway. Order 4 over 60 channels
-        reaches 100,000 states with 60,000 journeys, and about 5 minutes of solves.
+        number of solves and a rough estimate of their time; raise the cap to run it
+        anyway. Order 4 over 60 channels reaches 100,000 states with 60,000 journeys, and
+        637,000 states with 1M journeys.
     max_solves : int, default 200,000
         Cap on the solves, ``(n_boot + 1) * (n_channels + 1)``. More raise
         :class:`~cxpath.errors.CostError` before any solve, with the count and a rough
@@ -442,7 +549,20 @@ def markov(data: Journeys | JourneyStats | TableLike, *, order: int | str = 1,
 
     The chain is built in time and memory linear in the events (at most one state per
     event); its state count is checked against ``max_states`` before the solves start.
-    The solves run one at a time, so Ctrl-C stops the call between two of them.
+
+    The solves follow the chain's structure: states that cannot reach conversion are
+    dropped, the strongly connected components (on path data one large component and
+    many single states) are solved sinks first, single states exactly and components by
+    Gauss-Seidel sweeps, and the removal of ``c`` keeps only the states without ``c``
+    and reuses the whole chain's solution wherever it cannot change. Every solve is
+    certified: with ``t`` the expected steps to absorption (solved once, its own error
+    bounded), the error of ``P(-c)`` is at most the largest residual times ``t(start)``,
+    and the sweeps stop only once that is below 1e-12 (1e-12 times the largest value
+    per conversion for the value); a chain where the sweeps cannot prove it (very slow
+    mixing) is solved by sparse LU instead. Chains of up to 64 states take a dense LU.
+    No BLAS call is involved otherwise, so the time does not swing with BLAS threads on
+    a busy machine. From 20,000 states the removals run in batches on threads, one per
+    core (the kernels release the GIL); Ctrl-C stops the call between batches.
 
     References
     ----------
@@ -488,8 +608,9 @@ def _markov(paths: AttributionPaths, func: str, *, order: int, collapse: bool, n
     report = reporter(progress, (n_boot + 1) * (n + 1), "solves", func)
     step = _Steps(report)
     try:
+        say = _say if progress is True else None
         chain, probs, base, effects = _removal(paths, order, collapse, func, step, max_states,
-                                               n_boot + 1, max_solves)
+                                               n_boot + 1, max_solves, say)
         conv_credit = _credit(effects[0], paths.total_conversions)
         value_credit = _credit(effects[1], paths.total_value)
         conv_ci = value_ci = effects_ci = None

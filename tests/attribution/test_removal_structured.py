@@ -1,0 +1,264 @@
+"""The component solver of Markov removal effects (#27 point 1) against direct solves."""
+
+import itertools
+import sys
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cxpath import Journeys
+from cxpath.attribution import _removal as rm
+from cxpath.attribution import markov
+from cxpath.attribution._chain import build_chain
+from cxpath.attribution._paths import prepare
+
+from ._reference import dense_markov
+
+M = sys.modules["cxpath.attribution.markov"]  # the module (the package exports the function)
+
+
+def _chain(journeys, order, collapse=False):
+    paths = prepare(journeys, "f")
+    chain = build_chain(paths, order, collapse, "f").without_self_loops()
+    return paths, chain, chain.probabilities()
+
+
+def _both_routes(journeys, order, collapse=False):
+    paths, chain, probs = _chain(journeys, order, collapse)
+    n = paths.n_channels
+    structured = M._effects(chain, probs, n, order)
+    lu = M._effects(chain, probs, n, order, route="lu")
+    return structured, lu
+
+
+def _zipf(n_paths, n_channels, seed):
+    rng = np.random.default_rng(seed)
+    p = 1 / np.arange(1, n_channels + 1)
+    p /= p.sum()
+    lengths = np.minimum(rng.geometric(0.3, n_paths), 10)
+    offsets = np.concatenate(([0], np.cumsum(lengths)))
+    return Journeys(codes=rng.choice(n_channels, offsets[-1], p=p), offsets=offsets,
+                    vocab=tuple(f"c{i:02d}" for i in range(n_channels)),
+                    case_ids=np.arange(n_paths), outcome=rng.random(n_paths) < 0.2,
+                    value=rng.gamma(2.0, 50.0, n_paths))
+
+
+@pytest.mark.parametrize(("n_channels", "order"), [(10, 1), (10, 2), (10, 3), (10, 4),
+                                                   (20, 2), (20, 3), (40, 2)])
+def test_component_solver_equals_the_lu_solve(n_channels, order):
+    # reference: the direct route (dense LU up to 400 states, certified GMRES or SuperLU
+    # above) of every system; the contract is 1e-10 on the removal effects
+    (base, effects), (base_lu, effects_lu) = _both_routes(_zipf(20_000, n_channels, 3),
+                                                          order)
+    assert base == pytest.approx(base_lu, rel=1e-12)
+    np.testing.assert_allclose(effects, effects_lu, rtol=0, atol=1e-10)
+    assert (effects[0] > 0).all()  # every channel matters: the comparison is not vacuous
+
+
+def test_the_benchmark_chain_at_order_three_has_one_large_component():
+    # the structure the solver relies on: one strongly connected component and singletons
+    from scipy.sparse.csgraph import connected_components
+
+    _, chain, probs = _chain(_zipf(20_000, 20, 3), 3)
+    n_comp, label = connected_components(chain.moves, directed=True, connection="strong")
+    sizes = np.sort(np.bincount(label))[::-1]
+    assert sizes[1] == 1 and sizes[0] > 1000
+    p = rm.plan(*(probs[k] for k in (0, 1, 3)))
+    assert len(p.blocks) - 1 == n_comp
+    # every transition leads into the same or an earlier component (sinks first)
+    block = np.repeat(np.arange(len(p.blocks) - 1), np.diff(p.blocks))
+    rows = np.repeat(np.arange(p.n_states), np.diff(p.indptr))
+    assert (block[p.indices] <= block[rows]).all()
+    assert (block[p.indices] < block[rows]).any()
+    # the certified bound on the expected steps from the start, over the states that can
+    # still convert (the others are 0 exactly), holds; exact: sparse LU
+    import scipy.sparse as sp
+    import scipy.sparse.linalg as spla
+
+    live = np.zeros(p.n_states, dtype=bool)
+    live[p.seq] = p.live
+    assert (~live).sum() == 703  # of 5,388 states: 13% cannot convert and are pruned
+    q = probs[0][live][:, live]
+    t = spla.spsolve((sp.identity(q.shape[0], format="csc") - q).tocsc(), np.ones(q.shape[0]))
+    assert t[0] <= p.bound < t[0] * (1 + 1e-6)
+
+
+def test_scipy_component_order_equals_the_tarjan_kernel():
+    # the plan orders components with scipy's labels; the Tarjan kernel is the reference
+    from cxpath._kernels.attribution import chain_blocks
+
+    *_, probs = _chain(_zipf(5_000, 8, 5), 3)
+    q = probs[0]
+    indptr, indices = q.indptr.astype(np.int64), q.indices.astype(np.int64)
+    seq, blocks = rm._components(q, indptr, indices)
+    seq_t, blocks_t = chain_blocks(indptr, indices)
+    assert len(blocks) == len(blocks_t)
+    members = {frozenset(seq[a:b].tolist()) for a, b in itertools.pairwise(blocks)}
+    assert members == {frozenset(seq_t[a:b].tolist())
+                       for a, b in itertools.pairwise(blocks_t)}
+    for order in (seq, seq_t):  # both sinks first: edges never point to a later component
+        block = np.empty(len(order), dtype=np.int64)
+        block[order] = np.repeat(np.arange(len(blocks) - 1), np.diff(blocks))
+        rows = np.repeat(np.arange(len(order)), np.diff(indptr))
+        assert (block[indices] <= block[rows]).all()
+
+
+def _substochastic(draw):
+    """A random absorbing chain: sparse non-negative rows summing below 1, no diagonal."""
+    m = draw(st.integers(2, 40))
+    density = draw(st.floats(0.05, 0.6))
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    mask = rng.random((m, m)) < density
+    np.fill_diagonal(mask, False)
+    w = np.where(mask, rng.random((m, m)), 0.0)
+    leave = rng.uniform(0.02, 1.0, m) * (rng.random(m) < 0.7)
+    leave[rng.integers(0, m)] = max(leave.max(), 0.1)  # somewhere to leave
+    total = w.sum(axis=1) + leave
+    total[total == 0] = 1.0
+    q = w / total[:, None]
+    exit_share = leave / total
+    conv = exit_share * rng.random(m) * (rng.random(m) < 0.8)
+    value = conv * rng.uniform(1, 200, m)
+    return q, conv, value, rng.random(m) < 0.3
+
+
+@st.composite
+def chains(draw):
+    return _substochastic(draw)
+
+
+@settings(max_examples=60, deadline=None)
+@given(chains())
+def test_component_solver_equals_a_dense_solve_on_random_chains(chain):
+    # reference: numpy.linalg.solve of (I - Q) x = r on the kept states
+    import scipy.sparse as sp
+
+    q, conv, value, drop = chain
+    m = len(conv)
+    # a chain that cannot be certified goes to the LU: either way the answer is exact
+    p = rm.plan(sp.csr_matrix(q), conv, value)
+    if p is None:
+        return
+    keep = ~drop
+    keep[0] = True
+    rhs = np.column_stack([conv, value])
+    for kept in (np.ones(m, dtype=bool), keep):
+        a = np.eye(kept.sum()) - q[np.ix_(kept, kept)]
+        exact = np.zeros((m, 2))
+        exact[kept] = np.linalg.solve(a, rhs[kept])
+        base = rm.solve(p)
+        got = rm.solve(p, kept, base if not kept.all() else None)
+        start = got[p.start]
+        vmax = max(1.0, (value / np.where(conv > 0, conv, 1)).max())
+        assert abs(start[0] - exact[0, 0]) <= rm.ACCURACY
+        assert abs(start[1] - exact[0, 1]) <= rm.ACCURACY * vmax
+        # the whole solution too (each state is the start of its own sub-chain)
+        np.testing.assert_allclose(got[np.argsort(p.seq)], exact, rtol=1e-9, atol=1e-11)
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.lists(st.sampled_from("abcd"), min_size=1, max_size=7),
+                          st.integers(0, 4), st.integers(0, 4)),
+                min_size=1, max_size=25),
+       st.integers(1, 4), st.booleans())
+def test_removal_effects_equal_the_dense_reference_on_generated_paths(rows, order, collapse):
+    # reference: tests/attribution/_reference.py dense_markov (tuple states, numpy inv)
+    rows = [(p, c, n + (c + n == 0), c * 10.0) for p, c, n in rows]
+    if sum(c for _, c, _, _ in rows) == 0:
+        rows[0] = (rows[0][0], 1, rows[0][2], 10.0)
+    j = Journeys.from_paths([" > ".join(p) for p, *_ in rows], [r[1] for r in rows],
+                            [r[2] for r in rows], [r[3] for r in rows])
+    channels, base, effects = dense_markov(rows, order=order, collapse=collapse)
+    got = markov(j, order=order, collapse_repeats=collapse)
+    at = [channels.index(c) for c in got.channels]
+    assert got.conversion_probability == pytest.approx(base[0], abs=1e-12)
+    np.testing.assert_allclose(got.removal_effects, effects[at, 0], atol=1e-10)
+    np.testing.assert_allclose(got.removal_effects_value, effects[at, 1], atol=1e-10)
+    # the component solver itself (markov takes the dense LU for chains this small)
+    paths, chain, probs = _chain(j, order, collapse)
+    whole, eff = M._effects(chain, probs, paths.n_channels, order, route="structured")
+    at = [channels.index(c) for c in paths.channels]
+    assert whole[0] == pytest.approx(base[0], abs=1e-12)
+    np.testing.assert_allclose(eff[0], effects[at, 0], atol=1e-10)
+    np.testing.assert_allclose(eff[1], effects[at, 1], atol=1e-10)
+
+
+def test_a_chain_the_sweeps_cannot_certify_is_solved_by_lu():
+    import scipy.sparse as sp
+
+    # a two-state loop leaving with probability 1e-9: expected steps ~1e9, so no residual
+    # proves 1e-12; the plan declines and markov's LU route answers (P = 1 exactly)
+    eps = 1e-9
+    q = sp.csr_matrix(np.array([[0.0, 1.0 - eps], [1.0, 0.0]]))
+    assert rm.plan(q, np.array([eps, 0.0]), np.zeros(2)) is None
+
+
+def test_threads_give_the_same_answer_and_report_in_channel_order(monkeypatch):
+    j = _zipf(5_000, 12, 1)
+    alone = markov(j, order=3)
+    monkeypatch.setattr(rm, "THREAD_STATES", 0)
+    monkeypatch.setattr(rm, "threads", lambda: 2)
+    calls = []
+    threaded = markov(j, order=3, progress=lambda done, total: calls.append((done, total)))
+    np.testing.assert_array_equal(threaded.removal_effects, alone.removal_effects)
+    assert calls == [(d, 13) for d in range(1, 14)]  # the chain, then 12 channels
+
+    def interrupt(done, total):
+        if done == 3:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        markov(j, order=3, progress=interrupt)
+
+
+@pytest.mark.parametrize("collapse", [False, True])
+def test_numpy_counts_equal_the_kernel(collapse):
+    # small inputs are counted in numpy (no compile); the kernel is the reference
+    from cxpath._kernels.attribution import markov_dense_counts
+    from cxpath.attribution._chain import _dense_counts
+
+    paths = prepare(_zipf(300, 5, 4), "f")
+    for order in (1, 2, 3, 4):
+        args = (paths.codes, paths.offsets, paths.conversions, paths.nulls, paths.value, 5,
+                order, collapse)
+        np.testing.assert_allclose(_dense_counts(*args), markov_dense_counts(*args),
+                                   rtol=1e-13, atol=0)
+
+
+def test_the_structured_solve_makes_no_blas_call(monkeypatch):
+    # the solves are numba loops: scipy.linalg and the sparse LU are never reached
+    import scipy.linalg
+    import scipy.sparse.linalg as spla
+
+    def forbidden(*args, **kwargs):
+        raise AssertionError("a BLAS/LAPACK solve was called")
+
+    j = _zipf(3_000, 8, 2)
+    markov(j, order=2)  # compile first
+    monkeypatch.setattr(scipy.linalg, "solve", forbidden)
+    monkeypatch.setattr(np.linalg, "solve", forbidden)
+    monkeypatch.setattr(spla, "splu", forbidden)
+    monkeypatch.setattr(spla, "gmres", forbidden)
+    assert markov(j, order=2).conversions.sum() > 0
+
+
+def test_progress_true_says_the_size_and_time_before_the_solves(capsys):
+    j = Journeys.from_paths(["a > b", "b", "a"], conversions=[1, 1, 0], nulls=[0, 1, 1])
+    markov(j, progress=True)
+    err = capsys.readouterr().err
+    # 3 states (start, a, b); 2 channels + the chain = 3 solves; tiny: one core; the line
+    # comes before the first solve is reported
+    line = "attribution.markov: order-1 chain of 3 states, 3 solves, roughly 0 s on one core"
+    assert line in err.replace("\r", "\n").splitlines()
+    assert "1/3" not in err.split(line)[0]
+
+
+def test_the_time_model_scales_with_transitions_and_solves():
+    # rm.estimate_seconds: SWEEPS * SWEEP_NNZ seconds per transition and solve, plus
+    # PER_STATE per state, spread over the workers
+    one = rm.estimate_seconds(10_000, 50_000, 1, workers=1)
+    assert one == pytest.approx(rm.SWEEPS * rm.SWEEP_NNZ * 50_000 + rm.PER_STATE * 10_000)
+    assert rm.estimate_seconds(10_000, 50_000, 40, workers=2) == pytest.approx(20 * one)
