@@ -7,6 +7,20 @@ Conventions
   most recent seasonal state and ``s_{m-1}`` the one used for the next forecast.
 * The ETS criterion returned by :func:`ets_calc` is R forecast's ``lik``:
   ``n * log(SSE)`` (+ ``2 * sum(log|yhat|)`` for multiplicative errors).
+
+Cold start (#19): the first ``auto_ets`` in a fresh process compiles every kernel on its
+path, so the ETS kernels keep that compile small:
+
+* one compiled kernel per job, the model a runtime flag (no specialisation per model), and
+  one type signature each: the Python drivers :func:`ets_fit` and
+  :func:`ets_fit_many_models` normalise their arguments (float64 C arrays, int codes);
+* the drivers are plain Python: numba links a callee's whole library into its caller and
+  optimises and emits it again, so every compiled layer above Nelder-Mead re-paid the
+  optimiser's code (the two driver layers were 40 % of the cold call);
+* ``math.isnan``/``math.isfinite`` on scalars, ``np.empty`` plus loops instead of
+  ``np.zeros``/``np.full``/``.copy()``/``.mean()``/``np.argmin``/row assignment: each of
+  those compiles a generic numpy implementation of its own (row assignment also compiles
+  the formatting of its shape-mismatch error message, ~2 s).
 """
 
 from __future__ import annotations
@@ -33,7 +47,7 @@ def scan(y):
     low = np.inf
     ok = True
     for v in y:
-        if not np.isfinite(v):
+        if not math.isfinite(v):
             ok = False
         elif v < low:
             low = v
@@ -555,18 +569,18 @@ def ets_admissible(alpha, beta, gamma, phi, m):
 @kernel()
 def _admissible(alpha, beta, gamma, phi, m, work):
     """:func:`ets_admissible` with caller-provided scratch ``work`` (``2 (m + 2)``)."""
-    if np.isnan(phi):
+    if math.isnan(phi):
         phi = 1.0
     if phi < 0.0 or phi > 1.0 + 1e-8:
         return False
-    if np.isnan(gamma):
+    if math.isnan(gamma):
         if alpha < 1.0 - 1.0 / phi or alpha > 1.0 + 1.0 / phi:
             return False
-        if not np.isnan(beta) and (beta < alpha * (phi - 1.0)
+        if not math.isnan(beta) and (beta < alpha * (phi - 1.0)
                                    or beta > (1.0 + phi) * (2.0 - alpha)):
             return False
     elif m > 1:
-        if np.isnan(beta):
+        if math.isnan(beta):
             beta = 0.0
         if gamma < max(1.0 - 1.0 / phi - alpha, 0.0) or gamma > 1.0 + 1.0 / phi - alpha:
             return False
@@ -594,7 +608,9 @@ def classical_seasonal(y, m, season):
     """
     n = y.shape[0]
     half = m // 2
-    trend = np.full(n, np.nan)
+    trend = np.empty(n)
+    for t in range(n):
+        trend[t] = np.nan
     for t in range(half, n - half):
         if m % 2 == 1:
             acc = 0.0
@@ -606,16 +622,22 @@ def classical_seasonal(y, m, season):
             for k in range(t - half + 1, t + half):
                 acc += y[k]
             trend[t] = acc / m
-    fig = np.zeros(m)
-    cnt = np.zeros(m)
+    fig = np.empty(m)
+    cnt = np.empty(m)
+    for j in range(m):
+        fig[j] = 0.0
+        cnt[j] = 0.0
     for t in range(n):
-        if not np.isnan(trend[t]):
+        if not math.isnan(trend[t]):
             d = y[t] - trend[t] if season == 1 else y[t] / trend[t]
             fig[t % m] += d
             cnt[t % m] += 1.0
     for j in range(m):
         fig[j] = fig[j] / cnt[j] if cnt[j] > 0 else (0.0 if season == 1 else 1.0)
-    centre = fig.mean()
+    centre = 0.0
+    for j in range(m):
+        centre += fig[j]
+    centre /= m
     for j in range(m):
         fig[j] = fig[j] - centre if season == 1 else fig[j] / centre
     out = np.empty(n)
@@ -634,9 +656,14 @@ def least_squares(x, y):
     For the few-column regressions of the ETS start; compiles in a fraction of the time of
     ``numpy.linalg.lstsq`` under numba.
     """
-    n, k = x.shape
-    a = x.copy()
-    r = y.copy()
+    n = x.shape[0]
+    k = x.shape[1]
+    a = np.empty((n, k))
+    r = np.empty(n)
+    for i in range(n):
+        r[i] = y[i]
+        for j in range(k):
+            a[i, j] = x[i, j]
     for j in range(k):
         norm = 0.0
         for i in range(j, n):
@@ -666,7 +693,7 @@ def least_squares(x, y):
         for i in range(j + 1, n):
             r[i] -= f * a[i, j]
         a[j, j] = alpha
-    b = np.zeros(k)
+    b = np.empty(k)
     for j in range(k - 1, -1, -1):
         acc = r[j]
         for c in range(j + 1, k):
@@ -729,11 +756,17 @@ def ets_init_states(y, m, trend, season):
     maxn = min(max(10, 2 * mm), n)
     out = np.empty(1 + (1 if trend != 0 else 0) + init_s.shape[0])
     if trend == 0:
-        out[0] = ysa[:maxn].mean()
+        acc = 0.0
+        for t in range(maxn):
+            acc += ysa[t]
+        out[0] = acc / maxn
         off = 1
     else:
         tbar = (maxn + 1.0) / 2.0
-        ybar = ysa[:maxn].mean()
+        ybar = 0.0
+        for t in range(maxn):
+            ybar += ysa[t]
+        ybar /= maxn
         sxy = 0.0
         sxx = 0.0
         for t in range(maxn):
@@ -760,33 +793,13 @@ def ets_check_param(alpha, beta, gamma, phi, lower, upper, m, work):
     """
     if alpha < lower[0] or alpha > upper[0]:
         return False
-    if not np.isnan(beta) and (beta < lower[1] or beta > alpha or beta > upper[1]):
+    if not math.isnan(beta) and (beta < lower[1] or beta > alpha or beta > upper[1]):
         return False
-    if not np.isnan(phi) and (phi < lower[3] or phi > upper[3]):
+    if not math.isnan(phi) and (phi < lower[3] or phi > upper[3]):
         return False
-    if not np.isnan(gamma) and (gamma < lower[2] or gamma > 1.0 - alpha or gamma > upper[2]):
+    if not math.isnan(gamma) and (gamma < lower[2] or gamma > 1.0 - alpha or gamma > upper[2]):
         return False
     return _admissible(alpha, beta, gamma, phi, m, work)
-
-
-@kernel()
-def _unpack(x, fixed, free, trend, season, damped):
-    """Smoothing parameters from the free part of ``x`` and the fixed values."""
-    j = 0
-    vals = np.empty(4)
-    for k in range(4):
-        if free[k]:
-            vals[k] = x[j]
-            j += 1
-        else:
-            vals[k] = fixed[k]
-    if trend == 0:
-        vals[1] = np.nan
-    if season == 0:
-        vals[2] = np.nan
-    if not damped:
-        vals[3] = np.nan
-    return vals, j
 
 
 @kernel(example=lambda: (np.array([0.3, 12.0]), _YS, 1, 1, 0, 0, False, _NAN4,
@@ -847,7 +860,7 @@ def ets_objective(x, y, m, error, trend, season, damped, fixed, free, fixed_stat
     lik = ets_lik(y, init, m, error, trend, season, alpha,
                   beta if trend != 0 else 0.0, gamma if season != 0 else 0.0,
                   phi if damped else 1.0, work)
-    if np.isnan(lik) or not np.isfinite(lik):
+    if math.isnan(lik) or not math.isfinite(lik):
         return np.inf
     return max(lik, -1e10)
 
@@ -902,7 +915,7 @@ def ets_nelder_mead(x0, lo, hi, maxit, tol, y, m, error, trend, season, damped, 
             if i != worst and fv[i] >= fv[second]:
                 second = i
         # spread of the simplex values as the stopping rule
-        if np.isfinite(fv[worst]):
+        if math.isfinite(fv[worst]):
             mu = 0.0
             for i in range(n + 1):
                 mu += fv[i]
@@ -924,7 +937,8 @@ def ets_nelder_mead(x0, lo, hi, maxit, tol, y, m, error, trend, season, damped, 
         fr = ets_objective(xr, y, m, error, trend, season, damped, fixed, free, fixed_states,
                            lower, upper, e, init)
         if fv[best] <= fr < fv[second]:
-            sim[worst] = xr
+            for k in range(n):
+                sim[worst, k] = xr[k]
             fv[worst] = fr
             continue
         if fr < fv[best]:
@@ -933,10 +947,12 @@ def ets_nelder_mead(x0, lo, hi, maxit, tol, y, m, error, trend, season, damped, 
             fe = ets_objective(xt, y, m, error, trend, season, damped, fixed, free,
                                fixed_states, lower, upper, e, init)
             if fe < fr:
-                sim[worst] = xt
+                for k in range(n):
+                    sim[worst, k] = xt[k]
                 fv[worst] = fe
             else:
-                sim[worst] = xr
+                for k in range(n):
+                    sim[worst, k] = xr[k]
                 fv[worst] = fr
             continue
         if fr < fv[worst]:
@@ -945,7 +961,8 @@ def ets_nelder_mead(x0, lo, hi, maxit, tol, y, m, error, trend, season, damped, 
             fc = ets_objective(xt, y, m, error, trend, season, damped, fixed, free,
                                fixed_states, lower, upper, e, init)
             if fc <= fr:
-                sim[worst] = xt
+                for k in range(n):
+                    sim[worst, k] = xt[k]
                 fv[worst] = fc
                 continue
         else:
@@ -954,7 +971,8 @@ def ets_nelder_mead(x0, lo, hi, maxit, tol, y, m, error, trend, season, damped, 
             fc = ets_objective(xt, y, m, error, trend, season, damped, fixed, free,
                                fixed_states, lower, upper, e, init)
             if fc < fv[worst]:
-                sim[worst] = xt
+                for k in range(n):
+                    sim[worst, k] = xt[k]
                 fv[worst] = fc
                 continue
         for i in range(n + 1):
@@ -965,12 +983,23 @@ def ets_nelder_mead(x0, lo, hi, maxit, tol, y, m, error, trend, season, damped, 
                                 hi[k])
             fv[i] = ets_objective(sim[i], y, m, error, trend, season, damped, fixed, free,
                                   fixed_states, lower, upper, e, init)
-    best = np.argmin(fv)
-    return sim[best].copy(), fv[best], it
+    best = 0  # first minimum, as np.argmin (the values are never NaN)
+    for i in range(1, n + 1):
+        if fv[i] < fv[best]:
+            best = i
+    xb = np.empty(n)
+    for k in range(n):
+        xb[k] = sim[best, k]
+    return xb, fv[best], it
 
 
-@kernel(example=lambda: (_YS, 4, 1, 1, 1, False, _NAN4, np.empty(0), 200, 1e-4,
-                         _BOUNDS_LO, _BOUNDS_HI, 0))
+def _as_f64(a):
+    """``a`` as the C-contiguous float64 array every kernel signature here expects."""
+    if type(a) is np.ndarray and a.dtype == np.float64 and a.flags.c_contiguous:
+        return a
+    return np.ascontiguousarray(a, dtype=np.float64)
+
+
 def ets_fit(y, m, error, trend, season, damped, fixed, fixed_states, maxit, tol, lower,
             upper, restarts):
     """Fit one ETS model by Nelder-Mead on R forecast's likelihood criterion.
@@ -981,23 +1010,35 @@ def ets_fit(y, m, error, trend, season, damped, fixed, fixed_states, maxit, tol,
     than ``tol`` — 0 is R's and statsforecast's single run. Returns ``(params[4],
     init_state, criterion, n_estimated, ok)``; ``params`` is NaN where the model has no
     such component.
+
+    Plain Python around three kernels (:func:`ets_init_states`, :func:`ets_nelder_mead`,
+    :func:`ets_objective`): the set-up is a few scalar operations per fit, and as a kernel
+    of its own it would re-optimise and re-emit the machine code of everything it calls
+    (about a fifth of the cold first ``auto_ets``). Every argument is normalised to the one
+    type the kernels are compiled for (float64 C arrays, int codes, bool ``damped``), so
+    no caller or model type adds a signature.
     """
+    y, fixed, fixed_states = _as_f64(y), _as_f64(fixed), _as_f64(fixed_states)
+    lower, upper = _as_f64(lower), _as_f64(upper)
+    m, error, trend, season = int(m), int(error), int(trend), int(season)
+    damped, maxit, tol = bool(damped), int(maxit), float(tol)
     mm = m if season != 0 else 1
-    lo4 = lower.copy()
-    hi4 = upper.copy()
+    lo4 = lower.tolist()
+    hi4 = upper.tolist()
+    fx = fixed.tolist()
     # R forecast initparam
-    start = np.empty(4)
-    free = np.zeros(4, dtype=np.bool_)
-    alpha = fixed[0]
-    if np.isnan(alpha):
+    start = [0.0, 0.0, 0.0, 0.0]
+    free = [False, False, False, False]
+    alpha = fx[0]
+    if math.isnan(alpha):
         alpha = lo4[0] + 0.2 * (hi4[0] - lo4[0]) / mm
         if alpha > 1.0 or alpha < 0.0:
             alpha = lo4[0] + 2e-3
         free[0] = True
     start[0] = alpha
     if trend != 0:
-        beta = fixed[1]
-        if np.isnan(beta):
+        beta = fx[1]
+        if math.isnan(beta):
             ub = min(hi4[1], alpha)
             beta = lo4[1] + 0.1 * (ub - lo4[1])
             if beta < 0.0 or beta > alpha:
@@ -1005,8 +1046,8 @@ def ets_fit(y, m, error, trend, season, damped, fixed, fixed_states, maxit, tol,
             free[1] = True
         start[1] = beta
     if season != 0:
-        gamma = fixed[2]
-        if np.isnan(gamma):
+        gamma = fx[2]
+        if math.isnan(gamma):
             ug = min(hi4[2], 1.0 - alpha)
             gamma = lo4[2] + 0.05 * (ug - lo4[2])
             if gamma < 0.0 or gamma > 1.0 - alpha:
@@ -1014,73 +1055,77 @@ def ets_fit(y, m, error, trend, season, damped, fixed, fixed_states, maxit, tol,
             free[2] = True
         start[2] = gamma
     if damped:
-        phi = fixed[3]
-        if np.isnan(phi):
+        phi = fx[3]
+        if math.isnan(phi):
             phi = lo4[3] + 0.99 * (hi4[3] - lo4[3])
             if phi < 0.0 or phi > 1.0:
                 phi = hi4[3] - 1e-3
             free[3] = True
         start[3] = phi
     p = 1 + (1 if trend != 0 else 0) + (m if season != 0 else 0)
-    est_states = fixed_states.shape[0] != p
-    if est_states:
-        st = ets_init_states(y, m, trend, season)
+    if fixed_states.shape[0] != p:
+        st = ets_init_states(y, m, trend, season).tolist()
     else:
-        st = np.empty(0)
-    nsm = 0
-    for k in range(4):
-        if free[k]:
-            nsm += 1
-    nx = nsm + st.shape[0]
-    x0 = np.empty(nx)
-    lo = np.empty(nx)
-    hi = np.empty(nx)
-    j = 0
-    for k in range(4):
-        if free[k]:
-            x0[j] = start[k]
-            lo[j] = lo4[k]
-            hi[j] = hi4[k]
-            j += 1
-    for k in range(st.shape[0]):
-        x0[j + k] = st[k]
-        lo[j + k] = -np.inf
-        hi[j + k] = np.inf
+        st = []
+    keep = [k for k in range(4) if free[k]]
+    nx = len(keep) + len(st)
+    x0 = np.array([start[k] for k in keep] + st, dtype=np.float64)
+    lo = np.array([lo4[k] for k in keep] + [-np.inf] * len(st), dtype=np.float64)
+    hi = np.array([hi4[k] for k in keep] + [np.inf] * len(st), dtype=np.float64)
+    free_arr = np.array(free, dtype=np.bool_)
     params = np.full(4, np.nan)
     init = np.empty(p)
     n_est = nx + 1
     if n_est >= y.shape[0] - 1:
         return params, init, np.inf, n_est, False
+    xb = x0
     if nx > 0:
         xb, fb, _ = ets_nelder_mead(x0, lo, hi, maxit, tol, y, m, error, trend, season,
-                                    damped, fixed, free, fixed_states, lower, upper)
+                                    damped, fixed, free_arr, fixed_states, lower, upper)
         for _r in range(restarts):
             xn, fn, _ = ets_nelder_mead(xb, lo, hi, maxit, tol, y, m, error, trend, season,
-                                        damped, fixed, free, fixed_states, lower, upper)
+                                        damped, fixed, free_arr, fixed_states, lower, upper)
             if not fn < fb - tol:
                 if fn < fb:
                     xb, fb = xn, fn
                 break
             xb, fb = xn, fn
-    else:
-        xb = x0
-    vals, j = _unpack(xb, fixed, free, trend, season, damped)
+    # the smoothing parameters: free ones from the optimum, the others as fixed
+    j = 0
     for k in range(4):
-        params[k] = vals[k]
+        if free[k]:
+            params[k] = xb[j]
+            j += 1
+        else:
+            params[k] = fx[k]
+    if trend == 0:
+        params[1] = np.nan
+    if season == 0:
+        params[2] = np.nan
+    if not damped:
+        params[3] = np.nan
     e = np.empty(3 * m + 8)
-    crit = ets_objective(xb, y, m, error, trend, season, damped, fixed, free, fixed_states,
-                         lower, upper, e, init)
-    return params, init, crit, n_est, np.isfinite(crit)
+    crit = ets_objective(xb, y, m, error, trend, season, damped, fixed, free_arr,
+                         fixed_states, lower, upper, e, init)
+    return params, init, crit, n_est, math.isfinite(crit)
 
 
-@kernel(example=lambda: (_YS, 4, np.array([[1, 0, 0, 0], [1, 1, 1, 0]], dtype=np.int64),
-                         _NAN4, 200, 1e-4, _BOUNDS_LO, _BOUNDS_HI, 0))
 def ets_fit_many_models(y, m, models, fixed, maxit, tol, lower, upper, restarts):
     """Fit each candidate ``(error, trend, season, damped)`` row of ``models``.
 
     Returns ``(params k x 4, states k x (2 + m), criterion k, n_estimated k)``; a model
     that cannot be fitted has criterion ``+inf``.
+
+    A Python loop over the one compiled :func:`ets_fit` (the model is a runtime flag), not
+    a kernel: a compiled loop would re-optimise and re-emit all of ``ets_fit``'s code in a
+    library of its own (about a fifth of the cold first ``auto_ets``) to save a few
+    microseconds per candidate. Arguments are normalised to the types ``ets_fit`` is
+    compiled for, so that every candidate and every caller share one signature.
     """
+    y, fixed, lower, upper = _as_f64(y), _as_f64(fixed), _as_f64(lower), _as_f64(upper)
+    m, maxit, tol, restarts = int(m), int(maxit), float(tol), int(restarts)
+    models = np.asarray(models)
+    no_states = np.empty(0)
     k = models.shape[0]
     pw = 2 + m
     par = np.full((k, 4), np.nan)
@@ -1088,14 +1133,12 @@ def ets_fit_many_models(y, m, models, fixed, maxit, tol, lower, upper, restarts)
     crit = np.full(k, np.inf)
     nest = np.zeros(k, dtype=np.int64)
     for i in range(k):
-        mm = m if models[i, 2] != 0 else 1
-        pr, st, c, ne, ok = ets_fit(y, mm, models[i, 0], models[i, 1], models[i, 2],
-                                    models[i, 3] != 0, fixed, np.empty(0), maxit, tol,
-                                    lower, upper, restarts)
-        for q in range(4):
-            par[i, q] = pr[q]
-        for q in range(st.shape[0]):
-            sts[i, q] = st[q]
+        error, trend, season, damped = (int(code) for code in models[i])
+        mm = m if season != 0 else 1
+        pr, st, c, ne, ok = ets_fit(y, mm, error, trend, season, damped != 0, fixed,
+                                    no_states, maxit, tol, lower, upper, restarts)
+        par[i] = pr
+        sts[i, :st.shape[0]] = st
         crit[i] = c if ok else np.inf
         nest[i] = ne
     return par, sts, crit, nest
