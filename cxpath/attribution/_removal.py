@@ -29,6 +29,8 @@ import os
 import attrs
 import numpy as np
 
+from .._blas import one_blas_thread
+
 ACCURACY = 1e-12  # certified bound on |P(-c) - exact| (and on values relative to max(1, vmax))
 MAX_SWEEPS = 1000  # Gauss-Seidel sweeps per component before the LU takes over
 TINY_STATES = 64  # chains up to this size are solved by dense LU (no kernel to compile)
@@ -218,21 +220,6 @@ def solve(p: Plan, keep: np.ndarray | None = None,
             x = np.stack([solver.solve(p.rhs, keep=inside[:, s])
                           for s in range(inside.shape[1])], axis=1)
     return x[:, 0] if single else x
-
-
-def one_blas_thread():
-    """A context limiting BLAS to one thread (threadpoolctl, if installed; else nothing).
-
-    Sparse LU and small dense solves gain nothing from BLAS threads, and on a busy
-    machine a descheduled BLAS thread makes every call wait (#27 point 4).
-    """
-    import contextlib
-
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # an optional dependency
-        return contextlib.nullcontext()
-    return threadpool_limits(1, user_api="blas")
 
 
 def batches(n_systems: int, n_states: int, workers: int) -> list[range]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 from .. import _validate as v
+from .._blas import one_blas_thread
 from .._frames import column, frame_kind
 
 __all__ = ["NAN_POLICIES", "Items", "bootstrap_covariances", "check_correlation", "check_pairs",
@@ -133,13 +134,14 @@ def covariance(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     (the convention of pandas ``DataFrame.cov`` and R ``cov(use="pairwise")``).
     """
     m = (~np.isnan(x)).astype(np.float64)
-    if m.all():
-        n = x.shape[0]
-        return np.cov(x, rowvar=False, ddof=1), np.full((x.shape[1],) * 2, float(n))
-    x0 = np.where(m > 0, x, 0.0)
-    n = m.T @ m
-    s = x0.T @ m  # s[i, j] = sum of item i over rows where j is answered
-    c = x0.T @ x0
+    with one_blas_thread(x.size):  # tall-skinny products (see cxpath._blas)
+        if m.all():
+            n = x.shape[0]
+            return np.cov(x, rowvar=False, ddof=1), np.full((x.shape[1],) * 2, float(n))
+        x0 = np.where(m > 0, x, 0.0)
+        n = m.T @ m
+        s = x0.T @ m  # s[i, j] = sum of item i over rows where j is answered
+        c = x0.T @ x0
     with np.errstate(invalid="ignore", divide="ignore"):
         cov = (c - s * s.T / n) / (n - 1)
     return cov, n
@@ -152,15 +154,16 @@ def correlation(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     (pandas ``DataFrame.corr`` convention).
     """
     m = (~np.isnan(x)).astype(np.float64)
-    if m.all():
-        r = np.corrcoef(x, rowvar=False)
-        np.fill_diagonal(r, 1.0)
-        return r, np.full((x.shape[1],) * 2, float(x.shape[0]))
-    x0 = np.where(m > 0, x, 0.0)
-    n = m.T @ m
-    s = x0.T @ m
-    q = (x0 * x0).T @ m  # q[i, j] = sum of squares of item i over rows where j answered
-    c = x0.T @ x0
+    with one_blas_thread(x.size):
+        if m.all():
+            r = np.corrcoef(x, rowvar=False)
+            np.fill_diagonal(r, 1.0)
+            return r, np.full((x.shape[1],) * 2, float(x.shape[0]))
+        x0 = np.where(m > 0, x, 0.0)
+        n = m.T @ m
+        s = x0.T @ m
+        q = (x0 * x0).T @ m  # q[i, j] = sum of squares of item i over rows where j answered
+        c = x0.T @ x0
     with np.errstate(invalid="ignore", divide="ignore"):
         cov = c - s * s.T / n
         var_i = q - s * s / n

@@ -115,8 +115,11 @@ def test_alpha_from_polars_and_dict_agree():
 def test_alpha_invariant_to_linear_rescaling_and_at_most_one(seed, k, scale):
     rng = np.random.default_rng(seed)
     x = rng.standard_normal((30, k)) + rng.standard_normal((30, 1))
-    a = cronbach_alpha(x)
-    b = cronbach_alpha(x * scale + 3.0)
+    with warnings.catch_warnings(record=True) as caught:  # a negative alpha warns (seed 737)
+        warnings.simplefilter("always", CxpathWarning)
+        a = cronbach_alpha(x)
+        b = cronbach_alpha(x * scale + 3.0)
+    assert len(caught) == (2 if a.alpha < 0 else 0)
     assert a.alpha == pytest.approx(b.alpha, abs=1e-9)
     assert a.alpha <= 1.0 + 1e-12
     assert a.ci_low <= a.alpha <= a.ci_high
