@@ -47,7 +47,7 @@ insertions and reversals. *Soviet Physics Doklady* 10, 707–710.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import attrs
 import numpy as np
@@ -56,7 +56,7 @@ from .. import _validate as v
 from .._budget import check_memory
 from .._frames import column, frame_kind
 from .._optional import require
-from .._results import Result, derived_columns, result
+from .._results import Result, derived_columns, drawn_by, result
 from ..errors import CostError, DataError
 
 if TYPE_CHECKING:
@@ -137,6 +137,7 @@ def _seed_int(rng: np.random.Generator) -> int:
     return int(rng.integers(0, 2**31 - 1))
 
 
+@drawn_by("cluster_selection")
 @result
 class ClusterSelection(Result):
     """The criterion for each number of clusters tried: one row per ``k``.
@@ -178,12 +179,6 @@ class ClusterSelection(Result):
     def _explain_column(self, column: str) -> str | None:
         return "the 'score' attribute" if column == self.criterion else None
 
-    def plot(self, ax: Any = None, **kw: Any) -> Any:
-        """Draw the criterion per ``k`` (``cluster_selection`` of ``cxpath.plot``, extra
-        ``plot``) on ``ax`` or a new figure; returns the Axes."""
-        from ..plot._segments import cluster_selection
-
-        return cluster_selection(self, ax=ax, **kw)
 
 
 @result
@@ -300,6 +295,7 @@ def _features(features, data, func: str) -> tuple[np.ndarray, list[str]]:
     return np.column_stack(values), names
 
 
+@drawn_by("segment_profiles")
 @result
 class CustomerSegments(Result):
     """Customer segments: one row per segment, its size and the mean of every feature.
@@ -367,12 +363,6 @@ class CustomerSegments(Result):
         out["jaccard"] = self.stability.jaccard
         return out
 
-    def plot(self, ax: Any = None, **kw: Any) -> Any:
-        """Draw the segment profiles (``segment_profiles`` of ``cxpath.plot``, extra
-        ``plot``) on ``ax`` or a new figure; returns the Axes."""
-        from ..plot._segments import segment_profiles
-
-        return segment_profiles(self, ax=ax, **kw)
 
 
 def _kmeans(sk, z, k, seed, n_init, w=None):

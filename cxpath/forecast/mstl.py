@@ -28,7 +28,7 @@ import numpy as np
 from .. import _validate as v
 from .._budget import check_memory
 from .._optional import require
-from .._results import Result, derived_columns, result
+from .._results import Result, derived_columns, drawn_by, result
 from ..errors import CxpathWarning, DataError
 from ._base import Forecast, check_h, check_levels, check_series
 from ._dates import _dated_index, future_dates, read_dates, regular_freq
@@ -49,6 +49,7 @@ _CALENDAR_PASSES = 6  # at most: estimate, adjust, decompose again until stable
 _FAST_ABOVE = 4000  # refits for the intervals use R stl's jumps on longer series
 
 
+@drawn_by("mstl_decomposition")
 @result
 class MSTLDecomposition(Result):
     """A series split into trend, one seasonal component per season length, and remainder.
@@ -106,13 +107,6 @@ class MSTLDecomposition(Result):
     def adjusted(self) -> np.ndarray:
         """The seasonally adjusted series ``trend + remainder``."""
         return self.trend + self.remainder
-
-    def plot(self, ax: Any = None, **kw: Any) -> Any:
-        """Draw the components with :func:`cxpath.plot.mstl_decomposition` (extra
-        ``plot``): stacked panels on a new figure, or lines on ``ax``."""
-        from ..plot._mstl import mstl_decomposition
-
-        return mstl_decomposition(self, ax=ax, **kw)
 
     def _title(self) -> str:
         return "MSTL decomposition, periods " + ", ".join(str(p) for p in self.periods)
