@@ -214,6 +214,24 @@ def check_level(x, func: str) -> float:
     return x
 
 
+def part_labels(parts, m: int, func: str) -> np.ndarray:
+    """``parts`` as ``m`` str labels (``'0'``, ``'1'`` … when None).
+
+    >>> part_labels(None, 2, "f").tolist(), part_labels(["a", 7], 2, "f").tolist()
+    (['0', '1'], ['a', '7'])
+    """
+    if parts is None:
+        return np.arange(m).astype(str)
+    raw = v.array(parts, "parts", func)
+    if raw.ndim != 1 or raw.dtype.kind == "S":
+        v.fail("parts", func, "a sequence of part labels", parts, wrong_type=True)
+    labels = raw.astype(str)
+    if labels.size != m:
+        v.fail("parts", func, f"one label per part ({m})", got=f"{labels.size} labels",
+               data=True)
+    return labels
+
+
 def check_levels(level, func: str) -> np.ndarray:
     """Interval levels in percent, each in (1, 100), returned sorted and unique."""
     if level is None:

@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import _validate as v
 from .._results import Result, result
+from ._base import part_labels
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -177,16 +178,7 @@ def demand_classes(demand: ArrayLike, *, unit_cost: ArrayLike | None = None,
     cv2_cut = v.check_real(cv2_cut, "cv2_cut", func, low=0.0, closed="neither")
     abc = _cuts(abc_cuts, "abc_cuts", func, high=1.0)
     xyz = _cuts(xyz_cuts, "xyz_cuts", func, high=None)
-    if parts is None:
-        labels = np.arange(m).astype(str)
-    else:
-        raw = v.array(parts, "parts", func)
-        if raw.ndim != 1 or raw.dtype.kind == "S":
-            v.fail("parts", func, "a sequence of part labels", parts, wrong_type=True)
-        labels = raw.astype(str)
-        if labels.size != m:
-            v.fail("parts", func, f"one label per part ({m})", got=f"{labels.size} labels",
-                   data=True)
+    labels = part_labels(parts, m, func)
     nz = x > 0
     k = nz.sum(axis=1)
     last = np.where(k > 0, n - np.argmax(nz[:, ::-1], axis=1), 0)

@@ -29,7 +29,7 @@ import numpy as np
 from .. import _validate as v
 from .._budget import check_memory
 from .._results import Result, derived_columns, result
-from ._base import check_levels
+from ._base import check_levels, part_labels
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -433,16 +433,7 @@ def spares_forecast(demand: ArrayLike, lead_time: int = 1, *,
     levels = check_levels(level, func)
     calibrate = v.check_bool(calibrate, "calibrate", func)
     m, n = x.shape
-    if parts is None:
-        labels = np.arange(m).astype(str)
-    else:
-        raw = v.array(parts, "parts", func)
-        if raw.ndim != 1 or raw.dtype.kind == "S":
-            v.fail("parts", func, "a sequence of part labels", parts, wrong_type=True)
-        labels = raw.astype(str)
-        if labels.size != m:
-            v.fail("parts", func, f"one label per part ({m})", got=f"{labels.size} labels",
-                   data=True)
+    labels = part_labels(parts, m, func)
     check_memory(8.0 * m * (n + 1) * 12, func, f"the model states of {m:,} parts after "
                  f"each of {n + 1} prefixes")
     y = np.ascontiguousarray(x)
