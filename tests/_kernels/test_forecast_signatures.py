@@ -74,7 +74,8 @@ def test_every_ets_kernel_compiles_for_one_signature_only():
     assert several == {}
     # the kernels called from Python were all exercised (the check above is not vacuous;
     # kernels called only from other kernels show no signature when loaded from the cache)
-    assert {"scan", "ets_init_states", "ets_nelder_mead", "ets_objective", "ets_calc",
+    # (initial states are computed in numpy: ets_init_states is not on the auto_ets path)
+    assert {"scan", "ets_nelder_mead", "ets_objective", "ets_calc",
             "ets_point_forecast", "ets_simulate"} <= set(out["signatures"])
     assert out["plain"] == {"ets_fit": True, "ets_fit_many_models": True}
 
@@ -112,3 +113,20 @@ def test_fit_many_models_is_the_loop_of_single_fits():
     # N/A/Ad/M pattern of missing parameters: NaN where the model has no such component
     assert np.isnan(par[0, 1:]).all() and np.isnan(par[1, 2])
     assert not np.isnan(par[2, :3]).any() and np.isnan(par[2, 3])
+
+
+@pytest.mark.parametrize("m", [1, 2, 4, 7, 12])
+def test_numpy_initial_states_equal_the_kernel_bit_for_bit(m):
+    # reference: the ets_init_states kernel (Hyndman et al. 2008 heuristic), which the
+    # numpy version replaces on the auto_ets path; every trend and season code, long and
+    # short (fewer than three cycles) seasonal series
+    rng = np.random.default_rng(m)
+    series = [rng.gamma(2.0, 5.0, n) + 20.0 for n in (8, 2 * m + 3, 3 * m + 1, 40, 79)]
+    series.append(_Y)
+    for y in series:
+        for season in ((0, 1, 2) if m > 1 else (0,)):
+            if season and y.shape[0] < m + 2:
+                continue
+            for trend in (0, 1, 2):
+                want = k.ets_init_states(y, m, trend, season).tolist()
+                assert k._initial_states(y, m, trend, season) == want, (m, trend, season)
