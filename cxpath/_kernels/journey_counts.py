@@ -35,18 +35,30 @@ def first_order_counts(codes, offsets, weight, success, times, event_starts, int
     ``journeys.model.elapsed``), and minima and maxima propagate NaN (as
     ``numpy.minimum``), so the results equal the array formulation's.
     """
+    # np.empty and explicit fill loops, not np.zeros/np.full/slice assignment: numba
+    # compiles those generic implementations on the first call (cxpath#19)
     n = n_states
     n_cases = offsets.shape[0] - 1
-    per_state = np.zeros((10, n))
-    per_state[7, :] = np.inf
-    per_state[8, :] = -np.inf
-    per_edge = np.zeros((2, n * n))
-    edge_waits = np.zeros((3, n * n))
-    edge_waits[1, :] = np.inf
-    edge_waits[2, :] = -np.inf
-    edge_wait_count = np.zeros(n * n, dtype=np.int64)
-    last = np.full(n, -1, dtype=np.int64)
+    per_state = np.empty((10, n))
+    last = np.empty(n, dtype=np.int64)
+    for c in range(n):
+        for r in range(10):
+            per_state[r, c] = 0.0
+        per_state[7, c] = np.inf
+        per_state[8, c] = -np.inf
+        last[c] = -1
+    per_edge = np.empty((2, n * n))
+    edge_waits = np.empty((3, n * n))
+    edge_wait_count = np.empty(n * n, dtype=np.int64)
+    for key in range(n * n):
+        per_edge[0, key] = 0.0
+        per_edge[1, key] = 0.0
+        edge_waits[0, key] = 0.0
+        edge_waits[1, key] = np.inf
+        edge_waits[2, key] = -np.inf
+        edge_wait_count[key] = 0
     timed = times.shape[0] > 0
+    floor = 0.0 if intervals else -np.inf  # waits below it become 0 (never, at -inf)
     for case in range(n_cases):
         lo = offsets[case]
         hi = offsets[case + 1]
@@ -79,7 +91,7 @@ def first_order_counts(codes, offsets, weight, success, times, event_starts, int
                 wait = 0.0
                 if timed:
                     wait = np.rint((event_starts[i + 1] - times[i]) * 1e6) / 1e6
-                    if intervals and wait < 0.0:
+                    if wait < floor:
                         wait = 0.0
                 edge_waits[0, key] += wait
                 if not np.isnan(edge_waits[1, key]) and (np.isnan(wait)
@@ -113,20 +125,33 @@ def transitions(codes, offsets, times, event_starts, intervals, with_case):
             total += length - 1
     src = np.empty(total, dtype=np.int64)
     dst = np.empty(total, dtype=np.int64)
-    wait = np.zeros(total)
+    wait = np.empty(total)
     owner = np.empty(total if with_case else 0, dtype=np.int64)
-    timed = times.shape[0] > 0
+    # one pass per output, no loop-invariant flag tested inside a loop (LLVM would unswitch
+    # it into copies of the loop: compile time, cxpath#19)
     out = 0
     for case in range(n_cases):
         for i in range(offsets[case], offsets[case + 1] - 1):
             src[out] = codes[i]
             dst[out] = codes[i + 1]
-            if timed:
+            out += 1
+    if times.shape[0] > 0:
+        floor = 0.0 if intervals else -np.inf  # waits below it become 0 (never, at -inf)
+        out = 0
+        for case in range(n_cases):
+            for i in range(offsets[case], offsets[case + 1] - 1):
                 w = np.rint((event_starts[i + 1] - times[i]) * 1e6) / 1e6
-                if intervals and w < 0.0:
+                if w < floor:
                     w = 0.0
                 wait[out] = w
-            if with_case:
+                out += 1
+    else:
+        for k in range(total):
+            wait[k] = 0.0
+    if with_case:
+        out = 0
+        for case in range(n_cases):
+            for _ in range(offsets[case], offsets[case + 1] - 1):
                 owner[out] = case
-            out += 1
+                out += 1
     return src, dst, wait, owner

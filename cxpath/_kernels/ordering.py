@@ -53,24 +53,37 @@ def grouped_quantiles(keys, n_keys, values, qs):
     by key, then inside each group an insertion sort (up to 64 values) or an in-place
     quickselect (Hoare partition, median-of-three pivot: O(size) per quantile, no copies).
     """
+    # no callee kernel, np.full or .copy(), and the insertion-sort / quickselect choice
+    # made once per group, not inside the quantile loop: numba compiles each of those
+    # into extra code on the first call (cxpath#19)
     n = keys.shape[0]
-    counts = key_starts(keys, n_keys)
-    starts = counts.copy()
+    n_qs = qs.shape[0]
+    starts = np.empty(n_keys + 1, dtype=np.int64)
+    counts = np.empty(n_keys + 1, dtype=np.int64)
+    for k in range(n_keys + 1):
+        counts[k] = 0
+    for i in range(n):
+        counts[keys[i] + 1] += 1
+    for k in range(n_keys):
+        counts[k + 1] += counts[k]
+    for k in range(n_keys + 1):
+        starts[k] = counts[k]
     grouped = np.empty(n, dtype=np.float64)
     for i in range(n):
         k = keys[i]
         grouped[counts[k]] = values[i]
         counts[k] += 1
-    out = np.full((n_keys, qs.shape[0]), np.nan)
+    out = np.empty((n_keys, n_qs))
     for k in range(n_keys):
         lo = starts[k]
         hi = starts[k + 1]
         size = hi - lo
         if size == 0:
+            for j in range(n_qs):
+                out[k, j] = np.nan
             continue
         seg = grouped[lo:hi]
-        small = size <= 64
-        if small:  # insertion sort in place: no allocation for the many tiny groups
+        if size <= 64:  # insertion sort in place: no allocation for the many tiny groups
             for a in range(1, size):
                 x = seg[a]
                 b = a - 1
@@ -78,45 +91,48 @@ def grouped_quantiles(keys, n_keys, values, qs):
                     seg[b + 1] = seg[b]
                     b -= 1
                 seg[b + 1] = x
-        for j in range(qs.shape[0]):
+            for j in range(n_qs):
+                pos = qs[j] * (size - 1)
+                below = int(np.floor(pos))
+                above = min(below + 1, size - 1)
+                frac = pos - below
+                out[k, j] = seg[below] * (1.0 - frac) + seg[above] * frac
+            continue
+        for j in range(n_qs):
             pos = qs[j] * (size - 1)
             below = int(np.floor(pos))
             above = min(below + 1, size - 1)
             frac = pos - below
-            if small:
-                low_value = seg[below]
+            left = 0
+            right = size - 1
+            while right > left:  # quickselect: afterwards seg[below] is in place
+                mid = (left + right) // 2
+                x, y, z = seg[left], seg[mid], seg[right]
+                pivot = max(min(x, y), min(max(x, y), z))
+                i = left
+                r = right
+                while i <= r:
+                    while seg[i] < pivot:
+                        i += 1
+                    while seg[r] > pivot:
+                        r -= 1
+                    if i <= r:
+                        seg[i], seg[r] = seg[r], seg[i]
+                        i += 1
+                        r -= 1
+                if below <= r:
+                    right = r
+                elif below >= i:
+                    left = i
+                else:
+                    break
+            low_value = seg[below]
+            high_value = low_value
+            if above != below:  # the next order statistic: the minimum above it
                 high_value = seg[above]
-            else:
-                left = 0
-                right = size - 1
-                while right > left:  # quickselect: afterwards seg[below] is in place
-                    mid = (left + right) // 2
-                    x, y, z = seg[left], seg[mid], seg[right]
-                    pivot = max(min(x, y), min(max(x, y), z))
-                    i = left
-                    r = right
-                    while i <= r:
-                        while seg[i] < pivot:
-                            i += 1
-                        while seg[r] > pivot:
-                            r -= 1
-                        if i <= r:
-                            seg[i], seg[r] = seg[r], seg[i]
-                            i += 1
-                            r -= 1
-                    if below <= r:
-                        right = r
-                    elif below >= i:
-                        left = i
-                    else:
-                        break
-                low_value = seg[below]
-                high_value = low_value
-                if above != below:  # the next order statistic: the minimum above it
-                    high_value = seg[above]
-                    for t in range(above, size):
-                        if seg[t] < high_value:
-                            high_value = seg[t]
+                for t in range(above, size):
+                    if seg[t] < high_value:
+                        high_value = seg[t]
             out[k, j] = low_value * (1.0 - frac) + high_value * frac
     return out
 
