@@ -277,8 +277,8 @@ def test_errors():
 def test_scaled_shifted_statistic_is_calibrated_under_the_true_model():
     """Monte Carlo: 30 samples (n = 500) from a true two-factor model cut into 4 categories.
     The scaled-shifted statistic should follow chi2(8) (mean 8, SE of the mean over 30
-    samples ~0.73, bounds at 3 SE); the raw DWLS statistic is far from it (a 300-sample run gave means 7.68
-    and 4.60 and a 3.3 % rejection rate at 5 %)."""
+    samples ~0.73, bounds at 3 SE); the raw DWLS statistic is far from it (a 300-sample run
+    gave means 7.68 and 4.60 and a 3.3 % rejection rate at 5 %)."""
     rng = np.random.default_rng(11)
     chol = np.array([[1.0, 0.45], [0.0, 0.893]])
     ts, tu = [], []
