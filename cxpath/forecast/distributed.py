@@ -39,18 +39,11 @@ def _partition(frame, h, method, m, names, freq, levels, kw, n_jobs, func):
     return np.asarray(panel.ids, dtype=object), results, off
 
 
-def forecast_dask(ddf: dd.DataFrame, h: int, method: Any, m: int | None, *, id, value, ds,
-                  freq, levels, kw: dict, n_jobs: int, progress, scheduler, label: str,
-                  func: str) -> ForecastSet:
-    """The Dask branch of :func:`~cxpath.forecast.forecast_many` (arguments checked there,
-    but for the table's own)."""
-    require("dask", func)
-    import dask
-
-    from .._progress import reporter
+def long_columns(ddf, id, value, ds, scheduler, func: str) -> tuple[str, str, str]:
+    """Check the scheduler and the long table's ``(id, value, ds)`` column names (defaults
+    from :data:`~cxpath.forecast.many.LONG`); import pandas on every worker first."""
     from ..distributed.stats import check_scheduler
-    from ..errors import DataError
-    from .many import LONG, ForecastSet
+    from .many import LONG
 
     check_scheduler(scheduler, func)
     if hasattr(scheduler, "run") and hasattr(scheduler, "submit"):  # a distributed.Client
@@ -64,6 +57,22 @@ def forecast_dask(ddf: dd.DataFrame, h: int, method: Any, m: int | None, *, id, 
         if col not in cols:
             v.fail_unknown_column(param, func, col, cols, "of the dask DataFrame (a long "
                                   "table: one row per series and date)")
+    return names
+
+
+def forecast_dask(ddf: dd.DataFrame, h: int, method: Any, m: int | None, *, id, value, ds,
+                  freq, levels, kw: dict, n_jobs: int, progress, scheduler, label: str,
+                  func: str) -> ForecastSet:
+    """The Dask branch of :func:`~cxpath.forecast.forecast_many` (arguments checked there,
+    but for the table's own)."""
+    require("dask", func)
+    import dask
+
+    from .._progress import reporter
+    from ..errors import DataError
+    from .many import ForecastSet
+
+    names = long_columns(ddf, id, value, ds, scheduler, func)
     if freq is not None and not isinstance(freq, (int, np.integer)):
         from ._dates import parse_freq
 

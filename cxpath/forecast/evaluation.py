@@ -835,31 +835,17 @@ def _partition(frame, names, freq, args):
 
 def _on_dask(ddf, args, *, id, ds, freq, progress, scheduler) -> BacktestSet:
     """:func:`backtest_many` partition by partition (every series in one partition)."""
-    import importlib
 
     from .._optional import require
     from ..errors import DataError
-    from .many import LONG
 
     func = args[-1]
     require("dask", func)
     import dask
 
-    from ..distributed.stats import check_scheduler
+    from .distributed import long_columns
 
-    check_scheduler(scheduler, func)
-    if hasattr(scheduler, "run") and hasattr(scheduler, "submit"):  # a distributed.Client
-        scheduler.run(importlib.import_module, "pandas")
-    value = args[10]
-    cols = [str(c) for c in ddf.columns]
-    names = (LONG[0] if id is None else id, LONG[2] if value is None else value,
-             LONG[1] if ds is None else ds)
-    for param, col in zip(("id", "value", "ds"), names):
-        if isinstance(col, bool) or not isinstance(col, str):
-            v.fail(param, func, "a column name of the dask DataFrame", col, wrong_type=True)
-        if col not in cols:
-            v.fail_unknown_column(param, func, col, cols, "of the dask DataFrame (a long "
-                                  "table: one row per series and date)")
+    names = long_columns(ddf, id, args[10], ds, scheduler, func)
     tasks = [dask.delayed(_partition)(p, names, freq, args) for p in ddf.to_delayed()]
     report = reporter(progress, len(tasks), "partitions", func)
     start = time.perf_counter()
