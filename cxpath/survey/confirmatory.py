@@ -336,6 +336,30 @@ def _rmsea_ci(chi2, df, n, level=0.90):
     return np.sqrt(lo / (df * n)) if df else np.nan, np.sqrt(up / (df * n)) if df else np.nan
 
 
+def fit_lines(fit, after_parameters: str = "") -> list[str]:
+    """The χ²/CFI/TLI/RMSEA/SRMR line and the loglik/AIC/BIC line of an ML fit's summary
+    (:class:`Sem`, :class:`~cxpath.survey.MultiGroupSem`)."""
+    return [f"chi2 = {fit.chi2:.3f}, df = {fit.df}, {format_p(fit.p_chi2)}; "
+            f"CFI = {fit.cfi:.3f}, TLI = {fit.tli:.3f}, RMSEA = {fit.rmsea:.3f} "
+            f"[{fit.rmsea_low:.3f}, {fit.rmsea_high:.3f}], SRMR = {fit.srmr:.3f}",
+            f"loglik = {fit.loglik:.3f}, AIC = {fit.aic:.3f}, BIC = {fit.bic:.3f}; "
+            f"{fit.n_free} free parameters{after_parameters}"
+            + ("" if fit.converged else " (did NOT converge)")]
+
+
+def fit_measure_dict(fit, ntotal: int) -> dict:
+    """An ML fit's measures named as lavaan's ``fitMeasures()`` (``ntotal`` respondents)."""
+    return {"npar": fit.n_free, "chisq": fit.chi2, "df": fit.df,
+            "pvalue": fit.p_chi2, "baseline.chisq": fit.baseline_chi2,
+            "baseline.df": fit.baseline_df, "cfi": fit.cfi, "tli": fit.tli,
+            "logl": fit.loglik, "unrestricted.logl": fit.loglik_saturated,
+            "aic": fit.aic, "bic": fit.bic, "ntotal": ntotal,
+            "rmsea": fit.rmsea, "rmsea.ci.lower": fit.rmsea_low,
+            "rmsea.ci.upper": fit.rmsea_high, "rmsea.pvalue": fit.rmsea_p_close,
+            "srmr": fit.srmr, "chisq.scaled": fit.chi2_scaled,
+            "chisq.scaling.factor": fit.scaling_factor, "pvalue.scaled": fit.p_scaled}
+
+
 @result
 class Sem(Result):
     """A structural equation model fitted by maximum likelihood.
@@ -456,12 +480,7 @@ class Sem(Result):
         return f"Structural equation model (ML, n = {self.n_obs})"
 
     def _summary(self) -> list[str]:
-        return [f"chi2 = {self.chi2:.3f}, df = {self.df}, {format_p(self.p_chi2)}; "
-                f"CFI = {self.cfi:.3f}, TLI = {self.tli:.3f}, RMSEA = {self.rmsea:.3f} "
-                f"[{self.rmsea_low:.3f}, {self.rmsea_high:.3f}], SRMR = {self.srmr:.3f}",
-                f"loglik = {self.loglik:.3f}, AIC = {self.aic:.3f}, BIC = {self.bic:.3f}; "
-                f"{self.n_free} free parameters, {self.iterations} iterations"
-                + ("" if self.converged else " (did NOT converge)")] + (
+        return fit_lines(self, f", {self.iterations} iterations") + (
                     [f"{'Satorra' if self.estimator == 'MLM' else 'Yuan'}-Bentler scaled "
                      f"chi2 = {self.chi2_scaled:.3f} (scaling factor "
                      f"{self.scaling_factor:.3f}), {format_p(self.p_scaled)}; robust "
@@ -488,15 +507,7 @@ class Sem(Result):
         >>> fm["df"], fm["npar"]
         (2, 8)
         """
-        return {"npar": self.n_free, "chisq": self.chi2, "df": self.df,
-                "pvalue": self.p_chi2, "baseline.chisq": self.baseline_chi2,
-                "baseline.df": self.baseline_df, "cfi": self.cfi, "tli": self.tli,
-                "logl": self.loglik, "unrestricted.logl": self.loglik_saturated,
-                "aic": self.aic, "bic": self.bic, "ntotal": self.n_obs,
-                "rmsea": self.rmsea, "rmsea.ci.lower": self.rmsea_low,
-                "rmsea.ci.upper": self.rmsea_high, "rmsea.pvalue": self.rmsea_p_close,
-                "srmr": self.srmr, "chisq.scaled": self.chi2_scaled,
-                "chisq.scaling.factor": self.scaling_factor, "pvalue.scaled": self.p_scaled}
+        return fit_measure_dict(self, self.n_obs)
 
     def modification_indices(self, backend: str = "pandas", *, minimum: float = 0.0
                              ) -> pd.DataFrame | pl.DataFrame | dict:

@@ -20,7 +20,7 @@ from .._results import Result, derived_columns, format_p, result
 from ..errors import CxpathWarning
 from ._common import read_items
 from ._fiml import EQUAL_CLASSES, fit_groups
-from .confirmatory import _Spec, parse_model
+from .confirmatory import _Spec, fit_lines, fit_measure_dict, parse_model
 
 if TYPE_CHECKING:
     from .._typing import TableLike
@@ -137,13 +137,7 @@ class MultiGroupSem(Result):
         eq = ", ".join(self.group_equal) if self.group_equal else "none"
         out = ["groups: " + ", ".join(f"{g} (n = {n})" for g, n in
                                        zip(self.groups, self.n_obs))
-               + f"; equal across groups: {eq}",
-               f"chi2 = {self.chi2:.3f}, df = {self.df}, {format_p(self.p_chi2)}; "
-               f"CFI = {self.cfi:.3f}, TLI = {self.tli:.3f}, RMSEA = {self.rmsea:.3f} "
-               f"[{self.rmsea_low:.3f}, {self.rmsea_high:.3f}], SRMR = {self.srmr:.3f}",
-               f"loglik = {self.loglik:.3f}, AIC = {self.aic:.3f}, BIC = {self.bic:.3f}; "
-               f"{self.n_free} free parameters"
-               + ("" if self.converged else " (did NOT converge)")]
+               + f"; equal across groups: {eq}", *fit_lines(self)]
         if self.estimator == "MLR":
             out.append(f"Yuan-Bentler scaled chi2 = {self.chi2_scaled:.3f} (scaling factor "
                        f"{self.scaling_factor:.3f}), {format_p(self.p_scaled)}; robust "
@@ -170,15 +164,7 @@ class MultiGroupSem(Result):
         >>> fm["df"], fm["npar"]
         (4, 24)
         """
-        return {"npar": self.n_free, "chisq": self.chi2, "df": self.df,
-                "pvalue": self.p_chi2, "baseline.chisq": self.baseline_chi2,
-                "baseline.df": self.baseline_df, "cfi": self.cfi, "tli": self.tli,
-                "logl": self.loglik, "unrestricted.logl": self.loglik_saturated,
-                "aic": self.aic, "bic": self.bic, "ntotal": int(np.sum(self.n_obs)),
-                "rmsea": self.rmsea, "rmsea.ci.lower": self.rmsea_low,
-                "rmsea.ci.upper": self.rmsea_high, "rmsea.pvalue": self.rmsea_p_close,
-                "srmr": self.srmr, "chisq.scaled": self.chi2_scaled,
-                "chisq.scaling.factor": self.scaling_factor, "pvalue.scaled": self.p_scaled}
+        return fit_measure_dict(self, int(np.sum(self.n_obs)))
 
 
 def _read_groups(data, model, group, nan_policy, func):
