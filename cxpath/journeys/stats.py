@@ -181,16 +181,21 @@ def transition_names(labels: Sequence[str], keys: np.ndarray) -> np.ndarray:
                     dtype=object)
 
 
+def _kernel_clock(journeys: Journeys) -> tuple[np.ndarray, np.ndarray, bool]:
+    """``(times, event_starts, intervals)`` as the journey kernels take them (empty arrays
+    without times)."""
+    if journeys.times is None:
+        return np.zeros(0), np.zeros(0), journeys.starts is not None
+    return journeys.times, journeys.event_starts, journeys.starts is not None
+
+
 def _edges(journeys: Journeys, with_case: bool = True, calendar=None):
     """Source code, target code, wait and case index (or None) of every transition."""
     if calendar is None:  # one kernel pass
         from .._kernels.journey_counts import transitions
 
-        empty = np.zeros(0)
-        timed = journeys.times is not None
-        src, dst, wait, case = transitions(
-            journeys.codes, journeys.offsets, journeys.times if timed else empty,
-            journeys.event_starts if timed else empty, journeys.starts is not None, with_case)
+        src, dst, wait, case = transitions(journeys.codes, journeys.offsets,
+                                           *_kernel_clock(journeys), with_case)
         return src, dst, wait, case if with_case else None
     idx = transition_index(journeys)
     case = None
@@ -234,12 +239,9 @@ def _counts_one_pass(journeys: Journeys) -> dict:
     n = len(journeys.vocab)
     w = journeys.case_weights
     ok = journeys.outcome if journeys.outcome is not None else np.zeros(len(journeys), bool)
-    empty = np.zeros(0)
-    times = journeys.times if journeys.times is not None else empty
-    starts = journeys.event_starts if journeys.times is not None else empty
     state, edge, waits, wait_count = first_order_counts(
-        journeys.codes, journeys.offsets, w.astype(np.float64), ok, times, starts,
-        journeys.starts is not None, n)
+        journeys.codes, journeys.offsets, w.astype(np.float64), ok, *_kernel_clock(journeys),
+        n)
     keys = np.flatnonzero(wait_count)
     has_service = journeys.starts is not None
     ints = state[:6].astype(np.int64)
