@@ -30,7 +30,7 @@ from typing import Any
 import numpy as np
 
 from .. import _validate as v
-from .._budget import check_memory
+from .._budget import check_memory, format_bytes
 from .._lazy import lazy_module
 from .._results import Result, result
 from .tokenizer import tokenize as _tokenize
@@ -132,11 +132,8 @@ def _arrays_nbytes(vocabulary: np.ndarray, *arrays: np.ndarray) -> int:
 
 
 def memory_text(nbytes: int) -> str:
-    """``'12.3 MB in memory'`` (decimal units)."""
-    for unit, size in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
-        if nbytes >= size:
-            return f"{nbytes / size:.1f} {unit} in memory"
-    return f"{nbytes} B in memory"
+    """``'12.3 MiB in memory'``, in the binary units of the cost guards' messages."""
+    return f"{format_bytes(nbytes)} in memory"
 
 
 def _terms(m, vocabulary) -> DocumentTerms:

@@ -56,8 +56,8 @@ def test_memory_of_the_matrices_is_the_bytes_of_their_arrays():
 
 
 @pytest.mark.parametrize(("nbytes", "text"), [(999, "999 B in memory"),
-                                              (1_500, "1.5 kB in memory"),
-                                              (2_340_000, "2.3 MB in memory"),
-                                              (3_000_000_000, "3.0 GB in memory")])
+                                              (1_536, "1.5 KiB in memory"),
+                                              (2_340_000, "2.2 MiB in memory"),
+                                              (3 * 2**30, "3.0 GiB in memory")])
 def test_memory_text(nbytes, text):
     assert memory_text(nbytes) == text
