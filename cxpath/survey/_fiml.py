@@ -484,9 +484,10 @@ def yuan_bentler(problem: Problem, sat_problem: Problem, theta, theta_sat, df: i
     """Huber–White covariance A⁻¹BA⁻¹ of θ̂ and the Yuan–Bentler scaling factor
     c = [tr(A₁⁻¹B₁) − tr(A₀⁻¹B₀)] / df (lavaan's ``estimator="MLR"``, test
     ``"yuan.bentler.mplus"``): A the information (observed, lavaan's default for MLR, or
-    expected), B the cross-product of the casewise scores, subscript 1
-    the saturated model evaluated at the model-implied moments (``h1.information =
-    "structured"``), 0 the model."""
+    expected), B the cross-product of the casewise scores, subscript 1 the saturated
+    model at its own (sample or EM) estimates ``theta_sat`` (lavaan always uses
+    ``h1.information = "unstructured"`` for this test), 0 the model.
+    Returns ``(vcov, c, tr(A₁⁻¹B₁))``."""
     a0 = problem.observed(theta) if observed else problem.expected(theta)
     s0 = problem.scores(theta)
     b0 = s0.T @ s0
@@ -498,20 +499,36 @@ def yuan_bentler(problem: Problem, sat_problem: Problem, theta, theta_sat, df: i
     tr1 = float(np.trace(np.linalg.solve(a1, b1)))
     tr0 = float(np.trace(a0_inv @ b0))
     c = (tr1 - tr0) / df if df > 0 else np.nan
-    return vcov, c
+    return vcov, c, tr1
+
+
+def independence_trace_fiml(gd: GroupData) -> float:
+    """tr(A⁻¹B) of the independence model (free means and variances) with missing
+    answers: at its estimates (each item's available answers) the information is
+    diagonal per item, so the trace is Σⱼ [1 + (κⱼ − 1)/2], κⱼ the standardised fourth
+    moment of item j's available answers."""
+    total = 0.0
+    for j in range(gd.p):
+        col = gd.x[:, j]
+        col = col[~np.isnan(col)]
+        r = col - col.mean()
+        total += 1.0 + (np.mean(r**4) / np.mean(r**2) ** 2 - 1.0) / 2
+    return float(total)
 
 
 def mlr_complete(ram, theta: np.ndarray, x: np.ndarray):
     """MLR for complete answers and a covariance-only model (means saturated).
 
-    lavaan's ``estimator="MLR"`` defaults: the bread is the observed information (the
-    Hessian), the meat the cross-product of the casewise scores, and the saturated model
-    is evaluated at the model-implied moments (``h1.information = "structured"``). With
-    saturated means, x̄ = μ̂ makes the mean block of both informations orthogonal to the
-    covariance parameters, so the mean block cancels between the model and the saturated
-    model and only the covariance scores ``½ D'vec(Σ⁻¹ r r' Σ⁻¹ − Σ⁻¹)`` (``r = x − x̄``,
-    ``Σ = Σ(θ̂)``) enter. Returns ``(trace, vcov)`` with ``trace = tr(A₁⁻¹B₁) −
-    tr(A₀⁻¹B₀)`` (the order of :func:`~cxpath.survey._sem_model.satorra_bentler`).
+    lavaan's ``estimator="MLR"`` (test ``"yuan.bentler.mplus"``): the bread is the
+    observed information (the Hessian), the meat the cross-product of the casewise
+    scores; the model's trace tr(A₀⁻¹B₀) is taken at θ̂, the saturated model's
+    tr(A₁⁻¹B₁) at the sample moments (lavaan always uses ``h1.information =
+    "unstructured"`` for this test, R/lav_test_yuan_bentler.R). With saturated means,
+    x̄ = μ̂ makes the mean block of both informations orthogonal to the covariance
+    parameters and both mean traces equal p, so only the covariance scores
+    ``½ D'vec(Σ⁻¹ r r' Σ⁻¹ − Σ⁻¹)`` (``r = x − x̄``) enter. Returns ``(trace, vcov)``
+    with ``trace = tr(A₁⁻¹B₁) − tr(A₀⁻¹B₀)`` (the order of
+    :func:`~cxpath.survey._sem_model.satorra_bentler`).
     """
     from ._sem_model import duplication
 
@@ -520,21 +537,25 @@ def mlr_complete(ram, theta: np.ndarray, x: np.ndarray):
     inv = np.linalg.inv(sigma)
     rows, cols = np.tril_indices(p)
     delta = ram.jacobian(e, c)[:, rows, cols].T  # (p*, k)
-    # casewise scores in vech Σ (lower, by rows): ½ (2 - δ_ab) (z_a z_b − inv_ab)
+    xc = x - x.mean(axis=0)
+    s = xc.T @ xc / n
+    inv_s = np.linalg.inv(s)
+    # casewise scores in vech Σ (lower, by rows): ½ (2 - δ_ab) (z_a z_b − inv_ab), at Σ(θ̂)
+    # for the model's meat and at S for the saturated model's
     wt = np.where(rows == cols, 0.5, 1.0)
     ps = len(rows)
     b1 = np.zeros((ps, ps))
-    xc = x - x.mean(axis=0)
+    b1_s = np.zeros((ps, ps))
     for s0 in range(0, n, 20_000):
-        z = xc[s0:s0 + 20_000] @ inv
-        sc = (z[:, rows] * z[:, cols] - inv[rows, cols]) * wt
-        b1 += sc.T @ sc
+        for w_inv, acc in ((inv, b1), (inv_s, b1_s)):
+            z = xc[s0:s0 + 20_000] @ w_inv
+            sc = (z[:, rows] * z[:, cols] - w_inv[rows, cols]) * wt
+            acc += sc.T @ sc
     b1 /= n
-    s = xc.T @ xc / n
-    pm = inv @ s @ inv
+    b1_s /= n
     dup = duplication(p)
-    # observed information of the saturated model per respondent, at Σ(θ̂)
-    a1 = dup.T @ (0.5 * (np.kron(pm, inv) + np.kron(inv, pm)) - 0.5 * np.kron(inv, inv)) @ dup
+    # observed information of the saturated model per respondent, at S (= expected there)
+    a1 = 0.5 * dup.T @ np.kron(inv_s, inv_s) @ dup
     # observed information of the model: half the Hessian of F_ML, by central differences
     logdet_s = float(np.linalg.slogdet(s)[1])
     k = len(theta)
@@ -550,7 +571,7 @@ def mlr_complete(ram, theta: np.ndarray, x: np.ndarray):
     b0 = delta.T @ b1 @ delta
     a0_inv = np.linalg.inv(a0)
     vcov = a0_inv @ b0 @ a0_inv / n
-    trace = float(np.trace(np.linalg.solve(a1, b1)) - np.trace(a0_inv @ b0))
+    trace = float(np.trace(np.linalg.solve(a1, b1_s)) - np.trace(a0_inv @ b0))
     return trace, vcov
 
 
@@ -574,11 +595,12 @@ def _klass(spec, key) -> str:
     return "residual.covariances"
 
 
-def build_groups(spec, n_groups: int, group_equal, std_lv: bool):
+def build_groups(spec, n_groups: int, group_equal, std_lv: bool, partial=frozenset()):
     """Free parameters of every group, tied across groups by ``group_equal`` (lavaan's
-    ``group.equal``), with lavaan's defaults: intercepts free, latent means fixed at 0,
-    freed in the groups after the first when the intercepts are equal; with ``std_lv``
-    the latent variances are freed likewise when the loadings are equal.
+    ``group.equal``) except the keys in ``partial`` (lavaan's ``group.partial``), with
+    lavaan's defaults: intercepts free, latent means fixed at 0, freed in the groups
+    after the first when the intercepts are equal; with ``std_lv`` the latent variances
+    are freed likewise when the loadings are equal.
 
     Returns ``(frees, idxs, k)``: per group the list of keys ``(mat, i, j)``, their global
     indices, and the number of global parameters.
@@ -601,7 +623,7 @@ def build_groups(spec, n_groups: int, group_equal, std_lv: bool):
                 first[key] = k
                 idx.append(k)
                 k += 1
-            elif key in first and _klass(spec, key) in ge:
+            elif key in first and _klass(spec, key) in ge and key not in partial:
                 idx.append(first[key])
             else:
                 idx.append(k)
@@ -611,8 +633,48 @@ def build_groups(spec, n_groups: int, group_equal, std_lv: bool):
     return frees, idxs, k
 
 
+def release_tests(spec, gds, rams, frees, idxs, theta, observed: bool):
+    """Score (Lagrange multiplier) tests of every cross-group equality, one at a time
+    (lavaan's ``lavTestScore()`` univariate tests): releasing the copy of a tied
+    parameter in group g adds δ to it, φ = Aθ + eⱼδ, and at the constrained estimate
+    T = uⱼ² / (Iⱼⱼ − IⱼA (A'IA)⁻¹ A'Iⱼ), with u the score and I the information
+    (expected, or observed with missing answers, as the fit's standard errors) of the
+    parameterisation where every copy is free; the expected change is
+    δ = uⱼ / (Iⱼⱼ − …). Returns ``(group, key, chi2, epc)`` lists."""
+    tied = []
+    full_idxs = []
+    k_full = 0
+    for g, (keys, idx) in enumerate(zip(frees, idxs)):
+        new = np.empty(len(idx), dtype=np.int64)
+        for r, key in enumerate(keys):
+            new[r] = k_full
+            k_full += 1
+            if g > 0 and idx[r] in idxs[0]:
+                tied.append((g, key, int(new[r])))
+        full_idxs.append(new)
+    if not tied:
+        return [], [], np.empty(0), np.empty(0)
+    k = len(theta)
+    amap = np.zeros((k_full, k))
+    phi = np.empty(k_full)
+    for idx, new in zip(idxs, full_idxs):
+        amap[new, idx] = 1.0
+        phi[new] = theta[idx]
+    prob = Problem([(rams[g], gds[g], full_idxs[g]) for g in range(len(gds))], k_full)
+    u = -0.5 * prob.n * prob.fun(phi)[1]
+    info = prob.observed(phi) if observed else prob.expected(phi)
+    ia = info @ amap
+    aia_inv = np.linalg.inv(amap.T @ ia)
+    chi2, epc = [], []
+    for _g, _key, j in tied:
+        v_j = info[j, j] - ia[j] @ aia_inv @ ia[j]
+        chi2.append(u[j] ** 2 / v_j if v_j > 0 else np.nan)
+        epc.append(u[j] / v_j if v_j > 0 else np.nan)
+    return ([t[0] for t in tied], [t[1] for t in tied], np.array(chi2), np.array(epc))
+
+
 def fit_groups(spec, xs: list, group_equal, std_lv: bool, estimator: str, max_iter: int,
-               func: str) -> dict:
+               func: str, partial=frozenset()) -> dict:
     """Fit one model to several groups (``xs``: one (n_g, p) array each, NaN for a missing
     answer) by full-information ML with a mean structure; see :func:`build_groups`."""
     import warnings
@@ -630,7 +692,7 @@ def fit_groups(spec, xs: list, group_equal, std_lv: bool, estimator: str, max_it
     p = spec.p
     n_groups = len(xs)
     gds = [GroupData(x) for x in xs]
-    frees, idxs, k = build_groups(spec, n_groups, group_equal, std_lv)
+    frees, idxs, k = build_groups(spec, n_groups, group_equal, std_lv, partial)
     # saturated moments: sample (complete answers) or EM (missing answers)
     sat = []
     for g, gd in enumerate(gds):
@@ -684,16 +746,14 @@ def fit_groups(spec, xs: list, group_equal, std_lv: bool, estimator: str, max_it
     chi2_g = m2ll - sat_m2ll
     chi2 = float(chi2_g.sum())
     n = prob.n
-    chi2_sc = c_sc = p_sc = np.nan
+    chi2_sc = c_sc = p_sc = c_base = np.nan
     if estimator == "MLR":
         sats = [Saturated(p) for _ in gds]
         off = np.cumsum([0] + [s.k for s in sats])
         sat_prob = Problem([(sats[g], gds[g], np.arange(off[g], off[g + 1]))
                             for g in range(n_groups)], int(off[-1]))
-        th_sat = np.concatenate([sats[g].pack(*rams[g].moments(theta[idxs[g]],
-                                                               jac=False)[:2])
-                                 for g in range(n_groups)])
-        vcov, c_sc = yuan_bentler(prob, sat_prob, theta, th_sat, df, True)
+        th_sat = np.concatenate([sats[g].pack(*sat[g]) for g in range(n_groups)])
+        vcov, c_sc, tr1 = yuan_bentler(prob, sat_prob, theta, th_sat, df, True)
         if df > 0:
             chi2_sc = chi2 / c_sc
             p_sc = float(stats.chi2.sf(chi2_sc, df))
@@ -701,6 +761,8 @@ def fit_groups(spec, xs: list, group_equal, std_lv: bool, estimator: str, max_it
     ll_ind = np.array([independence_loglik(gd) for gd in gds])
     b_chi2 = float(np.sum(-sat_m2ll - 2 * ll_ind))
     b_df = n_groups * p * (p - 1) // 2
+    if estimator == "MLR" and b_df > 0:
+        c_base = (tr1 - sum(independence_trace_fiml(gd) for gd in gds)) / b_df
     cfi_den = max(chi2 - df, b_chi2 - b_df, 0.0)
     cfi = 1.0 - max(chi2 - df, 0.0) / cfi_den if cfi_den > 0 else 1.0
     tli = ((b_chi2 / b_df - chi2 / df) / (b_chi2 / b_df - 1.0)
@@ -746,6 +808,7 @@ def fit_groups(spec, xs: list, group_equal, std_lv: bool, estimator: str, max_it
         srmr_g.append(float(np.sqrt((np.sum(rc**2) + np.sum(rm**2)) / (len(rc) + p))))
     ns = np.array([gd.n for gd in gds])
     srmr = float(np.sum(ns * np.array(srmr_g)) / n)
+    rel = release_tests(spec, gds, rams, frees, idxs, theta, missing)
     idx_col = np.array([r[4] for r in rows], dtype=np.int64)
     est = np.array([r[5] for r in rows])
     se = np.where(idx_col >= 0, se_free[np.clip(idx_col, 0, None)], np.nan)
@@ -773,5 +836,7 @@ def fit_groups(spec, xs: list, group_equal, std_lv: bool, estimator: str, max_it
             "bic": -2 * ll + k * np.log(n), "n_obs": ns, "n_free": k,
             "iterations": iterations, "converged": converged, "missing": missing,
             "chi2_scaled": float(chi2_sc), "scaling_factor": float(c_sc),
+            "baseline_scaling_factor": float(c_base),
             "p_scaled": float(p_sc), "sat": sat, "implied": implied, "rams": rams,
+            "release": rel,
             "idxs": idxs}

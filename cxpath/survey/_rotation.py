@@ -84,26 +84,19 @@ def _oblimin_criterion(lam: np.ndarray, gamma: float):
     return (l2 * x).sum() / 4.0, lam * x
 
 
-def oblimin(a: np.ndarray, *, gamma: float = 0.0, tol: float = 1e-8, max_iter: int = 1000):
-    """Direct oblimin by gradient projection; returns pattern, transformation and phi.
-
-    ``gamma = 0`` is quartimin. The pattern is ``a @ inv(T).T`` and ``phi = T.T @ T`` for
-    the oblique transformation ``T`` with unit-length columns.
-    """
-    m = a.shape[1]
-    t = np.eye(m)
+def _gpa_oblimin(a: np.ndarray, t: np.ndarray, gamma: float, tol: float, max_iter: int):
+    """One run of the oblique gradient projection algorithm from the transformation
+    ``t``: ``(pattern, t, criterion, converged)``."""
     al = 1.0
     t_inv = np.linalg.inv(t)
     lam = a @ t_inv.T
     f, gq = _oblimin_criterion(lam, gamma)
     g = -(lam.T @ gq @ t_inv).T
-    converged = False
     for _ in range(max_iter + 1):
         gp = g - t @ np.diag((t * g).sum(axis=0))
         s = np.sqrt((gp**2).sum())
         if s < tol:
-            converged = True
-            break
+            return lam, t, f, True
         al *= 2.0
         for _ in range(11):
             xm = t - al * gp
@@ -116,6 +109,32 @@ def oblimin(a: np.ndarray, *, gamma: float = 0.0, tol: float = 1e-8, max_iter: i
             al /= 2.0
         t, f, lam, gq = tt, ft, lam_t, gq_t
         g = -(lam.T @ gq @ tt_inv).T
+    return lam, t, f, False
+
+
+def oblimin(a: np.ndarray, *, gamma: float = 0.0, tol: float = 1e-8, max_iter: int = 1000,
+            n_starts: int = 5):
+    """Direct oblimin by gradient projection; returns pattern, transformation and phi.
+
+    ``gamma = 0`` is quartimin. The pattern is ``a @ inv(T).T`` and ``phi = T.T @ T`` for
+    the oblique transformation ``T`` with unit-length columns.
+
+    The algorithm starts from the unrotated solution and, as Bernaards & Jennrich (2005)
+    recommend against local optima, from ``n_starts`` random orthogonal transformations
+    (fixed seed, so the result is reproducible); the solution with the smallest criterion
+    is kept, the unrotated start's unless another is lower by more than 1e-9 (relative).
+    The unrotated solution can be a stationary point that is no minimum: two factors
+    whose loadings are symmetric under a reflection give a zero gradient at the identity.
+    """
+    m = a.shape[1]
+    best = _gpa_oblimin(a, np.eye(m), gamma, tol, max_iter)
+    rng = np.random.default_rng(20050101)
+    for _ in range(n_starts):
+        q, r = np.linalg.qr(rng.standard_normal((m, m)))
+        res = _gpa_oblimin(a, q * np.sign(np.diag(r))[None, :], gamma, tol, max_iter)
+        if res[2] < best[2] - 1e-9 * max(1.0, abs(best[2])):
+            best = res
+    lam, t, _f, converged = best
     if not converged:
         warnings.warn("oblimin rotation did not converge", CxpathWarning, stacklevel=3)
     return lam, t, t.T @ t

@@ -129,3 +129,33 @@ def satorra_bentler(ram: RamModel, theta: np.ndarray, x: np.ndarray,
     u = w - wd @ a_inv @ wd.T
     vcov = a_inv @ (wd.T @ gamma @ wd) @ a_inv / n
     return float(np.sum(u * gamma.T)), vcov
+
+
+def independence_trace(x: np.ndarray, kind: str) -> float:
+    """``tr(UΓ)`` of the independence model (diagonal Σ at the sample variances), the
+    baseline counterpart of :func:`satorra_bentler` (``kind="MLM"``) and of
+    :func:`~cxpath.survey._fiml.mlr_complete` (``kind="MLR"``), for the scaled baseline
+    statistic behind lavaan's ``cfi.scaled`` / ``cfi.robust``.
+
+    The model part is the same for both, Σⱼ (κⱼ − 1) / 2 with κⱼ the item's standardised
+    fourth moment (the sandwich trace of the variances); the saturated part is
+    tr(WΓ) with W at diag(S) (Satorra–Bentler, structured) or at S (Yuan–Bentler,
+    Mplus variant, lavaan's MLR).
+    """
+    n, p = x.shape
+    xc = x - x.mean(axis=0)
+    rows, cols = np.tril_indices(p)
+    z = xc[:, rows] * xc[:, cols]
+    s_vech = z.mean(axis=0)
+    z = z - s_vech
+    gamma = z.T @ z / n
+    s = np.zeros((p, p))
+    s[rows, cols] = s_vech
+    s[cols, rows] = s_vech
+    var = np.diag(s)
+    kurt = np.mean(xc**4, axis=0) / var**2
+    h1 = np.diag(var) if kind == "MLM" else s
+    inv = np.linalg.inv(h1)
+    dup = duplication(p)
+    w = 0.5 * dup.T @ np.kron(inv, inv) @ dup
+    return float(np.sum(w * gamma.T) - np.sum(kurt - 1.0) / 2)

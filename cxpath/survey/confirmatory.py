@@ -18,11 +18,12 @@ import numpy as np
 from .. import _validate as v
 from .._budget import check_memory
 from .._progress import reporter
-from .._results import Result, derived_columns, format_p, result
+from .._results import derived_columns, format_p, result
 from ..errors import CxpathWarning
 from ._common import bootstrap_covariances, read_items
 from ._fiml import mlr_complete
-from ._sem_model import RamModel, satorra_bentler
+from ._model_fit import _MlFit
+from ._sem_model import RamModel, independence_trace, satorra_bentler
 from .paths import _NAME, _effects, _mediated_paths, _order, _path_products, parse_paths
 from .validity import ConstructValidity, _htmt_matrix
 
@@ -347,21 +348,62 @@ def fit_lines(fit, after_parameters: str = "") -> list[str]:
             + ("" if fit.converged else " (did NOT converge)")]
 
 
-def fit_measure_dict(fit, ntotal: int) -> dict:
-    """An ML fit's measures named as lavaan's ``fitMeasures()`` (``ntotal`` respondents)."""
-    return {"npar": fit.n_free, "chisq": fit.chi2, "df": fit.df,
-            "pvalue": fit.p_chi2, "baseline.chisq": fit.baseline_chi2,
-            "baseline.df": fit.baseline_df, "cfi": fit.cfi, "tli": fit.tli,
-            "logl": fit.loglik, "unrestricted.logl": fit.loglik_saturated,
-            "aic": fit.aic, "bic": fit.bic, "ntotal": ntotal,
-            "rmsea": fit.rmsea, "rmsea.ci.lower": fit.rmsea_low,
-            "rmsea.ci.upper": fit.rmsea_high, "rmsea.pvalue": fit.rmsea_p_close,
-            "srmr": fit.srmr, "chisq.scaled": fit.chi2_scaled,
-            "chisq.scaling.factor": fit.scaling_factor, "pvalue.scaled": fit.p_scaled}
+def scaled_measures(chi2: float, df: int, c: float, b_chi2: float, b_df: int, c_b: float,
+                    n: int, n_groups: int = 1) -> dict:
+    """lavaan's scaled and robust CFI, TLI and RMSEA from the standard statistics
+    ``chi2``, ``b_chi2`` (model, baseline), their scaling factors ``c``, ``c_b`` and
+    ``n`` respondents in ``n_groups`` groups, named as ``fitMeasures()``.
+
+    ``*.scaled`` put the scaled statistics T/c into the usual formulas; ``*.robust`` are
+    the population-corrected versions of Brosseau-Liard, Savalei & Li (2012) and
+    Brosseau-Liard & Savalei (2014): the noncentrality estimate T − c·df replaces
+    T − df (CFI, TLI and RMSEA), and the RMSEA interval is the scaled one times √c.
+    """
+    nan = float("nan")
+    keys = ("cfi.scaled", "tli.scaled", "cfi.robust", "tli.robust", "rmsea.scaled",
+            "rmsea.ci.lower.scaled", "rmsea.ci.upper.scaled", "rmsea.robust",
+            "rmsea.ci.lower.robust", "rmsea.ci.upper.robust")
+    if not (df > 0 and b_df > 0 and np.isfinite(c) and np.isfinite(c_b)):
+        return dict.fromkeys(keys, nan)
+    t, tb = chi2 / c, b_chi2 / c_b
+    g = np.sqrt(n_groups)
+
+    def cfi(m, b):
+        den = max(m, b, 0.0)
+        return 1.0 - max(m, 0.0) / den if den > 0 else 1.0
+
+    lo, hi = _rmsea_ci(t, df, n)
+    rmsea_sc = float(np.sqrt(max(t - df, 0.0) / (df * n)) * g)
+    return dict(zip(keys, (
+        cfi(t - df, tb - b_df), (tb / b_df - t / df) / (tb / b_df - 1.0),
+        cfi(chi2 - c * df, b_chi2 - c_b * b_df),
+        1.0 - ((chi2 - c * df) / df) / ((b_chi2 - c_b * b_df) / b_df),
+        rmsea_sc, float(lo * g), float(hi * g),
+        float(np.sqrt(max(chi2 - c * df, 0.0) / (df * n)) * g),
+        float(lo * g * np.sqrt(c)), float(hi * g * np.sqrt(c)))))
+
+
+def fit_measure_dict(fit, ntotal: int, n_groups: int = 1) -> dict:
+    """An ML fit's measures named as lavaan's ``fitMeasures()`` (``ntotal`` respondents in
+    ``n_groups`` groups), with the scaled and robust ones under MLM / MLR."""
+    out = {"npar": fit.n_free, "chisq": fit.chi2, "df": fit.df,
+           "pvalue": fit.p_chi2, "baseline.chisq": fit.baseline_chi2,
+           "baseline.df": fit.baseline_df, "cfi": fit.cfi, "tli": fit.tli,
+           "logl": fit.loglik, "unrestricted.logl": fit.loglik_saturated,
+           "aic": fit.aic, "bic": fit.bic, "ntotal": ntotal,
+           "rmsea": fit.rmsea, "rmsea.ci.lower": fit.rmsea_low,
+           "rmsea.ci.upper": fit.rmsea_high, "rmsea.pvalue": fit.rmsea_p_close,
+           "srmr": fit.srmr, "chisq.scaled": fit.chi2_scaled,
+           "chisq.scaling.factor": fit.scaling_factor, "pvalue.scaled": fit.p_scaled,
+           "baseline.chisq.scaled": fit.baseline_chi2 / fit.baseline_scaling_factor,
+           "baseline.chisq.scaling.factor": fit.baseline_scaling_factor}
+    return out | scaled_measures(fit.chi2, fit.df, fit.scaling_factor, fit.baseline_chi2,
+                                 fit.baseline_df, fit.baseline_scaling_factor, ntotal,
+                                 n_groups)
 
 
 @result
-class Sem(Result):
+class Sem(_MlFit):
     """A structural equation model fitted by maximum likelihood.
 
     Attributes
@@ -396,7 +438,11 @@ class Sem(Result):
         ``'ML'``, or ``'MLM'`` / ``'MLR'`` (robust standard errors in ``se``).
     chi2_scaled, scaling_factor, p_scaled : float
         Satorra–Bentler (MLM) or Yuan–Bentler (MLR) scaled χ² = ``chi2 /
-        scaling_factor`` and its p value (NaN under ``'ML'``). With
+        scaling_factor`` and its p value (NaN under ``'ML'``).
+    baseline_scaling_factor : float
+        The same scaling factor for the independence model (NaN under ``'ML'``); with
+        ``scaling_factor`` it gives ``fit_measures()``'s scaled and robust CFI, TLI and
+        RMSEA (lavaan's ``cfi.scaled``, ``cfi.robust`` …). With
         ``nan_policy='fiml'`` the table also has ``~1`` rows (intercepts and factor
         means) and ``sample_cov`` is the EM estimate.
     mi_lhs, mi_op, mi_rhs, mi, mi_epc, mi_sepc_all : ndarray
@@ -415,41 +461,11 @@ class Sem(Result):
         coefficients) and bootstrap interval.
     """
 
-    lhs: np.ndarray
-    op: np.ndarray
-    rhs: np.ndarray
-    est: np.ndarray
-    se: np.ndarray
-    z: np.ndarray
-    p_value: np.ndarray
-    std_all: np.ndarray
-    free: np.ndarray
-    observed: np.ndarray
-    latent: np.ndarray
     sample_cov: np.ndarray
     implied_cov: np.ndarray
     latent_cov: np.ndarray
-    chi2: float
-    df: int
-    p_chi2: float
-    baseline_chi2: float
-    baseline_df: int
-    cfi: float
-    tli: float
-    rmsea: float
-    rmsea_low: float
-    rmsea_high: float
-    rmsea_p_close: float
-    srmr: float
-    loglik: float
-    loglik_saturated: float
-    aic: float
-    bic: float
     n_obs: int
     n_rows: int
-    n_free: int
-    iterations: int
-    converged: bool
     std_lv: bool
     mi_lhs: np.ndarray
     mi_op: np.ndarray
@@ -469,10 +485,6 @@ class Sem(Result):
     n_boot_ok: int
     confidence: float
     seed: int | None
-    estimator: str = "ML"
-    chi2_scaled: float = float("nan")
-    scaling_factor: float = float("nan")
-    p_scaled: float = float("nan")
 
     _derived = derived_columns({})
 
@@ -485,13 +497,6 @@ class Sem(Result):
                      f"chi2 = {self.chi2_scaled:.3f} (scaling factor "
                      f"{self.scaling_factor:.3f}), {format_p(self.p_scaled)}; robust "
                      "standard errors"] if self.estimator in ("MLM", "MLR") else [])
-
-    def _columns(self) -> dict:
-        return {"lhs": self.lhs, "op": self.op, "rhs": self.rhs, "est": self.est,
-                "se": self.se, "z": self.z, "p_value": self.p_value,
-                "std_all": self.std_all, "free": self.free}
-
-    _key = ("lhs", "op", "rhs")
 
     def fit_measures(self) -> dict:
         """The fit measures as a dict named as lavaan's ``fitMeasures()``.
@@ -937,7 +942,7 @@ def _fit(data, model, func, std_lv, nan_policy, max_iter, n_boot, confidence, se
                       f"iterations (largest gradient {np.max(np.abs(g)):.3g}); raise "
                       "max_iter or check the model", CxpathWarning, stacklevel=3)
     vcov = np.linalg.inv(n * info) if ram.k else np.zeros((0, 0))
-    chi2_sc = c_sb = p_sc = np.nan
+    chi2_sc = c_sb = p_sc = c_base = np.nan
     if estimator in ("MLM", "MLR"):
         if nx:
             v.fail("estimator", func, "'ML' for a model with observed covariates (their "
@@ -950,6 +955,8 @@ def _fit(data, model, func, std_lv, nan_policy, max_iter, n_boot, confidence, se
                          "environment variable (e.g. CXPATH_MAX_MEMORY=64GiB).")
         trace_ug, vcov = (satorra_bentler if estimator == "MLM" else mlr_complete)(
             ram, theta, x)
+        if moments - p > 0:
+            c_base = independence_trace(x, estimator) / (moments - p)
         if df > 0:
             c_sb = trace_ug / df
             chi2_sc = float(n * f) / c_sb
@@ -1079,7 +1086,8 @@ def _fit(data, model, func, std_lv, nan_policy, max_iter, n_boot, confidence, se
                                        dtype=str),
                specific_effects=specific, specific_ci=specific_ci, n_boot=n_boot,
                n_boot_ok=good, confidence=confidence, seed=seed, estimator=estimator,
-               chi2_scaled=float(chi2_sc), scaling_factor=float(c_sb), p_scaled=float(p_sc))
+               chi2_scaled=float(chi2_sc), scaling_factor=float(c_sb), p_scaled=float(p_sc),
+               baseline_scaling_factor=float(c_base))
 
 
 def sem(data: TableLike, model: str | Mapping | Sequence, *, std_lv: bool = False,
@@ -1308,4 +1316,5 @@ def _fit_fiml(data, spec, func, std_lv, max_iter, n_boot, estimator):
                specific_effects=specific, specific_ci=np.empty((0, 2)), n_boot=0,
                n_boot_ok=0, confidence=0.95, seed=None, estimator=estimator,
                chi2_scaled=fit["chi2_scaled"], scaling_factor=fit["scaling_factor"],
-               p_scaled=fit["p_scaled"])
+               p_scaled=fit["p_scaled"],
+               baseline_scaling_factor=fit["baseline_scaling_factor"])

@@ -8,10 +8,12 @@ decisions, needed before latent means are compared between groups.
 
 from __future__ import annotations
 
+import re
 import warnings
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
+import attrs
 import numpy as np
 
 from .. import _validate as v
@@ -20,9 +22,13 @@ from .._results import Result, derived_columns, format_p, result
 from ..errors import CxpathWarning
 from ._common import read_items
 from ._fiml import EQUAL_CLASSES, fit_groups
+from ._model_fit import _MlFit
 from .confirmatory import _Spec, fit_lines, fit_measure_dict, parse_model
 
 if TYPE_CHECKING:
+    import pandas as pd
+    import polars as pl
+
     from .._typing import TableLike
 
 __all__ = ["Invariance", "MultiGroupSem", "measurement_invariance", "multigroup_cfa"]
@@ -33,7 +39,7 @@ STEP_CONSTRAINTS = {"configural": (), "metric": ("loadings",), "scalar": ("inter
 
 
 @result
-class MultiGroupSem(Result):
+class MultiGroupSem(_MlFit):
     """A CFA / SEM fitted to several groups at once by maximum likelihood.
 
     Attributes
@@ -74,58 +80,40 @@ class MultiGroupSem(Result):
         ``'listwise'``, ``'fiml'`` or ``'error'``.
     chi2_scaled, scaling_factor, p_scaled : float
         The Yuan–Bentler scaled test (NaN under ``'ML'``).
+    baseline_scaling_factor : float
+        Its scaling factor for the independence model, behind ``fit_measures()``'s scaled
+        and robust CFI, TLI and RMSEA (NaN under ``'ML'``).
     observed, latent : ndarray of str
         Model variables.
     sample_mean, sample_cov, implied_mean, implied_cov : ndarray
         Per group (first axis): saturated (sample, or EM with missing answers) and
         model-implied means and covariances.
+    group_partial : tuple of str
+        Parameters left free across groups although their class is constrained.
+    release_group, release_lhs, release_op, release_rhs, release_chi2, release_epc : ndarray
+        One score test per cross-group equality (``release_tests()``): the group whose
+        copy of the parameter would be freed, the parameter, the χ² (1 df) and the
+        expected change of that copy.
     """
 
     group: np.ndarray
-    lhs: np.ndarray
-    op: np.ndarray
-    rhs: np.ndarray
-    est: np.ndarray
-    se: np.ndarray
-    z: np.ndarray
-    p_value: np.ndarray
-    std_all: np.ndarray
-    free: np.ndarray
     param: np.ndarray
     groups: np.ndarray
     n_obs: np.ndarray
-    chi2: float
     chi2_groups: np.ndarray
-    df: int
-    p_chi2: float
-    baseline_chi2: float
-    baseline_df: int
-    cfi: float
-    tli: float
-    rmsea: float
-    rmsea_low: float
-    rmsea_high: float
-    rmsea_p_close: float
-    srmr: float
-    loglik: float
-    loglik_saturated: float
-    aic: float
-    bic: float
-    n_free: int
-    iterations: int
-    converged: bool
     group_equal: tuple
-    estimator: str
     nan_policy: str
-    chi2_scaled: float
-    scaling_factor: float
-    p_scaled: float
-    observed: np.ndarray
-    latent: np.ndarray
     sample_mean: np.ndarray
     sample_cov: np.ndarray
     implied_mean: np.ndarray
     implied_cov: np.ndarray
+    group_partial: tuple = ()
+    release_group: np.ndarray = attrs.field(factory=lambda: np.empty(0, dtype=str))
+    release_lhs: np.ndarray = attrs.field(factory=lambda: np.empty(0, dtype=str))
+    release_op: np.ndarray = attrs.field(factory=lambda: np.empty(0, dtype=str))
+    release_rhs: np.ndarray = attrs.field(factory=lambda: np.empty(0, dtype=str))
+    release_chi2: np.ndarray = attrs.field(factory=lambda: np.empty(0))
+    release_epc: np.ndarray = attrs.field(factory=lambda: np.empty(0))
 
     _key = ("group", "lhs", "op", "rhs")
 
@@ -164,7 +152,62 @@ class MultiGroupSem(Result):
         >>> fm["df"], fm["npar"]
         (4, 24)
         """
-        return fit_measure_dict(self, int(np.sum(self.n_obs)))
+        return fit_measure_dict(self, int(np.sum(self.n_obs)), len(self.groups))
+
+    def release_tests(self, backend: str = "pandas", *, minimum: float = 0.0
+                      ) -> pd.DataFrame | pl.DataFrame | dict:
+        """Score tests of the cross-group equality constraints, largest first: which
+        loading or intercept to free (``group_partial``) for partial invariance.
+
+        Each row tests one constraint alone, as lavaan's ``lavTestScore()`` univariate
+        tests: freeing the parameter in ``group`` (the others keep it equal to the first
+        group's) lowers χ² by about ``chi2`` (1 df); ``epc`` is the expected change of
+        that group's copy. The tests are normal-theory ones (expected information, or
+        observed with missing answers) also under ``estimator='MLR'``.
+
+        Parameters
+        ----------
+        backend : {'pandas', 'polars', 'dict'}
+            Table type returned.
+        minimum : float
+            Leave out tests below this (3.84 is the 5 % critical value).
+
+        Returns
+        -------
+        table
+            Columns group, lhs, op, rhs, chi2, df, p_value, epc.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from cxpath.survey import multigroup_cfa
+        >>> rng = np.random.default_rng(1)
+        >>> f = rng.standard_normal(800)
+        >>> data = {f"x{i}": 0.8 * f + 0.6 * rng.standard_normal(800) for i in range(4)}
+        >>> data["x3"][400:] += 0.8
+        >>> data["region"] = np.repeat(["north", "south"], 400)
+        >>> fit = multigroup_cfa(data, "f =~ x0 + x1 + x2 + x3", group="region",
+        ...                      group_equal=["loadings", "intercepts"])
+        >>> top = fit.release_tests("dict")
+        >>> str(top["lhs"][0]), str(top["op"][0]), str(top["group"][0])
+        ('x3', '~1', 'south')
+        """
+        from scipy import stats
+
+        from .._frames import make_frame
+
+        func = "survey.MultiGroupSem.release_tests"
+        minimum = v.check_real(minimum, "minimum", func, low=0.0)
+        keep = np.flatnonzero(~np.isnan(self.release_chi2) & (self.release_chi2 >= minimum))
+        keep = keep[np.argsort(-self.release_chi2[keep], kind="stable")]
+        chi2 = self.release_chi2[keep]
+        cols = {"group": self.release_group[keep].astype(object),
+                "lhs": self.release_lhs[keep].astype(object),
+                "op": self.release_op[keep].astype(object),
+                "rhs": self.release_rhs[keep].astype(object), "chi2": chi2,
+                "df": np.ones(len(keep), dtype=np.int64), "p_value": stats.chi2.sf(chi2, 1),
+                "epc": self.release_epc[keep]}
+        return make_frame(cols, backend, func=func)
 
 
 def _read_groups(data, model, group, nan_policy, func):
@@ -227,8 +270,49 @@ def _group_equal(group_equal, func):
     return tuple(out)
 
 
-def _make(fit, names, spec, ge, estimator, nan_policy):
+def _param_names(spec) -> dict:
+    """(mat, i, j) -> (lhs, op, rhs) for every parameter of one group, intercepts and
+    means (``~1``) included."""
+    out = {(mat, i, j): (lhs, op, rhs) for lhs, op, rhs, mat, i, j, _ in spec.table}
+    out.update({(2, i, 0): (nm, "~1", "") for i, nm in enumerate(spec.names)})
+    return out
+
+
+_PARTIAL = re.compile(r"^\s*([^\s=~]+)\s*(=~|~~|~1|~)\s*([^\s=~]*)\s*$")
+
+
+def _group_partial(group_partial, spec, func) -> frozenset:
+    """lavaan's ``group.partial``: parameters such as ``"x3 ~1"`` or ``"f =~ x2"`` left
+    free across groups although their class is in ``group_equal``."""
+    if isinstance(group_partial, str):
+        group_partial = (group_partial,)
+    if not isinstance(group_partial, Sequence):
+        v.fail("group_partial", func, "a list of parameters in lavaan syntax such as "
+               "'x3 ~1' or 'f =~ x2'", group_partial, wrong_type=True)
+    by_name = {t: key for key, t in _param_names(spec).items()}
+    keys = set()
+    for item in group_partial:
+        m = _PARTIAL.match(item) if isinstance(item, str) else None
+        found = None
+        if m:
+            lhs, op, rhs = m.groups()
+            if (op == "~1") == (rhs == ""):
+                found = by_name.get((lhs, op, rhs))
+                if found is None and op == "~~":
+                    found = by_name.get((rhs, op, lhs))
+        if found is None:
+            v.fail("group_partial", func, "parameters of the model in lavaan syntax (such "
+                   "as 'x3 ~1' for an intercept or 'f =~ x2' for a loading)", item)
+        keys.add(found)
+    return frozenset(keys)
+
+
+def _make(fit, names, spec, ge, estimator, nan_policy, partial=frozenset()):
     gi = fit["group_index"]
+    pn = _param_names(spec)
+    r_groups, r_keys, r_chi2, r_epc = fit["release"]
+    shown = sorted(pn[k][0] + " " + pn[k][1] + (" " + pn[k][2] if pn[k][2] else "")
+                   for k in partial)
     return MultiGroupSem(
         group=np.array(names, dtype=str)[gi], lhs=fit["lhs"], op=fit["op"], rhs=fit["rhs"],
         est=fit["est"], se=fit["se"], z=fit["z"], p_value=fit["p_value"],
@@ -243,16 +327,24 @@ def _make(fit, names, spec, ge, estimator, nan_policy):
         iterations=int(fit["iterations"]), converged=bool(fit["converged"]),
         group_equal=ge, estimator=estimator, nan_policy=nan_policy,
         chi2_scaled=fit["chi2_scaled"], scaling_factor=fit["scaling_factor"],
-        p_scaled=fit["p_scaled"], observed=np.array(spec.observed, dtype=str),
+        p_scaled=fit["p_scaled"], baseline_scaling_factor=fit["baseline_scaling_factor"],
+        observed=np.array(spec.observed, dtype=str),
         latent=np.array(spec.latent, dtype=str),
         sample_mean=np.array([s[0] for s in fit["sat"]]),
         sample_cov=np.array([s[1] for s in fit["sat"]]),
         implied_mean=np.array([m[0] for m in fit["implied"]]),
-        implied_cov=np.array([m[1] for m in fit["implied"]]))
+        implied_cov=np.array([m[1] for m in fit["implied"]]),
+        group_partial=tuple(shown),
+        release_group=np.array([names[g] for g in r_groups], dtype=str),
+        release_lhs=np.array([pn[k][0] for k in r_keys], dtype=str),
+        release_op=np.array([pn[k][1] for k in r_keys], dtype=str),
+        release_rhs=np.array([pn[k][2] for k in r_keys], dtype=str),
+        release_chi2=r_chi2, release_epc=r_epc)
 
 
 def multigroup_cfa(data: TableLike, model: str | Mapping | Sequence, *, group: str,
-                   group_equal: str | Sequence[str] = (), std_lv: bool = False,
+                   group_equal: str | Sequence[str] = (),
+                   group_partial: str | Sequence[str] = (), std_lv: bool = False,
                    estimator: str = "ML", nan_policy: str = "listwise",
                    max_iter: int = 10_000) -> MultiGroupSem:
     """Fit one CFA / SEM to several groups at once, with a mean structure
@@ -273,6 +365,10 @@ def multigroup_cfa(data: TableLike, model: str | Mapping | Sequence, *, group: s
         Parameter classes held equal across groups: ``'loadings'``, ``'intercepts'``,
         ``'residuals'``, ``'residual.covariances'``, ``'lv.variances'``,
         ``'lv.covariances'``, ``'regressions'``, ``'means'``.
+    group_partial : str or list of str
+        Parameters exempt from ``group_equal`` (lavaan's ``group.partial``), in lavaan
+        syntax: ``'x3 ~1'`` (an intercept), ``'f =~ x2'`` (a loading), ``'x1 ~~ x1'``
+        … — partial invariance; ``release_tests()`` of a constrained fit says which.
     std_lv : bool
         Scale the factors by unit variances (freed in the groups after the first when the
         loadings are equal, as lavaan) instead of a marker loading.
@@ -345,9 +441,10 @@ def multigroup_cfa(data: TableLike, model: str | Mapping | Sequence, *, group: s
     ge = _group_equal(group_equal, func)
     stmts, labels = _read_groups(data, model, group, nan_policy, func)
     spec = _Spec(stmts, std_lv, func)
+    partial = _group_partial(group_partial, spec, func)
     names, xs = _split(data, spec, labels, nan_policy, func)
-    fit = fit_groups(spec, xs, ge, std_lv, estimator, max_iter, func)
-    return _make(fit, names, spec, ge, estimator, nan_policy)
+    fit = fit_groups(spec, xs, ge, std_lv, estimator, max_iter, func, partial)
+    return _make(fit, names, spec, ge, estimator, nan_policy, partial)
 
 
 @result
@@ -425,8 +522,16 @@ class Invariance(Result):
         rule = {"cheung_rensvold": "Cheung & Rensvold (2002): dCFI <= -0.01",
                 "chen": "Chen (2007): dCFI <= -0.01 with dRMSEA >= 0.015 or dSRMR",
                 "chi2": f"chi2 difference test at {self.alpha:g}"}[self.rule]
-        return [f"rule: {rule}; "
-                + (f"not invariant at: {', '.join(bad)}" if bad else "every step holds")]
+        out = [f"rule: {rule}; "
+               + (f"not invariant at: {', '.join(bad)}" if bad else "every step holds")]
+        fit = self.fits.get(bad[0]) if bad else None
+        if fit is not None and len(fit.release_chi2) and np.isfinite(fit.release_chi2).any():
+            j = int(np.nanargmax(fit.release_chi2))
+            name = f"{fit.release_lhs[j]} {fit.release_op[j]} {fit.release_rhs[j]}".strip()
+            out.append(f"largest score test at {bad[0]}: {name} in group "
+                       f"{fit.release_group[j]} (chi2 = {fit.release_chi2[j]:.2f}); see "
+                       f"fits[{bad[0]!r}].release_tests() and group_partial")
+        return out
 
     def _columns(self) -> dict:
         cols = {"step": self.step, "chi2": self.chi2, "df": self.df, "p_chi2": self.p_chi2}
@@ -454,6 +559,7 @@ def measurement_invariance(data: TableLike, model: str | Mapping | Sequence, *,
                            strict: bool = False, rule: str = "cheung_rensvold",
                            alpha: float = 0.05, estimator: str = "ML",
                            nan_policy: str = "listwise", std_lv: bool = False,
+                           group_partial: str | Sequence[str] = (),
                            max_iter: int = 10_000) -> Invariance:
     """Test measurement invariance across groups: configural, metric, scalar (and strict).
 
@@ -486,6 +592,10 @@ def measurement_invariance(data: TableLike, model: str | Mapping | Sequence, *,
         Missing answers: drop the respondent, full-information ML, or refuse.
     std_lv : bool
         Unit-variance factor scaling instead of marker loadings.
+    group_partial : str or list of str
+        Parameters left free across groups in every step (lavaan's ``group.partial``,
+        e.g. ``['x3 ~1']``): partial invariance. The score tests of a rejected step's
+        model (``fits['scalar'].release_tests()``) name the candidates.
     max_iter : int
         Iteration limit of each fit.
 
@@ -559,13 +669,14 @@ def measurement_invariance(data: TableLike, model: str | Mapping | Sequence, *,
         v.fail("steps", func, "distinct steps", got=v.show(steps))
     stmts, labels = _read_groups(data, model, group, nan_policy, func)
     spec = _Spec(stmts, std_lv, func)
+    partial = _group_partial(group_partial, spec, func)
     names, xs = _split(data, spec, labels, nan_policy, func)
     fits = {}
     ge: tuple = ()
     for s in steps:
         ge = ge + tuple(c for c in STEP_CONSTRAINTS[s] if c not in ge)
-        fit = fit_groups(spec, xs, ge, std_lv, estimator, max_iter, func)
-        fits[s] = _make(fit, names, spec, ge, estimator, nan_policy)
+        fit = fit_groups(spec, xs, ge, std_lv, estimator, max_iter, func, partial)
+        fits[s] = _make(fit, names, spec, ge, estimator, nan_policy, partial)
     from scipy import stats
 
     m = len(steps)

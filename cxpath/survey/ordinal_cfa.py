@@ -16,9 +16,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .. import _validate as v
-from .._results import Result, format_p, result
+from .._results import format_p, result
 from ..errors import CxpathWarning
 from ._common import read_items
+from ._model_fit import _ModelFit
 
 if TYPE_CHECKING:
 
@@ -30,7 +31,7 @@ FUNC = "survey.cfa_ordinal"
 
 
 @result
-class OrdinalCfa(Result):
+class OrdinalCfa(_ModelFit):
     """A factor model of ordinal items fitted by DWLS (WLSMV statistics).
 
     Attributes
@@ -77,48 +78,20 @@ class OrdinalCfa(Result):
         evaluations of the optimiser.
     """
 
-    lhs: np.ndarray
-    op: np.ndarray
-    rhs: np.ndarray
-    est: np.ndarray
-    se: np.ndarray
-    z: np.ndarray
-    p_value: np.ndarray
-    std_all: np.ndarray
-    free: np.ndarray
-    observed: np.ndarray
-    latent: np.ndarray
     polychoric: np.ndarray
     implied: np.ndarray
     thresholds: dict
     nacov: np.ndarray
-    chi2: float
-    df: int
-    p_chi2: float
-    chi2_scaled: float
-    p_scaled: float
-    scaling_factor: float
     shift: float
-    baseline_chi2: float
     baseline_chi2_scaled: float
-    baseline_df: int
-    cfi: float
-    tli: float
-    rmsea: float
     cfi_scaled: float
     tli_scaled: float
     rmsea_scaled: float
     rmsea_low_scaled: float
     rmsea_high_scaled: float
-    srmr: float
     n_obs: int
     n_rows: int
-    n_free: int
-    iterations: int
-    converged: bool
     std_lv: bool
-
-    _key = ("lhs", "op", "rhs")
 
     def _title(self) -> str:
         return f"Ordinal CFA (DWLS, WLSMV statistics; n = {self.n_obs})"
@@ -132,11 +105,6 @@ class OrdinalCfa(Result):
                 f"{self.rmsea_high_scaled:.3f}] (scaled); SRMR = {self.srmr:.3f}; "
                 f"{self.n_free} free parameters" + ("" if self.converged else
                                                     " (did NOT converge)")]
-
-    def _columns(self) -> dict:
-        return {"lhs": self.lhs, "op": self.op, "rhs": self.rhs, "est": self.est,
-                "se": self.se, "z": self.z, "p_value": self.p_value,
-                "std_all": self.std_all, "free": self.free}
 
     def fit_measures(self) -> dict:
         """The fit measures as a dict named as lavaan's ``fitMeasures()``.

@@ -185,3 +185,26 @@ def test_pairwise_indefinite_matrix_is_an_error_with_a_hint():
     x = np.column_stack([a, b, c, rng.standard_normal(3 * n)])
     with pytest.raises(DataError, match="nan_policy='listwise'"):
         efa(x)
+
+
+def test_oblimin_leaves_the_saddle_point_of_symmetric_loadings():
+    # Two item clusters whose unrotated loadings are mirror images, (c, c) and (c, -c):
+    # the reflection symmetry makes the gradient of the quartimin criterion vanish at the
+    # identity, so GPA started there stays (factor_analyzer 0.5's Rotator does). The
+    # minimum is known in closed form: the 45° rotation gives perfect simple structure,
+    # loadings c√2 on one factor and 0 on the other, uncorrelated factors, criterion 0.
+    from cxpath.survey import _rotation
+
+    c = np.array([0.5, 0.6, 0.5, 0.4, 0.7, 0.3])
+    sign = np.array([1, 1, -1, -1, 1, -1])
+    a = np.column_stack([c, c * sign])
+    lam, t, phi = _rotation.oblimin(a)
+    expected = np.column_stack([c * np.sqrt(2) * (sign > 0), c * np.sqrt(2) * (sign < 0)])
+    np.testing.assert_allclose(np.sort(np.abs(lam), axis=1), np.sort(expected, axis=1),
+                               atol=1e-6)
+    assert np.abs(lam).min(axis=1).max() < 1e-6  # one zero per row
+    np.testing.assert_allclose(phi, np.eye(2), atol=1e-6)
+    np.testing.assert_allclose(a @ np.linalg.inv(t).T, lam, atol=1e-12)
+    fa = pytest.importorskip("factor_analyzer")
+    stuck = fa.rotator.Rotator(method="oblimin").fit_transform(a)
+    assert np.abs(stuck).min(axis=1).min() > 0.3  # the peer stays at the saddle

@@ -267,3 +267,72 @@ def test_heywood_warns():
     data = {"a": x[:, 0], "b": x[:, 1], "c": x[:, 2], "g": np.repeat(["x", "y"], 500)}
     with pytest.warns(CxpathWarning, match=r"negative variance estimate\(s\) for a"):
         multigroup_cfa(data, "f =~ a + b + c", group="g", group_equal="loadings")
+
+
+def test_release_tests_find_the_planted_intercept_and_partial_scalar_passes():
+    # x3's intercept is 0.5 higher in group b (planted in _planted): the score test of its
+    # equality is the largest, its expected change recovers the shift, and freeing it
+    # (lavaan's group.partial) makes the scalar step pass under every rule
+    data = _planted()
+    mi = measurement_invariance(data, MODEL1, group="g")
+    assert mi.invariant.tolist() == [True, True, False]
+    assert "largest score test at scalar: x3 ~1 in group b" in repr(mi)
+    top = mi.fits["scalar"].release_tests("dict")
+    assert (top["group"][0], top["lhs"][0], top["op"][0]) == ("b", "x3", "~1")
+    assert top["chi2"][0] > 10 * top["chi2"][1]
+    assert abs(top["epc"][0] - 0.5) < 0.15
+    assert set(top["op"]) == {"~1", "=~"}  # loadings and intercepts are constrained
+    assert mi.fits["metric"].release_tests("dict")["op"].tolist() == ["=~"] * 4
+    for rule in ("cheung_rensvold", "chen", "chi2"):
+        part = measurement_invariance(data, MODEL1, group="g", rule=rule,
+                                      group_partial=["x3 ~1"])
+        assert part.invariant.tolist() == [True, True, True], rule
+        assert part.df.tolist() == [mi.df[0], mi.df[1], mi.df[2] - 1]
+    fit = part.fits["scalar"]
+    assert fit.group_partial == ("x3 ~1",)
+    a, b = fit.loc(("a", "x3", "~1", "")), fit.loc(("b", "x3", "~1", ""))
+    assert a["param"] != b["param"]  # the freed intercept has a copy per group
+    assert fit.loc(("a", "x2", "~1", ""))["param"] == fit.loc(("b", "x2", "~1", ""))["param"]
+    assert ("x3", "~1") not in set(zip(fit.release_lhs, fit.release_op))
+
+
+def test_release_score_test_approximates_the_likelihood_ratio():
+    # Under a local alternative (a small shift, many respondents) the score statistic of
+    # an equality and the likelihood-ratio statistic of freeing it agree (Rao 1948;
+    # Buse 1982): the LR is the chi2 drop between the constrained and partial fits
+    data = _planted(shift=0.12, n=3000)
+    ge = ["loadings", "intercepts"]
+    full = multigroup_cfa(data, MODEL1, group="g", group_equal=ge)
+    part = multigroup_cfa(data, MODEL1, group="g", group_equal=ge, group_partial="x3~1")
+    lr = full.chi2 - part.chi2
+    rel = full.release_tests("dict")
+    score = rel["chi2"][rel["lhs"].tolist().index("x3")]
+    assert lr > 5 and score == pytest.approx(lr, rel=0.02)  # 31.04 vs 31.03 here
+    part2 = multigroup_cfa(data, MODEL1, group="g", group_equal=ge,
+                           group_partial=["f =~ x2"])
+    lr2 = full.chi2 - part2.chi2
+    i2 = next(k for k, (lhs, op) in enumerate(zip(rel["rhs"], rel["op"]))
+              if op == "=~" and lhs == "x2")
+    assert rel["chi2"][i2] == pytest.approx(lr2, abs=0.02 + 0.02 * lr2)  # 0.442 vs 0.443
+
+
+def test_hs_partial_invariance_follows_lavaans_group_partial(hs_data):
+    # lavaan tutorial "Multiple groups": group.equal = c("loadings", "intercepts"),
+    # group.partial = c("visual=~x2", "x7~1") frees one loading and one intercept: 2 df
+    # fewer than the strong model (df 60, chi2 164.10), between it and the weak one
+    strong = multigroup_cfa(hs_data, HS_MODEL, group="school",
+                            group_equal=["loadings", "intercepts"])
+    part = multigroup_cfa(hs_data, HS_MODEL, group="school",
+                          group_equal=["loadings", "intercepts"],
+                          group_partial=["visual=~x2", "x7~1"])
+    assert strong.df == 60 and part.df == 58
+    assert 124.04 < part.chi2 < strong.chi2
+
+
+def test_group_partial_bad_input(hs_data):
+    for bad in (["x99 ~1"], ["visual =~ x4"], ["x1 ~ 1 ~"], [3]):
+        with pytest.raises(InvalidParameterError, match="group_partial"):
+            multigroup_cfa(hs_data, HS_MODEL, group="school", group_equal="loadings",
+                           group_partial=bad)
+    with pytest.raises(InvalidTypeError, match="group_partial"):
+        multigroup_cfa(hs_data, HS_MODEL, group="school", group_partial=3)

