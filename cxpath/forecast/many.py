@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -463,6 +464,19 @@ def run_panel(panel: Panel, h: int, m: int | None, levels, call, method, kw: dic
     return tuple(results)
 
 
+def _warn_once(caught: list, total: int, func: str) -> None:
+    """One warning per category for the warnings the series raised (not one per series)."""
+    groups: dict = {}
+    for w in caught:
+        groups.setdefault(w.category, []).append(str(w.message))
+    for category, messages in groups.items():
+        if len(messages) == 1:
+            warnings.warn(messages[0], category, stacklevel=3)
+            continue
+        warnings.warn(f"{func}: {len(messages)} warnings ({category.__name__}) from the "
+                      f"{total} series; the first: {messages[0]}", category, stacklevel=3)
+
+
 def _is_dask(x) -> bool:
     return type(x).__module__.split(".")[0] in ("dask", "dask_expr") and \
         hasattr(x, "npartitions") and hasattr(x, "to_delayed")
@@ -607,8 +621,11 @@ def forecast_many(series: ArrayLike | Mapping[Any, ArrayLike] | TableLike | dd.D
     check_h(h, func, series=max(total, 1))
     report = reporter(progress, total, "series", func)
     start = time.perf_counter()
-    results = run_panel(panel, h, m, levels, call, method, kw, n_jobs, report)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        results = run_panel(panel, h, m, levels, call, method, kw, n_jobs, report)
     report.close()
+    _warn_once(caught, total, func)
     return ForecastSet(np.asarray(panel.ids) if panel.layout != "wide" else panel.ids,
                        results, time.perf_counter() - start, panel.layout, panel.names,
                        label)
