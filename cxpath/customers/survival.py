@@ -69,14 +69,18 @@ def _table(d: SurvivalInput) -> tuple[np.ndarray, ...]:
     Without entry times the weight at risk is the reverse cumulative sum of the weight
     leaving at each time, so one grouping of the durations is all the work: by counting
     when they are whole numbers in a range not much wider than their number (days, weeks,
-    months), else by one sort. With entry times, entries are counted by a second sort.
+    months), else by one radix sort of the durations packed with their event flags
+    (without weights) or one argsort (with weights). With entry times, entries are counted
+    by a second sort.
     """
     t, w = d.durations, d.weights
     if d.entry is None:
-        from .._kernels.risk_table import whole_number_table
+        from .._kernels.risk_table import sorted_table, whole_number_table
 
         times, total, events, done = whole_number_table(
             t, d.event, w if d.weighted else np.zeros(0))
+        if not done and not d.weighted:
+            return sorted_table(t, d.event)
         if not done:
             order = np.argsort(t)
             ts = t[order]
@@ -95,8 +99,9 @@ def _table(d: SurvivalInput) -> tuple[np.ndarray, ...]:
 
 def _first_below(time: np.ndarray, curve: np.ndarray, q: float) -> float:
     """The first time the step curve is at or below ``q`` (inf if it never is)."""
-    hit = np.flatnonzero(curve <= q)
-    return float(time[hit[0]]) if hit.size else math.inf
+    below = curve <= q
+    first = int(np.argmax(below)) if below.size else -1  # argmax stops at the first True
+    return float(time[first]) if first >= 0 and below[first] else math.inf
 
 
 def _km_bounds(s: np.ndarray, greenwood: np.ndarray, z: float,
@@ -104,12 +109,24 @@ def _km_bounds(s: np.ndarray, greenwood: np.ndarray, z: float,
     if ci == "plain":
         half = z * s * np.sqrt(greenwood)
         return np.clip(s - half, 0.0, 1.0), np.clip(s + half, 0.0, 1.0)
-    # S near 1 or 0: the log-log transform runs to ±inf and the bound to 1 or 0 (its limit)
+    # exp(-exp(ln(-ln S) -/+ z sqrt(greenwood) / ln S)), in place on few buffers (a curve
+    # has a row per distinct duration: up to one per customer). S near 1 or 0: the log-log
+    # transform runs to +-inf and the bound to 1 or 0 (its limit)
     with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
         lv = np.log(s)
-        lower = np.exp(-np.exp(np.log(-lv) - z * np.sqrt(greenwood) / lv))
-        upper = np.exp(-np.exp(np.log(-lv) + z * np.sqrt(greenwood) / lv))
-    return np.where(np.isnan(lower), 1.0, lower), np.where(np.isnan(upper), 1.0, upper)
+        spread = np.sqrt(greenwood)
+        np.multiply(z, spread, out=spread)
+        np.divide(spread, lv, out=spread)
+        np.negative(lv, out=lv)
+        centre = np.log(lv, out=lv)
+        lower = np.subtract(centre, spread)
+        upper = np.add(centre, spread, out=spread)
+        for bound in (lower, upper):
+            np.exp(bound, out=bound)
+            np.negative(bound, out=bound)
+            np.exp(bound, out=bound)
+            bound[np.isnan(bound)] = 1.0
+    return lower, upper
 
 
 @result
@@ -299,12 +316,10 @@ def kaplan_meier(durations: ColumnLike, event: ColumnLike | None = None, *,
 
 
 def _kaplan_meier(d: SurvivalInput, level: float, ci: str) -> KaplanMeier:
+    from .._kernels.risk_table import product_limit
+
     time, n, dd, c = _table(d)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        factor = np.where(n > 0, 1.0 - dd / np.where(n > 0, n, 1.0), 1.0)
-        s = np.cumprod(np.clip(factor, 0.0, 1.0))
-        term = np.where((n > dd) & (dd > 0), dd / (n * (n - dd)), 0.0)
-    gw = np.cumsum(term)
+    s, gw = product_limit(n, dd)
     lower, upper = _km_bounds(s, gw, _z(level), ci)
     return KaplanMeier(time, n, dd, c, s, s * s * gw, lower, upper,
                        _first_below(time, s, 0.5), _first_below(time, lower, 0.5),

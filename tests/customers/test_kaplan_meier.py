@@ -69,6 +69,28 @@ def test_km_with_weights_matches_lifelines_and_repeated_rows():
     np.testing.assert_allclose(km.variance, rep.variance, atol=1e-12)
 
 
+@pytest.mark.parametrize("ties", [False, True])
+def test_km_on_unrounded_durations_matches_lifelines(ties):
+    # fractional durations take the radix-sort life table (waltons and rossi are whole
+    # numbers, counted); with ties (tenths of a day) several rows share a time
+    rng = np.random.default_rng(8)
+    t = rng.exponential(40.0, 3000)
+    t = np.round(t, 1) + 0.05 if ties else t
+    e = rng.random(t.size) < 0.6
+    km = kaplan_meier(t, e)
+    ref = _lifelines_km(t, e)
+    table = ref.event_table.iloc[1:]  # lifelines' first row is time 0
+    np.testing.assert_array_equal(km.time, table.index)
+    np.testing.assert_array_equal(km.at_risk, table["at_risk"])
+    np.testing.assert_array_equal(km.events, table["observed"])
+    np.testing.assert_allclose(km.survival, ref.survival_function_.loc[km.time].to_numpy()[:, 0],
+                               atol=TOL, rtol=0)
+    ci = ref.confidence_interval_.loc[km.time].to_numpy()
+    np.testing.assert_allclose(km.lower, ci[:, 0], atol=TOL, rtol=0)
+    np.testing.assert_allclose(km.upper, ci[:, 1], atol=TOL, rtol=0)
+    assert km.median == ref.median_survival_time_
+
+
 def test_km_with_entry_matches_lifelines_left_truncation():
     rng = np.random.default_rng(3)
     t = rng.exponential(10.0, 300) + 2.0
