@@ -27,8 +27,9 @@ def first_order_counts(codes, offsets, weight, success, times, event_starts, int
     bounded).
 
     Returns ``(per_state, per_edge, edge_waits, edge_wait_count)``: ``per_state`` is
-    ``(10, n)`` — starts, ends, successful ends, visits, reach, successful reach, service
-    sum, minimum and maximum, unweighted events —; ``per_edge`` ``(2, n²)`` weighted and
+    ``(11, n)`` — starts, ends, successful ends, visits, reach, successful reach, service
+    sum, minimum and maximum, unweighted events, wait sum out of the touchpoint (its
+    dwell) —; ``per_edge`` ``(2, n²)`` weighted and
     successful counts; ``edge_waits`` ``(3, n²)`` wait sum, minimum and maximum;
     ``edge_wait_count`` the unweighted transitions. Sums run in event order (as
     ``numpy.bincount``), waits are rounded to the microsecond (as
@@ -39,10 +40,10 @@ def first_order_counts(codes, offsets, weight, success, times, event_starts, int
     # compiles those generic implementations on the first call (cxpath#19)
     n = n_states
     n_cases = offsets.shape[0] - 1
-    per_state = np.empty((10, n))
+    per_state = np.empty((11, n))
     last = np.empty(n, dtype=np.int64)
     for c in range(n):
-        for r in range(10):
+        for r in range(11):
             per_state[r, c] = 0.0
         per_state[7, c] = np.inf
         per_state[8, c] = -np.inf
@@ -94,6 +95,7 @@ def first_order_counts(codes, offsets, weight, success, times, event_starts, int
                     if wait < floor:
                         wait = 0.0
                 edge_waits[0, key] += wait
+                per_state[10, c] += wait
                 if not np.isnan(edge_waits[1, key]) and (np.isnan(wait)
                                                          or wait < edge_waits[1, key]):
                     edge_waits[1, key] = wait
@@ -155,3 +157,125 @@ def transitions(codes, offsets, times, event_starts, intervals, with_case):
                 owner[out] = case
                 out += 1
     return src, dst, wait, owner
+
+
+def _wait_example():
+    times = np.array([0.0, 60.0, 90.0, 10.0])
+    return (_CODES, _OFFSETS, times, times, False, 0, 2, 2, np.zeros(4, dtype=np.int64),
+            np.empty(2))
+
+
+@kernel(example=_wait_example)
+def scatter_waits(codes, offsets, times, event_starts, intervals, case_lo, case_hi, n_states,
+                  cursor, out):
+    """Write the wait of every transition of cases ``[case_lo, case_hi)`` grouped by key.
+
+    The wait of transition ``c -> d`` (as :func:`first_order_counts` computes it) goes to
+    ``out[cursor[c * n_states + d]]`` and the cursor moves on, so with cursors at each key's
+    start (a prefix sum of the key counts) ``out`` ends up grouped by key, in event order
+    within a key. Disjoint case ranges with disjoint cursors may run on threads at once.
+    """
+    floor = 0.0 if intervals else -np.inf  # waits below it become 0 (never, at -inf)
+    for case in range(case_lo, case_hi):
+        for i in range(offsets[case], offsets[case + 1] - 1):
+            w = np.rint((event_starts[i + 1] - times[i]) * 1e6) / 1e6
+            if w < floor:
+                w = 0.0
+            key = codes[i] * n_states + codes[i + 1]
+            out[cursor[key]] = w
+            cursor[key] += 1
+
+
+@kernel(example=lambda: (_CODES, _OFFSETS, 0, 2, 2))
+def key_counts(codes, offsets, case_lo, case_hi, n_states):
+    """Transitions of cases ``[case_lo, case_hi)`` per key ``source * n_states + target``."""
+    counts = np.empty(n_states * n_states, dtype=np.int64)
+    for key in range(n_states * n_states):
+        counts[key] = 0
+    for case in range(case_lo, case_hi):
+        for i in range(offsets[case], offsets[case + 1] - 1):
+            counts[codes[i] * n_states + codes[i + 1]] += 1
+    return counts
+
+
+def _segment_example():
+    return (np.array([3.0, 1.0, 2.0]), np.array([0, 2, 3], dtype=np.int64), 0, 2,
+            np.array([0.5]), np.empty((2, 1)))
+
+
+@kernel(example=_segment_example)
+def segment_quantiles(values, bounds, seg_lo, seg_hi, qs, out):
+    """Quantiles (numpy's linear method) of each segment ``values[bounds[s]:bounds[s + 1]]``.
+
+    For segments ``s`` in ``[seg_lo, seg_hi)`` into ``out[s]`` (NaN when empty); values are
+    reordered inside their segment (selection in place, no copy): insertion sort up to 64
+    values, quickselect (Hoare partition, median-of-three pivot) above, each quantile
+    selected among the values above the previous one when ``qs`` ascend. Order statistics
+    and interpolation as ``numpy.quantile``, so the result equals it bit for bit.
+    Disjoint segment ranges may run on threads at once.
+    """
+    n_qs = qs.shape[0]
+    for s in range(seg_lo, seg_hi):
+        lo = bounds[s]
+        size = bounds[s + 1] - lo
+        if size == 0:
+            for j in range(n_qs):
+                out[s, j] = np.nan
+            continue
+        seg = values[lo:lo + size]
+        if size <= 64:
+            for a in range(1, size):
+                x = seg[a]
+                b = a - 1
+                while b >= 0 and seg[b] > x:
+                    seg[b + 1] = seg[b]
+                    b -= 1
+                seg[b + 1] = x
+        done = 0  # seg[done:] holds the values ranked done and above (ascending qs)
+        for j in range(n_qs):
+            pos = qs[j] * (size - 1)
+            below = int(np.floor(pos))
+            above = min(below + 1, size - 1)
+            frac = pos - below
+            if size > 64:
+                if below < done:
+                    done = 0
+                _select(seg[done:], below - done)
+                done = below + 1
+            low_value = seg[below]
+            high_value = low_value
+            if above != below:
+                high_value = seg[above]
+                if size > 64:  # the next order statistic: the minimum above it
+                    for t in range(above, size):
+                        if seg[t] < high_value:
+                            high_value = seg[t]
+            out[s, j] = low_value * (1.0 - frac) + high_value * frac
+
+
+@kernel()
+def _select(seg, k):
+    """Reorder ``seg`` so that ``seg[k]`` is its k-th smallest, smaller ones before it."""
+    left = 0
+    right = seg.shape[0] - 1
+    while right > left:
+        mid = (left + right) // 2
+        x, y, z = seg[left], seg[mid], seg[right]
+        pivot = max(min(x, y), min(max(x, y), z))
+        i = left
+        r = right
+        while i <= r:
+            while seg[i] < pivot:
+                i += 1
+            while seg[r] > pivot:
+                r -= 1
+            if i <= r:
+                seg[i], seg[r] = seg[r], seg[i]
+                i += 1
+                r -= 1
+        if k <= r:
+            right = r
+        elif k >= i:
+            left = i
+        else:
+            break

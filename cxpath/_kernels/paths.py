@@ -204,3 +204,21 @@ def first_deviation(codes, offsets, allowed_keys, n_states, allowed_start):
                 out[case] = i
                 break
     return out
+
+
+@kernel(example=lambda: (_CODES, _OFFSETS, np.array([1, 0], dtype=np.int64)))
+def gather_paths(codes, offsets, rows):
+    """The CSR arrays ``(codes, offsets)`` of the paths ``rows``, in that order (one pass;
+    no index array of the output's size)."""
+    n_rows = rows.shape[0]
+    new_offsets = np.empty(n_rows + 1, dtype=np.int64)
+    new_offsets[0] = 0
+    for r in range(n_rows):
+        new_offsets[r + 1] = new_offsets[r] + offsets[rows[r] + 1] - offsets[rows[r]]
+    out = np.empty(new_offsets[n_rows], dtype=codes.dtype)
+    for r in range(n_rows):
+        lo = offsets[rows[r]]
+        at = new_offsets[r]
+        for i in range(new_offsets[r + 1] - at):
+            out[at + i] = codes[lo + i]
+    return out, new_offsets

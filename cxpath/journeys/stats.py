@@ -189,9 +189,10 @@ def _kernel_clock(journeys: Journeys) -> tuple[np.ndarray, np.ndarray, bool]:
     return journeys.times, journeys.event_starts, journeys.starts is not None
 
 
-def _edges(journeys: Journeys, with_case: bool = True, calendar=None):
-    """Source code, target code, wait and case index (or None) of every transition."""
-    if calendar is None:  # one kernel pass
+def _edges(journeys: Journeys, with_case: bool = True, calendar=None, kernel: bool = True):
+    """Source code, target code, wait and case index (or None) of every transition
+    (``kernel=False``: by numpy, which compiles nothing)."""
+    if calendar is None and kernel:  # one kernel pass
         from .._kernels.journey_counts import transitions
 
         src, dst, wait, case = transitions(journeys.codes, journeys.offsets,
@@ -208,10 +209,10 @@ def _edges(journeys: Journeys, with_case: bool = True, calendar=None):
 
 def _gather_paths(codes, offsets, rows):
     """The CSR arrays of the paths ``rows`` of (codes, offsets), in that order."""
-    lengths = np.diff(offsets)[rows]
-    new_offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
-    gather = np.repeat(offsets[rows] - new_offsets[:-1], lengths) + np.arange(new_offsets[-1])
-    return codes[gather], new_offsets
+    from .._kernels.paths import gather_paths
+
+    return gather_paths(np.ascontiguousarray(codes), np.ascontiguousarray(offsets, np.int64),
+                        np.ascontiguousarray(rows, np.int64))
 
 
 DENSE_TRANSITIONS = 1 << 20
@@ -234,6 +235,13 @@ def _counts(journeys: Journeys, edges=None) -> dict:
 
 
 def _counts_one_pass(journeys: Journeys) -> dict:
+    return first_order(journeys)[0]
+
+
+def first_order(journeys: Journeys) -> tuple[dict, np.ndarray, np.ndarray]:
+    """``(counts, dwell_sum, dwell_count)`` in one kernel pass (vocabularies up to
+    :data:`DENSE_TRANSITIONS` pairs): :func:`_counts` and, per touchpoint, the summed waits
+    to the next event (in event order, as ``numpy.bincount``) and their number."""
     from .._kernels.journey_counts import first_order_counts
 
     n = len(journeys.vocab)
@@ -245,21 +253,137 @@ def _counts_one_pass(journeys: Journeys) -> dict:
     keys = np.flatnonzero(wait_count)
     has_service = journeys.starts is not None
     ints = state[:6].astype(np.int64)
-    return dict(vocab=journeys.vocab, n_cases=int(w.sum()), n_success=int((w * ok).sum()),
-                service_sum=state[6], service_count=(state[9].astype(np.int64) if has_service
-                                                     else np.zeros(n, dtype=np.int64)),
-                service_min=state[7], service_max=state[8], has_service=has_service,
-                starts=ints[0], ends=ints[1], ends_success=ints[2], visits=ints[3],
-                reach=ints[4], reach_success=ints[5], edge_keys=keys,
-                edge_counts=edge[0, keys].astype(np.int64),
-                edge_success=edge[1, keys].astype(np.int64),
-                edge_wait_sum=waits[0, keys], edge_wait_count=wait_count[keys],
-                edge_wait_min=waits[1, keys], edge_wait_max=waits[2, keys],
-                has_times=journeys.times is not None)
+    counts = dict(vocab=journeys.vocab, n_cases=int(w.sum()), n_success=int((w * ok).sum()),
+                  service_sum=state[6], service_count=(state[9].astype(np.int64) if has_service
+                                                       else np.zeros(n, dtype=np.int64)),
+                  service_min=state[7], service_max=state[8], has_service=has_service,
+                  starts=ints[0], ends=ints[1], ends_success=ints[2], visits=ints[3],
+                  reach=ints[4], reach_success=ints[5], edge_keys=keys,
+                  edge_counts=edge[0, keys].astype(np.int64),
+                  edge_success=edge[1, keys].astype(np.int64),
+                  edge_wait_sum=waits[0, keys], edge_wait_count=wait_count[keys],
+                  edge_wait_min=waits[1, keys], edge_wait_max=waits[2, keys],
+                  has_times=journeys.times is not None)
+    return counts, state[10], wait_count.reshape(n, n).sum(axis=1)
 
 
-def _counts_by_edge(journeys: Journeys, edges=None) -> dict:
-    """:func:`_counts` from the edge list: O(events + distinct transitions) memory."""
+def small_quantiles(groups: np.ndarray, values: np.ndarray, n_groups: int,
+                    qs) -> np.ndarray:
+    """``quantiles_by_group`` by a numpy sort, bit for bit (the same order statistics and
+    interpolation), for small inputs: a first call compiles no kernel.
+
+    Examples
+    --------
+    >>> small_quantiles(np.array([0, 0, 1]), np.array([1.0, 3.0, 5.0]), 2, [0.5]).ravel()
+    array([2., 5.])
+    """
+    qs = np.asarray(qs, dtype=np.float64)
+    ordered = values[np.lexsort((values, groups))]
+    size = np.bincount(groups, minlength=n_groups)
+    first = np.cumsum(size) - size
+    pos = qs[None, :] * (size[:, None] - 1)
+    below = np.floor(pos)
+    frac = pos - below
+    below = below.astype(np.int64)
+    above = np.minimum(below + 1, size[:, None] - 1)
+    seen = size > 0
+    out = np.full((n_groups, len(qs)), np.nan)
+    at = first[seen, None]
+    out[seen] = (ordered[at + below[seen]] * (1.0 - frac[seen])
+                 + ordered[at + above[seen]] * frac[seen])
+    return out
+
+
+SMALL_EVENTS = 1 << 16
+"""Journeys with fewer events get the graph's statistics from numpy passes (a fresh
+process compiles almost nothing for them, cxpath#19); larger ones from the kernels."""
+
+PARALLEL_EVENTS = 1 << 20
+"""Journeys with at least this many events split the grouped-wait passes over the numba
+thread count (``numba.set_num_threads``): smaller ones run on the calling thread."""
+
+
+def _parts(n_events: int) -> int:
+    if n_events < PARALLEL_EVENTS:
+        return 1
+    import numba
+
+    return max(1, numba.get_num_threads())
+
+
+def _split(cumulative: np.ndarray, parts: int) -> np.ndarray:
+    """Boundaries ``0 = b0 <= … <= b_parts = len(cumulative) - 1`` cutting the items whose
+    work prefix sums are ``cumulative`` into ``parts`` ranges of about equal work."""
+    cuts = np.searchsorted(cumulative, cumulative[-1] * np.arange(1, parts) / parts)
+    return np.concatenate(([0], cuts, [len(cumulative) - 1])).astype(np.int64)
+
+
+def _on_threads(task, bounds: np.ndarray) -> list:
+    """``task(k, lo, hi)`` for each range ``k`` of ``bounds``, on threads when there are
+    several (the kernels release the GIL)."""
+    ranges = list(zip(range(len(bounds) - 1), bounds[:-1].tolist(), bounds[1:].tolist()))
+    if len(ranges) == 1:
+        return [task(*ranges[0])]
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(len(ranges)) as pool:
+        return list(pool.map(lambda r: task(*r), ranges))
+
+
+def grouped_wait_quantiles(journeys: Journeys, qs) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Quantiles of the waits of each observed transition and out of each touchpoint.
+
+    Returns ``(keys, per_edge, per_source)``: the sorted keys ``source * n_states + target``
+    of the observed transitions, their quantiles ``(n_keys, len(qs))`` and the quantiles of
+    the waits out of each touchpoint ``(n_states, len(qs))`` (NaN without any), equal to
+    ``quantiles_by_group`` over the transition list. The waits are written once, grouped
+    by key (a counting sort in event order); a touchpoint's waits are then the contiguous
+    run of its keys, so both quantiles select in place in that one array. The passes split
+    over threads (disjoint cases, then disjoint keys). For vocabularies up to
+    :data:`DENSE_TRANSITIONS` pairs, journeys with times.
+    """
+    from .._kernels.journey_counts import key_counts, scatter_waits, segment_quantiles
+
+    n = len(journeys.vocab)
+    qs = np.asarray(qs, dtype=np.float64)
+    if n == 0:
+        return np.zeros(0, dtype=np.int64), np.zeros((0, len(qs))), np.zeros((0, len(qs)))
+    codes, offsets = journeys.codes, journeys.offsets
+    clock = _kernel_clock(journeys)
+    parts = _parts(journeys.n_events)
+    cases = _split(offsets, parts)
+    counts = _on_threads(lambda _, lo, hi: key_counts(codes, offsets, lo, hi, n), cases)
+    total = np.sum(counts, axis=0) if len(counts) > 1 else counts[0]
+    bounds = np.zeros(n * n + 1, dtype=np.int64)
+    np.cumsum(total, out=bounds[1:])
+    cursors = [bounds[:-1].copy()]
+    for chunk in counts[:-1]:  # each case range writes after the ranges before it
+        cursors.append(cursors[-1] + chunk)
+    values = np.empty(int(bounds[-1]))
+
+    _on_threads(lambda k, lo, hi: scatter_waits(codes, offsets, *clock, lo, hi, n, cursors[k],
+                                                values), cases)
+    per_edge = np.empty((n * n, len(qs)))
+    per_source = np.empty((n, len(qs)))
+    for seg_bounds, out in ((bounds, per_edge), (np.ascontiguousarray(bounds[::n]), per_source)):
+        _on_threads(lambda _, lo, hi, b=seg_bounds, o=out: segment_quantiles(
+            values, b, lo, hi, qs, o), _split(seg_bounds, parts))
+    keys = np.flatnonzero(total)
+    return keys, per_edge[keys], per_source
+
+
+def _reach_by_sort(journeys: Journeys, weights: np.ndarray) -> np.ndarray:
+    """``reach_totals`` by numpy (distinct case-touchpoint pairs, a sort): compiles nothing."""
+    n = len(journeys.vocab)
+    owner = np.repeat(np.arange(len(journeys), dtype=np.int64), journeys.lengths)
+    pairs = np.unique(owner * n + journeys.codes)
+    return np.column_stack([np.bincount(pairs % n, weights=weights[pairs // n, k],
+                                        minlength=n) for k in range(weights.shape[1])])
+
+
+def _counts_by_edge(journeys: Journeys, edges=None, kernel: bool = True) -> dict:
+    """:func:`_counts` from the edge list: O(events + distinct transitions) memory
+    (``kernel=False``: numpy only, for small journeys)."""
     from .._kernels.paths import reach_totals
 
     n = len(journeys.vocab)
@@ -273,8 +397,9 @@ def _counts_by_edge(journeys: Journeys, edges=None) -> dict:
     starts, ends = per_code(facts["first"][full], w[full]), per_code(facts["last"][full], w[full])
     ends_s = per_code(facts["last"][full], ws[full])
     visits = per_code(journeys.codes, np.repeat(w, journeys.lengths))
-    reached = reach_totals(journeys.codes, journeys.offsets,
-                           np.column_stack([w, ws]).astype(np.float64), n)
+    both = np.column_stack([w, ws]).astype(np.float64)
+    reached = (reach_totals(journeys.codes, journeys.offsets, both, n) if kernel
+               else _reach_by_sort(journeys, both))
     src, dst, wait, case = _edges(journeys) if edges is None or edges[3] is None else edges
     keys, edge = compact_keys(src * n + dst, n * n)
     n_edges = len(keys)
