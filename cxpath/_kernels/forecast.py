@@ -1027,7 +1027,8 @@ def ets_nelder_mead(x0, lo, hi, maxit, tol, y, m, error, trend, season, damped, 
             mu /= n + 1
             var = 0.0
             for i in range(n + 1):
-                var += (fv[i] - mu) ** 2
+                dev = fv[i] - mu
+                var += dev * dev  # not ** 2: numba compiles a generic integer power
             if math.sqrt(var / (n + 1)) < tol:
                 break
         it += 1
