@@ -22,7 +22,7 @@ from numba.core import caching as _caching
 
 from ..errors import CxpathWarning
 
-__all__ = ["cache_enabled", "examples", "kernel"]
+__all__ = ["cache_enabled", "examples", "interpreted", "kernel"]
 
 _EXAMPLES: list = []  # (dispatcher, zero-argument callable returning example args)
 _WARNED: set = set()  # warnings already given in this process: "read-only", family names
@@ -150,3 +150,15 @@ def kernel(example=None):
 def examples() -> list:
     """The registered (kernel, example-arguments) pairs."""
     return list(_EXAMPLES)
+
+
+def interpreted(dispatcher):
+    """The kernel's own Python function, for inputs so small that running it interpreted
+    (over numpy scalars and math) costs less than compiling it in a fresh process.
+
+    The caller decides by a documented work estimate; results are the same operations in
+    the same order, so they equal the compiled kernel's (tests check it per kernel).
+    Under ``NUMBA_DISABLE_JIT=1`` the kernel already is its Python function.
+    """
+    return getattr(dispatcher, "py_func", dispatcher)
+

@@ -433,10 +433,24 @@ def staffing(volume: ArrayLike, aht: ArrayLike, *, interval: ArrayLike = 1800.0,
                      max_occupancy, max_asa, shrinkage)
 
 
+# below this many search steps the Erlang C search runs interpreted: about a millisecond,
+# where a fresh process would spend ~0.8 s compiling it (#19 point 2)
+SMALL_SEARCH_STEPS = 5_000
+
+
+def _erlang_c_search(a):
+    """The Erlang C search kernel for loads ``a``: interpreted when its work (scenarios
+    times the ~sqrt(load) agents searched above the start, plus a constant) is small."""
+    from .._kernels import kpi as _k
+    from .._kernels._jit import interpreted
+
+    steps = a.size * (8.0 + 4.0 * np.sqrt(np.max(a, initial=0.0)))
+    return interpreted(_k.erlang_c_search) if steps < SMALL_SEARCH_STEPS else _k.erlang_c_search
+
+
 def _staffing(func, volume, aht, interval, answer_time, target, max_occupancy, max_asa,
               shrinkage):
     """:func:`staffing` for the public function ``func`` that was called."""
-    from .._kernels import kpi as _k
 
     volume, aht, interval = _load(volume, aht, interval, func)
     t = scenario(answer_time, "answer_time", func, low=0.0)
@@ -460,7 +474,7 @@ def _staffing(func, volume, aht, interval, answer_time, target, max_occupancy, m
     n_occ = np.ceil(cap)
     n_occ -= n_occ - 1 >= cap * (1.0 - 1e-12)
     start = np.maximum(np.floor(a) + 1.0, n_occ)
-    n, b = _k.erlang_c_search(a, np.ascontiguousarray(t / aht), target,
+    n, b = _erlang_c_search(a)(a, np.ascontiguousarray(t / aht), target,
                               np.ascontiguousarray(max_asa / aht), start.astype(np.int64),
                               _erlang_b(start, a))
     c, sl, asa, occupancy = _erlang_c_metrics(a, n, b, t / aht, aht)

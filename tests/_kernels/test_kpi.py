@@ -81,3 +81,22 @@ def test_erlang_a_staffing_kernel_is_first_feasible():
     prev = k.erlang_a(np.array([10.0]), np.array([n - 1], dtype=np.int64), np.array([0.5]),
                       np.array([0.2]))
     assert prev[6, 0] < 0.8
+
+
+@settings(max_examples=40, deadline=None)
+@given(a=st.lists(st.floats(0.0, 400.0), min_size=1, max_size=6),
+       tau=st.floats(0.0, 2.0), target=st.floats(0.0, 0.99), max_asa=st.floats(0.01, 5.0))
+def test_interpreted_erlang_c_search_equals_the_compiled_kernel(a, tau, target, max_asa):
+    # small staffing inputs run the kernel's Python function (no compile in a fresh
+    # process): the same floating-point operations, so the same agents and Erlang B bits
+    from cxpath._kernels._jit import interpreted
+    from cxpath.kpi import erlang_b
+
+    a = np.array(a)
+    start = np.floor(a) + 1.0
+    args = (a, np.full(a.size, tau), np.full(a.size, target), np.full(a.size, max_asa),
+            start.astype(np.int64), np.asarray(erlang_b(start, a), dtype=float))
+    n_jit, b_jit = k.erlang_c_search(*args)
+    n_py, b_py = interpreted(k.erlang_c_search)(*args)
+    np.testing.assert_array_equal(n_py, n_jit)
+    np.testing.assert_array_equal(b_py, b_jit)
