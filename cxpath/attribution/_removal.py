@@ -33,7 +33,8 @@ from .._blas import one_blas_thread
 
 ACCURACY = 1e-12  # certified bound on |P(-c) - exact| (and on values relative to max(1, vmax))
 MAX_SWEEPS = 1000  # Gauss-Seidel sweeps per component before the LU takes over
-TINY_STATES = 64  # chains up to this size are solved by dense LU (no kernel to compile)
+DENSE_WORK = 2e8  # solves x states**3 up to which dense LUs run (~30 ms; no kernel to
+# compile: removal_solve's first compile takes 4-7 s in a fresh process without cache)
 THREAD_STATES = 20_000  # chains from this many states solve channels on threads
 BATCH = 8  # removals solved together in one pass over the chain (memory-bound sweeps)
 BATCH_BYTES = 256 * 2**20  # cap on a batch's sweep arrays (3 x 16 bytes per state and removal)
@@ -55,6 +56,13 @@ def threads() -> int:
     except AttributeError:  # pragma: no cover - not Linux
         n = os.cpu_count() or 1
     return max(1, min(n, 8))
+
+
+def dense_first(n_states: int, n_solves: int) -> bool:
+    """Whether ``n_solves`` dense LUs of the chain cost less than compiling the kernels."""
+    from ._chain import DENSE_SOLVE
+
+    return n_states <= DENSE_SOLVE and n_solves * float(n_states) ** 3 <= DENSE_WORK
 
 
 def estimate_seconds(n_states: int, n_transitions: int, n_solves: int,

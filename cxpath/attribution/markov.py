@@ -349,13 +349,15 @@ def _effects(chain, probs, n: int, order: int, step=None, route: str | None = No
     ``route='structured'`` is the component solver of :mod:`._removal` (certified, LU where
     it cannot certify); ``'lu'`` the direct solve of every system (dense LU up to
     ``DENSE_SOLVE`` states, certified GMRES or sparse LU above), kept as its reference.
-    By default chains of up to ``TINY_STATES`` states take the dense LU (nothing to
-    compile; LAPACK runs such sizes on one thread), larger ones the component solver.
+    By default chains small enough for :func:`._removal.dense_first` take the dense LU
+    (nothing to compile; BLAS on one thread from 100,000 cells), larger ones the
+    component solver.
     """
+    from .._blas import one_blas_thread
     from . import _removal as rm
 
     if route is None:
-        route = "lu" if chain.n_states <= rm.TINY_STATES else "structured"
+        route = "lu" if rm.dense_first(chain.n_states, n + 1) else "structured"
 
     q, r_conv, _, r_value = probs
     rhs = np.column_stack([r_conv, r_value])
@@ -363,11 +365,13 @@ def _effects(chain, probs, n: int, order: int, step=None, route: str | None = No
     p = rm.plan(q, r_conv, r_value) if route == "structured" else None
     if p is None:
         solver = AbsorbingSolver(q)
-        whole = solver.solve(rhs)[0]
+        with one_blas_thread(chain.n_states ** 2):
+            whole = solver.solve(rhs)[0]
 
         def solve(masks):
-            return np.stack([solver.solve(rhs, keep=masks[:, s])[0]
-                             for s in range(masks.shape[1])])
+            with one_blas_thread(chain.n_states ** 2):
+                return np.stack([solver.solve(rhs, keep=masks[:, s])[0]
+                                 for s in range(masks.shape[1])])
     else:
         full = rm.solve(p)
         whole = full[p.start]
@@ -559,7 +563,8 @@ def markov(data: Journeys | JourneyStats | TableLike, *, order: int | str = 1,
     bounded), the error of ``P(-c)`` is at most the largest residual times ``t(start)``,
     and the sweeps stop only once that is below 1e-12 (1e-12 times the largest value
     per conversion for the value); a chain where the sweeps cannot prove it (very slow
-    mixing) is solved by sparse LU instead. Chains of up to 64 states take a dense LU.
+    mixing) is solved by sparse LU instead. Small chains (channels + 1 times states cubed
+    up to 2e8, e.g. 200 states over 20 channels) take dense LUs, nothing to compile.
     No BLAS call is involved otherwise, so the time does not swing with BLAS threads on
     a busy machine. From 20,000 states the removals run in batches on threads, one per
     core (the kernels release the GIL); Ctrl-C stops the call between batches.

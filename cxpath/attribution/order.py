@@ -101,7 +101,7 @@ def _weighted_auc(score, pos, neg) -> float:
 def _fold_counts(paths: AttributionPaths, folds: int, rng,
                  func: str) -> tuple[np.ndarray, np.ndarray]:
     """Journeys of every path and outcome dealt to folds at random: ``(conv, null)``, each
-    of shape ``(folds, n_paths)``."""
+    of shape ``(folds, n_paths)``, every fold holding ``N // folds`` or one more journeys."""
     cells = np.concatenate([paths.conversions, paths.nulls])
     whole = np.round(cells)
     if np.any(np.abs(cells - whole) > 1e-9):
@@ -109,7 +109,16 @@ def _fold_counts(paths: AttributionPaths, folds: int, rng,
                got="fractional conversions or nulls (weighted journeys)", data=True)
     if whole.sum() < folds:
         v.fail("folds", func, f"at most the number of journeys ({whole.sum():,.0f})", folds)
-    dealt = rng.multinomial(whole.astype(np.int64), np.full(folds, 1.0 / folds)).T
+    # balanced folds (sizes differ by at most one journey, so none is empty): each fold
+    # draws its share of the journeys left, without replacement
+    left = whole.astype(np.int64)
+    sizes = np.full(folds, int(left.sum()) // folds)
+    sizes[:int(left.sum()) % folds] += 1
+    dealt = np.empty((folds, left.size), dtype=np.int64)
+    for f in range(folds - 1):
+        dealt[f] = rng.multivariate_hypergeometric(left, int(sizes[f]), method="marginals")
+        left = left - dealt[f]
+    dealt[-1] = left
     n = paths.conversions.size
     return dealt[:, :n].astype(np.float64), dealt[:, n:].astype(np.float64)
 
@@ -182,8 +191,9 @@ def markov_order(data: Journeys | JourneyStats | TableLike, *,
     orders : sequence of int, default (1, 2, 3, 4)
         Orders compared (each 1–4).
     folds : int, default 5
-        Journeys are dealt to folds at random (``seed``); each order is estimated on all
-        folds but one and scored on the one left out.
+        Journeys are dealt to folds at random (``seed``), the folds differing in size by
+        at most one journey; each order is estimated on all folds but one and scored on
+        the one left out.
     criterion : {'likelihood', 'auc'}, default 'likelihood'
         ``likelihood``: mean held-out log-likelihood per journey of its transitions (every
         touch, then conversion or null), under the chain estimated without it.

@@ -236,13 +236,33 @@ def test_the_structured_solve_makes_no_blas_call(monkeypatch):
     def forbidden(*args, **kwargs):
         raise AssertionError("a BLAS/LAPACK solve was called")
 
-    j = _zipf(3_000, 8, 2)
-    markov(j, order=2)  # compile first
+    j = _zipf(3_000, 10, 2)
+    first = markov(j, order=3)  # compile first
+    assert not rm.dense_first(len(first.states) - 2, 11)  # the structured route, not dense LU
     monkeypatch.setattr(scipy.linalg, "solve", forbidden)
     monkeypatch.setattr(np.linalg, "solve", forbidden)
     monkeypatch.setattr(spla, "splu", forbidden)
     monkeypatch.setattr(spla, "gmres", forbidden)
-    assert markov(j, order=2).conversions.sum() > 0
+    assert markov(j, order=3).conversions.sum() > 0
+
+
+def test_small_chains_take_the_dense_lu_and_agree_with_the_component_solver():
+    # below DENSE_WORK the dense LU (LAPACK, the reference) runs instead of compiling
+    # the sweep kernel; both routes must give the same removal effects to 1e-10
+    module = sys.modules["cxpath.attribution.markov"]
+    j = _zipf(2_000, 8, 5)
+    chain_states = len(markov(j, order=2).states) - 2
+    assert rm.dense_first(chain_states, 9) and not rm.dense_first(401, 2)
+    real = module._effects
+    got = {}
+    for route in ("lu", "structured"):
+        module._effects = lambda *a, r=route, **kw: real(*a, **{**kw, "route": r})
+        try:
+            got[route] = markov(j, order=2).removal_effects
+        finally:
+            module._effects = real
+    np.testing.assert_allclose(got["structured"], got["lu"], rtol=0, atol=1e-10)
+    np.testing.assert_array_equal(markov(j, order=2).removal_effects, got["lu"])
 
 
 def test_progress_true_says_the_size_and_time_before_the_solves(capsys):
