@@ -43,7 +43,9 @@ BATCH_BYTES = 256 * 2**20  # cap on a batch's sweep arrays (3 x 16 bytes per sta
 # channels came out at 0.66/4.5/9.9 s of solves against 0.56/6.1/10.7 s measured in all):
 # about SWEEP_NNZ seconds per transition and sweep (removals batched 8 at a time), SWEEPS
 # sweeps per solve (23-30 measured), plus PER_STATE per state. A busy machine is slower
-# by its load.
+# by its load. Re-checked at load ~1 (2026-12-01): 20 x 4, 40 x 4 and 60 x 3 estimated
+# 0.69/4.5/5.0 s against 0.48/9.4/3.6 s measured, i.e. within about 2x either way: the
+# sweeps per removal vary with how much of the largest component a channel touches.
 SWEEP_NNZ = 1e-8
 SWEEPS = 25
 PER_STATE = 5e-8

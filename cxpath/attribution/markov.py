@@ -516,7 +516,8 @@ def markov(data: Journeys | JourneyStats | TableLike, *, order: int | str = 1,
     max_states : int, default 200,000
         Cap on the chain's states. A larger chain raises
         :class:`~cxpath.errors.CostError` before any solve, with the state count, the
-        number of solves and a rough estimate of their time; raise the cap to run it
+        number of solves and a rough estimate of their time (within about 2x either way
+        on a quiet machine, slower by the machine's load); raise the cap to run it
         anyway. Order 4 over 60 channels reaches 100,000 states with 60,000 journeys, and
         637,000 states with 1M journeys.
     max_solves : int, default 200,000
