@@ -49,15 +49,10 @@ def group_by_key(keys, n_keys, floats, ints):
 def grouped_quantiles(keys, n_keys, values, qs):
     """Quantiles (numpy's default linear method) of ``values`` within each key.
 
-    Returns an ``(n_keys, len(qs))`` array, NaN for keys without values. A counting sort
-    by key, then inside each group an insertion sort (up to 64 values) or an in-place
-    quickselect (Hoare partition, median-of-three pivot: O(size) per quantile, no copies).
+    Returns an ``(n_keys, len(qs))`` array, NaN for keys without values: a counting sort
+    by key, then :func:`segment_quantiles` on the groups (selection in place, no copies).
     """
-    # no callee kernel, np.full or .copy(), and the insertion-sort / quickselect choice
-    # made once per group, not inside the quantile loop: numba compiles each of those
-    # into extra code on the first call (cxpath#19)
     n = keys.shape[0]
-    n_qs = qs.shape[0]
     starts = np.empty(n_keys + 1, dtype=np.int64)
     counts = np.empty(n_keys + 1, dtype=np.int64)
     for k in range(n_keys + 1):
@@ -73,67 +68,8 @@ def grouped_quantiles(keys, n_keys, values, qs):
         k = keys[i]
         grouped[counts[k]] = values[i]
         counts[k] += 1
-    out = np.empty((n_keys, n_qs))
-    for k in range(n_keys):
-        lo = starts[k]
-        hi = starts[k + 1]
-        size = hi - lo
-        if size == 0:
-            for j in range(n_qs):
-                out[k, j] = np.nan
-            continue
-        seg = grouped[lo:hi]
-        if size <= 64:  # insertion sort in place: no allocation for the many tiny groups
-            for a in range(1, size):
-                x = seg[a]
-                b = a - 1
-                while b >= 0 and seg[b] > x:
-                    seg[b + 1] = seg[b]
-                    b -= 1
-                seg[b + 1] = x
-            for j in range(n_qs):
-                pos = qs[j] * (size - 1)
-                below = int(np.floor(pos))
-                above = min(below + 1, size - 1)
-                frac = pos - below
-                out[k, j] = seg[below] * (1.0 - frac) + seg[above] * frac
-            continue
-        for j in range(n_qs):
-            pos = qs[j] * (size - 1)
-            below = int(np.floor(pos))
-            above = min(below + 1, size - 1)
-            frac = pos - below
-            left = 0
-            right = size - 1
-            while right > left:  # quickselect: afterwards seg[below] is in place
-                mid = (left + right) // 2
-                x, y, z = seg[left], seg[mid], seg[right]
-                pivot = max(min(x, y), min(max(x, y), z))
-                i = left
-                r = right
-                while i <= r:
-                    while seg[i] < pivot:
-                        i += 1
-                    while seg[r] > pivot:
-                        r -= 1
-                    if i <= r:
-                        seg[i], seg[r] = seg[r], seg[i]
-                        i += 1
-                        r -= 1
-                if below <= r:
-                    right = r
-                elif below >= i:
-                    left = i
-                else:
-                    break
-            low_value = seg[below]
-            high_value = low_value
-            if above != below:  # the next order statistic: the minimum above it
-                high_value = seg[above]
-                for t in range(above, size):
-                    if seg[t] < high_value:
-                        high_value = seg[t]
-            out[k, j] = low_value * (1.0 - frac) + high_value * frac
+    out = np.empty((n_keys, qs.shape[0]))
+    segment_quantiles(grouped, starts, np.int64(0), n_keys, qs, out)  # not literal 0: one signature
     return out
 
 
@@ -173,3 +109,86 @@ def sort_within_groups(offsets, values):
             for i in range(hi - lo):
                 order[lo + i] = lo + local[i]
     return order
+
+
+def _segment_example():
+    return (np.array([3.0, 1.0, 2.0]), np.array([0, 2, 3], dtype=np.int64), 0, 2,
+            np.array([0.5]), np.empty((2, 1)))
+
+
+@kernel(example=_segment_example)
+def segment_quantiles(values, bounds, seg_lo, seg_hi, qs, out):
+    """Quantiles (numpy's linear method) of each segment ``values[bounds[s]:bounds[s + 1]]``.
+
+    For segments ``s`` in ``[seg_lo, seg_hi)`` into ``out[s]`` (NaN when empty); values are
+    reordered inside their segment (selection in place, no copy): insertion sort up to 64
+    values, quickselect (Hoare partition, median-of-three pivot) above, each quantile
+    selected among the values above the previous one when ``qs`` ascend. Order statistics
+    and interpolation as ``numpy.quantile``, so the result equals it bit for bit.
+    Disjoint segment ranges may run on threads at once.
+    """
+    n_qs = qs.shape[0]
+    for s in range(seg_lo, seg_hi):
+        lo = bounds[s]
+        size = bounds[s + 1] - lo
+        if size == 0:
+            for j in range(n_qs):
+                out[s, j] = np.nan
+            continue
+        seg = values[lo:lo + size]
+        if size <= 64:
+            for a in range(1, size):
+                x = seg[a]
+                b = a - 1
+                while b >= 0 and seg[b] > x:
+                    seg[b + 1] = seg[b]
+                    b -= 1
+                seg[b + 1] = x
+        done = 0  # seg[done:] holds the values ranked done and above (ascending qs)
+        for j in range(n_qs):
+            pos = qs[j] * (size - 1)
+            below = int(np.floor(pos))
+            above = min(below + 1, size - 1)
+            frac = pos - below
+            if size > 64:
+                if below < done:
+                    done = 0
+                _select(seg[done:], below - done)
+                done = below + 1
+            low_value = seg[below]
+            high_value = low_value
+            if above != below:
+                high_value = seg[above]
+                if size > 64:  # the next order statistic: the minimum above it
+                    for t in range(above, size):
+                        if seg[t] < high_value:
+                            high_value = seg[t]
+            out[s, j] = low_value * (1.0 - frac) + high_value * frac
+
+
+@kernel()
+def _select(seg, k):
+    """Reorder ``seg`` so that ``seg[k]`` is its k-th smallest, smaller ones before it."""
+    left = 0
+    right = seg.shape[0] - 1
+    while right > left:
+        mid = (left + right) // 2
+        x, y, z = seg[left], seg[mid], seg[right]
+        pivot = max(min(x, y), min(max(x, y), z))
+        i = left
+        r = right
+        while i <= r:
+            while seg[i] < pivot:
+                i += 1
+            while seg[r] > pivot:
+                r -= 1
+            if i <= r:
+                seg[i], seg[r] = seg[r], seg[i]
+                i += 1
+                r -= 1
+        if k <= r:
+            right = r
+        elif k >= i:
+            left = i
+        else:
+            break

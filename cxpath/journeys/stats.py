@@ -342,7 +342,8 @@ def grouped_wait_quantiles(journeys: Journeys, qs) -> tuple[np.ndarray, np.ndarr
     over threads (disjoint cases, then disjoint keys). For vocabularies up to
     :data:`DENSE_TRANSITIONS` pairs, journeys with times.
     """
-    from .._kernels.journey_counts import key_counts, scatter_waits, segment_quantiles
+    from .._kernels.journey_counts import key_counts, scatter_waits
+    from .._kernels.ordering import segment_quantiles
 
     n = len(journeys.vocab)
     qs = np.asarray(qs, dtype=np.float64)

@@ -100,8 +100,8 @@ def baseline(tmp_path_factory):
     cache = tmp_path_factory.mktemp("numba-cache")
     first = _json(_run({"NUMBA_CACHE_DIR": str(cache)}))
     assert first["warnings"] == []
-    assert first["hits"] == 0 and first["misses"] == 5  # 4 ordering kernels + 1 lifecycle
-    assert len(_index_files(cache, "ordering")) == 4
+    assert first["hits"] == 0 and first["misses"] == 6  # 5 ordering kernels + 1 lifecycle
+    assert len(_index_files(cache, "ordering")) == 6  # and _select, their callee
     assert len(_index_files(cache, "lifecycle")) == 1
     return cache, first["results"]
 
@@ -115,14 +115,14 @@ def _copy(cache, tmp_path):
 def test_corrupted_cache_compiles_instead_and_warns_once_per_family(baseline, tmp_path):
     cache, expected = baseline
     cache = _copy(cache, tmp_path)
-    for index in _index_files(cache, "ordering"):  # four kernels, one family
+    for index in _index_files(cache, "ordering"):  # six kernels, one family
         index.write_bytes(b"garbage\n")
     (data,) = cache.rglob("lifecycle.*.1.nbc")
     data.write_bytes(data.read_bytes()[:500])  # truncated data file, index intact
 
     second = _json(_run({"NUMBA_CACHE_DIR": str(cache)}))
     assert second["results"] == expected
-    assert second["hits"] == 0 and second["misses"] == 5
+    assert second["hits"] == 0 and second["misses"] == 6
     categories = [w[0] for w in second["warnings"]]
     assert categories == ["CxpathWarning", "CxpathWarning"]  # one per family, not per kernel
     by_family = {("ordering" if "'ordering'" in w[1] else "lifecycle"): w[1]
@@ -140,7 +140,7 @@ def test_corrupted_cache_compiles_instead_and_warns_once_per_family(baseline, tm
     third = _json(_run({"NUMBA_CACHE_DIR": str(cache)}))  # the cache was rewritten: healed
     assert third["warnings"] == []
     assert third["results"] == expected
-    assert third["hits"] == 5 and third["misses"] == 0
+    assert third["hits"] == 6 and third["misses"] == 0
 
 
 @pytest.mark.parametrize("damage", ["empty-index", "empty-data", "flipped-bitcode"])
@@ -248,9 +248,9 @@ def test_read_only_install_warns_once_that_kernels_are_not_cached(read_only_inst
     assert writable.strip() == "[False, False, False]"  # really read-only for that process
 
     got = _json(_run(env, user=user, pythonpath=root / "pkg"))
-    assert got["hits"] == 0 and got["misses"] == 5
-    assert got["caches"] == ["_UncachedNotice"] * 5
-    assert [w[0] for w in got["warnings"]] == ["CxpathWarning"]  # once for all five kernels
+    assert got["hits"] == 0 and got["misses"] == 6
+    assert got["caches"] == ["_UncachedNotice"] * 6
+    assert [w[0] for w in got["warnings"]] == ["CxpathWarning"]  # once for all six kernels
     message = got["warnings"][0][1]
     assert message.startswith("cxpath's numba kernels are not cached: there is no writable "
                               f"cache folder for {root / 'pkg' / 'cxpath' / '_kernels'}")

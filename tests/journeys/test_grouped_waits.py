@@ -79,7 +79,7 @@ def test_graph_times_equal_the_transition_list_and_a_loop(j, threads):
        st.lists(st.integers(0, 40), min_size=400, max_size=400))
 def test_segment_quantiles_select_like_numpy(sizes, values):
     """Segments above 64 values take the quickselect path; many ties on purpose."""
-    from cxpath._kernels.journey_counts import segment_quantiles
+    from cxpath._kernels.ordering import segment_quantiles
 
     lengths = np.array(sizes) * 30  # 0, 30, 60 or 90 values
     bounds = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
