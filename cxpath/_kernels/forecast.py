@@ -21,9 +21,10 @@ path, so the ETS kernels keep that compile small:
   ``np.zeros``/``np.full``/``.copy()``/``.mean()``/``np.argmin``/row assignment: each of
   those compiles a generic numpy implementation of its own (row assignment also compiles
   the formatting of its shape-mismatch error message, ~2 s);
-* the heuristic initial states are computed in numpy (:func:`_initial_states`, bit for bit
-  :func:`ets_init_states`), once per trend and season of a series: compiling that kernel
-  and its two helpers was a quarter of the cold first call, for microseconds of work.
+* the heuristic initial states are computed in numpy (:func:`_initial_states`), once per
+  trend and season of a series: compiling them as a kernel with its two helpers was a
+  quarter of the cold first call, for microseconds of work (the loop version survives as
+  the test oracle ``tests/_kernels/ets_reference.py``).
 """
 
 from __future__ import annotations
@@ -705,93 +706,10 @@ def least_squares(x, y):
     return b
 
 
-@kernel(example=lambda: (_YS, 4, 1, 1))
-def ets_init_states(y, m, trend, season):
-    """Heuristic initial states of R forecast's ``initstate`` (decomposition then regression).
-
-    Returns ``[l0, (b0), (s_0..s_{m-2})]``; the last seasonal state is implied by the
-    normalisation (sum 0 for additive, m for multiplicative seasonality).
-    """
-    n = y.shape[0]
-    mm = m if season != 0 else 1
-    if season != 0:
-        if n < 3 * m:
-            cols = 4 if m != 2 else 3
-            x = np.empty((n, cols))
-            for t in range(n):
-                x[t, 0] = 1.0
-                x[t, 1] = t + 1.0
-                if m != 2:
-                    x[t, 2] = math.sin(2.0 * math.pi * (t + 1.0) / m)
-                    x[t, 3] = math.cos(2.0 * math.pi * (t + 1.0) / m)
-                else:
-                    x[t, 2] = math.cos(2.0 * math.pi * (t + 1.0) / m)
-            coef = least_squares(x, y)
-            seas = np.empty(n)
-            for t in range(n):
-                base = coef[0] + coef[1] * (t + 1.0)
-                seas[t] = y[t] - base if season == 1 else y[t] / base
-        else:
-            seas = classical_seasonal(y, m, season)
-        init_s = np.empty(m - 1)
-        for j in range(m - 1):
-            init_s[j] = seas[m - 1 - j]
-        ysa = np.empty(n)
-        if season == 1:
-            for t in range(n):
-                ysa[t] = y[t] - seas[t]
-        else:
-            tot = 0.0
-            for j in range(m - 1):
-                init_s[j] = max(init_s[j], 1e-2)
-                tot += init_s[j]
-            if tot > m:
-                tot2 = 0.0
-                for j in range(m - 1):
-                    tot2 += init_s[j] + 1e-2
-                for j in range(m - 1):
-                    init_s[j] = init_s[j] / tot2
-            for t in range(n):
-                ysa[t] = y[t] / max(seas[t], 1e-2)
-    else:
-        init_s = np.empty(0)
-        ysa = y
-    maxn = min(max(10, 2 * mm), n)
-    out = np.empty(1 + (1 if trend != 0 else 0) + init_s.shape[0])
-    if trend == 0:
-        acc = 0.0
-        for t in range(maxn):
-            acc += ysa[t]
-        out[0] = acc / maxn
-        off = 1
-    else:
-        tbar = (maxn + 1.0) / 2.0
-        ybar = 0.0
-        for t in range(maxn):
-            ybar += ysa[t]
-        ybar /= maxn
-        sxy = 0.0
-        sxx = 0.0
-        for t in range(maxn):
-            sxy += (t + 1.0 - tbar) * (ysa[t] - ybar)
-            sxx += (t + 1.0 - tbar) ** 2
-        b = sxy / sxx if sxx > 0 else 0.0
-        a = ybar - b * tbar
-        if abs(a + b) < 1e-8:
-            a = a * (1.0 + 1e-3)
-            b = b * (1.0 - 1e-3)
-        out[0] = a
-        out[1] = b
-        off = 2
-    for j in range(init_s.shape[0]):
-        out[off + j] = init_s[j]
-    return out
-
-
 def _seasonal_start(y, m, season):
-    """The seasonal figure of :func:`ets_init_states` tiled to ``n``, in numpy (same bits).
+    """The seasonal figure of the initial-state heuristic tiled to ``n``.
 
-    The kernel's sums in the kernel's order: the moving average adds its terms offset by
+    The sums in the loop reference's order: the moving average adds its terms offset by
     offset across all centres at once, the positions accumulate cycle by cycle. Short
     series (fewer than three cycles) use the :func:`least_squares` kernel, as it does.
     """
@@ -837,11 +755,13 @@ def _seasonal_start(y, m, season):
 
 
 def _initial_states(y, m, trend, season):
-    """:func:`ets_init_states` in numpy/Python, bit for bit (``y`` float64, ints).
+    """Heuristic initial states of R forecast's ``initstate`` (decomposition then regression).
 
-    The drivers call this once per fit (once per trend and season of the candidates): a few
-    dozen small array operations, against 1.3 to 2 s of CPU compiling the kernel and its
-    two helpers in a fresh process.
+    Returns ``[l0, (b0), (s_0..s_{m-2})]``; the last seasonal state is implied by the
+    normalisation (sum 0 for additive, m for multiplicative seasonality). In numpy: the
+    drivers call this once per trend and season of the candidates, a few dozen small array
+    operations, against 1.3 to 2 s of CPU compiling a kernel and its two helpers in a
+    fresh process.
     """
     n = y.shape[0]
     mm = m if season != 0 else 1
@@ -1122,8 +1042,8 @@ def ets_fit(y, m, error, trend, season, damped, fixed, fixed_states, maxit, tol,
     season); by default :func:`_initial_states` computes it.
 
     Plain Python around two kernels (:func:`ets_nelder_mead`, :func:`ets_objective`) and
-    :func:`_initial_states` (the numpy twin of :func:`ets_init_states`, whose compile with
-    its two helpers was a quarter of the cold first ``auto_ets``): the set-up is a few
+    :func:`_initial_states` (numpy: compiled as a kernel with its two helpers, it was a
+    quarter of the cold first ``auto_ets``): the set-up is a few
     scalar operations per fit, and as a kernel of its own it would re-optimise and re-emit
     the machine code of everything it calls (about a fifth of the cold first ``auto_ets``).
     Every argument is normalised to the one type the kernels are compiled for (float64 C

@@ -249,9 +249,9 @@ def test_classical_seasonal_matches_statsmodels():
 
 def test_init_states_regression_on_adjusted_start():
     y = np.arange(1.0, 31.0) * 2 + 5
-    st_ = k.ets_init_states(y, 1, 1, 0)  # exact line: l0 = 5, b0 = 2 (OLS on t = 1..10)
+    st_ = k._initial_states(y, 1, 1, 0)  # exact line: l0 = 5, b0 = 2 (OLS on t = 1..10)
     assert st_ == pytest.approx([5.0, 2.0])
-    assert k.ets_init_states(y, 1, 0, 0)[0] == pytest.approx(np.mean(y[:10]))
+    assert k._initial_states(y, 1, 0, 0)[0] == pytest.approx(np.mean(y[:10]))
 
 
 def test_fit_improves_on_the_start_and_simulation_without_noise_is_the_forecast():
@@ -261,7 +261,7 @@ def test_fit_improves_on_the_start_and_simulation_without_noise_is_the_forecast(
     _par, _init, crit, n_est, ok = k.ets_fit(y, 4, 1, 1, 1, False, np.full(4, np.nan),
                                            np.empty(0), 60, 1e-4, lo, hi, 0)
     assert ok and n_est == 3 + 1 + 1 + 3 + 1
-    start = k.ets_init_states(y, 4, 1, 1)
+    start = np.array(k._initial_states(y, 4, 1, 1))
     full = np.concatenate([start, [-start[2:].sum()]])
     # R forecast initparam: alpha = lo + 0.2 (hi - lo) / m, beta = lo + 0.1 (alpha - lo), ...
     a0 = 1e-4 + 0.2 * (0.9999 - 1e-4) / 4

@@ -15,6 +15,7 @@ import sys
 
 import numpy as np
 import pytest
+from ets_reference import init_states_reference
 
 from cxpath._kernels import forecast as k
 
@@ -74,7 +75,7 @@ def test_every_ets_kernel_compiles_for_one_signature_only():
     assert several == {}
     # the kernels called from Python were all exercised (the check above is not vacuous;
     # kernels called only from other kernels show no signature when loaded from the cache)
-    # (initial states are computed in numpy: ets_init_states is not on the auto_ets path)
+    # (initial states are computed in numpy: no initial-state kernel on the auto_ets path)
     assert {"scan", "ets_nelder_mead", "ets_objective", "ets_calc",
             "ets_point_forecast", "ets_simulate"} <= set(out["signatures"])
     assert out["plain"] == {"ets_fit": True, "ets_fit_many_models": True}
@@ -117,8 +118,8 @@ def test_fit_many_models_is_the_loop_of_single_fits():
 
 @pytest.mark.parametrize("m", [1, 2, 4, 7, 12])
 def test_numpy_initial_states_equal_the_kernel_bit_for_bit(m):
-    # reference: the ets_init_states kernel (Hyndman et al. 2008 heuristic), which the
-    # numpy version replaces on the auto_ets path; every trend and season code, long and
+    # reference: the loop version of the Hyndman et al. (2008) heuristic (ets_reference.py),
+    # which the numpy version replaces on the auto_ets path; every trend and season code, long and
     # short (fewer than three cycles) seasonal series
     rng = np.random.default_rng(m)
     series = [rng.gamma(2.0, 5.0, n) + 20.0 for n in (8, 2 * m + 3, 3 * m + 1, 40, 79)]
@@ -128,5 +129,5 @@ def test_numpy_initial_states_equal_the_kernel_bit_for_bit(m):
             if season and y.shape[0] < m + 2:
                 continue
             for trend in (0, 1, 2):
-                want = k.ets_init_states(y, m, trend, season).tolist()
+                want = init_states_reference(y, m, trend, season).tolist()
                 assert k._initial_states(y, m, trend, season) == want, (m, trend, season)
