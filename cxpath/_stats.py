@@ -35,6 +35,11 @@ def wilson_interval(successes, n, confidence: float = 0.95):
     return lo, hi
 
 
+SMALL_QUANTILE_VALUES = 1 << 16
+"""Below this many values :func:`quantiles_by_group` sorts in numpy instead of compiling its
+kernel in a fresh process (cxpath#19); the results are the same bit for bit."""
+
+
 def quantiles_by_group(groups, values, n_groups: int, qs) -> np.ndarray:
     """Quantiles (numpy's linear method) of ``values`` within each group id.
 
@@ -47,6 +52,30 @@ def quantiles_by_group(groups, values, n_groups: int, qs) -> np.ndarray:
     """
     from ._kernels.ordering import grouped_quantiles
 
+    if len(values) < SMALL_QUANTILE_VALUES:
+        return _quantiles_by_sort(np.asarray(groups, dtype=np.int64),
+                                  np.asarray(values, dtype=np.float64), int(n_groups), qs)
     return grouped_quantiles(np.ascontiguousarray(groups, dtype=np.int64), int(n_groups),
                              np.ascontiguousarray(values, dtype=np.float64),
                              np.ascontiguousarray(qs, dtype=np.float64))
+
+
+def _quantiles_by_sort(groups: np.ndarray, values: np.ndarray, n_groups: int,
+                       qs) -> np.ndarray:
+    """:func:`quantiles_by_group` by a numpy sort, bit for bit (the same order statistics
+    and interpolation as the kernel), for small inputs: a first call compiles nothing."""
+    qs = np.asarray(qs, dtype=np.float64)
+    ordered = values[np.lexsort((values, groups))]
+    size = np.bincount(groups, minlength=n_groups)
+    first = np.cumsum(size) - size
+    pos = qs[None, :] * (size[:, None] - 1)
+    below = np.floor(pos)
+    frac = pos - below
+    below = below.astype(np.int64)
+    above = np.minimum(below + 1, size[:, None] - 1)
+    seen = size > 0
+    out = np.full((n_groups, len(qs)), np.nan)
+    at = first[seen, None]
+    out[seen] = (ordered[at + below[seen]] * (1.0 - frac[seen])
+                 + ordered[at + above[seen]] * frac[seen])
+    return out

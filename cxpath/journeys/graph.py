@@ -372,53 +372,48 @@ def _graph_stats(journeys, func):
         _edges,
         first_order,
         grouped_wait_quantiles,
-        small_quantiles,
     )
 
     if not isinstance(journeys, Journeys) or journeys.times is None:
-        return (*_as_stats(journeys, func), None, None, None)
+        return _as_stats(journeys, func)[0], None, None, None
     n = len(journeys.vocab)
-    service = None
     small = journeys.n_events < SMALL_EVENTS
     if small or n * n > DENSE_TRANSITIONS:  # the transition list: O(events + transitions)
-        quantiles = small_quantiles if small else quantiles_by_group
         edges = _edges(journeys, kernel=not small)
         stats = SimpleNamespace(**_counts_by_edge(journeys, edges, not small), n_states=n)
-        if stats.has_service:
-            service = _service_quantiles(journeys, quantiles)
-        return (stats, journeys, _dwell(journeys, edges, quantiles),
-                _transition_quantiles(journeys, edges, quantiles), service)
-    counts, dwell_sum, dwell_count = first_order(journeys)  # one counting pass
-    _, per_edge, per_source = grouped_wait_quantiles(journeys, [0.5, 0.9])  # one grouping
-    stats = SimpleNamespace(**counts, n_states=n)
-    dwell = dwell_sum / np.maximum(dwell_count, 1), per_source[:, 0], per_source[:, 1]
-    if stats.has_service:
-        service = _service_quantiles(journeys, quantiles_by_group)
-    return stats, journeys, dwell, (per_edge[:, 0], per_edge[:, 1]), service
+        dwell, transition = _dwell(journeys, edges), _transition_quantiles(journeys, edges)
+    else:
+        counts, dwell_sum, dwell_count = first_order(journeys)  # one counting pass
+        _, per_edge, per_source = grouped_wait_quantiles(journeys, [0.5, 0.9])  # one grouping
+        stats = SimpleNamespace(**counts, n_states=n)
+        dwell = dwell_sum / np.maximum(dwell_count, 1), per_source[:, 0], per_source[:, 1]
+        transition = per_edge[:, 0], per_edge[:, 1]
+    service = _service_quantiles(journeys) if stats.has_service else None
+    return stats, dwell, transition, service
 
 
-def _transition_quantiles(journeys: Journeys, edges, quantiles=quantiles_by_group):
+def _transition_quantiles(journeys: Journeys, edges):
     """Median and p90 transition time of each observed transition, in edge-key order."""
     from .stats import compact_keys
 
     n = len(journeys.vocab)
     src, dst, wait, _ = edges
     keys, edge = compact_keys(src * n + dst, n * n)
-    q = quantiles(edge, wait, len(keys), [0.5, 0.9])
+    q = quantiles_by_group(edge, wait, len(keys), [0.5, 0.9])
     return q[:, 0], q[:, 1]
 
 
-def _dwell(journeys: Journeys, edges, quantiles=quantiles_by_group):
+def _dwell(journeys: Journeys, edges):
     n = len(journeys.vocab)
     src, _, wait, _ = edges
     mean = np.bincount(src, weights=wait, minlength=n) / np.maximum(
         np.bincount(src, minlength=n), 1)
-    q = quantiles(src, wait, n, [0.5, 0.9])
+    q = quantiles_by_group(src, wait, n, [0.5, 0.9])
     return mean, q[:, 0], q[:, 1]
 
 
-def _service_quantiles(journeys: Journeys, quantiles=quantiles_by_group):
-    q = quantiles(journeys.codes, journeys.service_times, len(journeys.vocab), [0.5, 0.9])
+def _service_quantiles(journeys: Journeys):
+    q = quantiles_by_group(journeys.codes, journeys.service_times, len(journeys.vocab), [0.5, 0.9])
     return q[:, 0], q[:, 1]
 
 
@@ -483,7 +478,7 @@ def journey_graph(journeys: Journeys | JourneyStats, *, min_count: int = 1,
 
         return by_case_segment(journeys, by, func, lambda sub: journey_graph(
             sub, min_count=min_count, min_coverage=min_coverage))
-    stats, _, dwell, quantiles, service_q = _graph_stats(journeys, func)
+    stats, dwell, quantiles, service_q = _graph_stats(journeys, func)
     labels = stats.vocab
     clash = sorted(set(labels) & {START, SUCCESS, DROP})
     if clash:  # they would merge into the virtual nodes and every path through them

@@ -267,33 +267,6 @@ def first_order(journeys: Journeys) -> tuple[dict, np.ndarray, np.ndarray]:
     return counts, state[10], wait_count.reshape(n, n).sum(axis=1)
 
 
-def small_quantiles(groups: np.ndarray, values: np.ndarray, n_groups: int,
-                    qs) -> np.ndarray:
-    """``quantiles_by_group`` by a numpy sort, bit for bit (the same order statistics and
-    interpolation), for small inputs: a first call compiles no kernel.
-
-    Examples
-    --------
-    >>> small_quantiles(np.array([0, 0, 1]), np.array([1.0, 3.0, 5.0]), 2, [0.5]).ravel()
-    array([2., 5.])
-    """
-    qs = np.asarray(qs, dtype=np.float64)
-    ordered = values[np.lexsort((values, groups))]
-    size = np.bincount(groups, minlength=n_groups)
-    first = np.cumsum(size) - size
-    pos = qs[None, :] * (size[:, None] - 1)
-    below = np.floor(pos)
-    frac = pos - below
-    below = below.astype(np.int64)
-    above = np.minimum(below + 1, size[:, None] - 1)
-    seen = size > 0
-    out = np.full((n_groups, len(qs)), np.nan)
-    at = first[seen, None]
-    out[seen] = (ordered[at + below[seen]] * (1.0 - frac[seen])
-                 + ordered[at + above[seen]] * frac[seen])
-    return out
-
-
 SMALL_EVENTS = 1 << 16
 """Journeys with fewer events get the graph's statistics from numpy passes (a fresh
 process compiles almost nothing for them, cxpath#19); larger ones from the kernels."""

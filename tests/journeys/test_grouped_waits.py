@@ -49,7 +49,7 @@ def test_graph_times_equal_the_transition_list_and_a_loop(j, threads):
     stats.PARALLEL_EVENTS = stats.SMALL_EVENTS = 0  # the kernels, split over the threads
     numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
     try:
-        _, _, dwell, (median, p90), _ = G._graph_stats(j, "test")
+        _, dwell, (median, p90), _ = G._graph_stats(j, "test")
     finally:
         stats.PARALLEL_EVENTS, stats.SMALL_EVENTS = limit, small
         numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
@@ -118,15 +118,16 @@ def _comparable(d):
 
 
 def test_small_quantiles_equal_the_kernel():
-    from cxpath._stats import quantiles_by_group
-    from cxpath.journeys.stats import small_quantiles
+    from cxpath._kernels.ordering import grouped_quantiles
+    from cxpath._stats import _quantiles_by_sort
 
     rng = np.random.default_rng(3)
     groups = rng.integers(0, 7, 500)
     values = rng.integers(0, 30, 500).astype(float)  # ties
     for qs in ([0.5, 0.9], [0.0, 0.25, 1.0]):
-        assert np.array_equal(small_quantiles(groups, values, 9, qs),
-                              quantiles_by_group(groups, values, 9, qs), equal_nan=True)
+        assert np.array_equal(_quantiles_by_sort(groups, values, 9, qs),
+                              grouped_quantiles(groups, 9, values, np.array(qs)),
+                              equal_nan=True)
 
 
 def test_grouped_wait_quantiles_without_touchpoints():
