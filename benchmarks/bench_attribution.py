@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 
 import numpy as np
@@ -58,6 +59,7 @@ def _in_child(fn, queue):
     with open("/proc/self/clear_refs", "w") as refs:
         refs.write("5")
     before = _status_kb("VmRSS")
+    waited = run_queue_seconds()
     start = time.perf_counter()
     cpu = time.process_time()
     try:
@@ -67,16 +69,44 @@ def _in_child(fn, queue):
         return
     wall = time.perf_counter() - start
     CPU_SECONDS.append(time.process_time() - cpu)
-    queue.put((wall, (_status_kb("VmHWM") - before) / 1024.0, (out, CPU_SECONDS[-1])))
+    WAIT_SECONDS.append(run_queue_seconds() - waited)
+    queue.put((wall, (_status_kb("VmHWM") - before) / 1024.0,
+               (out, CPU_SECONDS[-1], WAIT_SECONDS[-1])))
 
 
 CPU_SECONDS: list = []  # in the child: CPU time of the call (all threads)
+WAIT_SECONDS: list = []  # in the child: the calling thread's time waiting for a core
+
+
+def run_queue_seconds() -> float:
+    """Time the calling thread has spent runnable but waiting for a core (Linux schedstat;
+    0 elsewhere).
+
+    A call's wall time minus this is what the call itself took: computing, or waiting for
+    its own threads (a BLAS or worker thread descheduled by other processes shows up
+    there, the caller's own descheduling does not). On the shared 2-core machine other
+    processes' load moves the wall time; this separates the two.
+    """
+    try:
+        with open("/proc/thread-self/schedstat") as stat:
+            return int(stat.read().split()[1]) / 1e9
+    except (OSError, IndexError, ValueError):
+        return 0.0
+
+
+def own_time(fn) -> tuple[float, float]:
+    """``(wall seconds, seconds the calling thread waited for a core)`` of one call."""
+    waited = run_queue_seconds()
+    start = time.perf_counter()
+    fn()
+    return time.perf_counter() - start, run_queue_seconds() - waited
 
 
 def timed_child(fn, timeout: float | None = None):
     """``(seconds, peak MiB, fn())`` of one call in a forked child (None, None, 'timeout').
 
-    The child's CPU time of the call (all its threads) is appended to ``CPU_SECONDS``.
+    The child's CPU time of the call (all its threads) is appended to ``CPU_SECONDS``, and
+    the time its calling thread waited for a core to ``WAIT_SECONDS``.
     """
     import multiprocessing as mp
     import queue as queues
@@ -92,8 +122,9 @@ def timed_child(fn, timeout: float | None = None):
         got = (None, None, "timeout")
     proc.join()
     if got[0] is not None:
-        out, cpu = got[2]
+        out, cpu, waited = got[2]
         CPU_SECONDS.append(cpu)
+        WAIT_SECONDS.append(waited)
         got = (got[0], got[1], out)
     return got
 
@@ -111,17 +142,20 @@ def _peer_markov(data, order, channels):
 GRID_CHANNELS = (10, 20, 40, 60)
 PEER_TIMEOUT = 60.0  # seconds a ChannelAttribution run may take before it is stopped
 BEFORE_STATES = 8_000  # the previous (LU) route is timed on chains up to this size
+SHORT_STATES = 20_000  # chains up to this size (runs under ~1 s) are timed 5 times, not 3
 
 
 def markov_grid(quick: bool = False, channels=GRID_CHANNELS, orders=(1, 2, 3, 4)):
     """Orders 1-4 x 10, 20, 40, 60 channels on 1M generated journeys (#27).
 
     Each cell: the chain's states, the time of ``markov`` (median and max of 3 runs, each
-    in a forked child after one warm call in the parent; 1 run for chains above 200k
-    states, said in the note), its peak memory, the previous LU route's time on chains
-    up to ``BEFORE_STATES`` states (same run), and ChannelAttribution's time at its
-    defaults and its largest credit error against the exact credit, where it finishes
-    within ``PEER_TIMEOUT``.
+    in a forked child after one warm call in the parent; 5 runs for chains up to
+    ``SHORT_STATES`` states, 1 for chains above 350k states, said in the note), the same
+    without the time the calling thread waited for a core (other processes' load on the
+    shared machine; see :func:`run_queue_seconds`) and the load average, its peak memory,
+    the previous LU route's time on chains up to ``BEFORE_STATES`` states (same run), and
+    ChannelAttribution's time at its defaults and its largest credit error against the
+    exact credit, where it finishes within ``PEER_TIMEOUT``.
     """
     import sys
 
@@ -154,15 +188,18 @@ def _grid_cell(markov, module, j, data, k: int, order: int) -> dict:
 
     m = markov(j, order=order, max_states=10**7)  # warm call: compiles, counts the states
     states = len(m.states) - 2
-    repeat = 1 if states > 350_000 else 3
+    repeat = 1 if states > 350_000 else 3 if states > SHORT_STATES else 5
     runs = [timed_child(ours) for _ in range(repeat)]
     cpu = statistics.median(CPU_SECONDS[-repeat:])
     times = [r[0] for r in runs]
+    own = [t - w for t, w in zip(times, WAIT_SECONDS[-repeat:])]
     med, top = statistics.median(times), max(times)
     spread = max(float(np.max(np.abs(r[2][1] - m.removal_effects))) for r in runs)
     fields = dict(cxpath_s=med, peak_mb=max(r[1] for r in runs))
     notes = [f"{states:,} states", f"max {top:.2f} s ({top / med:.2f}x median of {repeat})",
-             f"CPU {cpu:.2f} s"]
+             f"not waiting for a core: median {statistics.median(own):.2f} s, max "
+             f"{max(own):.2f} s ({max(own) / statistics.median(own):.2f}x)",
+             f"CPU {cpu:.2f} s", f"load {os.getloadavg()[0]:.1f}"]
     if states <= BEFORE_STATES:
         real = module._effects
         module._effects = lambda *args, **kw: real(*args, **{**kw, "route": "lu"})
@@ -255,7 +292,11 @@ def blas_under_load(repeat: int = 3) -> list[dict]:
 
     Default BLAS threads in both cases; the competitor is one busy Python process. The
     previous Markov route (LU solves through LAPACK/SuperLU) is shown at order 2 for
-    comparison. The two columns must agree within 1.5x.
+    comparison, and 10 channels at order 2 (110 states) take the dense LU route. The two
+    columns must agree within 1.5x. The machine is shared, so each row also gives the
+    load average and the times without what the calling thread waited for a core
+    (:func:`run_queue_seconds`): single-threaded work keeps that part equal under any
+    load, a call waiting for its own descheduled BLAS or worker threads does not.
     """
     import multiprocessing as mp
     import statistics
@@ -268,6 +309,7 @@ def blas_under_load(repeat: int = 3) -> list[dict]:
 
     module = sys.modules["cxpath.attribution.markov"]
     j = journeys(1_000_000, k=20)
+    j10 = journeys(1_000_000, k=10)
     x = _likert(50_000, 20, 4, missing=0.02)
     xc = x[~np.isnan(x).any(axis=1)]
     real = module._effects
@@ -282,6 +324,7 @@ def blas_under_load(repeat: int = 3) -> list[dict]:
     tasks = [(f"markov order {o}, 20 channels, 1M journeys", lambda o=o: markov(j, order=o))
              for o in (2, 3, 4)]
     tasks.append(("markov order 2, previous LU route", lambda: lu_route(2)))
+    tasks.append(("markov order 2, 10 channels (dense LU)", lambda: markov(j10, order=2)))
     tasks.append(("cronbach_alpha 50,000 x 20", lambda: cronbach_alpha(x)))
     tasks.append((f"EFA minres/promax {len(xc)} x 20, 4 factors",
                   lambda: efa(xc, n_factors=4, method="minres", rotation="promax")))
@@ -292,25 +335,29 @@ def blas_under_load(repeat: int = 3) -> list[dict]:
     rows = []
     for name, fn in tasks:
         fn()  # warm
-        alone = [first_call_time(fn) for _ in range(repeat)]
+        load = os.getloadavg()[0]
+        alone = [own_time(fn) for _ in range(repeat)]
         ctx = mp.get_context("fork")
         busy = ctx.Process(target=_spin, args=(3600.0,))
         busy.start()
         try:
             time.sleep(0.2)
-            loaded = [first_call_time(fn) for _ in range(repeat)]
+            loaded = [own_time(fn) for _ in range(repeat)]
             one = None
             if limits is not None:
                 with limits(1):
-                    one = statistics.median(first_call_time(fn) for _ in range(repeat))
+                    one = statistics.median(own_time(fn)[0] for _ in range(repeat))
         finally:
             busy.kill()
             busy.join()
-        a, b = statistics.median(alone), statistics.median(loaded)
+        a, b = (statistics.median(t for t, _ in r) for r in (alone, loaded))
+        a_own, b_own = (statistics.median(t - w for t, w in r) for r in (alone, loaded))
         note = (f"with a CPU-bound competitor {b:.3f} s ({b / a:.2f}x); max alone "
-                f"{max(alone):.3f} s, loaded {max(loaded):.3f} s")
+                f"{max(t for t, _ in alone):.3f} s, loaded {max(t for t, _ in loaded):.3f} s")
         if one is not None:
             note += f"; loaded with 1 BLAS thread {one:.3f} s"
+        note += (f"; not waiting for a core: alone {a_own:.3f} s, loaded {b_own:.3f} s "
+                 f"({b_own / a_own:.2f}x); load {load:.1f} -> {os.getloadavg()[0]:.1f}")
         rows.append(row(name, cxpath_s=a, note=note))
         print(rows[-1], flush=True)
     return rows

@@ -1,37 +1,60 @@
-"""BLAS threads for small and tall-skinny products: one, when threadpoolctl is installed.
+"""BLAS on one thread inside cxpath's BLAS and LAPACK calls (when threadpoolctl is installed).
 
-OpenBLAS splits even a 50,000 × 20 product over its threads; on a busy machine one of them
-is often descheduled and the whole call waits for it (#27 point 4: ``cronbach_alpha`` on
-50,000 × 20 took 2× longer beside one CPU-bound process, 1× on one thread). cxpath's BLAS
-calls are all of that kind, so they run on one thread. ``threadpoolctl`` is optional (it
-comes with scikit-learn); without it this does nothing. Limiting costs about 1 ms a call,
-so callers use it only above :data:`MIN_ELEMENTS`.
+cxpath's BLAS and LAPACK calls are small (dense LUs of chains up to a few hundred states,
+20 × 20 factor fits) or tall-skinny (item covariances of 50,000 × 20 answers). OpenBLAS
+still wakes its second thread for them, at any size: a 4 × 4 ``scipy.linalg.lu_solve``
+keeps that thread spinning for 40-80 ms afterwards, and eleven 50 × 50 LUs, 0.1 ms of
+work, took 80-130 ms on the busy 2-core machine while the main thread waited for a
+descheduled worker (#27 point 4). The spinning thread also takes the core from the caller
+and from every other process. So these calls run on one thread, whatever their size.
+
+The limit is process-wide (OpenBLAS has one thread pool): nested uses keep it; from
+threads, threadpoolctl lets only the first thread that sets it change it until that thread
+leaves, so a use starting meanwhile on another thread (the LU fallback of the Markov
+removals on threads) runs with whatever is set then. Setting it costs about 40 µs (a
+cached ``threadpoolctl.ThreadpoolController``; ``threadpool_limits`` itself rescans the
+loaded libraries, about 3 ms a call). ``threadpoolctl`` is optional (it comes with
+scikit-learn); without it this does nothing.
 """
 
 from __future__ import annotations
 
 import contextlib
-from typing import Any
+import sys
+from collections.abc import Iterator
 
-MIN_ELEMENTS = 100_000
-"""Products over fewer matrix elements run as they are (the limit's own cost dominates)."""
+_CACHE: list = [-1, None]  # [len(sys.modules) when scanned, the BLAS controller]
 
 
-def one_blas_thread(elements: int | None = None) -> Any:
-    """A context limiting BLAS to one thread (a null context without threadpoolctl, or for
-    ``elements`` below :data:`MIN_ELEMENTS`).
+def _controller():
+    """A controller of the loaded BLAS libraries (None without threadpoolctl), rescanned
+    only when modules were imported since the last scan (one may bring its own BLAS, as
+    scipy.linalg does)."""
+    loaded = len(sys.modules)
+    if _CACHE[0] != loaded:
+        try:
+            from threadpoolctl import ThreadpoolController
+        except ImportError:  # an optional dependency
+            return None
+        _CACHE[:] = [len(sys.modules), ThreadpoolController().select(user_api="blas")]
+    return _CACHE[1]
+
+
+@contextlib.contextmanager
+def one_blas_thread() -> Iterator[None]:
+    """A context (or decorator) running the BLAS libraries on one thread, whatever the size
+    of the products inside (OpenBLAS wakes its threads at every size: see the module notes).
 
     Examples
     --------
     >>> import numpy as np
-    >>> with one_blas_thread(10):
+    >>> with one_blas_thread():
     ...     float((np.ones((2, 2)) @ np.ones((2, 2)))[0, 0])
     2.0
     """
-    if elements is not None and elements < MIN_ELEMENTS:
-        return contextlib.nullcontext()
-    try:
-        from threadpoolctl import threadpool_limits
-    except ImportError:  # an optional dependency
-        return contextlib.nullcontext()
-    return threadpool_limits(1, user_api="blas")
+    controller = _controller()
+    if controller is None:
+        yield
+        return
+    with controller.limit(limits=1):
+        yield

@@ -134,7 +134,7 @@ def covariance(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     (the convention of pandas ``DataFrame.cov`` and R ``cov(use="pairwise")``).
     """
     m = (~np.isnan(x)).astype(np.float64)
-    with one_blas_thread(x.size):  # tall-skinny products (see cxpath._blas)
+    with one_blas_thread():  # tall-skinny products (see cxpath._blas)
         if m.all():
             n = x.shape[0]
             return np.cov(x, rowvar=False, ddof=1), np.full((x.shape[1],) * 2, float(n))
@@ -154,7 +154,7 @@ def correlation(x: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     (pandas ``DataFrame.corr`` convention).
     """
     m = (~np.isnan(x)).astype(np.float64)
-    with one_blas_thread(x.size):
+    with one_blas_thread():
         if m.all():
             r = np.corrcoef(x, rowvar=False)
             np.fill_diagonal(r, 1.0)

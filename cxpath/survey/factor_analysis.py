@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .. import _validate as v
+from .._blas import one_blas_thread
 from .._budget import check_memory
 from .._results import Result, alias, derived_columns, drawn_by, format_table, result
 from ..errors import CxpathWarning
@@ -39,6 +40,18 @@ def _top(s: np.ndarray, m: int):
     return w[::-1], vec[:, ::-1]
 
 
+def _converged(res) -> bool:
+    """Whether an L-BFGS-B fit of the uniquenesses converged: scipy's ``success``, or a line
+    search that stopped making progress (status 2, as scipy 1.17 reports on these smooth
+    criteria just above ``gtol``) where the projected gradient is below 1e-6."""
+    if res.success:
+        return True
+    g = np.asarray(res.jac, dtype=float)
+    lo, hi = _BOUNDS
+    free = ~(((res.x <= lo) & (g > 0)) | ((res.x >= hi) & (g < 0)))  # not pushing out
+    return bool(res.status == 2 and np.abs(g[free]).max(initial=0.0) <= 1e-6)
+
+
 def _minres(r: np.ndarray, m: int):
     """Minimum residual (unweighted least squares): minimise the sum of squared residuals of
     the reduced correlation matrix over the uniquenesses; the residual sum equals the sum of
@@ -61,7 +74,7 @@ def _minres(r: np.ndarray, m: int):
     s = r.copy()
     s[np.diag_indices_from(s)] = 1.0 - res.x
     w, vec = _top(s, m)
-    return vec[:, :m] * np.sqrt(np.maximum(w[:m], 0.0)), bool(res.success)
+    return vec[:, :m] * np.sqrt(np.maximum(w[:m], 0.0)), _converged(res)
 
 
 def _ml(r: np.ndarray, m: int):
@@ -88,7 +101,7 @@ def _ml(r: np.ndarray, m: int):
     sc = 1.0 / np.sqrt(psi)
     w, vec = _top(sc[:, None] * r * sc[None, :], m)
     load = vec[:, :m] * np.sqrt(np.maximum(w[:m] - 1.0, 0.0))
-    return np.sqrt(psi)[:, None] * load, bool(res.success)
+    return np.sqrt(psi)[:, None] * load, _converged(res)
 
 
 def _pa(r: np.ndarray, m: int, tol: float = 1e-9, max_iter: int = 10_000):
@@ -106,6 +119,7 @@ def _pa(r: np.ndarray, m: int, tol: float = 1e-9, max_iter: int = 10_000):
     return lam, False
 
 
+@one_blas_thread()  # L-BFGS-B and 20 x 20 LAPACK calls: one BLAS thread (cxpath._blas)
 def _extract(r: np.ndarray, m: int, method: str, _x):
     fn = {"minres": _minres, "ml": _ml, "pa": _pa}[method]
     lam, ok = fn(r, m)
@@ -304,8 +318,9 @@ def efa(data: ArrayLike | TableLike, items: Sequence[str] | None = None, *, n_fa
     k = len(it.labels)
     m = v.check_int(n_factors, "n_factors", func, low=1, high=k - 1)
     r, npair = _item_correlation(data, items, it, func, correlation, correct, nan_policy)
-    return _fit(r, m, method, rotation, it.labels, int(npair.min()), nan_policy, promax_power,
-                oblimin_gamma)
+    with one_blas_thread():  # 20 x 20 LAPACK calls (see cxpath._blas)
+        return _fit(r, m, method, rotation, it.labels, int(npair.min()), nan_policy,
+                    promax_power, oblimin_gamma)
 
 
 CORRELATIONS = ("pearson", "polychoric")
@@ -614,12 +629,13 @@ def n_factors(data: ArrayLike | TableLike, items: Sequence[str] | None = None, *
             f"{seconds:,.0f} s on one core), more than the max_iter={max_iter:,} cap. Ask for "
             f"fewer simulations (n_iter=), or raise the cap (max_iter={n_iter}).")
     sims = np.empty((n_iter, k))
-    for b in range(n_iter):
-        if correlation == "pearson":
-            z = rng.standard_normal((n, k))
-            sims[b] = _reduced_eigs(np.corrcoef(z, rowvar=False), kind)
-        else:
-            sims[b] = _reduced_eigs(_permuted_polychoric(it, rng, correct, func), kind)
+    with one_blas_thread():
+        for b in range(n_iter):
+            if correlation == "pearson":
+                z = rng.standard_normal((n, k))
+                sims[b] = _reduced_eigs(np.corrcoef(z, rowvar=False), kind)
+            else:
+                sims[b] = _reduced_eigs(_permuted_polychoric(it, rng, correct, func), kind)
     thr = np.quantile(sims, quantile, axis=0)
     mean = sims.mean(axis=0)
     full = np.linalg.eigvalsh(r)[::-1]
