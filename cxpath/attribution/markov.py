@@ -350,7 +350,7 @@ def _effects(chain, probs, n: int, order: int, step=None, route: str | None = No
     it cannot certify); ``'lu'`` the direct solve of every system (dense LU up to
     ``DENSE_SOLVE`` states, certified GMRES or sparse LU above), kept as its reference.
     By default chains small enough for :func:`._removal.dense_first` take the dense LU
-    (nothing to compile; BLAS on one thread from 100,000 cells), larger ones the
+    (nothing to compile; BLAS on one thread, see :mod:`cxpath._blas`), larger ones the
     component solver.
     """
     from .._blas import one_blas_thread
@@ -362,14 +362,15 @@ def _effects(chain, probs, n: int, order: int, step=None, route: str | None = No
     q, r_conv, _, r_value = probs
     rhs = np.column_stack([r_conv, r_value])
     effects = np.zeros((2, n))
-    p = rm.plan(q, r_conv, r_value) if route == "structured" else None
+    p = (rm.plan(q, r_conv, r_value, rm.sweep_order(chain.keys, n, order))
+         if route == "structured" else None)
     if p is None:
         solver = AbsorbingSolver(q)
-        with one_blas_thread(chain.n_states ** 2):
+        with one_blas_thread():
             whole = solver.solve(rhs)[0]
 
         def solve(masks):
-            with one_blas_thread(chain.n_states ** 2):
+            with one_blas_thread():
                 return np.stack([solver.solve(rhs, keep=masks[:, s])[0]
                                  for s in range(masks.shape[1])])
     else:

@@ -138,14 +138,16 @@ def test_component_solver_equals_a_dense_solve_on_random_chains(chain):
 
     q, conv, value, drop = chain
     m = len(conv)
-    # a chain that cannot be certified goes to the LU: either way the answer is exact
-    p = rm.plan(sp.csr_matrix(q), conv, value)
-    if p is None:
-        return
-    keep = ~drop
-    keep[0] = True
-    rhs = np.column_stack([conv, value])
-    for kept in (np.ones(m, dtype=bool), keep):
+    # a chain that cannot be certified goes to the LU: either way the answer is exact;
+    # the order of the states inside the components (``within``) must not matter
+    within = np.random.default_rng(int(conv.sum() * 1e6)).permutation(m)
+    for p, kept in itertools.product(
+            (rm.plan(sp.csr_matrix(q), conv, value),
+             rm.plan(sp.csr_matrix(q), conv, value, within)),
+            (np.ones(m, dtype=bool), np.r_[True, ~drop[1:]])):
+        if p is None:
+            continue
+        rhs = np.column_stack([conv, value])
         a = np.eye(kept.sum()) - q[np.ix_(kept, kept)]
         exact = np.zeros((m, 2))
         exact[kept] = np.linalg.solve(a, rhs[kept])
@@ -157,6 +159,41 @@ def test_component_solver_equals_a_dense_solve_on_random_chains(chain):
         assert abs(start[1] - exact[0, 1]) <= rm.ACCURACY * vmax
         # the whole solution too (each state is the start of its own sub-chain)
         np.testing.assert_allclose(got[np.argsort(p.seq)], exact, rtol=1e-9, atol=1e-11)
+
+
+def test_sweep_order_reverses_the_digits_of_the_state_keys():
+    # reference: the touches of each key written out in plain Python, newest first
+    n, order = 3, 3
+    keys = np.arange((n + 1) ** order)
+    got = rm.sweep_order(keys, n, order)
+    for key, value in zip(keys.tolist(), got.tolist()):
+        digits = [(key // (n + 1) ** d) % (n + 1) for d in range(order)]  # newest first
+        assert value == sum(dig * (n + 1) ** (order - 1 - i) for i, dig in enumerate(digits))
+    # so a state sorts by its latest touch, then the one before
+    assert np.array_equal(np.argsort(got[[1 * 16 + 2 * 4 + 3, 3 * 16 + 2 * 4 + 1]]), [1, 0])
+
+
+def test_plan_sorts_the_states_inside_components_by_within(monkeypatch):
+    # the components (as sets, in the same sinks-first order) do not change; inside each,
+    # the states follow ``within``; the removal effects equal the LU route to 1e-10
+    _, chain, probs = _chain(_zipf(20_000, 10, 3), 4)
+    q, r_conv, _, r_value = probs
+    key = rm.sweep_order(chain.keys, 10, 4)
+    plain, ordered = rm.plan(q, r_conv, r_value), rm.plan(q, r_conv, r_value, key)
+    assert np.array_equal(plain.blocks, ordered.blocks)
+    assert not np.array_equal(plain.seq, ordered.seq)
+    for a, b in itertools.pairwise(plain.blocks):
+        assert set(plain.seq[a:b]) == set(ordered.seq[a:b])
+        assert (np.diff(key[ordered.seq[a:b]]) > 0).all()
+    seen = []
+    real = rm.plan
+    monkeypatch.setattr(rm, "plan", lambda *args: seen.append(args[3]) or real(*args))
+    base, effects = M._effects(chain, probs, 10, 4, route="structured")
+    base_lu, effects_lu = M._effects(chain, probs, 10, 4, route="lu")
+    assert base == pytest.approx(base_lu, rel=1e-12)
+    np.testing.assert_allclose(effects, effects_lu, rtol=0, atol=1e-10)
+    assert (effects[0] > 0).all()
+    assert len(seen) == 1 and np.array_equal(seen[0], key)  # markov sweeps in this order
 
 
 @settings(max_examples=40, deadline=None)
@@ -253,6 +290,7 @@ def test_small_chains_take_the_dense_lu_and_agree_with_the_component_solver():
     j = _zipf(2_000, 8, 5)
     chain_states = len(markov(j, order=2).states) - 2
     assert rm.dense_first(chain_states, 9) and not rm.dense_first(401, 2)
+    assert rm.dense_first(343, 21)  # 20 channels at order 2 on 5,000 journeys
     real = module._effects
     got = {}
     for route in ("lu", "structured"):
