@@ -3,10 +3,12 @@
 Journeys are generated inside the benchmark straight in the CSR layout (the validated
 constructor, no pandas): case lengths 1 + Poisson(6.5), a sticky random walk over 50
 touchpoints, exponential gaps of about an hour. Each function is timed on 1 and 2 numba
-threads (``numba.set_num_threads``); the row gives the median, events per second, the peak
-memory the call adds (a forked child) and the load average. ``--quick`` skips 100M events.
+threads (``numba.set_num_threads``); the row gives the median wall time, events per second,
+the peak memory the call adds (a forked child), the load average and the median CPU time of
+the process (on a shared machine the wall time also counts waiting for a core).
+``--quick`` skips 100M events; ``--only=journey_graph,variants`` times only those.
 
-Run alone: ``python benchmarks/bench_journey_throughput.py [--quick] [--profile]``.
+Run alone: ``python benchmarks/bench_journey_throughput.py [--quick] [--only=…] [--profile]``.
 """
 
 from __future__ import annotations
@@ -61,7 +63,17 @@ def _load() -> str:
     return f"load {os.getloadavg()[0]:.2f}"
 
 
-def run(quick: bool = False) -> list[dict]:
+def _cpu_time(call, repeat: int) -> float:
+    """Median CPU time of the process (all threads) over ``repeat`` calls."""
+    times = []
+    for _ in range(repeat):
+        t = time.process_time()
+        call()
+        times.append(time.process_time() - t)
+    return sorted(times)[len(times) // 2]
+
+
+def run(quick: bool = False, only: tuple[str, ...] = ()) -> list[dict]:
     import numba
 
     sizes = (1_000_000, 20_000_000) if quick else (1_000_000, 20_000_000, 100_000_000)
@@ -72,15 +84,19 @@ def run(quick: bool = False) -> list[dict]:
         made = time.perf_counter() - t
         n = j.n_events
         for name, fn in functions().items():
+            if only and name not in only:
+                continue
             call = functools.partial(fn, j)
             for threads in (1, 2):
                 numba.set_num_threads(threads)
                 repeat = 3 if n <= 20_000_000 else 1
                 s = median_time(call, repeat=repeat, warmup=1)
+                cpu = _cpu_time(call, repeat)
                 peak = peak_memory_mb(call) if threads == 1 else None
                 rows.append(row(f"{name} {n / 1e6:.0f}M events, {threads} thread(s)",
                                 cxpath_s=s, throughput=f"{n / s / 1e6:.1f}M ev/s",
-                                peak_mb=peak, note=f"{_load()}; generated in {made:.1f} s"))
+                                peak_mb=peak, note=f"{_load()}; cpu {cpu:.2f} s; "
+                                                   f"generated in {made:.1f} s"))
                 print(rows[-1], flush=True)
         del j, call
     numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
@@ -112,4 +128,6 @@ if __name__ == "__main__":
     if "--profile" in sys.argv:
         profile()
     else:
-        print(format_rows(run(quick="--quick" in sys.argv)))
+        only = next((a.split("=", 1)[1].split(",") for a in sys.argv
+                     if a.startswith("--only=")), ())
+        print(format_rows(run(quick="--quick" in sys.argv, only=tuple(only))))

@@ -50,14 +50,43 @@ def quantiles_by_group(groups, values, n_groups: int, qs) -> np.ndarray:
     >>> quantiles_by_group(np.array([0, 0, 1]), np.array([1.0, 3.0, 5.0]), 2, [0.5]).ravel()
     array([2., 5.])
     """
-    from ._kernels.ordering import grouped_quantiles
-
     if len(values) < SMALL_QUANTILE_VALUES:
         return _quantiles_by_sort(np.asarray(groups, dtype=np.int64),
                                   np.asarray(values, dtype=np.float64), int(n_groups), qs)
-    return grouped_quantiles(np.ascontiguousarray(groups, dtype=np.int64), int(n_groups),
-                             np.ascontiguousarray(values, dtype=np.float64),
-                             np.ascontiguousarray(qs, dtype=np.float64))
+    from ._kernels.bucket_select import BUCKETS
+    from ._kernels.ordering import grouped_quantiles
+
+    groups = np.ascontiguousarray(groups, dtype=np.int64)
+    values = np.ascontiguousarray(values, dtype=np.float64)
+    qs = np.ascontiguousarray(qs, dtype=np.float64)
+    if n_groups * BUCKETS * BUCKET_SHARE <= len(values):
+        return _quantiles_by_buckets(groups, values, int(n_groups), qs)
+    return grouped_quantiles(groups, int(n_groups), values, qs)
+
+
+BUCKET_SHARE = 4
+""":func:`quantiles_by_group` selects by buckets (two reads of the values, a table of
+``n_groups × BUCKETS`` counts) when there are at least this many values per table cell,
+and groups every value (a counting sort, then selection in place) otherwise."""
+
+
+def _quantiles_by_buckets(groups: np.ndarray, values: np.ndarray, n_groups: int,
+                          qs: np.ndarray) -> np.ndarray:
+    """:func:`quantiles_by_group` by bucket selection (:mod:`cxpath._kernels.bucket_select`):
+    counts per group and bucket, the keys of the buckets holding the wanted ranks, the
+    order statistics selected among them. The same values as a sort's, bit for bit."""
+    from ._kernels.bucket_select import (
+        gather_value_keys,
+        plan_selection,
+        select_planned,
+        value_histograms,
+    )
+
+    counts = value_histograms(groups, values, 0, len(values), n_groups)
+    slots, plan, end = plan_selection(counts, qs, 0)
+    keys = np.empty(end, dtype=np.int64)
+    gather_value_keys(groups, values, 0, len(values), slots.copy(), keys)
+    return select_planned(keys, counts, slots, plan, qs)
 
 
 def _quantiles_by_sort(groups: np.ndarray, values: np.ndarray, n_groups: int,

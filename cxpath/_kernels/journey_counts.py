@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._jit import kernel
+from .bucket_select import BUCKETS, bucket, sort_key
 
 _CODES = np.array([0, 1, 1, 0], dtype=np.int64)
 _OFFSETS = np.array([0, 3, 4], dtype=np.int64)
@@ -196,3 +197,61 @@ def key_counts(codes, offsets, case_lo, case_hi, n_states):
         for i in range(offsets[case], offsets[case + 1] - 1):
             counts[codes[i] * n_states + codes[i + 1]] += 1
     return counts
+
+
+def _histogram_example():
+    times = np.array([0.0, 60.0, 90.0, 10.0])
+    return (_CODES, _OFFSETS, times, times, False, 0, 2, 2)
+
+
+@kernel(example=_histogram_example)
+def wait_histograms(codes, offsets, times, event_starts, intervals, case_lo, case_hi,
+                    n_states):
+    """The waits of the transitions of cases ``[case_lo, case_hi)`` (as
+    :func:`first_order_counts` computes them) counted per key ``source * n_states + target``
+    and :mod:`~cxpath._kernels.bucket_select` bucket: ``(n_states², BUCKETS)``."""
+    hist = np.empty((n_states * n_states, BUCKETS), dtype=np.int64)
+    for key in range(n_states * n_states):
+        for b in range(BUCKETS):
+            hist[key, b] = 0
+    floor = 0.0 if intervals else -np.inf  # waits below it become 0 (never, at -inf)
+    for case in range(case_lo, case_hi):
+        for i in range(offsets[case], offsets[case + 1] - 1):
+            w = np.rint((event_starts[i + 1] - times[i]) * 1e6) / 1e6
+            if w < floor:
+                w = 0.0
+            hist[codes[i] * n_states + codes[i + 1], bucket(sort_key(w))] += 1
+    return hist
+
+
+def _gather_wait_example():
+    slots = np.full((4, BUCKETS), -1, dtype=np.int64)
+    return (*_histogram_example(), slots, slots[:2].copy(), np.empty(0, dtype=np.int64))
+
+
+@kernel(example=_gather_wait_example)
+def gather_wait_keys(codes, offsets, times, event_starts, intervals, case_lo, case_hi,
+                     n_states, edge_slots, source_slots, out):
+    """The :func:`~cxpath._kernels.bucket_select.sort_key` of each wait of cases
+    ``[case_lo, case_hi)`` whose bucket has a slot for its transition key (``edge_slots``)
+    or its source (``source_slots``) goes there, the slot moving on
+    (:func:`~cxpath._kernels.bucket_select.gather_value_keys` for the journeys' waits,
+    computed on the way). Disjoint slots may run on threads at once."""
+    floor = 0.0 if intervals else -np.inf  # waits below it become 0 (never, at -inf)
+    for case in range(case_lo, case_hi):
+        for i in range(offsets[case], offsets[case + 1] - 1):
+            w = np.rint((event_starts[i + 1] - times[i]) * 1e6) / 1e6
+            if w < floor:
+                w = 0.0
+            k = sort_key(w)
+            b = bucket(k)
+            c = codes[i]
+            key = c * n_states + codes[i + 1]
+            at = edge_slots[key, b]
+            if at >= 0:
+                out[at] = k
+                edge_slots[key, b] = at + 1
+            at = source_slots[c, b]
+            if at >= 0:
+                out[at] = k
+                source_slots[c, b] = at + 1

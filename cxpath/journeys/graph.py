@@ -370,6 +370,7 @@ def _graph_stats(journeys, func):
         SMALL_EVENTS,
         _counts_by_edge,
         _edges,
+        alongside,
         first_order,
         grouped_wait_quantiles,
     )
@@ -383,8 +384,9 @@ def _graph_stats(journeys, func):
         stats = SimpleNamespace(**_counts_by_edge(journeys, edges, not small), n_states=n)
         dwell, transition = _dwell(journeys, edges), _transition_quantiles(journeys, edges)
     else:
-        counts, dwell_sum, dwell_count = first_order(journeys)  # one counting pass
-        _, per_edge, per_source = grouped_wait_quantiles(journeys, [0.5, 0.9])  # one grouping
+        (counts, dwell_sum, dwell_count), (_, per_edge, per_source) = alongside(
+            journeys.n_events, lambda: first_order(journeys),  # one counting pass
+            lambda: grouped_wait_quantiles(journeys, [0.5, 0.9]))  # two bucket passes
         stats = SimpleNamespace(**counts, n_states=n)
         dwell = dwell_sum / np.maximum(dwell_count, 1), per_source[:, 0], per_source[:, 1]
         transition = per_edge[:, 0], per_edge[:, 1]

@@ -303,25 +303,93 @@ def _on_threads(task, bounds: np.ndarray) -> list:
         return list(pool.map(lambda r: task(*r), ranges))
 
 
+def alongside(n_events: int, task, other) -> tuple:
+    """``(task(), other())``, ``task`` on a thread of its own while ``other`` runs when
+    journeys of ``n_events`` split over threads (:func:`_parts`): a single-threaded pass
+    (as the counting pass, whose float sums run in event order) beside the others."""
+    if _parts(n_events) == 1:
+        return task(), other()
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(1) as pool:
+        running = pool.submit(task)
+        done = other()
+        return running.result(), done
+
+
+BUCKET_CELLS = 1 << 23
+"""Vocabularies whose transition-by-bucket table (``n_states² × BUCKETS`` counts, 64 MiB:
+128 touchpoints) is at most this large get the grouped wait quantiles by bucket selection
+when there are at least ``BUCKET_SHARE`` (:mod:`cxpath._stats`) events per table cell;
+others group every wait (the table would cost more than it saves)."""
+
+
 def grouped_wait_quantiles(journeys: Journeys, qs) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Quantiles of the waits of each observed transition and out of each touchpoint.
 
     Returns ``(keys, per_edge, per_source)``: the sorted keys ``source * n_states + target``
     of the observed transitions, their quantiles ``(n_keys, len(qs))`` and the quantiles of
     the waits out of each touchpoint ``(n_states, len(qs))`` (NaN without any), equal to
-    ``quantiles_by_group`` over the transition list. The waits are written once, grouped
-    by key (a counting sort in event order); a touchpoint's waits are then the contiguous
-    run of its keys, so both quantiles select in place in that one array. The passes split
-    over threads (disjoint cases, then disjoint keys). For vocabularies up to
-    :data:`DENSE_TRANSITIONS` pairs, journeys with times.
+    ``quantiles_by_group`` over the transition list. For vocabularies up to
+    :data:`BUCKET_CELLS` and many events per table cell, by bucket selection
+    (:mod:`cxpath._kernels.bucket_select`): one pass counts the waits per transition and
+    bucket (a touchpoint's counts are the sums of its transitions'), a second gathers the
+    waits of the buckets holding the wanted ranks, the order statistics are selected among
+    those. Memory is O(transition pairs), whatever the number of events. Both passes split
+    over threads (disjoint cases; the counts are integers, so the result does not depend on
+    the split). Otherwise every wait is grouped. For vocabularies up
+    to :data:`DENSE_TRANSITIONS` pairs, journeys with times.
     """
-    from .._kernels.journey_counts import key_counts, scatter_waits
-    from .._kernels.ordering import segment_quantiles
+    from .._kernels.bucket_select import BUCKETS, plan_selection, select_planned
+    from .._kernels.journey_counts import gather_wait_keys, wait_histograms
+    from .._stats import BUCKET_SHARE
 
     n = len(journeys.vocab)
     qs = np.asarray(qs, dtype=np.float64)
     if n == 0:
         return np.zeros(0, dtype=np.int64), np.zeros((0, len(qs))), np.zeros((0, len(qs)))
+    cells = n * n * BUCKETS
+    if cells > BUCKET_CELLS or cells * BUCKET_SHARE > journeys.n_events:
+        return _grouped_wait_quantiles_by_grouping(journeys, qs)
+    codes, offsets = journeys.codes, journeys.offsets
+    clock = _kernel_clock(journeys)
+    cases = _split(offsets, _parts(journeys.n_events))
+    edge_parts = _on_threads(lambda _, lo, hi: wait_histograms(codes, offsets, *clock, lo, hi,
+                                                               n), cases)
+    source_parts = [h.reshape(n, n, BUCKETS).sum(axis=1) for h in edge_parts]
+    tables = []
+    end = 0
+    for parts in (edge_parts, source_parts):
+        counts = parts[0] if len(parts) == 1 else np.sum(parts, axis=0)
+        slots, plan, end = plan_selection(counts, qs, end)
+        tables.append((counts, slots, plan, _part_cursors(slots, parts)))
+    keys = np.empty(end, dtype=np.int64)
+    (_, _, _, edge_cursors), (_, _, _, source_cursors) = tables
+    _on_threads(lambda k, lo, hi: gather_wait_keys(
+        codes, offsets, *clock, lo, hi, n, edge_cursors[k], source_cursors[k], keys), cases)
+    per_edge, per_source = (select_planned(keys, counts, slots, plan, qs)
+                            for counts, slots, plan, _ in tables)
+    observed = np.flatnonzero(tables[0][0].sum(axis=1))
+    return observed, per_edge[observed], per_source
+
+
+def _part_cursors(slots: np.ndarray, parts: list) -> list:
+    """Each case range's write cursors into the candidates: after the earlier ranges'."""
+    cursors = [slots.copy()]
+    for counts in parts[:-1]:
+        cursors.append(np.where(slots >= 0, cursors[-1] + counts, -1))
+    return cursors
+
+
+def _grouped_wait_quantiles_by_grouping(journeys: Journeys, qs: np.ndarray):
+    """:func:`grouped_wait_quantiles` for large vocabularies: the waits are written once,
+    grouped by key (a counting sort in event order); a touchpoint's waits are then the
+    contiguous run of its keys, so both quantiles select in place in that one array. The
+    passes split over threads (disjoint cases, then disjoint keys)."""
+    from .._kernels.journey_counts import key_counts, scatter_waits
+    from .._kernels.ordering import segment_quantiles
+
+    n = len(journeys.vocab)
     codes, offsets = journeys.codes, journeys.offsets
     clock = _kernel_clock(journeys)
     parts = _parts(journeys.n_events)

@@ -18,6 +18,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from test_one_pass_counts import journeys
 
+from cxpath import _stats
 from cxpath.journeys import graph as G
 from cxpath.journeys import journey_graph, stats
 from cxpath.journeys.stats import _edges, _gather_paths, grouped_wait_quantiles
@@ -46,12 +47,15 @@ def test_graph_times_equal_the_transition_list_and_a_loop(j, threads):
         return
     limit = stats.PARALLEL_EVENTS
     small = stats.SMALL_EVENTS
+    share = _stats.BUCKET_SHARE
     stats.PARALLEL_EVENTS = stats.SMALL_EVENTS = 0  # the kernels, split over the threads
+    _stats.BUCKET_SHARE = 0  # bucket selection whatever the events per table cell
     numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
     try:
         _, dwell, (median, p90), _ = G._graph_stats(j, "test")
     finally:
         stats.PARALLEL_EVENTS, stats.SMALL_EVENTS = limit, small
+        _stats.BUCKET_SHARE = share
         numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
     edges = _edges(j, with_case=False)
     old_median, old_p90 = G._transition_quantiles(j, edges)
@@ -164,3 +168,65 @@ def test_numpy_edge_list_counts_equal_the_one_pass_counts(j):
     from cxpath.journeys.stats import _counts_by_edge, _counts_one_pass
 
     _same(_counts_by_edge(j, _edges(j, kernel=False), kernel=False), _counts_one_pass(j))
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+@settings(max_examples=100, deadline=None)
+@given(j=journeys())
+def test_bucket_selection_equals_grouping_every_wait(j, threads):
+    """Reference: the counting sort of every wait and selection in place (the path of large
+    vocabularies, itself checked against the transition list above), bit for bit."""
+    if j.times is None:
+        return
+    limit, share = stats.PARALLEL_EVENTS, _stats.BUCKET_SHARE
+    stats.PARALLEL_EVENTS = _stats.BUCKET_SHARE = 0
+    numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+    qs = np.array([0.0, 0.5, 0.9, 1.0])
+    try:
+        got = grouped_wait_quantiles(j, qs)
+        expected = stats._grouped_wait_quantiles_by_grouping(j, qs)
+    finally:
+        stats.PARALLEL_EVENTS, _stats.BUCKET_SHARE = limit, share
+        numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+    for a, b in zip(got, expected):
+        assert np.array_equal(a, b, equal_nan=True)
+
+
+@pytest.mark.parametrize("threads", [1, 2])
+def test_bucket_selection_on_many_waits_equals_numpy_per_group(threads):
+    """300k transitions over 12 touchpoints, second-rounded and tied waits crowding a few
+    buckets, zero waits of overlapping instances. Reference: ``numpy.sort`` of each group's
+    waits from the transition list, ranks and interpolation as the kernels."""
+    from cxpath import Journeys
+
+    rng = np.random.default_rng(7)
+    lengths = rng.integers(0, 9, 50_000)
+    n_events = int(lengths.sum())
+    offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
+    times = np.cumsum(np.round(rng.exponential(600.0, n_events)))
+    starts = times - np.round(rng.exponential(300.0, n_events))  # overlaps: zero waits
+    first = np.repeat(offsets[:-1], lengths)
+    order = np.lexsort((starts, first))  # instances ordered by start inside a case
+    j = Journeys(codes=rng.integers(0, 12, n_events)[order], offsets=offsets,
+                 vocab=[f"t{i}" for i in range(12)], case_ids=np.arange(len(lengths)),
+                 times=times[order], starts=starts[order])
+    limit, share = stats.PARALLEL_EVENTS, _stats.BUCKET_SHARE
+    stats.PARALLEL_EVENTS = _stats.BUCKET_SHARE = 0
+    numba.set_num_threads(min(threads, numba.config.NUMBA_NUM_THREADS))
+    qs = np.array([0.1, 0.5, 0.9])
+    try:
+        keys, per_edge, per_source = grouped_wait_quantiles(j, qs)
+    finally:
+        stats.PARALLEL_EVENTS, _stats.BUCKET_SHARE = limit, share
+        numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+    src, dst, wait, _ = _edges(j, with_case=False, kernel=False)
+    assert (wait == 0).mean() > 0.1
+    assert len(keys) == 144  # every transition seen
+    for groups, got, rows in ((src * 12 + dst, per_edge, keys), (src, per_source, range(12))):
+        for row, g in zip(got, rows):
+            ordered = np.sort(wait[groups == g])
+            pos = qs * (len(ordered) - 1)
+            below = np.floor(pos).astype(np.int64)
+            above = np.minimum(below + 1, len(ordered) - 1)
+            frac = pos - below
+            assert np.array_equal(row, ordered[below] * (1.0 - frac) + ordered[above] * frac)
