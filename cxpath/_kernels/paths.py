@@ -56,57 +56,96 @@ def case_hashes(codes, offsets):
     return out
 
 
-@kernel(example=lambda: (np.array([5, 3, 5], dtype=np.uint64),))
-def hash_groups(hashes):
-    """Group equal hashes in one pass (open addressing), numbered by first appearance.
+_BATCH = 64  # cases whose random loads are issued together in path_groups
 
-    Returns ``(group, first)``: the group of every element and the first element of each
-    group. O(n) expected, against the O(n log n) sort of ``numpy.unique``.
+
+@kernel(example=lambda: (_CODES, _OFFSETS))
+def path_groups(codes, offsets):
+    """Group cases by their code sequence, numbered by first appearance.
+
+    Exact, with no per-case array but the hashes and groups: hash every case (as
+    :func:`case_hashes`), group equal hashes in an open-addressing table (O(n) expected,
+    against the O(n log n) sort of ``numpy.unique``), then compare every case, code by
+    code, with its group's first case. Both random-access passes go in batches of ``_BATCH``
+    cases: the batch's loads are read first into small buffers (independent loads, which
+    the processor overlaps), then used — a slot, once filled, never changes, so a filled
+    slot read ahead is still valid. Returns ``(group, first, group_hash)``; a case whose
+    hash is a group's but whose codes differ (a 64-bit collision) gets group -1.
     """
-    n = hashes.shape[0]
+    n = offsets.shape[0] - 1
+    hashes = case_hashes(codes, offsets)
     size = 2
-    while size < 2 * n:
+    while 2 * size < 3 * n:  # load at most 2/3
         size *= 2
     mask = np.uint64(size - 1)
-    table = np.full(size, -1, dtype=np.int64)
+    slot_hash = np.empty(size, dtype=np.uint64)
+    slot_group = np.empty(size, dtype=np.int32)  # fewer than 2**31 cases
+    for s in range(size):  # a fill loop, not np.full: nothing generic to compile
+        slot_group[s] = -1
     group = np.empty(n, dtype=np.int64)
     first = np.empty(n, dtype=np.int64)
+    ahead_slot = np.empty(_BATCH, dtype=np.uint64)
+    ahead_group = np.empty(_BATCH, dtype=np.int64)
+    ahead_hash = np.empty(_BATCH, dtype=np.uint64)
     n_groups = 0
-    for i in range(n):
-        h = hashes[i]
-        slot = np.int64((h ^ (h >> np.uint64(31))) & mask)
-        while True:
-            g = table[slot]
-            if g == -1:
-                table[slot] = n_groups
-                first[n_groups] = i
-                group[i] = n_groups
-                n_groups += 1
-                break
-            if hashes[first[g]] == h:
-                group[i] = g
-                break
-            slot = (slot + 1) & (size - 1)
-    return group, first[:n_groups].copy()
-
-
-@kernel(example=lambda: (_CODES, _OFFSETS, np.array([0, 1], dtype=np.int64)))
-def same_as(codes, offsets, representative):
-    """Whether each case has exactly the codes of case ``representative[case]``."""
-    n_cases = offsets.shape[0] - 1
-    out = np.ones(n_cases, dtype=np.bool_)
-    for case in range(n_cases):
-        other = representative[case]
-        lo, hi = offsets[case], offsets[case + 1]
-        olo, ohi = offsets[other], offsets[other + 1]
-        if hi - lo != ohi - olo:
-            out[case] = False
-            continue
-        for i in range(hi - lo):
-            if codes[lo + i] != codes[olo + i]:
-                out[case] = False
-                break
-    return out
+    for batch in range(0, n, _BATCH):
+        end = min(batch + _BATCH, n)
+        for k in range(end - batch):
+            h = hashes[batch + k]
+            slot = (h ^ (h >> np.uint64(31))) & mask
+            ahead_slot[k] = slot
+            ahead_group[k] = slot_group[slot]
+            ahead_hash[k] = slot_hash[slot]
+        for k in range(end - batch):
+            case = batch + k
+            h = hashes[case]
+            slot = ahead_slot[k]
+            g = ahead_group[k]
+            slot_h = ahead_hash[k]
+            while True:
+                if g < 0:
+                    g = slot_group[slot]  # filled by an earlier case of the batch?
+                    slot_h = slot_hash[slot]
+                if g < 0:
+                    slot_hash[slot] = h
+                    slot_group[slot] = n_groups
+                    first[n_groups] = case
+                    group[case] = n_groups
+                    n_groups += 1
+                    break
+                if slot_h == h:
+                    group[case] = g
+                    break
+                slot = (slot + np.uint64(1)) & mask
+                g = slot_group[slot]
+                slot_h = slot_hash[slot]
+    other_lo = np.empty(_BATCH, dtype=np.int64)
+    other_len = np.empty(_BATCH, dtype=np.int64)
+    other_head = np.empty(_BATCH, dtype=codes.dtype)
+    for batch in range(0, n, _BATCH):
+        end = min(batch + _BATCH, n)
+        for k in range(end - batch):
+            other = first[group[batch + k]]
+            other_lo[k] = offsets[other]
+            other_len[k] = offsets[other + 1] - other_lo[k]
+        for k in range(end - batch):
+            if other_len[k] > 0:
+                other_head[k] = codes[other_lo[k]]
+        for k in range(end - batch):
+            case = batch + k
+            lo, hi = offsets[case], offsets[case + 1]
+            olo = other_lo[k]
+            if other_len[k] != hi - lo or (hi > lo and other_head[k] != codes[lo]):
+                group[case] = -1
+                continue
+            for i in range(1, hi - lo):
+                if codes[lo + i] != codes[olo + i]:
+                    group[case] = -1
+                    break
+    group_hash = np.empty(n_groups, dtype=np.uint64)
+    for g in range(n_groups):
+        group_hash[g] = hashes[first[g]]
+    return group, first[:n_groups].copy(), group_hash
 
 
 @kernel(example=lambda: (_CODES, _OFFSETS, np.ones((2, 1)), 2))

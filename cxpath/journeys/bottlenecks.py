@@ -195,17 +195,23 @@ def bottlenecks(journeys: Journeys | JourneyStats, *, sla: DurationLike | None =
     if sla is not None:
         sla = v.check_duration(sla, "sla", func, low=0.0, closed="neither")
     min_count = v.check_int(min_count, "min_count", func, low=1)
+    clock = clock_name(journeys, calendar)
+    sums = _sums_one_pass(journeys, level, sla) if by is None and _one_pass_fits(
+        journeys, calendar) else None
+    if sums is not None:
+        return attrs.evolve(_table(journeys.vocab, level, sla, min_count, rank_by, sums),
+                            clock=clock)
     src, dst, wait, case = _edges(journeys, calendar=calendar)
     event_w = np.repeat(journeys.case_weights, journeys.lengths).astype(np.float64)
     trans = {"src": src, "dst": dst, "wait": wait, "w": journeys.case_weights[case]
              .astype(np.float64), "event": transition_index(journeys)}
     events = {"code": journeys.codes, "service": service_times(journeys, calendar),
               "w": event_w}
-    clock = clock_name(journeys, calendar)
 
     def rank(trans_mask=None, event_mask=None):
-        return attrs.evolve(_rank(journeys.vocab, level, sla, min_count, rank_by, trans,
-                                  events, trans_mask, event_mask), clock=clock)
+        sums = _sums(len(journeys.vocab), level, sla, trans, events, trans_mask, event_mask)
+        return attrs.evolve(_table(journeys.vocab, level, sla, min_count, rank_by, sums),
+                            clock=clock)
 
     if by is None:
         return rank()
@@ -233,37 +239,90 @@ def _check_service(has_service, level, func):
                "touchpoint: use level='touchpoint')", "service")
 
 
-def _rank(vocab, level, sla, min_count, rank_by, trans, events, trans_mask, event_mask):
-    n = len(vocab)
+def _one_pass_fits(journeys: Journeys, calendar) -> bool:
+    """Whether :func:`_sums_one_pass` applies: elapsed time, a dense pair table, and enough
+    events to be worth compiling its kernels (small logs take numpy passes, cxpath#19)."""
+    from . import stats
+
+    n = len(journeys.vocab)
+    return (calendar is None and n * n <= stats.DENSE_TRANSITIONS
+            and journeys.n_events >= stats.SMALL_EVENTS)
+
+
+def _sums(n, level, sla, trans, events, trans_mask, event_mask) -> dict:
+    """The per-step sums and quantiles :func:`_table` ranks, from the transition and event
+    lists (restricted to the masks): one ``numpy.bincount`` each."""
     src, dst, wait, w = trans["src"], trans["dst"], trans["wait"], trans["w"]
     if trans_mask is not None:
         src, dst, wait, w = src[trans_mask], dst[trans_mask], wait[trans_mask], w[trans_mask]
     names = None
     if level == "transition":  # only the observed transitions: memory O(transitions)
-
         names, key = compact_keys(src * n + dst, n * n)
         size = len(names)
     else:
         key, size = src, n
-    total = np.bincount(key, weights=w * wait, minlength=size)
-    q = quantiles_by_group(key, wait, size, [0.5, 0.9])
-    breach = None
+    out = {"names": names, "total": np.bincount(key, weights=w * wait, minlength=size),
+           "q": quantiles_by_group(key, wait, size, [0.5, 0.9]), "breach": None,
+           "waits_seen": np.bincount(key, weights=w, minlength=size), "service": None}
     if sla is not None:
-        breach = np.bincount(key, weights=w * (wait > sla), minlength=size)
-    service = None
+        out["breach"] = np.bincount(key, weights=w * (wait > sla), minlength=size)
     if level == "transition":
-        count = np.bincount(key, weights=w, minlength=size)
+        out["count"] = out["waits_seen"]
     else:
         code, ev_w, svc = events["code"], events["w"], events["service"]
         if event_mask is not None:
             code, ev_w = code[event_mask], ev_w[event_mask]
             svc = None if svc is None else svc[event_mask]
-        count = np.bincount(code, weights=ev_w, minlength=size)
-        if svc is not None:
-            s_total = np.bincount(code, weights=ev_w * svc, minlength=size)
-            s_q = quantiles_by_group(code, svc, size, [0.5, 0.9])
-            service = (s_total, s_q)
-    waits_seen = np.bincount(key, weights=w, minlength=size)
+        out["count"] = np.bincount(code, weights=ev_w, minlength=size)
+        out["service"] = _service(code, ev_w, svc, size)
+    return out
+
+
+def _service(code, ev_w, svc, size):
+    """Weighted service totals and quantiles per touchpoint (None without service times)."""
+    if svc is None:
+        return None
+    return (np.bincount(code, weights=ev_w * svc, minlength=size),
+            quantiles_by_group(code, svc, size, [0.5, 0.9]))
+
+
+def _sums_one_pass(journeys: Journeys, level, sla) -> dict:
+    """:func:`_sums` over all of ``journeys`` without the transition list: one kernel pass
+    for the weighted sums, and the waits written once, grouped by transition, for the
+    quantiles (:func:`~cxpath.journeys.stats.grouped_wait_quantiles`). Memory: one float
+    per transition; the same numbers as :func:`_sums`. None without any transition (the
+    bincounts of an empty list are integers: that path keeps their types)."""
+    from .._kernels.bottleneck_sums import weighted_waits
+    from .stats import _kernel_clock, grouped_wait_quantiles
+
+    n = len(journeys.vocab)
+    w = journeys.case_weights
+    per_key, per_state = weighted_waits(journeys.codes, journeys.offsets,
+                                        w.astype(np.float64), *_kernel_clock(journeys),
+                                        np.inf if sla is None else float(sla), n)
+    keys, per_edge, per_source = grouped_wait_quantiles(journeys, [0.5, 0.9])
+    if len(keys) == 0:
+        return None
+    if level == "transition":
+        sums, q, names = per_key[:, keys], per_edge, keys
+    else:
+        sums, q, names = per_state, per_source, None
+    out = {"names": names, "total": sums[1], "q": q, "waits_seen": sums[0],
+           "breach": None if sla is None else sums[2], "service": None}
+    if level == "transition":
+        out["count"] = sums[0]
+    else:
+        out["count"] = sums[3]
+        if journeys.starts is not None:
+            ev_w = np.repeat(w, journeys.lengths).astype(np.float64)
+            out["service"] = _service(journeys.codes, ev_w, journeys.service_times, n)
+    return out
+
+
+def _table(vocab, level, sla, min_count, rank_by, sums) -> Bottlenecks:
+    """Rank the steps of ``sums`` (see :func:`_sums`) into a :class:`Bottlenecks`."""
+    names, total, q, breach = sums["names"], sums["total"], sums["q"], sums["breach"]
+    count, waits_seen, service = sums["count"], sums["waits_seen"], sums["service"]
     seen = np.flatnonzero(count >= min_count)
     order_key = total if rank_by == "wait" else service[0]
     seen = seen[np.argsort(-order_key[seen], kind="stable")]

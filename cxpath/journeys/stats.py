@@ -70,7 +70,9 @@ def case_spans(journeys: Journeys):
     if journeys.starts is None:
         last = t[np.maximum(journeys.offsets[1:] - 1, 0)]
     else:  # instances are ordered by start: an earlier one may finish last
-        last = np.maximum.reduceat(t, lo)
+        full = journeys.lengths > 0  # reduce over the non-empty cases only: a clipped start
+        last = np.zeros(len(journeys))  # of trailing empty cases would cut the one before
+        last[full] = np.maximum.reduceat(t, journeys.offsets[:-1][full])
     return first, last
 
 

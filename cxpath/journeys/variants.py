@@ -39,21 +39,21 @@ def group_paths(codes: np.ndarray, offsets: np.ndarray):
 
 
 def _hashed_groups(codes: np.ndarray, offsets: np.ndarray):
-    """:func:`group_paths` and the cases' hashes (``None`` without cases)."""
-    from .._kernels.paths import case_hashes, hash_groups, same_as
+    """:func:`group_paths` and the groups' hashes (``None`` without cases)."""
+    from .._kernels.paths import case_hashes, path_groups
 
     if len(offsets) < 2:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), 0, None
-    hashes = case_hashes(codes, offsets)
-    group, rep = hash_groups(hashes)
-    ok = same_as(codes, offsets, rep[group])
-    if not ok.all():  # hash collision: regroup the odd ones exactly
+    group, rep, hashes = path_groups(codes, offsets)
+    odd = np.flatnonzero(group < 0)
+    if len(odd):  # hash collision: regroup the odd ones exactly
         extra: dict = {}
-        for case in np.flatnonzero(~ok):
+        odd_hashes = case_hashes(codes, offsets)[odd]
+        for case, h in zip(odd.tolist(), odd_hashes):
             key = codes[offsets[case]:offsets[case + 1]].tobytes()
             if key not in extra:
-                extra[key] = len(rep) + len(extra)
-                rep = np.append(rep, case)
+                extra[key] = len(rep)
+                rep, hashes = np.append(rep, case), np.append(hashes, h)
             group[case] = extra[key]
     return rep, group, len(rep), hashes
 
@@ -68,7 +68,7 @@ def canonical_groups(codes: np.ndarray, offsets: np.ndarray):
     if n == 0:
         return rep, group, n
     lengths = np.diff(offsets)[rep]
-    order = np.lexsort((hashes[rep], lengths))
+    order = np.lexsort((hashes, lengths))
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.arange(n)
     return rep[order], rank[group], n

@@ -5,7 +5,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cxpath._kernels.paths import case_hashes, reach_totals, same_as, window_keys
+from cxpath._kernels.paths import case_hashes, path_groups, reach_totals, window_keys
 
 paths_strategy = st.lists(st.lists(st.integers(0, 3), max_size=7), min_size=1, max_size=25)
 
@@ -30,15 +30,28 @@ def test_window_keys_match_oracle(paths, width):
 @pytest.mark.filterwarnings("ignore:overflow encountered in scalar multiply:RuntimeWarning")
 @settings(max_examples=60, deadline=None)
 @given(paths=paths_strategy)
-def test_equal_paths_hash_equal_and_same_as_is_exact(paths):
+def test_equal_paths_hash_equal(paths):
     codes, offsets = csr(paths)
     h = case_hashes(codes, offsets)
     for i, p in enumerate(paths):
         for j, q in enumerate(paths):
             if p == q:
                 assert h[i] == h[j]
-    rep = np.zeros(len(paths), dtype=np.int64)
-    assert same_as(codes, offsets, rep).tolist() == [p == paths[0] for p in paths]
+
+
+# more than one batch of path_groups (64 cases), few distinct paths: groups fill early batches
+@pytest.mark.filterwarnings("ignore:overflow encountered in scalar multiply:RuntimeWarning")
+@settings(max_examples=60, deadline=None)
+@given(paths=st.lists(st.lists(st.integers(0, 2), max_size=4), min_size=1, max_size=300))
+def test_path_groups_number_paths_by_first_appearance(paths):
+    codes, offsets = csr(paths)
+    group, first, group_hash = path_groups(codes, offsets)
+    seen: dict = {}  # plain-Python oracle: a dict of tuples
+    for p in paths:
+        seen.setdefault(tuple(p), len(seen))
+    assert group.tolist() == [seen[tuple(p)] for p in paths]
+    assert first.tolist() == [paths.index(list(p)) for p in seen]
+    assert group_hash.tolist() == case_hashes(codes, offsets)[first].tolist()
 
 
 @settings(max_examples=40, deadline=None)
@@ -115,16 +128,25 @@ def test_first_deviation_matches_oracle(paths, allowed, starts):
         assert got[k] == (expected + offsets[k] if expected >= 0 else -1)
 
 
-def test_hash_groups_number_groups_by_first_appearance():
-    from cxpath._kernels.paths import hash_groups
+def colliding_pairs(k):
+    """``k`` different two-code paths with equal 64-bit hashes (FNV-1a is invertible in its
+    last code: the second code cancels the difference the first one made)."""
+    basis, prime, mask = 14695981039346656037, 1099511628211, 2**64 - 1
+    first = [((basis ^ (a + 1)) * prime) & mask for a in range(k)]
+    pairs = [(a, ((first[0] ^ first[a] ^ 1) - 1) % 2**64) for a in range(k)]
+    return [[a, b - 2**64 if b >= 2**63 else b] for a, b in pairs]
 
-    rng = np.random.default_rng(0)
-    hashes = rng.integers(0, 50, 400).astype(np.uint64) * np.uint64(2**40 + 7)
-    group, first = hash_groups(hashes)
-    seen: dict = {}
-    for i, h in enumerate(hashes.tolist()):
-        seen.setdefault(h, len(seen))
-        assert group[i] == seen[h]
-    assert first.tolist() == [hashes.tolist().index(h) for h in seen]
-    empty_group, empty_first = hash_groups(np.zeros(0, dtype=np.uint64))
-    assert len(empty_group) == 0 and len(empty_first) == 0
+
+def test_colliding_pairs_do_collide():
+    codes, offsets = csr(colliding_pairs(3))
+    assert len(set(case_hashes(codes, offsets).tolist())) == 1
+
+
+def test_path_groups_mark_a_hash_collision():
+    x, y, z = colliding_pairs(3)
+    codes, offsets = csr([x, y, x, z, y])
+    group, first, group_hash = path_groups(codes, offsets)
+    assert group.tolist() == [0, -1, 0, -1, -1] and first.tolist() == [0]
+    group, first, group_hash = path_groups(np.zeros(0, dtype=np.int64),
+                                           np.zeros(1, dtype=np.int64))
+    assert len(group) == len(first) == len(group_hash) == 0
