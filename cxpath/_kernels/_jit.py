@@ -22,7 +22,7 @@ from numba.core import caching as _caching
 
 from ..errors import CxpathWarning
 
-__all__ = ["cache_enabled", "examples", "interpreted", "kernel"]
+__all__ = ["cache_enabled", "compiled", "examples", "interpreted", "kernel"]
 
 _EXAMPLES: list = []  # (dispatcher, zero-argument callable returning example args)
 _WARNED: set = set()  # warnings already given in this process: "read-only", family names
@@ -162,3 +162,16 @@ def interpreted(dispatcher):
     """
     return getattr(dispatcher, "py_func", dispatcher)
 
+
+
+def compiled(dispatcher) -> bool:
+    """Whether the kernel has a compiled (or cache-loaded) specialisation in this process,
+    so that calling it costs no compile (always true under ``NUMBA_DISABLE_JIT=1``).
+
+    Examples
+    --------
+    >>> from cxpath._kernels.ordering import key_starts
+    >>> isinstance(compiled(key_starts), bool)
+    True
+    """
+    return bool(getattr(dispatcher, "signatures", True))

@@ -37,6 +37,7 @@ from ._jit import kernel
 
 _TOL = 1e-10
 _HUGE = 1e10
+_WALL = 0.05  # ets_fit: beta (gamma) this close to alpha (1 - alpha), as a share of its range
 _Y = np.array([3.0, 0.0, 5.0, 2.0, 0.0, 0.0, 4.0, 1.0, 0.0, 2.0, 0.0, 3.0])
 _YS = np.array([10.0, 12.0, 14.0, 11.0, 10.0, 13.0, 15.0, 12.0, 11.0, 14.0, 16.0, 13.0,
                 12.0, 15.0, 17.0, 14.0])
@@ -603,53 +604,6 @@ def _admissible(alpha, beta, gamma, phi, m, work):
     return True
 
 
-@kernel(example=lambda: (_YS, 4, 1))
-def classical_seasonal(y, m, season):
-    """Seasonal figure of a classical decomposition over the whole series, tiled to ``n``.
-
-    Centred moving-average trend (2 x m for even ``m``), detrended by difference
-    (``season=1``) or ratio (``season=2``), averaged by position, normalised to mean 0 / 1.
-    """
-    n = y.shape[0]
-    half = m // 2
-    trend = np.empty(n)
-    for t in range(n):
-        trend[t] = np.nan
-    for t in range(half, n - half):
-        if m % 2 == 1:
-            acc = 0.0
-            for k in range(t - half, t + half + 1):
-                acc += y[k]
-            trend[t] = acc / m
-        else:
-            acc = 0.5 * y[t - half] + 0.5 * y[t + half]
-            for k in range(t - half + 1, t + half):
-                acc += y[k]
-            trend[t] = acc / m
-    fig = np.empty(m)
-    cnt = np.empty(m)
-    for j in range(m):
-        fig[j] = 0.0
-        cnt[j] = 0.0
-    for t in range(n):
-        if not math.isnan(trend[t]):
-            d = y[t] - trend[t] if season == 1 else y[t] / trend[t]
-            fig[t % m] += d
-            cnt[t % m] += 1.0
-    for j in range(m):
-        fig[j] = fig[j] / cnt[j] if cnt[j] > 0 else (0.0 if season == 1 else 1.0)
-    centre = 0.0
-    for j in range(m):
-        centre += fig[j]
-    centre /= m
-    for j in range(m):
-        fig[j] = fig[j] - centre if season == 1 else fig[j] / centre
-    out = np.empty(n)
-    for t in range(n):
-        out[t] = fig[t % m]
-    return out
-
-
 @kernel(example=lambda: (np.array([[1.0, 1.0], [1.0, 2.0], [1.0, 3.0]]),
                          np.array([1.0, 2.0, 2.0])))
 def least_squares(x, y):
@@ -707,11 +661,9 @@ def least_squares(x, y):
 
 
 def _seasonal_start(y, m, season):
-    """The seasonal figure of the initial-state heuristic tiled to ``n``.
-
-    The sums in the loop reference's order: the moving average adds its terms offset by
-    offset across all centres at once, the positions accumulate cycle by cycle. Short
-    series (fewer than three cycles) use the :func:`least_squares` kernel, as it does.
+    """The seasonal figure of the initial-state heuristic tiled to ``n``: the classical
+    decomposition (:func:`classical_seasonal`), or for short series (fewer than three
+    cycles) a trend-and-harmonic regression by the :func:`least_squares` kernel, as R does.
     """
     n = y.shape[0]
     if n < 3 * m:
@@ -725,25 +677,44 @@ def _seasonal_start(y, m, season):
         coef = least_squares(np.ascontiguousarray(np.column_stack(cols)), y)
         base = coef[0] + coef[1] * tt
         return y - base if season == 1 else y / base
+    return classical_seasonal(y, m, season)
+
+
+def classical_seasonal(y, m, season):
+    """Seasonal figure of a classical decomposition over the whole series, tiled to ``n``.
+
+    Centred moving-average trend (2 x m for even ``m``), detrended by difference
+    (``season=1``) or ratio (``season=2``), averaged by position, normalised to mean 0 / 1
+    (positions without a centred window get 0 / 1). In numpy with the loop reference's sums
+    in its order (the moving average adds its terms offset by offset across all centres at
+    once, the positions accumulate cycle by cycle): a millisecond of work that compiled as a
+    kernel cost ~1 s of a cold ``theta`` (#19).
+
+    Examples
+    --------
+    >>> classical_seasonal(np.array([1.0, 3.0, 1.0, 3.0, 1.0, 3.0]), 2, 1).tolist()
+    [-1.0, 1.0, -1.0, 1.0, -1.0, 1.0]
+    """
+    n = y.shape[0]
     half = m // 2
-    width = n - 2 * half  # centres half .. n - half - 1
-    if m % 2 == 1:
-        acc = 0.0 + y[0:width]
-        for k in range(1, m):
-            acc = acc + y[k:k + width]
-    else:
-        acc = 0.5 * y[0:width] + 0.5 * y[2 * half:2 * half + width]
-        for k in range(1, 2 * half):
-            acc = acc + y[k:k + width]
-    level = acc / m
-    mid = y[half:half + width]
-    dev = (mid - level if season == 1 else mid / level).tolist()
+    width = max(n - 2 * half, 0)  # centres half .. n - half - 1
     fig = [0.0] * m
     cnt = [0.0] * m
-    for i, d in enumerate(dev):
-        j = (half + i) % m
-        fig[j] += d
-        cnt[j] += 1.0
+    if width > 0:
+        if m % 2 == 1:
+            acc = 0.0 + y[0:width]
+            for k in range(1, m):
+                acc = acc + y[k:k + width]
+        else:
+            acc = 0.5 * y[0:width] + 0.5 * y[2 * half:2 * half + width]
+            for k in range(1, 2 * half):
+                acc = acc + y[k:k + width]
+        level = acc / m
+        mid = y[half:half + width]
+        for i, d in enumerate((mid - level if season == 1 else mid / level).tolist()):
+            j = (half + i) % m
+            fig[j] += d
+            cnt[j] += 1.0
     fig = [fig[j] / cnt[j] if cnt[j] > 0 else (0.0 if season == 1 else 1.0)
            for j in range(m)]
     centre = 0.0
@@ -827,16 +798,33 @@ def ets_check_param(alpha, beta, gamma, phi, lower, upper, m, work):
     return _admissible(alpha, beta, gamma, phi, m, work)
 
 
+def ets_natural(u, lo, hi):
+    """``lo + u (hi - lo)``, at most ``hi``: a free ``beta`` (``gamma``) from its position.
+
+    The usual region ``lo <= beta <= min(hi, alpha)`` (``lo <= gamma <= min(hi,
+    1 - alpha)``) is a triangle in the natural parameters: Nelder-Mead with a penalty
+    wall along ``beta = alpha`` collapses onto the wall and stops short of a corner such
+    as ``alpha = beta = lo`` (a fixed linear trend), where short trending series often
+    have their maximum. With ``u`` in ``[0, 1]`` both edges are faces of a box, which
+    the optimiser's clamping follows. Plain Python for the drivers: :func:`ets_objective`
+    writes the same expression inline (a kernel of its own lengthened the cold first
+    ``auto_ets``).
+    """
+    return min(lo + u * (hi - lo), hi)
+
+
 @kernel(example=lambda: (np.array([0.3, 12.0]), _YS, 1, 1, 0, 0, False, _NAN4,
                          np.array([True, False, False, False]), np.empty(0), _BOUNDS_LO,
-                         _BOUNDS_HI, np.empty(11), np.empty(1)))
+                         _BOUNDS_HI, np.empty(11), np.empty(1), False))
 def ets_objective(x, y, m, error, trend, season, damped, fixed, free, fixed_states, lower,
-                  upper, work, init):
+                  upper, work, init, relative):
     """Criterion of a parameter vector ``[free smoothing params..., (initial states)]``.
 
-    ``+inf`` outside the usual/admissible region, for negative multiplicative seasonal
-    states or an undefined recursion. ``init`` (full state length) and ``work`` (length
-    at least ``3 m + 4``) are scratch.
+    With ``relative`` a free ``beta`` or ``gamma`` enters as its position in ``[0, 1]``
+    across the usual interval that ``alpha`` leaves it (:func:`ets_natural`), so that the
+    usual region is a box. ``+inf`` outside the usual/admissible region, for negative
+    multiplicative seasonal states or an undefined recursion. ``init`` (full state length)
+    and ``work`` (length at least ``3 m + 4``) are scratch.
     """
     j = 0
     alpha = fixed[0]
@@ -848,12 +836,18 @@ def ets_objective(x, y, m, error, trend, season, damped, fixed, free, fixed_stat
         beta = fixed[1]
         if free[1]:
             beta = x[j]
+            if relative:  # ets_natural
+                top = min(upper[1], alpha)
+                beta = min(lower[1] + beta * (top - lower[1]), top)
             j += 1
     gamma = np.nan
     if season != 0:
         gamma = fixed[2]
         if free[2]:
             gamma = x[j]
+            if relative:  # ets_natural
+                top = min(upper[2], 1.0 - alpha)
+                gamma = min(lower[2] + gamma * (top - lower[2]), top)
             j += 1
     phi = np.nan
     if damped:
@@ -893,13 +887,15 @@ def ets_objective(x, y, m, error, trend, season, damped, fixed, free, fixed_stat
 @kernel(example=lambda: (np.array([0.3, 12.0]), np.array([1e-4, -np.inf]),
                          np.array([0.9999, np.inf]), 200, 1e-4, _YS, 1, 1, 0, 0, False,
                          _NAN4, np.array([True, False, False, False]), np.empty(0),
-                         _BOUNDS_LO, _BOUNDS_HI))
+                         _BOUNDS_LO, _BOUNDS_HI, False))
 def ets_nelder_mead(x0, lo, hi, maxit, tol, y, m, error, trend, season, damped, fixed, free,
-                    fixed_states, lower, upper):
+                    fixed_states, lower, upper, relative):
     """Bounded Nelder-Mead (adaptive coefficients of Gao & Han 2012, box by clamping).
 
-    Minimises :func:`ets_objective` from ``x0``; stops when the standard deviation of the
-    simplex values falls below ``tol`` or after ``maxit`` iterations. Returns
+    Minimises :func:`ets_objective` (in ``relative`` coordinates: :func:`ets_natural`) from
+    ``x0``, a start simplex of 5 % steps (inwards for a coordinate on its upper bound, so
+    that a run from a point on a box face is not flat); stops when the standard deviation
+    of the simplex values falls below ``tol`` or after ``maxit`` iterations. Returns
     ``(best x, best value, iterations)``.
     """
     n = x0.shape[0]
@@ -917,11 +913,14 @@ def ets_nelder_mead(x0, lo, hi, maxit, tol, y, m, error, trend, season, damped, 
             sim[i, k] = min(max(x0[k], lo[k]), hi[k])
     for i in range(n):
         v = sim[i + 1, i]
-        v = 1e-4 if v == 0.0 else v * 1.05
-        sim[i + 1, i] = min(max(v, lo[i]), hi[i])
+        step = 1e-4 if v == 0.0 else v * 0.05
+        w = min(max(v + step, lo[i]), hi[i])
+        if w == v:  # x0 on its upper bound: step inwards, not along a zero-length edge
+            w = min(max(v - step, lo[i]), hi[i])
+        sim[i + 1, i] = w
     for i in range(n + 1):
         fv[i] = ets_objective(sim[i], y, m, error, trend, season, damped, fixed, free,
-                              fixed_states, lower, upper, e, init)
+                              fixed_states, lower, upper, e, init, relative)
     xc = np.empty(n)
     xr = np.empty(n)
     xt = np.empty(n)
@@ -961,7 +960,7 @@ def ets_nelder_mead(x0, lo, hi, maxit, tol, y, m, error, trend, season, damped, 
         for k in range(n):
             xr[k] = min(max(xc[k] + ra * (xc[k] - sim[worst, k]), lo[k]), hi[k])
         fr = ets_objective(xr, y, m, error, trend, season, damped, fixed, free, fixed_states,
-                           lower, upper, e, init)
+                           lower, upper, e, init, relative)
         if fv[best] <= fr < fv[second]:
             for k in range(n):
                 sim[worst, k] = xr[k]
@@ -971,7 +970,7 @@ def ets_nelder_mead(x0, lo, hi, maxit, tol, y, m, error, trend, season, damped, 
             for k in range(n):
                 xt[k] = min(max(xc[k] + rg * (xr[k] - xc[k]), lo[k]), hi[k])
             fe = ets_objective(xt, y, m, error, trend, season, damped, fixed, free,
-                               fixed_states, lower, upper, e, init)
+                               fixed_states, lower, upper, e, init, relative)
             if fe < fr:
                 for k in range(n):
                     sim[worst, k] = xt[k]
@@ -985,7 +984,7 @@ def ets_nelder_mead(x0, lo, hi, maxit, tol, y, m, error, trend, season, damped, 
             for k in range(n):
                 xt[k] = min(max(xc[k] + rc * (xr[k] - xc[k]), lo[k]), hi[k])
             fc = ets_objective(xt, y, m, error, trend, season, damped, fixed, free,
-                               fixed_states, lower, upper, e, init)
+                               fixed_states, lower, upper, e, init, relative)
             if fc <= fr:
                 for k in range(n):
                     sim[worst, k] = xt[k]
@@ -995,7 +994,7 @@ def ets_nelder_mead(x0, lo, hi, maxit, tol, y, m, error, trend, season, damped, 
             for k in range(n):
                 xt[k] = min(max(xc[k] - rc * (xr[k] - xc[k]), lo[k]), hi[k])
             fc = ets_objective(xt, y, m, error, trend, season, damped, fixed, free,
-                               fixed_states, lower, upper, e, init)
+                               fixed_states, lower, upper, e, init, relative)
             if fc < fv[worst]:
                 for k in range(n):
                     sim[worst, k] = xt[k]
@@ -1008,7 +1007,7 @@ def ets_nelder_mead(x0, lo, hi, maxit, tol, y, m, error, trend, season, damped, 
                 sim[i, k] = min(max(sim[best, k] + rs * (sim[i, k] - sim[best, k]), lo[k]),
                                 hi[k])
             fv[i] = ets_objective(sim[i], y, m, error, trend, season, damped, fixed, free,
-                                  fixed_states, lower, upper, e, init)
+                                  fixed_states, lower, upper, e, init, relative)
     best = 0  # first minimum, as np.argmin (the values are never NaN)
     for i in range(1, n + 1):
         if fv[i] < fv[best]:
@@ -1026,14 +1025,26 @@ def _as_f64(a):
     return np.ascontiguousarray(a, dtype=np.float64)
 
 
+def _position(value, lo, hi):
+    """Inverse of :func:`ets_natural`: where ``value`` lies in ``[lo, hi]`` (0 if empty)."""
+    return (value - lo) / (hi - lo) if hi > lo else 0.0
+
+
 def ets_fit(y, m, error, trend, season, damped, fixed, fixed_states, maxit, tol, lower,
             upper, restarts, start_states=None):
     """Fit one ETS model by Nelder-Mead on R forecast's likelihood criterion.
 
     ``fixed`` holds alpha, beta, gamma, phi (NaN = estimate); ``fixed_states`` the full
-    initial state (empty = estimate). ``restarts`` reruns Nelder-Mead from the best point
-    (a fresh simplex) up to that many times while it still improves the criterion by more
-    than ``tol`` — 0 is R's and statsforecast's single run. Returns ``(params[4],
+    initial state (empty = estimate). The first Nelder-Mead run is R's and
+    statsforecast's (the natural parameters, R's start). When it ends with ``beta``
+    (``gamma``) within ``_WALL`` of its range from ``alpha`` (``1 - alpha``), a second run
+    from there optimises ``beta`` and ``gamma`` as positions in their ranges
+    (:func:`ets_natural`), in which that wall is a box face; it is kept when it lowers the
+    criterion by more than ``tol``. On M1 and Tourism the first run stops on the wall in
+    about a third of the trend fits, at ``alpha = beta`` well inside the region, where
+    the maximum lies at a corner (M1 YAG15: ``alpha = beta = 0.0285`` against ``1e-4``,
+    criterion 0.94 higher). ``restarts`` adds up to that many such runs from the best
+    point while they still improve the criterion by more than ``tol``. Returns ``(params[4],
     init_state, criterion, n_estimated, ok)``; ``params`` is NaN where the model has no
     such component.
 
@@ -1111,17 +1122,28 @@ def ets_fit(y, m, error, trend, season, damped, fixed, fixed_states, maxit, tol,
     if n_est >= y.shape[0] - 1:
         return params, init, np.inf, n_est, False
     xb = x0
+    relative = False
     if nx > 0:
         xb, fb, _ = ets_nelder_mead(x0, lo, hi, maxit, tol, y, m, error, trend, season,
-                                    damped, fixed, free_arr, fixed_states, lower, upper)
-        for _r in range(restarts):
-            xn, fn, _ = ets_nelder_mead(xb, lo, hi, maxit, tol, y, m, error, trend, season,
-                                        damped, fixed, free_arr, fixed_states, lower, upper)
+                                    damped, fixed, free_arr, fixed_states, lower, upper,
+                                    False)
+        # beta / gamma as positions across what alpha leaves them (ets_natural)
+        xr, rlo, rhi = xb.copy(), lo.copy(), hi.copy()
+        a = xb[0] if free[0] else fx[0]
+        wall = False
+        for k, top in ((1, min(hi4[1], a)), (2, min(hi4[2], 1.0 - a))):
+            if free[k]:
+                i = keep.index(k)
+                xr[i] = _position(xb[i], lo4[k], top)
+                rlo[i], rhi[i] = 0.0, 1.0
+                wall = wall or xr[i] > 1.0 - _WALL
+        for _r in range(max(restarts, int(wall))):
+            xn, fn, _ = ets_nelder_mead(xr, rlo, rhi, maxit, tol, y, m, error, trend,
+                                        season, damped, fixed, free_arr, fixed_states,
+                                        lower, upper, True)
             if not fn < fb - tol:
-                if fn < fb:
-                    xb, fb = xn, fn
                 break
-            xb, fb = xn, fn
+            xr, fb, xb, relative = xn, fn, xn, True
     # the smoothing parameters: free ones from the optimum, the others as fixed
     j = 0
     for k in range(4):
@@ -1130,6 +1152,11 @@ def ets_fit(y, m, error, trend, season, damped, fixed, fixed_states, maxit, tol,
             j += 1
         else:
             params[k] = fx[k]
+    if relative:
+        if free[1]:
+            params[1] = ets_natural(params[1], lo4[1], min(hi4[1], params[0]))
+        if free[2]:
+            params[2] = ets_natural(params[2], lo4[2], min(hi4[2], 1.0 - params[0]))
     if trend == 0:
         params[1] = np.nan
     if season == 0:
@@ -1138,7 +1165,7 @@ def ets_fit(y, m, error, trend, season, damped, fixed, fixed_states, maxit, tol,
         params[3] = np.nan
     e = np.empty(3 * m + 8)
     crit = ets_objective(xb, y, m, error, trend, season, damped, fixed, free_arr,
-                         fixed_states, lower, upper, e, init)
+                         fixed_states, lower, upper, e, init, relative)
     return params, init, crit, n_est, math.isfinite(crit)
 
 

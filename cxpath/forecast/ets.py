@@ -293,7 +293,7 @@ def _class2_variance(fit, mean, name):
 
 
 def _intervals(fit, h, levels, how, npaths, seed, name):
-    from .._kernels import forecast as _k
+    from ._simulate import simulate_paths
 
     mean = fit["point"](h)
     error, trend, season, _damped = fit["components"]
@@ -314,8 +314,8 @@ def _intervals(fit, h, levels, how, npaths, seed, name):
                  how="Use fewer paths ('npaths'), a shorter horizon, or raise the cap with "
                      "the CXPATH_MAX_MEMORY environment variable (e.g. CXPATH_MAX_MEMORY=64GiB).")
     a, b, g, phi = fit["alpha"], fit["beta"], fit["gamma"], fit["phi"]
-    paths = _k.ets_simulate(fit["states"][-1].copy(), fit["m"], error, trend, season, a, b,
-                            g, phi, float(np.sqrt(fit["sigma2"])), h, npaths, seed)
+    paths = simulate_paths(fit["states"][-1].copy(), fit["m"], error, trend, season, a, b, g,
+                           phi, float(np.sqrt(fit["sigma2"])), h, npaths, seed)
     paths = np.where(np.isfinite(paths), paths, np.nan)
     if np.isnan(paths).any():
         paths = paths[~np.isnan(paths).any(axis=1)]
@@ -390,8 +390,9 @@ def ets(y: ArrayLike, h: int, m: int = 1, *, model: str = "ZZZ", damped: bool | 
         Seed of the simulation (results are reproducible).
     restarts : int, default 0
         Extra Nelder-Mead runs from the best point while they improve the likelihood. 0 is
-        the single run of R and statsforecast (and reproduces their fits); 2-3 often
-        finds a higher likelihood for seasonal models at 2-3 times the cost. At most 100.
+        R's and statsforecast's run (plus the continuation off the edge ``beta = alpha``,
+        :func:`auto_ets` Notes); 2-3 often finds a higher likelihood for seasonal models at
+        2-3 times the cost. At most 100.
     sanity : bool, default True
         When selecting (``Z`` letters), replace a model whose forecast is implausible by
         the next admissible one by ``ic`` (see :func:`auto_ets`); no effect on a fully
@@ -604,6 +605,12 @@ def auto_ets(y: ArrayLike, h: int, m: int = 1, *, damped: bool | None = None, ic
     ``alpha`` has the higher likelihood but forecasts worse), and in a smaller share a
     Nelder-Mead run of either library that ends at the lower likelihood
     (``benchmarks/bench_forecast_accuracy.py --worst N`` lists both criteria per series).
+    A run that stops on the oblique edge ``beta = alpha`` (or ``gamma = 1 - alpha``) of
+    the usual region, where a simplex of penalised vertices cannot slide along it, is
+    continued with ``beta`` and ``gamma`` as positions in their ranges, which makes that
+    edge a box face (short trending series whose maximum is the corner
+    ``alpha = beta = 1e-4``, a fixed linear trend, such as M1 YAG15 and YAC7 and Tourism
+    Y309, now reach it).
 
     **Sanity layer.** The candidates are taken in the order of the criterion and the first
     whose forecast over the ``h`` steps passes these rules is used:

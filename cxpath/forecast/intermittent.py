@@ -7,6 +7,16 @@ statsforecast 2.x (``CrostonClassic``, ``CrostonSBA``, ``CrostonOptimized``, ``T
 *empirical*: quantiles of the errors of the method's own forecasts from every earlier
 origin of the series at each horizon (a rolling-origin backtest on the history), added to
 the point forecast and clipped at zero.
+
+Cold start (#19): the intervals need the method's forecast from every prefix of the
+series. Croston and TSB get them in one pass (``smoothing_prefix``), run interpreted for
+series of at most :data:`SMALL_PREFIX_PERIODS` periods until the kernel is compiled in this
+process (by a longer series), compiled otherwise. Optimised Croston, ADIDA and IMAPA on
+series of at most :data:`SMALL_ROLLING_PERIODS` periods (ADIDA and IMAPA aggregating over at
+most :data:`SMALL_ROLLING_LEVEL` periods) get them from numpy around the one compiled step
+that is real work, the golden-section search of each SES alpha (``golden_ses``), instead of
+compiling the whole ``intermittent_rolling`` kernel (~5 s of CPU in a fresh process); longer
+series run that kernel. Both ways give the kernel's numbers bit for bit.
 """
 
 from __future__ import annotations
@@ -27,6 +37,104 @@ if TYPE_CHECKING:
 __all__ = ["adida", "croston", "imapa", "tsb"]
 
 _MAX_ORIGINS = 400
+#: Croston and TSB prefix forecasts of series up to this many periods run interpreted
+#: (~0.25 ms for 100 periods, against ~1.5 s to compile the kernel in a fresh process) unless
+#: the kernel is compiled in this process already. No counter is kept: many short series stay
+#: interpreted, which costs at most about one more call's worth of time each.
+SMALL_PREFIX_PERIODS = 2_000
+#: Optimised Croston, ADIDA and IMAPA: series up to this many periods take the numpy path
+#: (:func:`_rolling`), ADIDA and IMAPA when they aggregate over at most
+#: ``SMALL_ROLLING_LEVEL`` periods.
+SMALL_ROLLING_PERIODS = 2_000
+SMALL_ROLLING_LEVEL = 16
+
+
+def _smoothing_prefix(y, method, p1, p2):
+    """The ``smoothing_prefix`` kernel, interpreted for short series while it is not compiled
+    (the same operations in the same order, so the same numbers)."""
+    from .._kernels._jit import compiled, interpreted
+
+    run = kernels().smoothing_prefix
+    if y.shape[0] <= SMALL_PREFIX_PERIODS and not compiled(run):
+        run = interpreted(run)
+    return run(y, method, p1, p2)
+
+
+def _ses_optimized_prefixes(x, lengths, lower, upper):
+    """``ses_optimized(x[:k], lower, upper)[0]`` for each ``k`` of the ascending ``lengths``.
+
+    The alphas come from the ``golden_ses`` kernel; the SES forecasts of all prefixes are
+    one pass over ``x``, vectorised over the prefixes, with the kernel's arithmetic.
+    """
+    golden = kernels().golden_ses
+    alpha = np.array([golden(x[:k], lower, upper) for k in lengths.tolist()])
+    keep = 1.0 - alpha
+    last = int(lengths[-1])
+    level = np.empty((last + 1, alpha.shape[0]))  # level[i]: SES after x[:i], every alpha
+    level[0] = x[0]
+    step = np.multiply.outer(x[:last], alpha)
+    for i in range(1, last + 1):
+        np.multiply(keep, level[i - 1], out=level[i])
+        level[i] += step[i - 1]
+    fc = level[lengths, np.arange(alpha.shape[0])]
+    fc[lengths == 1] = x[0]  # one value: SES forecasts it
+    return fc
+
+
+def _rolling(y, method, p1, p2, start):
+    """The ``intermittent_rolling`` kernel's forecasts from ``y[:t]``, ``t = start..n``, for
+    optimised Croston (``method=1``, alphas in ``[p1, p2]``), ADIDA (3) and IMAPA (4).
+
+    Size rule: numpy when ``n <= SMALL_ROLLING_PERIODS`` and, for ADIDA and IMAPA, no prefix
+    aggregates over more than :data:`SMALL_ROLLING_LEVEL` periods (the rounded mean interval
+    between demands); the kernel otherwise. In numpy every prefix's SES series is a prefix
+    of a few series of the whole history: the non-zero sizes and intervals (Croston), or the
+    sums of ``level``-period blocks (one series per level and remainder of ``t`` mod level).
+    """
+    n = y.shape[0]
+    ts = np.arange(start, n + 1)
+    demand = y != 0.0
+    count = np.concatenate([[0], np.cumsum(demand)])[ts]  # demands in y[:t]
+    has = count > 0
+    # the mean interval of y[:t] is (position of its last demand + 1) / demands, exactly
+    last = np.concatenate([[0], np.maximum.accumulate(np.where(demand, np.arange(1, n + 1),
+                                                               0))])[ts]
+    top = np.ones(ts.shape[0], dtype=np.int64)
+    top[has] = np.maximum(np.rint(last[has] / count[has]), 1).astype(np.int64)
+    if n > SMALL_ROLLING_PERIODS or (method != 1 and top.max() > SMALL_ROLLING_LEVEL):
+        return kernels().intermittent_rolling(y, method, p1, p2, start)
+    out = np.zeros(ts.shape[0])  # no demand yet: 0
+    if not has.any():
+        return out
+    if method == 1:
+        pos = np.flatnonzero(demand)
+        gaps = np.diff(pos, prepend=-1).astype(np.float64)
+        lengths = np.unique(count[has])
+        at = np.searchsorted(lengths, count[has])
+        zd = _ses_optimized_prefixes(y[pos], lengths, p1, p2)[at]
+        zi = _ses_optimized_prefixes(gaps, lengths, p1, p2)[at]
+        out[has] = np.where(zi != 0.0, zd / np.where(zi != 0.0, zi, 1.0), zd)
+        return out
+    for level in range(1, int(top.max()) + 1):
+        use = has & ((top == level) if method == 3 else (top >= level))
+        if not use.any():
+            continue
+        sums = np.zeros(n - level + 1)
+        for j in range(level):  # every window's sum, added in the kernel's order
+            sums += y[j:n - level + 1 + j]
+        fc = np.empty(ts.shape[0])  # SES of the block sums ending at each t
+        for r in range(level):
+            at = use & (ts % level == r)
+            if at.any():
+                fc[at] = _ses_optimized_prefixes(np.ascontiguousarray(sums[r::level]),
+                                                 ts[at] // level, 0.1, 0.3)
+        if method == 3:
+            out[use] = fc[use] / level
+        else:  # IMAPA: the mean over levels 1..top, summed in level order
+            out[use] += fc[use] / level
+    if method == 4:
+        out[has] /= top[has]
+    return out
 
 
 def _empirical(y, h, levels, method, p1, p2, scale, func):
@@ -36,7 +144,7 @@ def _empirical(y, h, levels, method, p1, p2, scale, func):
     n = y.shape[0]
     k = levels.shape[0]
     if method in (0, 2):  # exponential smoothing: every prefix in one O(n) pass
-        pre = _k.smoothing_prefix(y, method, p1, p2)
+        pre = _smoothing_prefix(y, method, p1, p2)
         if scale != 1.0:
             pre *= scale
         if k == 0:
@@ -48,7 +156,7 @@ def _empirical(y, h, levels, method, p1, p2, scale, func):
         roll = pre[1:]
     else:
         start = max(1, n - _MAX_ORIGINS)
-        roll = _k.intermittent_rolling(y, method, p1, p2, start) * scale
+        roll = _rolling(y, method, p1, p2, start) * scale
     point = roll[-1]
     fitted = np.full(n, np.nan)
     fitted[start:] = roll[:-1]

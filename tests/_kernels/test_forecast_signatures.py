@@ -45,7 +45,8 @@ with warnings.catch_warnings():
         auto_ets(x, 6, m=12)
         auto_ets(x, 6, m=1, damped=True)
         auto_ets(x, 6, m=4, additive_only=True)
-    ets(y, 6, 12, model="MAM", intervals="simulated", npaths=20)
+    ets(y, 6, 12, model="MAM", intervals="simulated", npaths=20)  # numpy paths
+    ets(y, 1001, 1, model="ANN", intervals="simulated", npaths=20)  # the kernel's
     ets(y, 6, 12, model="AAdA", alpha=0.3)
     ses(y, 3)
     holt(y[::2], 3, damped=True)

@@ -85,3 +85,68 @@ def test_bad_inputs():
         adida([1.0, 0.0], 0)
     with pytest.raises(DataError, match=r"forecast.imapa"):
         imapa([], 2)
+
+
+# ------------------------------------------------ the numpy paths against the kernels (#19)
+
+demand = st.lists(st.one_of(st.just(0.0), st.floats(0.01, 50.0), st.integers(1, 9).map(float)),
+                  min_size=1, max_size=90)
+
+
+@settings(max_examples=200, deadline=None)
+@given(y=demand, method=st.sampled_from([1, 3, 4]), cut=st.floats(0.0, 1.0))
+def test_numpy_rolling_equals_the_kernel_bit_for_bit(y, method, cut):
+    # optimised Croston, ADIDA, IMAPA from every prefix y[:t], t >= start: the numpy path
+    # (numpy + golden_ses) against the whole intermittent_rolling kernel
+    from cxpath._kernels import forecast as k
+    from cxpath.forecast.intermittent import _rolling
+
+    y = np.array(y)
+    start = 1 + int(cut * (y.size - 1))
+    want = k.intermittent_rolling(y, method, 0.1, 0.3, start)
+    got = _rolling(y, method, 0.1, 0.3, start)
+    assert np.array_equal(got, want)
+
+
+@pytest.mark.parametrize("method", [3, 4])
+def test_rolling_beyond_the_size_rule_is_the_kernel(method):
+    # a demand every ~20 periods aggregates over more than SMALL_ROLLING_LEVEL periods
+    from cxpath._kernels import forecast as k
+    from cxpath.forecast import intermittent
+
+    y = np.zeros(120)
+    y[::20] = 3.0
+    assert np.rint(101 / 6) > intermittent.SMALL_ROLLING_LEVEL  # y[:t], t > 100
+    assert np.array_equal(intermittent._rolling(y, method, 0.0, 0.0, 1),
+                          k.intermittent_rolling(y, method, 0.0, 0.0, 1))
+
+
+@settings(max_examples=100, deadline=None)
+@given(y=demand, method=st.sampled_from([0, 2]), a=st.floats(0.01, 1.0),
+       b=st.floats(0.01, 1.0))
+def test_interpreted_smoothing_prefix_equals_the_kernel_bit_for_bit(y, method, a, b):
+    from cxpath._kernels import forecast as k
+    from cxpath._kernels._jit import interpreted
+
+    y = np.array(y)
+    assert np.array_equal(interpreted(k.smoothing_prefix)(y, method, a, b),
+                          k.smoothing_prefix(y, method, a, b))
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_forecasts_are_the_same_on_both_sides_of_the_size_rules(monkeypatch, seed):
+    from cxpath.forecast import intermittent
+
+    y = series(seed, n=60 + 20 * seed)
+    calls = [lambda: croston(y, 5), lambda: croston(y, 5, variant="optimized"),
+             lambda: tsb(y, 5), lambda: adida(y, 5), lambda: imapa(y, 5)]
+    from cxpath._kernels import _jit
+
+    monkeypatch.setattr(_jit, "compiled", lambda dispatcher: False)  # as in a fresh process
+    small = [f() for f in calls]
+    monkeypatch.setattr(intermittent, "SMALL_ROLLING_PERIODS", 0)  # the kernels
+    monkeypatch.setattr(intermittent, "SMALL_PREFIX_PERIODS", 0)
+    for f, g in zip(small, [f() for f in calls]):
+        for got, want in ((f.mean, g.mean), (f.lower, g.lower), (f.upper, g.upper),
+                          (f.fitted, g.fitted)):
+            assert np.array_equal(got, want, equal_nan=True), f.model

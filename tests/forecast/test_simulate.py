@@ -1,0 +1,66 @@
+"""ETS sample paths in numpy (cxpath.forecast._simulate) against the ets_simulate kernel."""
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cxpath._kernels import forecast as k
+from cxpath.forecast import _simulate
+from cxpath.forecast._simulate import simulate_numpy, simulate_paths
+
+
+def _state(draw, m, trend, season):
+    level = draw(st.floats(1.0, 100.0))
+    slope = [draw(st.floats(0.9, 1.1) if trend == 2 else st.floats(-2.0, 2.0))] if trend else []
+    if season == 2:
+        seas = [draw(st.floats(0.7, 1.3)) for _ in range(m)]
+    else:
+        seas = [draw(st.floats(-5.0, 5.0)) for _ in range(m if season else 0)]
+    return np.array([level, *slope, *seas])
+
+
+@st.composite
+def models(draw):
+    error, trend, season = draw(st.integers(1, 2)), draw(st.integers(0, 2)), draw(
+        st.integers(0, 2))
+    m = draw(st.integers(1, 7)) if season else 1
+    alpha = draw(st.floats(0.01, 0.99))
+    beta = draw(st.floats(0.0, alpha))
+    gamma = draw(st.floats(0.0, 1.0 - alpha))
+    phi = draw(st.sampled_from([1.0, 0.8, 0.95]))
+    sigma = draw(st.floats(0.001, 0.2) if error == 2 else st.floats(0.0, 5.0))
+    return (_state(draw, m, trend, season), m, error, trend, season, alpha, beta, gamma, phi,
+            sigma)
+
+
+@settings(max_examples=150, deadline=None)
+@given(model=models(), h=st.integers(1, 30), npaths=st.integers(1, 40),
+       seed=st.integers(0, 2**32 - 1))
+def test_numpy_paths_equal_the_kernel_bit_for_bit(model, h, npaths, seed):
+    # every component combination, damped or not: the same draws and the same operations
+    want = k.ets_simulate(*model, h, npaths, seed)
+    got = simulate_numpy(*model, h, npaths, seed)
+    assert got.shape == (npaths, h)
+    assert np.array_equal(got, want, equal_nan=True)
+
+
+def test_the_draws_are_numpys_legacy_normals_in_path_order():
+    # ETS(A,N,N) with alpha = 0: every value is the level plus sigma times a draw
+    paths = simulate_numpy(np.array([5.0]), 1, 1, 0, 0, 0.0, 0.0, 0.0, 1.0, 2.0, 4, 3, 11)
+    want = 5.0 + np.random.RandomState(11).standard_normal((3, 4)) * 2.0
+    assert np.array_equal(paths, want)
+
+
+def test_holt_without_noise_is_the_straight_line():
+    # ETS(A,A,N), sigma = 0: y_{t+i} = l + (i + 1) b on every path (textbook recursion)
+    paths = simulate_numpy(np.array([10.0, 0.5]), 1, 1, 1, 0, 0.3, 0.1, 0.0, 1.0, 0.0, 5, 2, 0)
+    assert np.allclose(paths, 10.0 + 0.5 * np.arange(1, 6), rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("h", [3, 12])
+def test_simulate_paths_is_the_kernel_on_both_sides_of_the_size_rule(monkeypatch, h):
+    args = (np.array([10.0, 0.5, 1.0, -1.0, 0.5, -0.5]), 4, 2, 1, 1, 0.3, 0.05, 0.1, 0.98,
+            0.05, h, 50, 3)
+    monkeypatch.setattr(_simulate, "SMALL_SIM_STEPS", 5)  # h = 12 takes the kernel
+    assert np.array_equal(simulate_paths(*args), k.ets_simulate(*args))
