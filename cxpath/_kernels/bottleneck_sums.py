@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._jit import kernel
+from .journey_counts import transition_wait
 
 
 def _example():
@@ -44,9 +45,7 @@ def weighted_waits(codes, offsets, weight, times, event_starts, intervals, sla, 
         hi = offsets[case + 1]
         for i in range(lo, hi - 1):
             c = codes[i]
-            wait = np.rint((event_starts[i + 1] - times[i]) * 1e6) / 1e6
-            if wait < floor:
-                wait = 0.0
+            wait = transition_wait(times, event_starts, i, floor)
             late = w * (1.0 if wait > sla else 0.0)
             key = c * n + codes[i + 1]
             per_key[0, key] += w

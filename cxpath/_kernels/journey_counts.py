@@ -11,6 +11,15 @@ _CODES = np.array([0, 1, 1, 0], dtype=np.int64)
 _OFFSETS = np.array([0, 3, 4], dtype=np.int64)
 
 
+
+@kernel()
+def transition_wait(times, event_starts, i, floor):
+    """Seconds from event ``i``'s completion to event ``i + 1``'s start, rounded to the
+    microsecond (clock noise), and 0 below ``floor`` (0 for activity instances, whose
+    overlaps are not waits; -inf otherwise). The one wait rule of the journey kernels."""
+    w = np.rint((event_starts[i + 1] - times[i]) * 1e6) / 1e6
+    return 0.0 if w < floor else w
+
 def _example():
     times = np.array([0.0, 60.0, 90.0, 10.0])
     return (_CODES, _OFFSETS, np.ones(2), np.array([True, False]), times, times, False, 2)
@@ -92,9 +101,7 @@ def first_order_counts(codes, offsets, weight, success, times, event_starts, int
                 per_edge[1, key] += ws
                 wait = 0.0
                 if timed:
-                    wait = np.rint((event_starts[i + 1] - times[i]) * 1e6) / 1e6
-                    if wait < floor:
-                        wait = 0.0
+                    wait = transition_wait(times, event_starts, i, floor)
                 edge_waits[0, key] += wait
                 per_state[10, c] += wait
                 if not np.isnan(edge_waits[1, key]) and (np.isnan(wait)
@@ -143,9 +150,7 @@ def transitions(codes, offsets, times, event_starts, intervals, with_case):
         out = 0
         for case in range(n_cases):
             for i in range(offsets[case], offsets[case + 1] - 1):
-                w = np.rint((event_starts[i + 1] - times[i]) * 1e6) / 1e6
-                if w < floor:
-                    w = 0.0
+                w = transition_wait(times, event_starts, i, floor)
                 wait[out] = w
                 out += 1
     else:
@@ -179,9 +184,7 @@ def scatter_waits(codes, offsets, times, event_starts, intervals, case_lo, case_
     floor = 0.0 if intervals else -np.inf  # waits below it become 0 (never, at -inf)
     for case in range(case_lo, case_hi):
         for i in range(offsets[case], offsets[case + 1] - 1):
-            w = np.rint((event_starts[i + 1] - times[i]) * 1e6) / 1e6
-            if w < floor:
-                w = 0.0
+            w = transition_wait(times, event_starts, i, floor)
             key = codes[i] * n_states + codes[i + 1]
             out[cursor[key]] = w
             cursor[key] += 1
@@ -217,9 +220,7 @@ def wait_histograms(codes, offsets, times, event_starts, intervals, case_lo, cas
     floor = 0.0 if intervals else -np.inf  # waits below it become 0 (never, at -inf)
     for case in range(case_lo, case_hi):
         for i in range(offsets[case], offsets[case + 1] - 1):
-            w = np.rint((event_starts[i + 1] - times[i]) * 1e6) / 1e6
-            if w < floor:
-                w = 0.0
+            w = transition_wait(times, event_starts, i, floor)
             hist[codes[i] * n_states + codes[i + 1], bucket(sort_key(w))] += 1
     return hist
 
@@ -240,9 +241,7 @@ def gather_wait_keys(codes, offsets, times, event_starts, intervals, case_lo, ca
     floor = 0.0 if intervals else -np.inf  # waits below it become 0 (never, at -inf)
     for case in range(case_lo, case_hi):
         for i in range(offsets[case], offsets[case + 1] - 1):
-            w = np.rint((event_starts[i + 1] - times[i]) * 1e6) / 1e6
-            if w < floor:
-                w = 0.0
+            w = transition_wait(times, event_starts, i, floor)
             k = sort_key(w)
             b = bucket(k)
             c = codes[i]

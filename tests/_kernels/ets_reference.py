@@ -1,6 +1,7 @@
-"""Loop-by-loop reference of the ETS initial-state heuristic (Hyndman et al. 2008, R
-forecast's ``initstate``), against which the numpy version on the auto_ets path
-(``cxpath._kernels.forecast._initial_states``) is checked bit for bit."""
+"""Loop-by-loop references of the ETS initial-state heuristic (Hyndman et al. 2008, R
+forecast's ``initstate``) and of ETS sample paths, against which the numpy versions
+(``cxpath._kernels.forecast._initial_states``, ``cxpath.forecast._simulate``) are checked
+bit for bit."""
 
 import math
 
@@ -89,4 +90,60 @@ def init_states_reference(y, m, trend, season):
         off = 2
     for j in range(init_s.shape[0]):
         out[off + j] = init_s[j]
+    return out
+
+
+def simulate_reference(state, m, error, trend, season, alpha, beta, gamma, phi, sigma, h, npaths,
+                 seed):
+    """Sample paths ``npaths x h`` of an ETS model from its last state, Gaussian errors,
+    path by path and step by step (the compiled kernel cxpath had before the numpy version;
+    the test oracle of :func:`cxpath.forecast._simulate.simulate_paths`)."""
+    rng = np.random.RandomState(seed)  # numba's legacy generator, as numpy's
+    out = np.empty((npaths, h))
+    p = state.shape[0]
+    ms = m if season != 0 else 0
+    off = 2 if trend != 0 else 1
+    s = np.empty(max(ms, 1))
+    for path in range(npaths):
+        level = state[0]
+        slope = state[1] if trend != 0 else 0.0
+        for j in range(ms):
+            s[j] = state[off + j]
+        for i in range(h):
+            if trend == 0:
+                q = level
+                phib = 0.0
+            elif trend == 1:
+                phib = phi * slope
+                q = level + phib
+            else:
+                phib = slope ** phi if slope >= 0.0 else np.nan
+                q = level * phib
+            if season == 0:
+                f = q
+            elif season == 1:
+                f = q + s[ms - 1]
+            else:
+                f = q * s[ms - 1]
+            eps = rng.standard_normal() * sigma
+            yv = f + eps if error == 1 else f * (1.0 + eps)
+            out[path, i] = yv
+            old_l = level
+            if season == 0:
+                pv = yv
+            elif season == 1:
+                pv = yv - s[ms - 1]
+            else:
+                pv = k._HUGE if abs(s[ms - 1]) < k._TOL else yv / s[ms - 1]
+            level = q + alpha * (pv - q)
+            if trend != 0:
+                r = level - old_l if trend == 1 else level / old_l
+                slope = phib + (beta / alpha) * (r - phib)
+            if season != 0:
+                t = yv - q if season == 1 else (k._HUGE if abs(q) < k._TOL else yv / q)
+                new_s = s[ms - 1] + gamma * (t - s[ms - 1])
+                for j in range(ms - 1, 0, -1):
+                    s[j] = s[j - 1]
+                s[0] = new_s
+    _ = p
     return out

@@ -273,7 +273,9 @@ def test_fit_improves_on_the_start_and_simulation_without_noise_is_the_forecast(
                       2)
     assert again[2] <= crit + 1e-12  # restarting from the optimum never makes it worse
     state = np.array([10.0, 1.0, 0.5, -0.5, 1.0, -1.0])
-    paths = k.ets_simulate(state, 4, 1, 1, 1, 0.3, 0.1, 0.1, 1.0, 0.0, 5, 3, 7)
+    from cxpath.forecast._simulate import simulate_paths
+
+    paths = simulate_paths(state, 4, 1, 1, 1, 0.3, 0.1, 0.1, 1.0, 0.0, 5, 3, 7)
     assert np.allclose(paths, k.ets_point_forecast(state, 4, 1, 1, 1.0, 5)[None, :])
 
 

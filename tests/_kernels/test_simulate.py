@@ -1,13 +1,12 @@
-"""ETS sample paths in numpy (cxpath.forecast._simulate) against the ets_simulate kernel."""
+"""ETS sample paths in numpy (cxpath.forecast._simulate) against the loop of the former
+ets_simulate kernel (tests/_kernels/ets_reference.py)."""
 
 import numpy as np
-import pytest
+from ets_reference import simulate_reference
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cxpath._kernels import forecast as k
-from cxpath.forecast import _simulate
-from cxpath.forecast._simulate import simulate_numpy, simulate_paths
+from cxpath.forecast._simulate import simulate_paths
 
 
 def _state(draw, m, trend, season):
@@ -37,30 +36,22 @@ def models(draw):
 @settings(max_examples=150, deadline=None)
 @given(model=models(), h=st.integers(1, 30), npaths=st.integers(1, 40),
        seed=st.integers(0, 2**32 - 1))
-def test_numpy_paths_equal_the_kernel_bit_for_bit(model, h, npaths, seed):
+def test_numpy_paths_equal_the_loop_bit_for_bit(model, h, npaths, seed):
     # every component combination, damped or not: the same draws and the same operations
-    want = k.ets_simulate(*model, h, npaths, seed)
-    got = simulate_numpy(*model, h, npaths, seed)
+    want = simulate_reference(*model, h, npaths, seed)
+    got = simulate_paths(*model, h, npaths, seed)
     assert got.shape == (npaths, h)
     assert np.array_equal(got, want, equal_nan=True)
 
 
 def test_the_draws_are_numpys_legacy_normals_in_path_order():
     # ETS(A,N,N) with alpha = 0: every value is the level plus sigma times a draw
-    paths = simulate_numpy(np.array([5.0]), 1, 1, 0, 0, 0.0, 0.0, 0.0, 1.0, 2.0, 4, 3, 11)
+    paths = simulate_paths(np.array([5.0]), 1, 1, 0, 0, 0.0, 0.0, 0.0, 1.0, 2.0, 4, 3, 11)
     want = 5.0 + np.random.RandomState(11).standard_normal((3, 4)) * 2.0
     assert np.array_equal(paths, want)
 
 
 def test_holt_without_noise_is_the_straight_line():
     # ETS(A,A,N), sigma = 0: y_{t+i} = l + (i + 1) b on every path (textbook recursion)
-    paths = simulate_numpy(np.array([10.0, 0.5]), 1, 1, 1, 0, 0.3, 0.1, 0.0, 1.0, 0.0, 5, 2, 0)
+    paths = simulate_paths(np.array([10.0, 0.5]), 1, 1, 1, 0, 0.3, 0.1, 0.0, 1.0, 0.0, 5, 2, 0)
     assert np.allclose(paths, 10.0 + 0.5 * np.arange(1, 6), rtol=0, atol=1e-12)
-
-
-@pytest.mark.parametrize("h", [3, 12])
-def test_simulate_paths_is_the_kernel_on_both_sides_of_the_size_rule(monkeypatch, h):
-    args = (np.array([10.0, 0.5, 1.0, -1.0, 0.5, -0.5]), 4, 2, 1, 1, 0.3, 0.05, 0.1, 0.98,
-            0.05, h, 50, 3)
-    monkeypatch.setattr(_simulate, "SMALL_SIM_STEPS", 5)  # h = 12 takes the kernel
-    assert np.array_equal(simulate_paths(*args), k.ets_simulate(*args))
