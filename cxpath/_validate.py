@@ -20,6 +20,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
+from ._warnings import warn
 from .errors import DataError, InvalidParameterError, InvalidTypeError
 
 __all__ = [
@@ -268,10 +269,9 @@ def renamed(old_value, new_value, old: str, new: str, func: str):
     """
     if old_value is None:
         return new_value
-    import warnings
 
-    warnings.warn(f"The '{old}' parameter of {func} is renamed '{new}'; '{old}' will be "
-                  "removed.", DeprecationWarning, stacklevel=3)
+    warn(f"The '{old}' parameter of {func} is renamed '{new}'; '{old}' will be "
+         "removed.", DeprecationWarning, stacklevel=3)
     return old_value
 
 

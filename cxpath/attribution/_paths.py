@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import math
 import numbers
-import warnings
 
 import attrs
 import numpy as np
 
 from .. import _validate as v
 from .._frames import column, frame_kind
+from .._warnings import warn
 from ..errors import CxpathError, CxpathWarning
 from ..journeys import Journeys, JourneyStats
 
@@ -291,7 +291,7 @@ def _report_missing_value(missing: float, total: float, func: str) -> None:
         v.fail("data", func, "journeys with a value on at least one converting journey "
                "(leave out value= to attribute conversions only)",
                got=f"no value on any of the {total:,.6g} conversions", data=True)
-    warnings.warn(f"{func}: {missing:,.6g} of {total:,.6g} conversions are on journeys "
-                  "without a value (all their value rows are missing); they are credited in "
-                  "the conversions but left out of the value credit and total_value, and "
-                  "counted in missing_value_conversions.", CxpathWarning, stacklevel=4)
+    warn(f"{func}: {missing:,.6g} of {total:,.6g} conversions are on journeys "
+         "without a value (all their value rows are missing); they are credited in "
+         "the conversions but left out of the value credit and total_value, and "
+         "counted in missing_value_conversions.", CxpathWarning, stacklevel=4)

@@ -22,7 +22,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +31,7 @@ from .. import _validate as v
 from .._budget import check_memory
 from .._lazy import lazy_module
 from .._results import Result, derived_columns, format_p, result
+from .._warnings import collected, warn
 from ..errors import CxpathError, CxpathWarning, DataError
 from ._data import labels, read
 from .survival import _at_risk
@@ -482,13 +482,12 @@ class FineGrayFit(Result):
 def _as(func: str):
     """Errors and warnings of the Cox machinery, named after ``func``."""
     try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
+        with collected() as caught:
             yield
     except CxpathError as error:
         raise type(error)(str(error).replace("customers.cox", func)) from None
     for w in caught:
-        warnings.warn(str(w.message).replace("customers.cox", func), w.category, stacklevel=3)
+        warn(str(w.message).replace("customers.cox", func), w.category, stacklevel=3)
 
 
 def _expand(t, code, cause, p: int = 1):
@@ -758,9 +757,9 @@ def _fg_newton(t, code, c, xc, names, max_iter, tol):
             converged = True
             break
     if not converged:
-        warnings.warn(f"{_FG} did not converge in {max_iter} iterations (a covariate may "
-                      "separate the events, so that a coefficient grows without bound).",
-                      CxpathWarning, stacklevel=3)
+        warn(f"{_FG} did not converge in {max_iter} iterations (a covariate may "
+             "separate the events, so that a coefficient grows without bound).",
+             CxpathWarning, stacklevel=3)
     try:
         cov_s = np.linalg.inv(info)
     except np.linalg.LinAlgError:

@@ -12,7 +12,6 @@ Lin & Wei) or cluster-robust standard errors, Harrell's concordance and, through
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -23,6 +22,7 @@ from .._budget import check_memory
 from .._frames import column, frame_kind
 from .._lazy import lazy_module
 from .._results import Result, derived_columns, format_p, result
+from .._warnings import warn
 from ..errors import CxpathWarning, DataError
 from ._data import labels, read
 
@@ -451,9 +451,9 @@ def cox(durations: ColumnLike, event: ColumnLike | None = None,
             converged = True
             break
     if not converged:
-        warnings.warn(f"{_COX} did not converge in {max_iter} iterations (a covariate may "
-                      "separate the events, so that a coefficient grows without bound).",
-                      CxpathWarning, stacklevel=2)
+        warn(f"{_COX} did not converge in {max_iter} iterations (a covariate may "
+             "separate the events, so that a coefficient grows without bound).",
+             CxpathWarning, stacklevel=2)
     info = out[2]
     try:
         cov_s = np.linalg.inv(info)

@@ -29,7 +29,6 @@ cut-off are left out of that cut-off's rows: they can no longer churn.
 from __future__ import annotations
 
 import math
-import warnings
 from collections.abc import Collection, Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -39,6 +38,7 @@ from .. import _validate as v
 from .._frames import column
 from .._optional import require
 from .._results import Result, derived_columns, result
+from .._warnings import warn
 from ..errors import CxpathWarning
 from .histories import _UNITS, _instants, _label_set, _labels_of, customer_histories
 
@@ -504,10 +504,10 @@ def propensity_frame(data: TableLike = None, *, customer: ColumnLike, timestamp:
         v.fail("train_cutoff", func, "after the first activity (a cut-off with at least "
                "one customer to score)", train_cutoff, data=True)
     if t.size and c2 + h * scale > float(t.max()):
-        warnings.warn(f"customers.propensity_frame: the evaluation window ends at "
-                      f"{np.datetime64(round(c2 + h * scale), 's')}, after the last activity "
-                      f"({np.datetime64(round(float(t.max())), 's')}): its outcomes are "
-                      "incomplete.", CxpathWarning, stacklevel=2)
+        warn(f"customers.propensity_frame: the evaluation window ends at "
+             f"{np.datetime64(round(c2 + h * scale), 's')}, after the last activity "
+             f"({np.datetime64(round(float(t.max())), 's')}): its outcomes are "
+             "incomplete.", CxpathWarning, stacklevel=2)
     names = ["recency", "frequency", "age"] + (["mean_amount", "total"] if amt is not None
                                                else []) + cnames
     dropped = 0

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import importlib
 import numbers
-import warnings
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from .. import _validate as v
 from .._optional import require
+from .._warnings import warn
 from ..errors import CxpathError, CxpathWarning, DataError
 
 if TYPE_CHECKING:
@@ -184,9 +184,9 @@ def warn_cleaning(tally: dict, func: str) -> None:
     """One warning for everything the partitions' cleaning removed or changed."""
     if tally:
         what = ", ".join(f"{why} {count:,}" for why, count in sorted(tally.items()))
-        warnings.warn(f"{func} cleaned the rows of every partition as Journeys.from_events "
-                      f"does ({what} rows); pass strict=True to raise instead.",
-                      CxpathWarning, stacklevel=3)
+        warn(f"{func} cleaned the rows of every partition as Journeys.from_events "
+             f"does ({what} rows); pass strict=True to raise instead.",
+             CxpathWarning, stacklevel=3)
 
 
 def _partition_stats(frame, columns: dict, vocab: tuple, order: int, success, strict,

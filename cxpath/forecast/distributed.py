@@ -26,17 +26,19 @@ __all__: list[str] = []
 
 
 def _partition(frame, h, method, m, names, freq, levels, kw, n_jobs, func):
-    """``(ids, forecasts, freq)`` of one partition (empty partitions give nothing)."""
+    """``(ids, forecasts, freq, warnings)`` of one partition (empty partitions give
+    nothing)."""
     from ._registry import resolve
     from .many import read_long, run_panel
 
     if len(frame) == 0:
-        return np.empty(0, dtype=object), (), None
+        return np.empty(0, dtype=object), (), None, []
     _label, call = resolve(method, "method", func)
     panel = read_long(frame, *names, freq, func)
-    results = run_panel(panel, h, m, levels, call, method, kw, n_jobs, lambda done: None)
+    results, caught = run_panel(panel, h, m, levels, call, method, kw, n_jobs,
+                                lambda done: None)
     off = panel.off if isinstance(panel.off, int) else panel.off.freqstr
-    return np.asarray(panel.ids, dtype=object), results, off
+    return np.asarray(panel.ids, dtype=object), results, off, caught
 
 
 def long_columns(ddf, id, value, ds, scheduler, func: str) -> tuple[str, str, str]:
@@ -70,7 +72,7 @@ def forecast_dask(ddf: dd.DataFrame, h: int, method: Any, m: int | None, *, id, 
 
     from .._progress import reporter
     from ..errors import DataError
-    from .many import ForecastSet
+    from .many import ForecastSet, warn_once
 
     names = long_columns(ddf, id, value, ds, scheduler, func)
     if freq is not None and not isinstance(freq, (int, np.integer)):
@@ -102,6 +104,7 @@ def forecast_dask(ddf: dd.DataFrame, h: int, method: Any, m: int | None, *, id, 
         raise DataError(f"{func}: the partitions' dates have different frequencies "
                         f"({', '.join(sorted(map(str, offs)))}); give freq= to name one.")
     forecasts = tuple(f for out in outs for f in out[1])
+    warn_once([w for out in outs for w in out[3]], len(forecasts), func)
     arr = np.empty(len(ids), dtype=object)
     arr[:] = ids
     return ForecastSet(arr, forecasts, seconds, "long", (names[0], names[2]), label)

@@ -395,21 +395,26 @@ def _key(metric: str, values: np.ndarray) -> np.ndarray:
 
 
 def _aggregate(values: np.ndarray, weights: np.ndarray, how: str) -> np.ndarray:
-    import warnings
-
-    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
-        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN columns give NaN
-        if values.shape[0] == 0:
-            return np.full(values.shape[1], np.nan)
-        if how == "median":
-            return np.nanmedian(values, axis=0)
-        if how == "weighted":
-            ok = ~np.isnan(values)
-            w = np.where(ok, weights[:, None], 0.0)
-            num = np.sum(np.where(ok, values, 0.0) * w, axis=0)
-            den = np.sum(w, axis=0)
-            return np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
-        return np.nanmean(values, axis=0)
+    """Column-wise median, weighted mean or mean over the non-NaN rows; NaN for a column
+    with none (computed on the other columns only, so numpy has no all-NaN slice to warn
+    about)."""
+    out = np.full(values.shape[1], np.nan)
+    ok = ~np.isnan(values)
+    cols = np.flatnonzero(ok.any(axis=0))
+    if cols.size == 0:
+        return out
+    v_, ok = values[:, cols], ok[:, cols]
+    if how == "median":
+        out[cols] = np.nanmedian(v_, axis=0)
+    elif how == "weighted":
+        w = np.where(ok, weights[:, None], 0.0)
+        num = np.sum(np.where(ok, v_, 0.0) * w, axis=0)
+        den = np.sum(w, axis=0)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            out[cols] = np.where(den > 0, num / np.where(den > 0, den, 1.0), np.nan)
+    else:
+        out[cols] = np.nanmean(v_, axis=0)
+    return out
 
 
 def _ratio(num: np.ndarray, den: np.ndarray) -> np.ndarray:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
@@ -15,6 +14,7 @@ from .._frames import column, frame_kind
 from .._optional import require
 from .._progress import reporter
 from .._results import Result, derived_columns, result
+from .._warnings import collected, warn
 from ._base import Forecast, check_h, check_levels, where
 from ._registry import check_options, resolve
 
@@ -426,7 +426,9 @@ def future_for(panel: Panel, h: int, func: str = "forecast.forecast_many") -> li
 
 def run_panel(panel: Panel, h: int, m: int | None, levels, call, method, kw: dict,
               n_jobs: int, report) -> tuple:
-    """Forecasts of every series of ``panel`` (dates attached), in order."""
+    """Forecasts of every series of ``panel`` (dates attached), in order, and the cxpath
+    warnings the series raised (:func:`~cxpath._warnings.collected` per series, so that
+    other threads' warnings and the process's filters are left alone)."""
     from ._dates import season_length
 
     if m is None:
@@ -436,15 +438,18 @@ def run_panel(panel: Panel, h: int, m: int | None, levels, call, method, kw: dic
     total = len(parts)
 
     def one(i):
-        if callable(method):
-            return call(parts[i], h, m, levels, ids[i])
-        return call(parts[i], h, m, levels, ids[i], kw)
+        with collected() as caught:  # per series, in the thread that runs it
+            if callable(method):
+                return call(parts[i], h, m, levels, ids[i]), caught
+            return call(parts[i], h, m, levels, ids[i], kw), caught
 
     future = future_for(panel, h)  # before the work: a horizon past the calendar fails now
     results = [None] * total
+    caught: list = []
     if n_jobs == 1 or total <= 1:
         for i in range(total):
-            results[i] = one(i)
+            results[i], more = one(i)
+            caught += more
             report(i + 1)
     else:
         from concurrent.futures import ThreadPoolExecutor
@@ -452,7 +457,8 @@ def run_panel(panel: Panel, h: int, m: int | None, levels, call, method, kw: dic
         with ThreadPoolExecutor(max_workers=n_jobs) as pool:
             futures = [pool.submit(one, i) for i in range(total)]
             for done, fut in enumerate(futures, start=1):
-                results[done - 1] = fut.result()
+                results[done - 1], more = fut.result()
+                caught += more
                 report(done)
     if future is not None:
         if not all(isinstance(f, Forecast) for f in results):
@@ -461,20 +467,20 @@ def run_panel(panel: Panel, h: int, m: int | None, levels, call, method, kw: dic
                    "cxpath.forecast.Forecast", got=f"a {type(bad).__name__}", wrong_type=True)
         freq = panel.off.freqstr if not isinstance(panel.off, int) else None
         results = [attrs.evolve(f, ds=d, freq=freq) for f, d in zip(results, future)]
-    return tuple(results)
+    return tuple(results), caught
 
 
-def _warn_once(caught: list, total: int, func: str) -> None:
+def warn_once(caught: list, total: int, func: str) -> None:
     """One warning per category for the warnings the series raised (not one per series)."""
     groups: dict = {}
     for w in caught:
         groups.setdefault(w.category, []).append(str(w.message))
     for category, messages in groups.items():
         if len(messages) == 1:
-            warnings.warn(messages[0], category, stacklevel=3)
+            warn(messages[0], category, stacklevel=3)
             continue
-        warnings.warn(f"{func}: {len(messages)} warnings ({category.__name__}) from the "
-                      f"{total} series; the first: {messages[0]}", category, stacklevel=3)
+        warn(f"{func}: {len(messages)} warnings ({category.__name__}) from the "
+             f"{total} series; the first: {messages[0]}", category, stacklevel=3)
 
 
 def _is_dask(x) -> bool:
@@ -509,6 +515,11 @@ def forecast_many(series: ArrayLike | Mapping[Any, ArrayLike] | TableLike | dd.D
       partition, e.g. after ``ddf.shuffle(on="unique_id")``), is forecast partition by
       partition on the scheduler (extra ``dask``); the result equals the single-machine
       run on ``ddf.compute()``.
+
+    cxpath's own warnings from the series (a sanity fallback of ``auto_ets``, say) come
+    as one warning per category with the count of series, not one per series; they are
+    collected per call and thread, so the process's warning filters and other threads'
+    warnings are left alone (a callable's own ``warnings.warn`` passes through as it is).
 
     Dates must be regular (one frequency, no gaps): irregular ones fail naming the
     series and its gaps. Integer dates (``ds`` of integers) step by ``freq`` (default
@@ -621,11 +632,9 @@ def forecast_many(series: ArrayLike | Mapping[Any, ArrayLike] | TableLike | dd.D
     check_h(h, func, series=max(total, 1))
     report = reporter(progress, total, "series", func)
     start = time.perf_counter()
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        results = run_panel(panel, h, m, levels, call, method, kw, n_jobs, report)
+    results, caught = run_panel(panel, h, m, levels, call, method, kw, n_jobs, report)
     report.close()
-    _warn_once(caught, total, func)
+    warn_once(caught, total, func)
     return ForecastSet(np.asarray(panel.ids) if panel.layout != "wide" else panel.ids,
                        results, time.perf_counter() - start, panel.layout, panel.names,
                        label)

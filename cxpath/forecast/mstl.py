@@ -20,7 +20,6 @@ number of observations per cycle. The rounding is reported in ``info["note"]``.
 from __future__ import annotations
 
 import math
-import warnings
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -29,6 +28,7 @@ from .. import _validate as v
 from .._budget import check_memory
 from .._optional import require
 from .._results import Result, derived_columns, drawn_by, result
+from .._warnings import warn
 from ..errors import CxpathWarning, DataError
 from ._base import Forecast, check_h, check_levels, check_series
 from ._dates import _dated_index, future_dates, read_dates, regular_freq
@@ -276,9 +276,9 @@ def _decompose_args(y, periods, windows, iterate, robust, seasonal_deg, trend_de
     check_memory(float(_STL_BYTES + 8 * (len(kept) + 2)) * n + 16.0 * max(kept), func,
                  f"an MSTL decomposition of {n:,} observations")
     if dropped:
-        warnings.warn(f"{func}: season length(s) {', '.join(map(str, dropped))} dropped: a "
-                      f"series of {n} observations holds fewer than two cycles of them.",
-                      CxpathWarning, stacklevel=3)
+        warn(f"{func}: season length(s) {', '.join(map(str, dropped))} dropped: a "
+             f"series of {n} observations holds fewer than two cycles of them.",
+             CxpathWarning, stacklevel=3)
     return kept, windows, iterate, robust, inner_iter, outer_iter, note
 
 

@@ -16,7 +16,6 @@ parsing every value on its own.
 from __future__ import annotations
 
 import sys
-import warnings
 from datetime import date, datetime, timezone
 from typing import NamedTuple
 
@@ -24,6 +23,7 @@ import numpy as np
 
 from .. import _validate as v
 from .._frames import dictionary_codes
+from .._warnings import warn
 from ..errors import CxpathWarning
 
 __all__ = ["LabelVariants", "factorize", "implausible_times", "infer_time_unit",
@@ -371,10 +371,10 @@ def to_epoch_seconds(values: np.ndarray, time_format: str | None, name: str, fun
     if kind in "iuf":
         unit, inferred = infer_time_unit(values, unit, name, func)
         if inferred:
-            warnings.warn(f"The '{name}' numbers of {func} were read as epoch {_UNIT_WORDS[unit]}"
-                          f" (unit={unit!r}): as seconds they would lie after the year 5000. "
-                          f"Pass unit={unit!r} to say so and silence this warning.",
-                          CxpathWarning, stacklevel=4)  # the caller of Journeys.from_events
+            warn(f"The '{name}' numbers of {func} were read as epoch {_UNIT_WORDS[unit]}"
+                 f" (unit={unit!r}): as seconds they would lie after the year 5000. "
+                 f"Pass unit={unit!r} to say so and silence this warning.",
+                 CxpathWarning, stacklevel=4)  # the caller of Journeys.from_events
         scale = _UNITS[unit]
         if scale == 1 or kind == "f":
             secs = values.astype(np.float64, copy=False)

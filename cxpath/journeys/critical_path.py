@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import itertools
 import math
-import warnings
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .. import _validate as v
 from .._results import Result, derived_columns, format_duration, result
+from .._warnings import warn
 from .graph import START, SUCCESS, journey_graph
 from .model import Journeys
 
@@ -147,9 +147,9 @@ def critical_path(journeys: Journeys, rank_by: str = "probability", *,
     func = "journeys.critical_path"
     if (isinstance(by, str) and by in _RANKINGS and isinstance(journeys, Journeys)
             and by not in journeys.case_attributes):
-        warnings.warn("critical_path(by=...) naming the ranking is deprecated: pass "
-                      f"rank_by={by!r} (by= now drills down by a case attribute)",
-                      DeprecationWarning, stacklevel=2)
+        warn("critical_path(by=...) naming the ranking is deprecated: pass "
+             f"rank_by={by!r} (by= now drills down by a case attribute)",
+             DeprecationWarning, stacklevel=2)
         rank_by, by = by, None
     v.check_option(rank_by, "rank_by", func, _RANKINGS)
     min_share = v.check_real(min_share, "min_share", func, low=0.0, high=1.0)

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
 from .. import _validate as v
 from .._frames import column, column_zone
+from .._warnings import warn
 from .._zones import localize, parse_zone
 from ..errors import CxpathError, CxpathWarning, DataError
 from ._encode import (
@@ -219,10 +218,10 @@ def _labels(values: np.ndarray, name: str, normalize: bool, func: str, variants:
             uniques = lv.uniques
         else:
             shown = "; ".join(" / ".join(map(repr, g)) for g in lv.groups[:5])
-            warnings.warn(f"Journeys.from_events: {len(lv.groups)} {name} label(s) are "
-                          f"written more than one way, differing only by white space or "
-                          f"case ({shown}); pass normalize_labels=True to merge each into "
-                          "its most frequent spelling.", CxpathWarning, stacklevel=4)
+            warn(f"Journeys.from_events: {len(lv.groups)} {name} label(s) are "
+                 f"written more than one way, differing only by white space or "
+                 f"case ({shown}); pass normalize_labels=True to merge each into "
+                 "its most frequent spelling.", CxpathWarning, stacklevel=4)
     return codes, tuple(str(x) for x in uniques.tolist()), respelled
 
 
@@ -230,10 +229,10 @@ def _warn_implausible(secs: np.ndarray, raw: np.ndarray, name: str) -> None:
     odd = implausible_times(secs)
     if odd.any():
         i = int(np.argmax(odd))
-        warnings.warn(f"Journeys.from_events: {int(odd.sum())} of {len(secs)} '{name}' values "
-                      f"lie before 1970-01-01 or after 2100-01-01 (first at row {i}: "
-                      f"{raw[i]!r}); check the time unit (unit='s', 'ms', 'us' or 'ns') or "
-                      "the time_format.", CxpathWarning, stacklevel=4)
+        warn(f"Journeys.from_events: {int(odd.sum())} of {len(secs)} '{name}' values "
+             f"lie before 1970-01-01 or after 2100-01-01 (first at row {i}: "
+             f"{raw[i]!r}); check the time unit (unit='s', 'ms', 'us' or 'ns') or "
+             "the time_format.", CxpathWarning, stacklevel=4)
 
 
 def _zone_of(tz, naive: bool, typed_zone) -> str | None:
@@ -475,7 +474,7 @@ def from_events(cls, data, *, case, touchpoint, timestamp, channel, outcome, val
         wanted = _success_codes(success, labels, func)
         case_outcome = np.isin(tp[offsets[1:] - 1], wanted)
         if not case_outcome.any():
-            warnings.warn(
+            warn(
                 "Journeys.from_events: no case ends with "
                 f"{v.show_list(sorted(labels[k] for k in wanted))} "
                 "('success' counts a case as successful only when one of these is its last "

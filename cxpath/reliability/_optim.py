@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import math
-import warnings
 
 import numpy as np
 
 from .._lazy import lazy_module
+from .._warnings import warn as _warn
 from ..errors import CxpathWarning
 from ._models import Family, loglik
 from .data import LifeData
@@ -250,4 +250,4 @@ def _polish(space: Space, u: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 
 def warn(message: str) -> None:
-    warnings.warn(message, CxpathWarning, stacklevel=3)
+    _warn(message, CxpathWarning, stacklevel=3)

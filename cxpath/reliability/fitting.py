@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import contextlib
 import math
-import warnings
 from typing import Any
 
 import numpy as np
@@ -34,6 +33,7 @@ from .. import _validate as v
 from .._lazy import lazy_module
 from .._results import Result, drawn_by, result
 from .._typing import ArrayLike
+from .._warnings import collected
 from ..errors import DataError
 from ._models import FAMILIES, Family, family
 from ._optim import Prepared, Space, gradient, hessian, maximise, warn
@@ -1053,8 +1053,7 @@ def fit_best(data: Any, distributions: Any = None, *, criterion: str = "aicc",
     rows = []
     for name in names:
         note = ""
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
+        with collected() as caught:  # this call's warnings only, as notes
             try:
                 f = fit(data, name, level=level)
             except DataError as err:

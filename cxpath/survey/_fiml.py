@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from .._warnings import warn
+
 __all__ = ["GroupData", "MeanRam", "Problem", "Saturated", "em_saturated",
            "independence_loglik", "mlr_complete"]
 
@@ -677,8 +679,6 @@ def fit_groups(spec, xs: list, group_equal, std_lv: bool, estimator: str, max_it
                func: str, partial=frozenset()) -> dict:
     """Fit one model to several groups (``xs``: one (n_g, p) array each, NaN for a missing
     answer) by full-information ML with a mean structure; see :func:`build_groups`."""
-    import warnings
-
     from scipy import stats
 
     from .. import _validate as v
@@ -698,8 +698,8 @@ def fit_groups(spec, xs: list, group_equal, std_lv: bool, estimator: str, max_it
     for g, gd in enumerate(gds):
         mu_s, sig_s, _it, ok = em_saturated(gd)
         if not ok:
-            warnings.warn(f"{func}: the EM estimate of the saturated model of group "
-                          f"{g + 1} did not converge", CxpathWarning, stacklevel=4)
+            warn(f"{func}: the EM estimate of the saturated model of group "
+                 f"{g + 1} did not converge", CxpathWarning, stacklevel=4)
         w = np.linalg.eigvalsh(sig_s)
         if w[0] <= 1e-10 * max(w[-1], 1e-300):
             v.fail("data", func, "a positive-definite covariance matrix in every group (no "
@@ -736,9 +736,9 @@ def fit_groups(spec, xs: list, group_equal, std_lv: bool, estimator: str, max_it
                "fix a loading or a variance, or drop a parameter)",
                got=f"smallest eigenvalue {ev[0]:.3g} of the information matrix")
     if not converged:
-        warnings.warn(f"{func}: the optimiser did not converge after {iterations} "
-                      f"iterations (largest gradient {np.max(np.abs(grad)):.3g}); raise "
-                      "max_iter or check the model", CxpathWarning, stacklevel=4)
+        warn(f"{func}: the optimiser did not converge after {iterations} "
+             f"iterations (largest gradient {np.max(np.abs(grad)):.3g}); raise "
+             "max_iter or check the model", CxpathWarning, stacklevel=4)
     vcov = np.linalg.inv(info)
     m2ll = prob.m2ll_groups(theta)
     sat_m2ll = np.array([group_m2ll(mu_s, sig_s, None, None, gd, grad=False)[0]
@@ -819,9 +819,9 @@ def fit_groups(spec, xs: list, group_equal, std_lv: bool, estimator: str, max_it
     heywood = sorted({r[1] for r, val in zip(rows, est)
                       if r[2] == "~~" and r[1] == r[3] and r[4] >= 0 and val < 0})
     if heywood:
-        warnings.warn(f"{func}: negative variance estimate(s) for {', '.join(heywood)} "
-                      "(a Heywood case): the model is misspecified or the sample too "
-                      "small", CxpathWarning, stacklevel=4)
+        warn(f"{func}: negative variance estimate(s) for {', '.join(heywood)} "
+             "(a Heywood case): the model is misspecified or the sample too "
+             "small", CxpathWarning, stacklevel=4)
     return {"group_index": np.array([r[0] for r in rows], dtype=np.int64),
             "lhs": np.array([r[1] for r in rows]), "op": np.array([r[2] for r in rows]),
             "rhs": np.array([r[3] for r in rows]), "param": idx_col, "est": est, "se": se,

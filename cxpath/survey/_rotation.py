@@ -7,10 +7,9 @@ Jennrich (2005) for oblique criteria.
 
 from __future__ import annotations
 
-import warnings
-
 import numpy as np
 
+from .._warnings import warn
 from ..errors import CxpathWarning
 
 __all__ = ["oblimin", "promax", "varimax"]
@@ -41,7 +40,7 @@ def varimax(a: np.ndarray, *, normalize: bool = True, tol: float = 1e-14,
         if d < d_old * (1 + tol):
             break
     else:
-        warnings.warn("varimax rotation did not converge", CxpathWarning, stacklevel=3)
+        warn("varimax rotation did not converge", CxpathWarning, stacklevel=3)
     z = x @ t
     if normalize:
         z = z * h[:, None]
@@ -136,5 +135,5 @@ def oblimin(a: np.ndarray, *, gamma: float = 0.0, tol: float = 1e-8, max_iter: i
             best = res
     lam, t, _f, converged = best
     if not converged:
-        warnings.warn("oblimin rotation did not converge", CxpathWarning, stacklevel=3)
+        warn("oblimin rotation did not converge", CxpathWarning, stacklevel=3)
     return lam, t, t.T @ t

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import re
-import warnings
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -19,6 +18,7 @@ from .. import _validate as v
 from .._budget import check_memory
 from .._progress import reporter
 from .._results import derived_columns, format_p, result
+from .._warnings import collected, warn
 from ..errors import CxpathWarning
 from ._common import bootstrap_covariances, read_items
 from ._fiml import mlr_complete
@@ -938,9 +938,9 @@ def _fit(data, model, func, std_lv, nan_policy, max_iter, n_boot, confidence, se
                "fix a loading or a variance, or drop a parameter)",
                got=f"parameters that cannot be told apart, including {shown}")
     if not converged:
-        warnings.warn(f"{func}: the optimiser did not converge after {iterations} "
-                      f"iterations (largest gradient {np.max(np.abs(g)):.3g}); raise "
-                      "max_iter or check the model", CxpathWarning, stacklevel=3)
+        warn(f"{func}: the optimiser did not converge after {iterations} "
+             f"iterations (largest gradient {np.max(np.abs(g)):.3g}); raise "
+             "max_iter or check the model", CxpathWarning, stacklevel=3)
     vcov = np.linalg.inv(n * info) if ram.k else np.zeros((0, 0))
     chi2_sc = c_sb = p_sc = c_base = np.nan
     if estimator in ("MLM", "MLR"):
@@ -983,9 +983,9 @@ def _fit(data, model, func, std_lv, nan_policy, max_iter, n_boot, confidence, se
             d = np.sqrt(abs(s_hat[i, i] * s_hat[j, j]))
             std[r_] = val / d if d > 0 else np.nan
     if heywood:
-        warnings.warn(f"{func}: negative variance estimate(s) for {', '.join(heywood)} "
-                      "(a Heywood case): the model is misspecified or the sample too "
-                      "small", CxpathWarning, stacklevel=3)
+        warn(f"{func}: negative variance estimate(s) for {', '.join(heywood)} "
+             "(a Heywood case): the model is misspecified or the sample too "
+             "small", CxpathWarning, stacklevel=3)
     with np.errstate(invalid="ignore", divide="ignore"):
         z = est / se
     pval = 2 * stats.norm.sf(np.abs(z))
@@ -1044,8 +1044,7 @@ def _fit(data, model, func, std_lv, nan_policy, max_iter, n_boot, confidence, se
                 ramb = ram
             tb, ok = _scoring(ramb, sb, theta)
             if not ok:
-                with warnings.catch_warnings():
-                    warnings.simplefilter("ignore")
+                with collected():  # a bootstrap draw's non-convergence: checked below
                     tb, _ = _optimise(ramb, sb, theta, max_iter)
                 fb, gb = ramb.objective(tb, sb, float(np.linalg.slogdet(sb)[1]))
                 if not (fb < 1e9 and np.max(np.abs(gb)) < 1e-6):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import warnings
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -11,6 +10,7 @@ from .. import _validate as v
 from .._blas import one_blas_thread
 from .._budget import check_memory
 from .._results import Result, alias, derived_columns, drawn_by, format_table, result
+from .._warnings import collected, warn
 from ..errors import CxpathWarning
 from . import _rotation
 from ._common import check_correlation, check_pairs, correlation, read_items
@@ -347,8 +347,8 @@ def _fit(r, m, method, rotation, labels, n_obs, nan_policy, promax_power=4, gamm
     k = len(r)
     lam, ok = _extract(r, m, method, None)
     if not ok:
-        warnings.warn(f"{method} extraction did not converge; the loadings may be inaccurate",
-                      CxpathWarning, stacklevel=3)
+        warn(f"{method} extraction did not converge; the loadings may be inaccurate",
+             CxpathWarning, stacklevel=3)
     phi = np.eye(m)
     if m > 1 and rotation == "varimax":
         lam, _ = _rotation.varimax(lam)
@@ -365,8 +365,8 @@ def _fit(r, m, method, rotation, labels, n_obs, nan_policy, promax_power=4, gamm
     h2 = np.einsum("ij,jk,ik->i", lam, phi, lam)
     if (h2 >= 1.0 - 1e-6).any():
         j = int(np.argmax(h2))
-        warnings.warn(f"Heywood case: the communality of item {labels[j]!r} is {h2[j]:.3f} "
-                      "(>= 1); the solution is improper", CxpathWarning, stacklevel=3)
+        warn(f"Heywood case: the communality of item {labels[j]!r} is {h2[j]:.3f} "
+             "(>= 1); the solution is improper", CxpathWarning, stacklevel=3)
     prop = ss / k
     chi2, df, pval, rmsea = _fit_test(r, lam, phi, h2, n_obs)
     return Efa(items=np.array(labels), factors=np.array([f"F{j + 1}" for j in range(m)]),
@@ -661,8 +661,7 @@ def _permuted_polychoric(it, rng, correct, func):
     x = it.x.copy()
     for j in range(x.shape[1]):
         x[:, j] = x[rng.permutation(x.shape[0]), j]
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", CxpathWarning)
+    with collected():  # the permuted data's own notices are not the user's
         pm = _poly_matrix(x, list(it.labels), func, correct=correct, sparse="ignore",
                           smooth="eigen", nan_policy="pairwise", max_pairs=20_000,
                           stacklevel=5)

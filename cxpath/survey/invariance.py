@@ -9,7 +9,6 @@ decisions, needed before latent means are compared between groups.
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -19,6 +18,7 @@ import numpy as np
 from .. import _validate as v
 from .._frames import column
 from .._results import Result, derived_columns, format_p, result
+from .._warnings import warn
 from ..errors import CxpathWarning
 from ._common import read_items
 from ._fiml import EQUAL_CLASSES, fit_groups
@@ -696,9 +696,9 @@ def measurement_invariance(data: TableLike, model: str | Mapping | Sequence, *,
                                            col["chi2"][t - 1], dfs[t - 1],
                                            col["scaling_factor"][t - 1])
             if np.isnan(d_chi2[t]):
-                warnings.warn(f"{func}: the scaled chi2 difference of step {steps[t]!r} "
-                              "has a negative scaling denominator and is left NaN",
-                              CxpathWarning, stacklevel=2)
+                warn(f"{func}: the scaled chi2 difference of step {steps[t]!r} "
+                     "has a negative scaling denominator and is left NaN",
+                     CxpathWarning, stacklevel=2)
         else:
             d_chi2[t] = col["chi2"][t] - col["chi2"][t - 1]
         if d_df[t] > 0 and np.isfinite(d_chi2[t]):

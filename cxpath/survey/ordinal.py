@@ -10,13 +10,13 @@ likelihood of the observed table. Nothing here ever falls back to Pearson correl
 
 from __future__ import annotations
 
-import warnings
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .. import _validate as v
 from .._results import Result, alias, result
+from .._warnings import warn
 from ..errors import CostError, CxpathWarning
 from ._common import read_items
 
@@ -284,7 +284,7 @@ def _sparse_note(pairs: list[str], sparse: str, func: str, stacklevel: int,
     if sparse == "error":
         v.fail("data", func, "contingency tables without empty cells (sparse='error')",
                got=text.split(". ")[0], data=True)
-    warnings.warn(f"{func}: {text}.", CxpathWarning, stacklevel=stacklevel)
+    warn(f"{func}: {text}.", CxpathWarning, stacklevel=stacklevel)
 
 
 def _pair_rows(x, y, nan_policy: str, func: str):
@@ -968,11 +968,11 @@ def ordinal_alpha(data: ArrayLike | TableLike, items: Sequence[str] | None = Non
     alpha = float(_alpha_r(r))
     if alpha < 0:
         against = [repr(str(lab)) for lab, c in zip(pm.items, itc) if c < 0]
-        warnings.warn(f"ordinal alpha is negative ({alpha:.4g}): the mean polychoric "
-                      "correlation is negative, so some items run against the others "
-                      "(reverse-coded items to recode first). Items with a negative "
-                      f"item-rest correlation: {', '.join(against) or 'none'}.",
-                      CxpathWarning, stacklevel=2)
+        warn(f"ordinal alpha is negative ({alpha:.4g}): the mean polychoric "
+             "correlation is negative, so some items run against the others "
+             "(reverse-coded items to recode first). Items with a negative "
+             f"item-rest correlation: {', '.join(against) or 'none'}.",
+             CxpathWarning, stacklevel=2)
     return OrdinalAlpha(alpha=alpha, mean_r=float((r.sum() - k) / (k * (k - 1))),
                         n_items=k, n_obs=pm.n_obs, nan_policy=nan_policy,
                         smoothed=pm.smoothed, items=pm.items, alpha_if_deleted=aid,

@@ -9,7 +9,6 @@ with robust (sandwich) standard errors and the mean-and-variance adjusted
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING
 
@@ -17,6 +16,7 @@ import numpy as np
 
 from .. import _validate as v
 from .._results import format_p, result
+from .._warnings import warn
 from ..errors import CxpathWarning
 from ._common import read_items
 from ._model_fit import _ModelFit
@@ -317,16 +317,16 @@ def cfa_ordinal(data: TableLike, model: str | Mapping | Sequence, *, std_lv: boo
                "rank deficient: fix a loading or a variance, or drop a parameter)",
                got=f"rank {np.linalg.matrix_rank(delta)} for {k} free parameters")
     if not converged:
-        warnings.warn(f"{FUNC}: the optimiser did not converge after {iterations} "
-                      "evaluations; raise max_iter or check the model", CxpathWarning,
-                      stacklevel=2)
+        warn(f"{FUNC}: the optimiser did not converge after {iterations} "
+             "evaluations; raise max_iter or check the model", CxpathWarning,
+             stacklevel=2)
     implied = model_.implied(theta)
     resid_var = 1.0 - np.diag(implied)
     if (resid_var < 0).any():
         j = int(np.argmin(resid_var))
-        warnings.warn(f"{FUNC}: Heywood case: the residual variance of item "
-                      f"{spec.observed[j]!r} is {resid_var[j]:.3f} (< 0); the solution is "
-                      "improper", CxpathWarning, stacklevel=2)
+        warn(f"{FUNC}: Heywood case: the residual variance of item "
+             f"{spec.observed[j]!r} is {resid_var[j]:.3f} (< 0); the solution is "
+             "improper", CxpathWarning, stacklevel=2)
     rows, cols = mom["rows"], mom["cols"]
     e = r[rows, cols] - implied[rows, cols]
     t = float(n * np.sum(w * e * e))

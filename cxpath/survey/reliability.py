@@ -8,6 +8,7 @@ import numpy as np
 
 from .. import _validate as v
 from .._results import Result, alias, drawn_by, result
+from .._warnings import warn
 from ._common import correlation, covariance, read_items
 
 if TYPE_CHECKING:
@@ -110,14 +111,13 @@ def feldt_interval(alpha: float, n: int, k: int, confidence: float) -> tuple[flo
 def _warn_negative(alpha: float, item_total: np.ndarray, labels) -> None:
     """Say why alpha is negative: Cronbach's (1951) coefficient is below 0 exactly when the
     mean inter-item covariance is, which a reliability cannot be (reverse-coded items)."""
-    import warnings
 
     from ..errors import CxpathWarning
 
     against = [repr(lab) for lab, r in zip(labels, item_total) if r < 0]
     which = (f" Items with a negative corrected item-total correlation: {', '.join(against)}."
              if against else "")
-    warnings.warn(
+    warn(
         f"Cronbach's alpha is negative ({alpha:.4g}): the mean covariance between the items "
         "is negative, so some items are negatively correlated with the others - usually "
         "reverse-coded items that must be recoded (e.g. 6 - x on a 1-5 scale) before alpha "
