@@ -28,3 +28,15 @@ def _hypothesis_profiles() -> None:
 
 
 _hypothesis_profiles()
+
+
+@pytest.fixture
+def fresh_kernels(monkeypatch):
+    """Kernels as in a fresh process with an empty numba cache, for the small-job routes
+    of ``cxpath._kernels._jit.by_work``: nothing compiled, nothing on disk, no interpreted
+    work spent yet."""
+    from cxpath._kernels import _jit
+
+    monkeypatch.setattr(_jit, "compiled", lambda dispatcher: False)
+    monkeypatch.setattr(_jit, "cached", lambda dispatcher: False)
+    monkeypatch.setattr(_jit, "_SPENT", {})

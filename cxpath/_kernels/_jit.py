@@ -9,20 +9,28 @@
   kernel family (kernel module) with the files to delete. numba itself already ignores an
   index written by another numba version (it recompiles and overwrites it).
 * ``NUMBA_DISABLE_JIT=1`` makes every kernel its plain-Python self (used by the test suite).
+* A job too small to be worth a compile in a fresh process can run the kernel interpreted
+  (:func:`by_work`: below the caller's documented work limit, while the kernel is neither
+  compiled nor on disk, for about one compile's worth of interpreted work).
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
+import types
 import warnings
 
 import numba
+import numpy as np
 from numba.core import caching as _caching
+from numba.core.dispatcher import Dispatcher
 
 from ..errors import CxpathWarning
 
-__all__ = ["cache_enabled", "compiled", "examples", "interpreted", "kernel"]
+__all__ = ["by_work", "cache_enabled", "cached", "compiled", "examples", "interpreted",
+           "kernel"]
 
 _EXAMPLES: list = []  # (dispatcher, zero-argument callable returning example args)
 _WARNED: set = set()  # warnings already given in this process: "read-only", family names
@@ -163,7 +171,6 @@ def interpreted(dispatcher):
     return getattr(dispatcher, "py_func", dispatcher)
 
 
-
 def compiled(dispatcher) -> bool:
     """Whether the kernel has a compiled (or cache-loaded) specialisation in this process,
     so that calling it costs no compile (always true under ``NUMBA_DISABLE_JIT=1``).
@@ -175,3 +182,100 @@ def compiled(dispatcher) -> bool:
     True
     """
     return bool(getattr(dispatcher, "signatures", True))
+
+
+#: :func:`by_work` runs a kernel interpreted until the work it has run so in this process
+#: reaches this many times the caller's limit (about the cost of one compile: callers set
+#: ``limit`` at ~0.1 s of interpreted work against 0.5-2 s to compile), then compiles it.
+INTERPRETED_BUDGET = 10
+
+_SPENT: dict = {}  # kernel Python function -> work run interpreted in this process
+
+
+def cached(dispatcher) -> bool:
+    """Whether numba's disk cache holds an index of the kernel, so that a first call in
+    this process loads it (milliseconds) instead of compiling it.
+
+    Examples
+    --------
+    >>> from cxpath._kernels.ordering import key_starts
+    >>> isinstance(cached(key_starts), bool)
+    True
+    """
+    cache_file = getattr(getattr(dispatcher, "_cache", None), "_cache_file", None)
+    path = getattr(cache_file, "_index_path", None)  # absent without a disk cache
+    return path is not None and os.path.exists(path)
+
+
+def by_work(dispatcher, work: float, limit: float):
+    """The kernel to call for a job of ``work`` units: run interpreted while that is cheaper
+    than compiling it, else the kernel itself (compiled or loaded on its first call).
+
+    ``work`` is the caller's documented estimate of the loop iterations the call runs and
+    ``limit`` the size up to which running them interpreted costs far less than compiling
+    the kernel in a fresh process. A job runs interpreted when ``work <= limit``, the kernel
+    is neither :func:`compiled` in this process nor :func:`cached` on disk, and the work
+    already run interpreted here stays within :data:`INTERPRETED_BUDGET` times ``limit``
+    (rent until the rent paid is the price of buying: a service making many small calls
+    compiles once, after about one compile's worth of interpreted time, instead of paying
+    the interpreted cost forever). Interpreted, the kernels it calls run interpreted too
+    (nothing compiles) and numpy's floating-point warnings are off, as in the compiled
+    kernel (unsigned hashes wrap silently there too); both routes give the same numbers.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from cxpath._kernels.spc import cusum_sums
+    >>> run = by_work(cusum_sums, 3, 1_000)
+    >>> [float(c) for c in run(np.array([1.0, 2.0, -1.0]), 0.5, 5.0, False)[0]]
+    [0.5, 2.0, 0.5]
+    >>> by_work(cusum_sums, 10_000, 1_000) is cusum_sums
+    True
+    """
+    if work > limit or compiled(dispatcher) or cached(dispatcher):
+        return dispatcher
+    func = dispatcher.py_func
+    spent = _SPENT.get(func, 0.0) + work
+    if spent > INTERPRETED_BUDGET * limit:
+        return dispatcher
+    _SPENT[func] = spent  # a race between threads only misplaces the switch by a call
+    return _quiet(_python_tree(dispatcher))
+
+
+_TREES: dict = {}  # kernel Python function -> its copy that calls interpreted kernels
+
+
+def _python_tree(dispatcher):
+    """The kernel's Python function, calling the Python functions of the kernels it calls
+    (recursively) instead of their compiled dispatchers."""
+    func = getattr(dispatcher, "py_func", None)
+    if func is None:  # NUMBA_DISABLE_JIT=1: already plain Python all the way down
+        return dispatcher
+    tree = _TREES.get(func)
+    if tree is not None:
+        return tree
+    calls = {name: value for name in func.__code__.co_names
+             if isinstance(value := func.__globals__.get(name), Dispatcher)}
+    if not calls:
+        _TREES[func] = func
+        return func
+    scope = dict(func.__globals__)
+    tree = types.FunctionType(func.__code__, scope, func.__name__, func.__defaults__,
+                              func.__closure__)
+    tree.__kwdefaults__, tree.__doc__ = func.__kwdefaults__, func.__doc__
+    _TREES[func] = tree  # before the callees: a kernel that calls itself ends here
+    scope.update({name: _python_tree(value) for name, value in calls.items()})
+    return tree
+
+
+@functools.cache
+def _quiet(func):
+    """``func`` with numpy's overflow, underflow and invalid-value warnings off (numba's
+    arithmetic does not warn)."""
+
+    @functools.wraps(func)
+    def run(*args):
+        with np.errstate(over="ignore", under="ignore", invalid="ignore"):
+            return func(*args)
+
+    return run

@@ -38,9 +38,8 @@ __all__ = ["adida", "croston", "imapa", "tsb"]
 
 _MAX_ORIGINS = 400
 #: Croston and TSB prefix forecasts of series up to this many periods run interpreted
-#: (~0.25 ms for 100 periods, against ~1.5 s to compile the kernel in a fresh process) unless
-#: the kernel is compiled in this process already. No counter is kept: many short series stay
-#: interpreted, which costs at most about one more call's worth of time each.
+#: (~0.25 ms for 100 periods, against ~1.5 s to compile the kernel in a fresh process) while
+#: the kernel is neither compiled nor cached (:func:`~cxpath._kernels._jit.by_work`).
 SMALL_PREFIX_PERIODS = 2_000
 #: Optimised Croston, ADIDA and IMAPA: series up to this many periods take the numpy path
 #: (:func:`_rolling`), ADIDA and IMAPA when they aggregate over at most
@@ -50,14 +49,12 @@ SMALL_ROLLING_LEVEL = 16
 
 
 def _smoothing_prefix(y, method, p1, p2):
-    """The ``smoothing_prefix`` kernel, interpreted for short series while it is not compiled
-    (the same operations in the same order, so the same numbers)."""
-    from .._kernels._jit import compiled, interpreted
+    """The ``smoothing_prefix`` kernel, interpreted for short series while compiling it
+    costs more (the same operations in the same order, so the same numbers)."""
+    from .._kernels._jit import by_work
 
-    run = kernels().smoothing_prefix
-    if y.shape[0] <= SMALL_PREFIX_PERIODS and not compiled(run):
-        run = interpreted(run)
-    return run(y, method, p1, p2)
+    return by_work(kernels().smoothing_prefix, y.shape[0], SMALL_PREFIX_PERIODS)(
+        y, method, p1, p2)
 
 
 def _ses_optimized_prefixes(x, lengths, lower, upper):

@@ -15,113 +15,57 @@ Examples
 >>> from cxpath.kpi import staffing
 >>> int(staffing(100, 180, target=0.8).agents[0])
 14
+
+The submodules load on first use of one of their names (``from cxpath.kpi import staffing``
+imports :mod:`~cxpath.kpi.queueing` only), so a first call pays for what it needs (#19).
 """
 
-from .change import Cohorts, Comparison, compare, retention_cohorts
-from .efficiency import (
-    Backlog,
-    Durations,
-    Rates,
-    TicketKPIs,
-    abandonment_rate,
-    average_handle_time,
-    average_speed_of_answer,
-    backlog,
-    business_seconds,
-    durations,
-    first_contact_resolution,
-    rate,
-    repeat_contact_rate,
-    resolution_times,
-    response_times,
-    task_completion_rate,
-    ticket_kpis,
-)
-from .forecast_staffing import StaffingBlocks, StaffingPlan, expected_service_level, staffing_plan
-from .inventory import (
-    EOQ,
-    PartsPolicy,
-    ReorderPoint,
-    SlowMoverStock,
-    days_of_supply,
-    eoq,
-    inventory_turnover,
-    parts_policy,
-    reorder_point,
-    slow_mover_stock,
-)
-from .money import BusinessCase, business_case, irr, npv, payback_period, roi
-from .queueing import (
-    ErlangA,
-    ErlangC,
-    IntervalStaffing,
-    Staffing,
-    erlang_a,
-    erlang_b,
-    erlang_c,
-    interval_staffing,
-    staffing,
-    staffing_erlang_a,
-)
-from .roster import Roster, ShiftPatterns, shift_patterns, shift_roster
-from .satisfaction import NPS, Rating, ces, csat, nps, nps_sample_size
-from .scorecard import (
-    Caterpillar,
-    FunnelChart,
-    MeanScorecard,
-    RateScorecard,
-    funnel_chart,
-    mean_scorecard,
-    rate_scorecard,
-)
-from .sla import SLA, AtRisk, SLAClocks, sla_attainment, sla_clocks
-from .stock_policy import PolicySimulation, StockPolicy, replay_policy, stock_policy
-from .system import AlertDigest, Indicator, IndicatorEvaluation, IndicatorSystem, alert_digest
-from .weights import (
-    AHP,
-    CompositeIndex,
-    CriteriaWeights,
-    RankSensitivity,
-    WeightFlips,
-    ahp,
-    composite_index,
-    critic_weights,
-    entropy_weights,
-    rank_sensitivity,
-)
+from __future__ import annotations
 
-__all__ = [
-    # satisfaction
-    "NPS", "Rating", "ces", "csat", "nps", "nps_sample_size",
-    # efficiency
-    "Backlog", "Durations", "Rates", "TicketKPIs", "abandonment_rate",
-    "average_handle_time", "average_speed_of_answer", "backlog", "business_seconds",
-    "durations", "first_contact_resolution", "rate", "repeat_contact_rate",
-    "resolution_times", "response_times", "task_completion_rate",
-    "ticket_kpis",
-    # SLA
-    "SLA", "AtRisk", "SLAClocks", "sla_attainment", "sla_clocks",
-    # indicator systems
-    "AlertDigest", "Indicator", "IndicatorEvaluation", "IndicatorSystem", "alert_digest",
-    # queueing
-    "ErlangA", "ErlangC", "IntervalStaffing", "Staffing", "erlang_a", "erlang_b", "erlang_c",
-    "interval_staffing", "staffing", "staffing_erlang_a",
-    # staffing plans and rosters
-    "Roster", "ShiftPatterns", "StaffingBlocks", "StaffingPlan", "expected_service_level",
-    "shift_patterns", "shift_roster", "staffing_plan",
-    # inventory
-    "EOQ", "PartsPolicy", "ReorderPoint", "SlowMoverStock", "days_of_supply", "eoq",
-    "inventory_turnover", "parts_policy", "reorder_point", "slow_mover_stock",
-    # stock policies from forecasts
-    "PolicySimulation", "StockPolicy", "replay_policy", "stock_policy",
-    # money
-    "BusinessCase", "business_case", "irr", "npv", "payback_period", "roi",
-    # change
-    "Cohorts", "Comparison", "compare", "retention_cohorts",
-    # weights and composite indices
-    "AHP", "CompositeIndex", "CriteriaWeights", "RankSensitivity", "WeightFlips", "ahp",
-    "composite_index", "critic_weights", "entropy_weights", "rank_sensitivity",
-    # fair scorecards
-    "Caterpillar", "FunnelChart", "MeanScorecard", "RateScorecard", "funnel_chart",
-    "mean_scorecard", "rate_scorecard",
-]
+import importlib
+
+# a function named as its module, bound after the submodule import (which sets the package
+# attribute to the module): ``cxpath.kpi.stock_policy`` stays the function
+from .stock_policy import stock_policy  # noqa: F401
+
+_EXPORTS = {  # submodule: its public names
+    "change": ("Cohorts", "Comparison", "compare", "retention_cohorts"),
+    "efficiency": ("Backlog", "Durations", "Rates", "TicketKPIs", "abandonment_rate",
+                   "average_handle_time", "average_speed_of_answer", "backlog",
+                   "business_seconds", "durations", "first_contact_resolution", "rate",
+                   "repeat_contact_rate", "resolution_times", "response_times",
+                   "task_completion_rate", "ticket_kpis"),
+    "forecast_staffing": ("StaffingBlocks", "StaffingPlan", "expected_service_level",
+                          "staffing_plan"),
+    "inventory": ("EOQ", "PartsPolicy", "ReorderPoint", "SlowMoverStock", "days_of_supply", "eoq",
+                  "inventory_turnover", "parts_policy", "reorder_point", "slow_mover_stock"),
+    "money": ("BusinessCase", "business_case", "irr", "npv", "payback_period", "roi"),
+    "queueing": ("ErlangA", "ErlangC", "IntervalStaffing", "Staffing", "erlang_a", "erlang_b",
+                 "erlang_c", "interval_staffing", "staffing", "staffing_erlang_a"),
+    "roster": ("Roster", "ShiftPatterns", "shift_patterns", "shift_roster"),
+    "satisfaction": ("NPS", "Rating", "ces", "csat", "nps", "nps_sample_size"),
+    "scorecard": ("Caterpillar", "FunnelChart", "MeanScorecard", "RateScorecard", "funnel_chart",
+                  "mean_scorecard", "rate_scorecard"),
+    "sla": ("SLA", "AtRisk", "SLAClocks", "sla_attainment", "sla_clocks"),
+    "stock_policy": ("PolicySimulation", "StockPolicy", "replay_policy", "stock_policy"),
+    "system": ("AlertDigest", "Indicator", "IndicatorEvaluation", "IndicatorSystem",
+               "alert_digest"),
+    "weights": ("AHP", "CompositeIndex", "CriteriaWeights", "RankSensitivity", "WeightFlips",
+                "ahp", "composite_index", "critic_weights", "entropy_weights", "rank_sensitivity"),
+}
+_WHERE = {name: module for module, names in _EXPORTS.items() for name in names}
+
+__all__ = list(_WHERE)
+
+
+def __getattr__(name: str):
+    module = _WHERE.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

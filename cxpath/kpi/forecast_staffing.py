@@ -22,7 +22,7 @@ if TYPE_CHECKING:
     from ..forecast._base import Forecast
     from .roster import Roster, ShiftPatterns
 
-__all__ = ["StaffingPlan", "expected_service_level", "staffing_plan"]
+__all__ = ["StaffingBlocks", "StaffingPlan", "expected_service_level", "staffing_plan"]
 
 _RULES = ("expected", "quantile", "mean")
 _BANDS = ("count", "rate")

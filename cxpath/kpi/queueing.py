@@ -433,19 +433,22 @@ def staffing(volume: ArrayLike, aht: ArrayLike, *, interval: ArrayLike = 1800.0,
                      max_occupancy, max_asa, shrinkage)
 
 
-# below this many search steps the Erlang C search runs interpreted: about a millisecond,
-# where a fresh process would spend ~0.8 s compiling it (#19 point 2)
-SMALL_SEARCH_STEPS = 5_000
+#: Erlang C searches up to this many estimated steps (scenarios x (8 + 4 sqrt(largest
+#: load)), an upper bound several times the steps taken) run the kernel interpreted while it
+#: is not compiled in this process: 0.4-0.7 µs per estimated step, so at most ~0.07 s, where
+#: a fresh process would spend ~0.5 s compiling it (#19 point 2). A week of half-hours
+#: (336 scenarios) at up to ~1,000 Erlangs stays below it.
+SMALL_SEARCH_STEPS = 100_000
 
 
 def _erlang_c_search(a):
-    """The Erlang C search kernel for loads ``a``: interpreted when its work (scenarios
-    times the ~sqrt(load) agents searched above the start, plus a constant) is small."""
+    """The Erlang C search kernel for loads ``a``: interpreted when its work is at most
+    :data:`SMALL_SEARCH_STEPS` and it is not compiled yet (the same numbers either way)."""
     from .._kernels import kpi as _k
-    from .._kernels._jit import interpreted
+    from .._kernels._jit import by_work
 
     steps = a.size * (8.0 + 4.0 * np.sqrt(np.max(a, initial=0.0)))
-    return interpreted(_k.erlang_c_search) if steps < SMALL_SEARCH_STEPS else _k.erlang_c_search
+    return by_work(_k.erlang_c_search, steps, SMALL_SEARCH_STEPS)
 
 
 def _staffing(func, volume, aht, interval, answer_time, target, max_occupancy, max_asa,

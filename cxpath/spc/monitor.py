@@ -49,7 +49,7 @@ from .arl import (
     shewhart_limit,
 )
 from .constants import _d2
-from .rules import KINDS, RuleSet, resolve_rules
+from .rules import KINDS, RuleSet, resolve_rules, rule_kernel
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -637,8 +637,6 @@ def _advance(m: Monitor, x: np.ndarray) -> MonitorUpdate:
 
 
 def _shewhart_rules(m: Monitor, z: np.ndarray, rules: np.ndarray) -> np.ndarray:
-    from .._kernels import spc as _k
-
     ruleset = m.design["ruleset"]
     width = m.state.shape[1]
     have = min(m.periods, width)
@@ -649,8 +647,9 @@ def _shewhart_rules(m: Monitor, z: np.ndarray, rules: np.ndarray) -> np.ndarray:
                   dtype=np.float64)
     codes = [r.code for r in ruleset]
     full = np.hstack([m.state[:, width - have:], z.T])  # charts × (have + n_new)
+    flag = rule_kernel(full.size * kinds.size)
     for c in range(full.shape[0]):
-        flags = _k.rule_flags(np.ascontiguousarray(full[c]), kinds, windows, counts, ks)
+        flags = flag(np.ascontiguousarray(full[c]), kinds, windows, counts, ks)
         fired = flags[:, have:]
         for t in np.flatnonzero(fired.any(axis=0)).tolist():
             rules[t, c] = ",".join(codes[i] for i in np.flatnonzero(fired[:, t]).tolist())

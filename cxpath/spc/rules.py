@@ -25,6 +25,10 @@ __all__ = ["Rule", "RuleSet", "Signals", "nelson", "resolve_rules", "run_rules",
            "western_electric"]
 
 KINDS = ("beyond", "m_of_n", "trend", "alternating", "within", "outside")
+#: Rule checks (points x rules, over every chart of one call) up to this many run the
+#: ``rule_flags`` kernel interpreted while it is not compiled in this process: about 2 µs
+#: each, so at most ~0.1 s, against ~1.5 s of CPU to compile it in a fresh process (#19).
+SMALL_RULE_WORK = 50_000
 
 
 @attrs.frozen
@@ -369,16 +373,24 @@ def apply_rules(z: np.ndarray, ruleset: RuleSet, nsigma: float, labels=None,
     """Run ``ruleset`` over standardised points; return the signals and the flag matrix."""
     if not ruleset.rules or z.size == 0:
         return Signals.empty(), np.zeros((0, z.size), dtype=np.int8)
-    from .._kernels import spc as _k
-
     kinds = np.array([KINDS.index(r.kind) for r in ruleset.rules], dtype=np.int64)
     windows = np.array([r.window for r in ruleset.rules], dtype=np.int64)
     counts = np.array([r.count for r in ruleset.rules], dtype=np.int64)
     ks = np.array([nsigma if r.kind == "beyond" else r.k for r in ruleset.rules],
                   dtype=np.float64)
-    flags = _k.rule_flags(np.ascontiguousarray(z, dtype=np.float64), kinds, windows, counts,
-                          ks)
+    flags = rule_kernel(z.size * kinds.size)(np.ascontiguousarray(z, dtype=np.float64), kinds,
+                                             windows, counts, ks)
     return flags_to_signals(flags, ruleset, labels, prefix), flags
+
+
+def rule_kernel(work: int):
+    """The ``rule_flags`` kernel for ``work`` rule checks (points x rules): interpreted up
+    to :data:`SMALL_RULE_WORK` while it is not compiled in this process (the same
+    operations in the same order, so the same flags), compiled otherwise."""
+    from .._kernels import spc as _k
+    from .._kernels._jit import by_work
+
+    return by_work(_k.rule_flags, work, SMALL_RULE_WORK)
 
 
 def run_rules(values: ArrayLike, center: ArrayLike, sigma: ArrayLike, *,

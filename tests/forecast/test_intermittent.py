@@ -134,16 +134,13 @@ def test_interpreted_smoothing_prefix_equals_the_kernel_bit_for_bit(y, method, a
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_forecasts_are_the_same_on_both_sides_of_the_size_rules(monkeypatch, seed):
+def test_forecasts_are_the_same_on_both_sides_of_the_size_rules(fresh_kernels, monkeypatch, seed):
     from cxpath.forecast import intermittent
 
     y = series(seed, n=60 + 20 * seed)
     calls = [lambda: croston(y, 5), lambda: croston(y, 5, variant="optimized"),
              lambda: tsb(y, 5), lambda: adida(y, 5), lambda: imapa(y, 5)]
-    from cxpath._kernels import _jit
-
-    monkeypatch.setattr(_jit, "compiled", lambda dispatcher: False)  # as in a fresh process
-    small = [f() for f in calls]
+    small = [f() for f in calls]  # as in a fresh process (fresh_kernels)
     monkeypatch.setattr(intermittent, "SMALL_ROLLING_PERIODS", 0)  # the kernels
     monkeypatch.setattr(intermittent, "SMALL_PREFIX_PERIODS", 0)
     for f, g in zip(small, [f() for f in calls]):
