@@ -12,6 +12,7 @@ import numpy as np
 
 from .. import _validate as v
 from .._frames import column, column_zone
+from .._warnings import warn
 
 __all__ = ["choose_calendar", "legacy_calendar", "measure", "read_instants", "read_pair",
            "read_times", "show_time"]
@@ -111,11 +112,9 @@ def choose_calendar(calendar, business_hours, zone, naive, func):
     if business_hours is not None:
         if calendar is not None:
             v.fail("business_hours", func, "None when 'calendar' is given", business_hours)
-        import warnings
-
-        warnings.warn(f"The 'business_hours' parameter of {func} is deprecated: pass "
-                      "calendar=cxpath.calendar.BusinessCalendar(...), which also knows time "
-                      "zones, lunch breaks and holidays.", DeprecationWarning, stacklevel=4)
+        warn(f"The 'business_hours' parameter of {func} is deprecated: pass "
+             "calendar=cxpath.calendar.BusinessCalendar(...), which also knows time "
+             "zones, lunch breaks and holidays.", DeprecationWarning, stacklevel=4)
         return legacy_calendar(business_hours, zone, naive, func)
     from ..calendar import check_calendar
 

@@ -4,13 +4,13 @@ fewest paid hours (an integer programme, with a greedy fallback)."""
 from __future__ import annotations
 
 import time
-import warnings
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from .. import _validate as v
 from .._results import Result, result
+from .._warnings import warn
 from ..errors import CxpathWarning
 
 if TYPE_CHECKING:
@@ -393,8 +393,8 @@ def shift_roster(requirement: ArrayLike, shifts: ShiftPatterns, *, method: str =
     if method == "milp":
         x, optimal, why = _milp(a, req, cost, time_limit)
         if x is None:
-            warnings.warn(f"{func}: {why}; the roster comes from the greedy heuristic, "
-                          "which is approximate.", CxpathWarning, stacklevel=2)
+            warn(f"{func}: {why}; the roster comes from the greedy heuristic, "
+                 "which is approximate.", CxpathWarning, stacklevel=2)
             used = "greedy"
     if x is None:
         x = _greedy(a, req, cost)

@@ -17,7 +17,6 @@ plain numbers as hours, deprecated).
 
 from __future__ import annotations
 
-import warnings
 from collections.abc import Hashable
 from typing import TYPE_CHECKING, Any
 
@@ -27,6 +26,7 @@ from .. import _validate as v
 from .._frames import column
 from .._results import Result, duration_columns, result
 from .._stats import wilson_interval
+from .._warnings import warn
 from ._clock import choose_calendar, measure, read_instants, read_pair, show_time
 from ._common import refuse_bools, segments
 
@@ -139,11 +139,11 @@ def _targets(targets, present, name, func, *, hours_for_numbers=False) -> dict:
         else:
             out[str(key)] = v.check_duration(value, label, func, low=0.0, closed="neither")
     if numbers:
-        warnings.warn(f"{func}: plain numbers in '{name}' are read as hours, which is "
-                      "deprecated: everywhere else in cxpath a number of time is seconds. "
-                      f"Write durations such as {{{numbers[0]!r}: '4h'}} or "
-                      "datetime.timedelta(hours=4) instead.", DeprecationWarning,
-                      stacklevel=3)
+        warn(f"{func}: plain numbers in '{name}' are read as hours, which is "
+             "deprecated: everywhere else in cxpath a number of time is seconds. "
+             f"Write durations such as {{{numbers[0]!r}: '4h'}} or "
+             "datetime.timedelta(hours=4) instead.", DeprecationWarning,
+             stacklevel=3)
     lacking = [p for p in present if p not in out]
     if lacking:
         v.fail(name, func, "a target for every priority in the data",

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import math
 import numbers
-import warnings
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
@@ -22,6 +21,7 @@ from .. import _validate as v
 from .._budget import check_memory
 from .._frames import column, frame_kind
 from .._results import Result, derived_columns, result
+from .._warnings import warn
 from ..errors import CxpathWarning
 
 if TYPE_CHECKING:
@@ -319,7 +319,7 @@ def ahp(matrix: ArrayLike | TableLike, *, criteria: Sequence[str] | None = None,
         if inconsistent == "raise":
             v.fail("matrix", func, f"consistent enough (CR <= {max_cr:g})",
                    got=f"CR = {cr:.3f}", data=True)
-        warnings.warn(text, CxpathWarning, stacklevel=2)
+        warn(text, CxpathWarning, stacklevel=2)
     return out
 
 

@@ -208,13 +208,10 @@ def _solve_moments(row, q, func: str = "spc", name: str = "the limit", check: bo
     an infinite ARL (SD NaN): it never signals in practice. ``check=True`` refuses it with
     the error on ``name`` instead.
     """
-    import warnings
-
     n = q.shape[0]
     ones = np.ones(n)
-    with warnings.catch_warnings():
-        warnings.simplefilter("error")
-        try:
+    try:  # numpy's errstate is per context, unlike warning filters; singular is checked
+        with np.errstate(over="raise", invalid="raise", divide="raise"):
             if _is_sparse(q):
                 from scipy.sparse import identity
                 from scipy.sparse.linalg import splu
@@ -223,14 +220,16 @@ def _solve_moments(row, q, func: str = "spc", name: str = "the limit", check: bo
             else:
                 from scipy.linalg import lu_factor, lu_solve
 
-                fac = lu_factor(np.eye(n) - q)
+                fac = lu_factor(np.eye(n) - q, check_finite=False)
+                if not np.all(np.isfinite(fac[0])) or not np.all(np.diagonal(fac[0])):
+                    raise np.linalg.LinAlgError("singular")  # scipy only warns
 
                 def solve(b):
-                    return lu_solve(fac, b)
+                    return lu_solve(fac, b, check_finite=False)
             a = solve(ones)
             s = solve(ones + 2.0 * (q @ a))
-        except (Warning, ArithmeticError, RuntimeError, ValueError, np.linalg.LinAlgError):
-            a = s = np.full(n, np.nan)
+    except (ArithmeticError, RuntimeError, ValueError, np.linalg.LinAlgError):
+        a = s = np.full(n, np.nan)
     arl = 1.0 + row @ a
     second = 1.0 + 2.0 * (row @ a) + row @ s
     if not (np.isfinite(arl) and 1.0 <= arl <= 1e12):
