@@ -221,6 +221,116 @@ def _grid_cell(markov, module, j, data, k: int, order: int) -> dict:
     return row(f"markov order {order}, {k} channels", **fields, note="; ".join(notes))
 
 
+def bound_sweeps(cells=((20, 4), (40, 4)), n: int = 1_000_000) -> list[dict]:
+    """#27 point 1: the weighted error bound against the unweighted one, same kernel.
+
+    For each (channels, order) cell on ``n`` generated journeys: the Gauss-Seidel sweeps
+    of all the removal solves (the plan's own solves apart), wall and CPU time of the
+    solves (after a warm call), and how far the removal effects of the two moved apart.
+    The unweighted runs are the same code with the visit weights switched off (the plan
+    then bounds the error by ``t(start) * max residual``, as before the weighted bound).
+    """
+    import sys
+
+    import cxpath._kernels.attribution as kernels
+    from cxpath.attribution import _removal as rm
+    from cxpath.attribution._chain import build_chain
+    from cxpath.attribution._paths import prepare
+
+    module = sys.modules["cxpath.attribution.markov"]
+    real_solve, real_visits = kernels.removal_solve, rm._visits
+    sweeps: list = []
+
+    def counting(*args):
+        out = real_solve(*args)
+        sweeps.append(out[3])
+        return out
+
+    rows = []
+    for k, order in cells:
+        paths = prepare(journeys(n, k=k), "f")
+        chain = build_chain(paths, order, False, "f").without_self_loops()
+        probs = chain.probabilities()
+        got = {}
+        for name, visits in (("unweighted", lambda *a: None), ("weighted", real_visits)):
+            rm._visits = visits
+            kernels.removal_solve = counting
+            try:
+                module._effects(chain, probs, k, order, route="structured")  # warm
+                sweeps.clear()
+                load = os.getloadavg()[0]
+                start, cpu = time.perf_counter(), time.process_time()
+                _, effects = module._effects(chain, probs, k, order, route="structured")
+                wall, cpu = time.perf_counter() - start, time.process_time() - cpu
+            finally:
+                rm._visits, kernels.removal_solve = real_visits, real_solve
+            plan_calls = 3 if name == "weighted" else 2  # t (and visits), then the chain
+            got[name] = (effects, sum(sweeps[plan_calls - 1:]), sum(sweeps[:plan_calls - 1]),
+                         wall, cpu, load)
+        (e0, s0, p0, w0, c0, l0), (e1, s1, p1, w1, c1, l1) = got["unweighted"], got["weighted"]
+        rows.append(row(f"markov order {order}, {k} channels: weighted error bound",
+                        cxpath_s=w1,
+                        note=(f"{chain.n_states:,} states; sweeps of the chain and removals "
+                              f"{s1} (plan {p1}) against {s0} (plan {p0}) unweighted "
+                              f"({1 - s1 / s0:.0%} fewer); wall {w1:.2f} s against "
+                              f"{w0:.2f} s, CPU {c1:.2f} s against {c0:.2f} s; load "
+                              f"{l1:.1f} / {l0:.1f}; removal effects differ by "
+                              f"{np.max(np.abs(e1 - e0)):.1e}")))
+        print(rows[-1], flush=True)
+    return rows
+
+
+_COLD = """
+import sys, time
+sys.path.insert(0, {bench!r})
+from bench_attribution import journeys
+import cxpath.attribution._removal as rm
+from cxpath.attribution import markov
+j = journeys({n}, k={k})
+if {structured}:
+    rm.lu_first = lambda *a: False
+start, cpu = time.perf_counter(), time.process_time()
+markov(j, order={order}, max_states=10**7)
+print(time.perf_counter() - start, time.process_time() - cpu)
+"""
+
+
+def cold_start(cells=((10, 3), (10, 4), (20, 3), (60, 2), (40, 2)),
+               n: int = 1_000_000) -> list[dict]:
+    """#27 point 1: the first ``markov`` call in a fresh process with an empty numba cache.
+
+    Each cell: the default route (mid-size chains take the LU while removal_solve is not
+    compiled or cached, see ``_removal.lu_first``) against forcing the component solver
+    (which compiles it), both in fresh processes with their own empty cache folder. The
+    times include compiling the chain-counting kernels, the same in both.
+    """
+    import subprocess
+    import sys
+    import tempfile
+
+    bench = os.path.dirname(os.path.abspath(__file__))
+    rows = []
+    for k, order in cells:
+        got = {}
+        for structured in (False, True):
+            with tempfile.TemporaryDirectory() as cache:
+                env = {**os.environ, "NUMBA_CACHE_DIR": cache}
+                code = _COLD.format(bench=bench, n=n, k=k, order=order,
+                                    structured=structured)
+                load = os.getloadavg()[0]
+                out = subprocess.run([sys.executable, "-c", code], env=env, check=True,
+                                     capture_output=True, text=True).stdout.split()
+                got[structured] = (float(out[0]), float(out[1]), load)
+        (w, c, l0), (ws, cs, l1) = got[False], got[True]
+        rows.append(row(f"markov order {order}, {k} channels: first call, empty cache",
+                        cxpath_s=w,
+                        note=(f"CPU {c:.2f} s; forcing the component solver (compiles "
+                              f"removal_solve) {ws:.2f} s, CPU {cs:.2f} s; load "
+                              f"{l0:.1f} / {l1:.1f}")))
+        print(rows[-1], flush=True)
+    return rows
+
+
 def run(quick: bool = False) -> list[dict]:
     from cxpath.attribution import heuristic, markov, shapley
 
@@ -371,6 +481,10 @@ if __name__ == "__main__":
     which = sys.argv[1] if len(sys.argv) > 1 else "grid"
     if which == "blas":
         print(format_rows(blas_under_load()))
+    elif which == "bound":
+        print(format_rows(bound_sweeps()))
+    elif which == "cold":
+        print(format_rows(cold_start()))
     elif which == "grid":
         print(format_rows(markov_grid()))
     else:

@@ -8,11 +8,13 @@ away). The solver here
 * orders the strongly connected components sinks first, so a single state is
   solved exactly from its successors and a component by Gauss-Seidel sweeps inside it
   (states inside a component in :func:`sweep_order`, for memory locality),
-* certifies every solve: with ``t`` the expected steps to absorption (solved once, its own
-  residual accounted for), ``|x(start) - x_exact(start)| <= max residual * t(start)``
-  because ``(I - Q)^-1`` is non-negative, and removing states only shrinks it; a solve
-  whose bound is not below :data:`ACCURACY` after :data:`MAX_SWEEPS` sweeps is done by a
-  sparse LU instead (exact up to rounding),
+* certifies every solve by a weighted bound (derived in :func:`plan`): with ``res`` the
+  final residual of each row and ``w`` a proven upper bound on the expected visits to
+  each state from the start, ``|x(start) - x_exact(start)| <= sum(w * res) + U max(res)``
+  (``U`` a small proven term for the error of ``w``); each component sweeps until its
+  share of :data:`ACCURACY` is met, so rows the journeys rarely visit may keep larger
+  residuals. A solve whose bound is not below :data:`ACCURACY` after :data:`MAX_SWEEPS`
+  sweeps is done by a sparse LU instead (exact up to rounding),
 * removes channel ``c`` by keeping only the states that do not contain ``c`` (a journey
   reaches those only through a state whose latest touch is ``c``, which leads nowhere), and
   reuses the whole-chain solution for every component that cannot reach a removed state,
@@ -33,11 +35,20 @@ import numpy as np
 from .._blas import one_blas_thread
 
 ACCURACY = 1e-12  # certified bound on |P(-c) - exact| (and on values relative to max(1, vmax))
+MAX_SHARE = 1 / 16  # share of ACCURACY for the U * max(res) term of the weighted bound
 MAX_SWEEPS = 1000  # Gauss-Seidel sweeps per component before the LU takes over
 DENSE_WORK = 2e9  # solves x states**3 up to which dense LUs run (~0.3 s; no kernel to
-# compile: removal_solve's first compile takes 6-16 s in a fresh process without cache,
-# while 20 channels at order 2 on 5,000 journeys, 343 states and 21 solves, take 0.13 s of
-# LUs at load 7)
+# compile, while 20 channels at order 2 on 5,000 journeys, 343 states and 21 solves, take
+# 0.13 s of LUs at load 7)
+# Seconds the first call of removal_solve takes to compile in a fresh process without a
+# disk cache: 3.8-4.0 s on the 2-core x86 machine at load ~1.2 (numba 0.6x; 5.0-5.3 s
+# before the kernel's rewrite, 6-16 s under load), after numba's own first-use cost of
+# about 1.3 s. Of that, about 2.4 s is lowering to LLVM and optimising it (1.4 s at -O0:
+# numba's cost per line of a kernel, not one slow feature), 0.7 s type inference and
+# 0.1-0.3 s per numpy helper it specialises (np.zeros per dtype and rank, np.finfo: now
+# one dtype and a literal eps). A cold chain whose LU route is estimated below this takes
+# the LU route instead (see :func:`lu_first`).
+COMPILE_SECONDS = 4.0
 THREAD_STATES = 20_000  # chains from this many states solve channels on threads
 BATCH = 8  # removals solved together in one pass over the chain (memory-bound sweeps)
 BATCH_BYTES = 256 * 2**20  # cap on a batch's sweep arrays (3 x 16 bytes per state and removal)
@@ -63,6 +74,38 @@ def threads() -> int:
     return max(1, min(n, 8))
 
 
+def warm() -> bool:
+    """Whether calling removal_solve costs no compile: compiled in this process, or an
+    index of it in numba's disk cache (cxpath's kernels are cached by default)."""
+    from .._kernels._jit import cached, compiled
+    from .._kernels.attribution import removal_solve
+
+    return compiled(removal_solve) or cached(removal_solve)
+
+
+def lu_first(low: float, n_states: int) -> bool:
+    """Whether a chain should take the direct (LU) route while removal_solve is not
+    :func:`warm`, to avoid compiling it.
+
+    ``low`` is the direct route's estimated seconds when GMRES certifies (the low end of
+    :func:`cxpath.attribution.markov.estimate_seconds`, all fits): at most
+    :data:`COMPILE_SECONDS`, the direct route answers first; where GMRES then fails on the
+    chain, :func:`~cxpath.attribution.markov` compiles after all unless the LU route's high
+    end is below that too. Measured on 1M journeys (load ~0.6): 10 channels at order 3
+    (890 states) 0.14 s, at order 4 (5,704) 0.42 s, 20 at order 3 (6,308) 0.69 s, 60 at
+    order 2 (3,304) 2.2 s, against about 4 s of compile (the component solver then takes
+    0.01-0.2 s).
+
+    Examples
+    --------
+    >>> lu_first(0.5, 100)  # small enough for the dense LU anyway
+    False
+    """
+    from ._chain import DENSE_SOLVE
+
+    return n_states > DENSE_SOLVE and low <= COMPILE_SECONDS
+
+
 def dense_first(n_states: int, n_solves: int) -> bool:
     """Whether ``n_solves`` dense LUs of the chain cost less than compiling the kernels."""
     from ._chain import DENSE_SOLVE
@@ -83,7 +126,11 @@ class Plan:
     """A chain prepared for its solves, states renumbered into solving order.
 
     ``seq[i]`` is the original number of state ``i``; components are contiguous
-    (``blocks``), sinks first, so the kernel reads the CSR rows in memory order.
+    (``blocks``), sinks first, so the kernel reads the CSR rows in memory order. A solve's
+    error at the start state is at most ``sum(weight * res) + u * max(res)`` per ``rhs``
+    column (``res`` the certified row residuals); the kernel stops sweeping component
+    ``b`` once its rows meet ``budget[b]`` and ``cap``, which keeps that below
+    ``accuracy``.
     """
 
     indptr: np.ndarray
@@ -95,11 +142,20 @@ class Plan:
     blocks: np.ndarray
     start: int  # the start state's new number
     bound: float  # certified bound on the expected steps from the start state
-    tol: np.ndarray
+    weight: np.ndarray  # (m,) bound on the expected visits from the start (0: unweighted)
+    budget: np.ndarray  # (n_blocks, 2) share of accuracy of each component's residuals
+    cap: np.ndarray  # (2,) bound on every row's residual
+    u: float
+    accuracy: np.ndarray  # (2,) the certified error: ACCURACY, ACCURACY * max value
 
     @property
     def n_states(self) -> int:
         return len(self.live)
+
+    @property
+    def weighted(self) -> bool:
+        """Whether the solves use the weighted bound (else ``u * max(res)`` alone)."""
+        return bool(self.weight.any())
 
     def matrix(self):
         """``Q`` in the new numbering (scipy CSR), for the LU fallback."""
@@ -188,15 +244,83 @@ def _components(q, indptr, indices, within=None):
     return chain_blocks(indptr, indices)  # pragma: no cover
 
 
+def _rounding(indptr) -> np.ndarray:
+    """Per row, the factor ``2 (terms + 2) eps`` of the kernel's rounding bound."""
+    return 2.0 * (np.diff(indptr) + 2) * np.finfo(np.float64).eps
+
+
+def _visits(indptr, indices, data, blocks, live, start, t_max, t_start):
+    """``(w, u)``: a proven bound ``w`` on the expected visits to each live state from
+    ``start`` (over the live states), and ``u`` with ``e_start' N |res| <= w |res| +
+    u max|res|``; None if the adjoint solve fails.
+
+    The visits ``y' = e_start' (I - Q)^-1`` solve the transposed system; numbered in
+    reverse, its components come sinks first again, so the same kernel solves it. With
+    ``z`` the residual of the computed ``y~`` (plus its rounding), ``y <= max(y~, 0) +
+    N' |z|`` and ``|z|' N |res| <= sum|z| * max(t) * max|res|``: ``u = sum|z| max(t)``.
+    ``y~`` is solved until ``u`` is a small fraction of ``t(start)`` (``t_start``, a bound
+    on it; ``t_max`` one on the largest ``t``).
+    """
+    import scipy.sparse as sp
+
+    from .._kernels.attribution import removal_solve
+
+    m = len(live)
+    rev = np.arange(m)[::-1].copy()
+    qt = sp.csr_matrix((data, indices, indptr), shape=(m, m)).T.tocsr()
+    t_ptr, t_idx, t_dat, _ = _permuted(qt.indptr.astype(np.int64),
+                                       qt.indices.astype(np.int64), qt.data, rev)
+    e = np.zeros((m, 1))
+    e[m - 1 - start] = 1.0
+    n_blocks = len(blocks) - 1
+    # the visits are at most t(start): a cap above their rounding, 8x, can be certified
+    cap = max(t_start / (1024.0 * max(live.sum(), 1) * max(t_max, 1.0)),
+              8.0 * float(_rounding(t_ptr).max()) * max(t_start, 1.0))
+    t_blocks = np.ascontiguousarray(m - blocks[::-1])
+    y, _, _, _, failed = removal_solve(t_ptr, t_idx, t_dat, e, t_blocks,
+                                       np.ascontiguousarray(live[rev, None]), np.zeros((m, 1)),
+                                       False, np.zeros(m), np.zeros((n_blocks, 1)),
+                                       np.array([cap]), MAX_SWEEPS)
+    if failed >= 0:
+        return None
+    y = np.where(live[rev], y[:, 0], 0.0)
+    qty = sp.csr_matrix((t_dat, t_idx, t_ptr), shape=(m, m))
+    z = np.abs(e[:, 0] + qty @ y - y) + _rounding(t_ptr) * (e[:, 0] + abs(qty) @ np.abs(y)
+                                                            + np.abs(y))
+    z_sum = float(z[live[rev]].sum()) * (1.0 + 2.0 * m * np.finfo(np.float64).eps)
+    return np.maximum(y, 0.0)[rev], z_sum * t_max
+
+
 def plan(q, r_conv: np.ndarray, r_value: np.ndarray,
          within: np.ndarray | None = None) -> Plan | None:
     """Order, prune and certify the chain ``(I - Q) x = r``; None if only the LU can solve it.
 
     ``q`` is CSR without diagonal; ``within`` sorts the states inside each component (the
     sweeps' memory order, e.g. :func:`sweep_order`; any order gives the same certified
-    answers). The expected steps ``t`` are solved once (to a
-    residual of 1e-9); ``bound`` is then a proven upper bound on ``t(start)``,
-    ``t(start) + rho * max t / (1 - rho)`` with ``rho`` the certified residual.
+    answers).
+
+    The bound. With ``N = (I - Q)^-1 >= 0`` and ``res = r + Q x - x`` the residual of the
+    computed ``x`` (each row's certified by the kernel, rounding included), the error is
+    ``x_exact - x = N res``, so at the start state ``s``
+    ``|error| <= e_s' N |res| = sum_j y_j |res_j|`` with ``y_j`` the expected visits to
+    ``j`` from ``s``. Removing states only shrinks ``N`` (entrywise), so the visits of the
+    whole chain bound those of every removal and the same weights serve every solve.
+
+    * Unweighted (the fallback): ``sum_j y_j = t(s)``, the expected steps, so
+      ``|error| <= t(s) max|res|``. ``t`` is solved once (to a residual ``rho`` of 1e-9);
+      ``bound = t(s) + rho max t / (1 - rho)`` is a proven upper bound on ``t(s)``.
+    * Weighted: ``w`` and ``u`` from :func:`_visits` (the transposed system, solved once),
+      so ``|error| <= sum_j w_j |res_j| + u max|res|``. :data:`MAX_SHARE` of
+      :data:`ACCURACY` goes to the second term (``cap = MAX_SHARE * ACCURACY / u`` on every
+      residual, loose since ``u`` is small), the rest to the first: single states carry
+      only rounding (reserved for them at its worst, ``|x| <= 1`` for probabilities and
+      ``<= max value per conversion`` for values), and the larger components share what
+      is left in proportion to their visits ``sum_{j in b} w_j``. A component's rows then
+      need ``sum w |res| <= budget[b]``, a weighted mean of the residuals against a
+      uniform bound on the largest one: rarely visited rows may stay less converged.
+
+    Each solve reports its certified error (the kernel's sums, times ``1 + 4 m eps`` for
+    their own rounding); above ``accuracy`` the sparse LU answers instead.
     """
     from .._kernels.attribution import removal_solve
 
@@ -211,34 +335,59 @@ def plan(q, r_conv: np.ndarray, r_value: np.ndarray,
     live = live[seq]
     rhs = np.ascontiguousarray(np.column_stack([r_conv, r_value])[seq], dtype=np.float64)
     start = int(inv[0]) if m else 0
-    t, rho, _, failed = removal_solve(indptr, indices, data, np.ones((m, 1)), blocks,
-                                      live[:, None], np.zeros((m, 1)), False,
-                                      np.array([1e-9]), MAX_SWEEPS)
+    n_blocks = len(blocks) - 1
+    t, _, rho, _, failed = removal_solve(indptr, indices, data, np.ones((m, 1)), blocks,
+                                         np.ascontiguousarray(live[:, None]), np.zeros((m, 1)),
+                                         False, np.zeros(m), np.zeros((n_blocks, 1)),
+                                         np.array([1e-9]), MAX_SWEEPS)
     if failed >= 0 or not rho[0] < 0.5:
         return None
-    t_max = float(t[live, 0].max()) if live.any() else 0.0
-    bound = (float(t[start, 0]) if m else 0.0) + float(rho[0]) * t_max / (1.0 - float(rho[0]))
+    t_max = (float(t[live, 0].max()) if live.any() else 0.0) / (1.0 - float(rho[0]))
+    t_start = float(t[start, 0]) if m else 0.0
+    bound = t_start + float(rho[0]) * t_max
     with np.errstate(divide="ignore", invalid="ignore"):
         per_conv = np.where(r_conv > 0, r_value / np.where(r_conv > 0, r_conv, 1.0), 0.0)
     vmax = max(1.0, float(per_conv.max()) if m else 1.0)
-    tol = np.array([ACCURACY, ACCURACY * vmax]) / max(bound, 1.0)
-    # the rounding of a row's sum alone must leave room below the tolerance
-    terms = int(np.diff(indptr).max()) + 2 if m else 2
-    floor = 2.0 * terms * np.finfo(np.float64).eps * np.array([1.0, vmax])
-    if (floor * 4 > tol).any():
-        return None
-    return Plan(indptr=indptr, indices=indices, data=data, rhs=rhs, live=live, seq=seq,
-                blocks=blocks, start=start, bound=bound, tol=tol)
+    accuracy = np.array([ACCURACY, ACCURACY * vmax])
+    rounding = _rounding(indptr)[:, None] * np.array([1.0, vmax]) * 1.01  # at |x|'s largest
+    if m == 0 or (rounding.max(axis=0) * 4 * max(bound, 1.0) > accuracy).any():
+        return None  # the rounding of a row's sum alone must leave room below the accuracy
+    common = dict(indptr=indptr, indices=indices, data=data, rhs=rhs, live=live, seq=seq,
+                  blocks=blocks, start=start, bound=bound, accuracy=accuracy)
+    unweighted = Plan(**common, weight=np.zeros(m), budget=np.zeros((n_blocks, 2)),
+                      cap=accuracy * (1.0 - 1e-6) / max(bound, 1.0), u=max(bound, 1.0))
+    visits = _visits(indptr, indices, data, blocks, live, start, t_max, bound)
+    if visits is None:
+        return unweighted
+    w, u = visits
+    w = np.where(live, w, 0.0)
+    block = np.repeat(np.arange(n_blocks), np.diff(blocks))
+    single = (np.diff(blocks) == 1)[block]
+    share = (1.0 - MAX_SHARE) * (1.0 - 1e-6) * accuracy
+    spare = share - (w[single, None] * rounding[single]).sum(axis=0)
+    mass = np.bincount(block, weights=np.where(single, 0.0, w), minlength=n_blocks)
+    budget = spare * (mass / max(mass.sum(), 1e-300))[:, None]
+    floor = np.zeros((n_blocks, 2))
+    for c in range(2):
+        floor[:, c] = np.bincount(block, weights=np.where(single, 0.0, w * rounding[:, c]),
+                                  minlength=n_blocks)
+    cap = MAX_SHARE * (1.0 - 1e-6) * accuracy / max(u, 1e-300)
+    if (spare <= 0).any() or (budget < 4 * floor).any() or \
+            (cap < 4 * rounding.max(axis=0)).any():
+        return unweighted
+    return Plan(**common, weight=w, budget=budget, cap=np.minimum(cap, 1e300), u=u)
 
 
-def solve(p: Plan, keep: np.ndarray | None = None,
-          base: np.ndarray | None = None) -> np.ndarray:
+def solve(p: Plan, keep: np.ndarray | None = None, base: np.ndarray | None = None,
+          with_error: bool = False):
     """x over the live states in ``keep``, in the new numbering: (m, 2), or (m, g, 2).
 
     ``keep`` is None (all states), one mask (m,) or ``g`` masks (m, g) in the original
     numbering, solved together. Certified to :data:`ACCURACY` at the start state, or by
     sparse LU where the sweeps cannot certify it. ``base`` is the solution of the whole
-    chain (``keep=None``), reused for the components that do not change.
+    chain (``keep=None``), reused for the components that do not change. With
+    ``with_error``, also the certified error bound at the start state, (2,) or (g, 2)
+    (NaN for a system the LU solved).
     """
     from .._kernels.attribution import removal_solve
 
@@ -249,17 +398,22 @@ def solve(p: Plan, keep: np.ndarray | None = None,
     inside = np.ascontiguousarray(p.live[:, None] & masks[p.seq])
     reuse = base is not None
     start = np.zeros((m, 2)) if base is None else base
-    x, _, _, failed = removal_solve(p.indptr, p.indices, p.data, p.rhs, p.blocks, inside,
-                                    start, reuse, p.tol, MAX_SWEEPS)
-    x = x.reshape(m, inside.shape[1], 2)
-    if failed >= 0:
+    x, wres, maxres, _, failed = removal_solve(p.indptr, p.indices, p.data, p.rhs, p.blocks,
+                                               inside, start, reuse, p.weight, p.budget,
+                                               p.cap, MAX_SWEEPS)
+    g = inside.shape[1]
+    x = x.reshape(m, g, 2)
+    error = ((wres + p.u * maxres) * (1.0 + 4.0 * m * np.finfo(np.float64).eps)).reshape(g, 2)
+    if failed >= 0 or (error > p.accuracy).any():
         from ._chain import AbsorbingSolver
 
         solver = AbsorbingSolver(p.matrix())
         with one_blas_thread():
-            x = np.stack([solver.solve(p.rhs, keep=inside[:, s])
-                          for s in range(inside.shape[1])], axis=1)
-    return x[:, 0] if single else x
+            x = np.stack([solver.solve(p.rhs, keep=inside[:, s]) for s in range(g)], axis=1)
+        error = np.full((g, 2), np.nan)
+    if single:
+        x, error = x[:, 0], error[0]
+    return (x, error) if with_error else x
 
 
 def batches(n_systems: int, n_states: int, workers: int) -> list[range]:

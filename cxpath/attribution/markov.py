@@ -339,36 +339,48 @@ def _removal(paths, order: int, collapse: bool, func: str, step=None, max_states
                 f"{n_fits * (paths.n_channels + 1):,} solves, roughly {_duration(seconds)} on "
                 f"{_cores(workers)}")
     probs = chain.probabilities()
-    base, effects = _effects(chain, probs, paths.n_channels, order, step)
+    base, effects = _effects(chain, probs, paths.n_channels, order, step, n_fits=n_fits)
     return chain, probs, base, effects
 
 
-def _effects(chain, probs, n: int, order: int, step=None, route: str | None = None):
+def _effects(chain, probs, n: int, order: int, step=None, route: str | None = None,
+             n_fits: int = 1):
     """``(base, effects)``: P and expected value from the start, and the removal effects.
 
     ``route='structured'`` is the component solver of :mod:`._removal` (certified, LU where
     it cannot certify); ``'lu'`` the direct solve of every system (dense LU up to
     ``DENSE_SOLVE`` states, certified GMRES or sparse LU above), kept as its reference.
     By default chains small enough for :func:`._removal.dense_first` take the dense LU
-    (nothing to compile; BLAS on one thread, see :mod:`cxpath._blas`), larger ones the
-    component solver.
+    (nothing to compile; BLAS on one thread, see :mod:`cxpath._blas`), and so do chains
+    whose ``n_fits`` fits of direct solves are estimated to take less than compiling the
+    component solver's kernel when it is not compiled or cached yet
+    (:func:`._removal.lu_first`; if GMRES cannot certify the chain and the sparse LUs
+    would take longer than that, the removals go to the component solver after all).
+    Larger chains take the component solver.
     """
     from .._blas import one_blas_thread
     from . import _removal as rm
 
+    cold = None
     if route is None:
         route = "lu" if rm.dense_first(chain.n_states, n + 1) else "structured"
+        if route == "structured" and not rm.warm():
+            low, high = estimate_seconds(chain, n, n_fits)
+            if rm.lu_first(low, chain.n_states):
+                route, cold = "lu", high
 
     q, r_conv, _, r_value = probs
     rhs = np.column_stack([r_conv, r_value])
     effects = np.zeros((2, n))
-    p = (rm.plan(q, r_conv, r_value, rm.sweep_order(chain.keys, n, order))
-         if route == "structured" else None)
+    within = rm.sweep_order(chain.keys, n, order)
+    p = rm.plan(q, r_conv, r_value, within) if route == "structured" else None
     if p is None:
         solver = AbsorbingSolver(q)
         with one_blas_thread():
             whole = solver.solve(rhs)[0]
-
+        if cold is not None and not solver.krylov and cold > rm.COMPILE_SECONDS:
+            p = rm.plan(q, r_conv, r_value, within)  # GMRES failed: LUs would cost more
+    if p is None:
         def solve(masks):
             with one_blas_thread():
                 return np.stack([solver.solve(rhs, keep=masks[:, s])[0]
@@ -561,12 +573,15 @@ def markov(data: Journeys | JourneyStats | TableLike, *, order: int | str = 1,
     many single states) are solved sinks first, single states exactly and components by
     Gauss-Seidel sweeps, and the removal of ``c`` keeps only the states without ``c``
     and reuses the whole chain's solution wherever it cannot change. Every solve is
-    certified: with ``t`` the expected steps to absorption (solved once, its own error
-    bounded), the error of ``P(-c)`` is at most the largest residual times ``t(start)``,
-    and the sweeps stop only once that is below 1e-12 (1e-12 times the largest value
-    per conversion for the value); a chain where the sweeps cannot prove it (very slow
+    certified: with ``w`` a proven bound on the expected visits to each state from the
+    start (the transposed chain, solved once, its own error bounded), the error of
+    ``P(-c)`` is at most the residuals weighted by ``w`` plus a small proven term, and
+    the sweeps stop only once that is below 1e-12 (1e-12 times the largest value per
+    conversion for the value); a chain where the sweeps cannot prove it (very slow
     mixing) is solved by sparse LU instead. Small chains (channels + 1 times states cubed
-    up to 2e8, e.g. 200 states over 20 channels) take dense LUs, nothing to compile.
+    up to 2e9, e.g. 400 states over 20 channels) take dense LUs, nothing to compile; so do
+    larger ones whose direct solves are estimated under about 4 s while the sweep kernel
+    is neither compiled nor in numba's cache (its first compile takes about that long).
     No BLAS call is involved otherwise, so the time does not swing with BLAS threads on
     a busy machine. From 20,000 states the removals run in batches on threads, one per
     core (the kernels release the GIL); Ctrl-C stops the call between batches.
@@ -625,7 +640,7 @@ def _markov(paths: AttributionPaths, func: str, *, order: int, collapse: bool, n
             draws = np.empty((n_boot, 3, n))
             for b in range(n_boot):
                 sample = paths.resampled(rng)
-                *_, eff = _removal(sample, order, collapse, func, step)
+                *_, eff = _removal(sample, order, collapse, func, step, n_fits=n_boot + 1)
                 draws[b] = (_credit(eff[0], sample.total_conversions),
                             _credit(eff[1], sample.total_value), eff[0])
             tails = [(1 - confidence) / 2 * 100, (1 + confidence) / 2 * 100]

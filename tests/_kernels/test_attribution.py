@@ -112,3 +112,32 @@ def test_permutation_credit():
     out = k.permutation_credit(set_codes, set_offsets, weight, perms)
     # order 0,1,2: {0,1} completes at 1, {1} at 1, {2} at 2; order 2,1,0: {0,1} at 0
     np.testing.assert_allclose(out[:, 0], [[0, 5, 2], [4, 1, 2]])
+
+
+def test_removal_solve_certifies_its_weighted_residuals():
+    # reference: numpy.linalg.solve of (I - Q) x = r. States 0 (start, single) -> the
+    # component {1, 2} -> exits; state 3 is single and reached from 2. The kernel's
+    # wres/maxres bound the residuals, so with the exact visits from the start as weights
+    # the error at the start is at most wres (and the uniform bound t(start) * maxres)
+    q = np.zeros((4, 4))
+    q[0, 1], q[1, 2], q[2, 1], q[2, 3] = 0.9, 0.7, 0.6, 0.3
+    rhs = np.column_stack([[0.0, 0.1, 0.05, 0.5], [0.0, 3.0, 1.0, 40.0]])
+    order = [3, 1, 2, 0]  # sinks first: {3}, {1, 2}, {0}
+    qp = q[np.ix_(order, order)]
+    indptr = np.concatenate(([0], np.cumsum((qp != 0).sum(axis=1)))).astype(np.int64)
+    rows, cols = np.nonzero(qp)
+    n = np.linalg.inv(np.eye(4) - qp)
+    exact = n @ rhs[order]
+    weight = n[3]  # visits from the start (new number 3)
+    blocks = np.array([0, 1, 3, 4], dtype=np.int64)
+    keep = np.ones((4, 1), dtype=bool)
+    for cap in (1e-4, 1e-9):
+        x, wres, maxres, sweeps, failed = k.removal_solve(
+            indptr, cols.astype(np.int64), qp[rows, cols], rhs[order], blocks, keep,
+            np.zeros((4, 2)), False, weight, np.full((3, 2), cap), np.full(2, cap), 1000)
+        assert failed == -1 and sweeps > 0
+        error = np.abs(x[3] - exact[3])
+        assert (error <= wres * (1 + 1e-12)).all()
+        assert (error <= n[3].sum() * maxres).all()
+        assert (wres <= 2 * cap).all()  # component {1, 2} within its budget, singles ~ 0
+    assert error.max() < 1e-9
