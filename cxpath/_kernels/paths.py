@@ -78,10 +78,8 @@ def path_groups(codes, offsets):
     while 2 * size < 3 * n:  # load at most 2/3
         size *= 2
     mask = np.uint64(size - 1)
-    slot_hash = np.empty(size, dtype=np.uint64)
-    slot_group = np.empty(size, dtype=np.int32)  # fewer than 2**31 cases
-    for s in range(size):  # a fill loop, not np.full: nothing generic to compile
-        slot_group[s] = -1
+    # one row per slot: (hash, group + 1), 0 for an empty slot: a probe touches one line
+    table = np.zeros((size, 2), dtype=np.uint64)
     group = np.empty(n, dtype=np.int64)
     first = np.empty(n, dtype=np.int64)
     ahead_slot = np.empty(_BATCH, dtype=np.uint64)
@@ -94,8 +92,8 @@ def path_groups(codes, offsets):
             h = hashes[batch + k]
             slot = (h ^ (h >> np.uint64(31))) & mask
             ahead_slot[k] = slot
-            ahead_group[k] = slot_group[slot]
-            ahead_hash[k] = slot_hash[slot]
+            ahead_group[k] = np.int64(table[slot, 1]) - 1
+            ahead_hash[k] = table[slot, 0]
         for k in range(end - batch):
             case = batch + k
             h = hashes[case]
@@ -104,11 +102,11 @@ def path_groups(codes, offsets):
             slot_h = ahead_hash[k]
             while True:
                 if g < 0:
-                    g = slot_group[slot]  # filled by an earlier case of the batch?
-                    slot_h = slot_hash[slot]
+                    g = np.int64(table[slot, 1]) - 1  # filled by an earlier case of the batch?
+                    slot_h = table[slot, 0]
                 if g < 0:
-                    slot_hash[slot] = h
-                    slot_group[slot] = n_groups
+                    table[slot, 0] = h
+                    table[slot, 1] = np.uint64(n_groups + 1)
                     first[n_groups] = case
                     group[case] = n_groups
                     n_groups += 1
@@ -117,8 +115,9 @@ def path_groups(codes, offsets):
                     group[case] = g
                     break
                 slot = (slot + np.uint64(1)) & mask
-                g = slot_group[slot]
-                slot_h = slot_hash[slot]
+                g = np.int64(table[slot, 1]) - 1
+                slot_h = table[slot, 0]
+    other_case = np.empty(_BATCH, dtype=np.int64)
     other_lo = np.empty(_BATCH, dtype=np.int64)
     other_len = np.empty(_BATCH, dtype=np.int64)
     other_head = np.empty(_BATCH, dtype=codes.dtype)
@@ -126,6 +125,7 @@ def path_groups(codes, offsets):
         end = min(batch + _BATCH, n)
         for k in range(end - batch):
             other = first[group[batch + k]]
+            other_case[k] = other
             other_lo[k] = offsets[other]
             other_len[k] = offsets[other + 1] - other_lo[k]
         for k in range(end - batch):
@@ -135,6 +135,8 @@ def path_groups(codes, offsets):
             case = batch + k
             lo, hi = offsets[case], offsets[case + 1]
             olo = other_lo[k]
+            if other_case[k] == case:  # the group's first case: nothing to compare
+                continue
             if other_len[k] != hi - lo or (hi > lo and other_head[k] != codes[lo]):
                 group[case] = -1
                 continue
@@ -146,6 +148,68 @@ def path_groups(codes, offsets):
     for g in range(n_groups):
         group_hash[g] = hashes[first[g]]
     return group, first[:n_groups].copy(), group_hash
+
+
+_DIGIT = 11  # bits of the hash sorted per radix pass (2,048 buckets: an L1-sized histogram)
+
+
+@kernel(example=lambda: (np.array([2, 1], dtype=np.int64),
+                         np.array([5, 3], dtype=np.uint64)))
+def length_hash_order(lengths, hashes):
+    """The stable order of the items by ``(length, hash)``: ``numpy.lexsort((hashes,
+    lengths))``, in O(n) by a least-significant-digit radix sort.
+
+    The hashes are sorted ``_DIGIT`` bits a pass (a digit every item shares is skipped),
+    then the lengths by one counting pass (lengths up to the number of items; longer ones
+    go by more radix passes). Every pass is stable, so ties keep the items' order.
+    """
+    n = lengths.shape[0]
+    order = np.arange(n)
+    spare = np.empty(n, dtype=np.int64)
+    key = hashes.copy()  # the hashes in the current order: each pass reads them in sequence
+    spare_key = np.empty(n, dtype=np.uint64)
+    buckets = 1 << _DIGIT
+    count = np.empty(buckets + 1, dtype=np.int64)
+    digit_mask = np.uint64(buckets - 1)
+    for shift in range(0, 64, _DIGIT):
+        for b in range(buckets + 1):
+            count[b] = 0
+        for i in range(n):
+            count[((key[i] >> np.uint64(shift)) & digit_mask) + 1] += 1
+        if count.max() == n:  # one digit for all: nothing moves
+            continue
+        for b in range(buckets):
+            count[b + 1] += count[b]
+        for i in range(n):
+            d = (key[i] >> np.uint64(shift)) & digit_mask
+            spare[count[d]] = order[i]
+            spare_key[count[d]] = key[i]
+            count[d] += 1
+        order, spare = spare, order
+        key, spare_key = spare_key, key
+    top = 0
+    for i in range(n):
+        top = max(top, lengths[i])
+    width = min(top, max(n, buckets)) + 1  # one counting pass per `width` lengths
+    cells = np.empty(width + 1, dtype=np.int64)
+    base = 1
+    while True:
+        for b in range(width + 1):
+            cells[b] = 0
+        for i in range(n):
+            cells[(lengths[i] // base) % width + 1] += 1
+        for b in range(width):
+            cells[b + 1] += cells[b]
+        for i in range(n):
+            item = order[i]
+            d = (lengths[item] // base) % width
+            spare[cells[d]] = item
+            cells[d] += 1
+        order, spare = spare, order
+        if top // base < width:
+            break
+        base *= width
+    return order
 
 
 @kernel(example=lambda: (_CODES, _OFFSETS, np.ones((2, 1)), 2))

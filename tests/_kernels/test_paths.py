@@ -5,7 +5,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cxpath._kernels.paths import case_hashes, path_groups, reach_totals, window_keys
+from cxpath._kernels.paths import (
+    case_hashes,
+    length_hash_order,
+    path_groups,
+    reach_totals,
+    window_keys,
+)
 
 paths_strategy = st.lists(st.lists(st.integers(0, 3), max_size=7), min_size=1, max_size=25)
 
@@ -150,3 +156,22 @@ def test_path_groups_mark_a_hash_collision():
     group, first, group_hash = path_groups(np.zeros(0, dtype=np.int64),
                                            np.zeros(1, dtype=np.int64))
     assert len(group) == len(first) == len(group_hash) == 0
+
+
+# reference: numpy.lexsort((hashes, lengths)), the stable sort canonical_groups used before
+@settings(max_examples=60, deadline=None)
+@given(items=st.lists(st.tuples(st.integers(0, 3000), st.integers(0, 2**64 - 1)
+                                | st.sampled_from([0, 1, 2**63, 2**64 - 1])), max_size=300))
+def test_length_hash_order_is_lexsort(items):
+    lengths = np.array([a for a, _ in items], dtype=np.int64)
+    hashes = np.array([b for _, b in items], dtype=np.uint64)
+    assert length_hash_order(lengths, hashes).tolist() == np.lexsort((hashes,
+                                                                       lengths)).tolist()
+
+
+def test_length_hash_order_with_lengths_past_one_counting_pass():
+    rng = np.random.default_rng(3)  # lengths up to 10**7 among 50 items: several passes
+    lengths = rng.integers(0, 10**7, 50)
+    lengths[::5] = lengths[0]
+    hashes = rng.integers(0, 4, 50).astype(np.uint64)  # few hash values: many ties
+    assert np.array_equal(length_hash_order(lengths, hashes), np.lexsort((hashes, lengths)))
