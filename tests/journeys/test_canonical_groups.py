@@ -46,7 +46,8 @@ def csr(paths):
 @settings(max_examples=80, deadline=None)
 @given(paths=st.lists(st.lists(st.integers(0, 40), max_size=9), min_size=1, max_size=200))
 def test_canonical_groups_match_the_reference(radix, paths):
-    with mock.patch.object(sys.modules[canonical_groups.__module__], "RADIX_GROUPS", 0 if radix else 1 << 62):
+    module = sys.modules[canonical_groups.__module__]
+    with mock.patch.object(module, "RADIX_GROUPS", 0 if radix else 1 << 62):
         rep, group, n = canonical_groups(*csr(paths))
     want_rep, want_group = reference(paths)
     assert rep.tolist() == want_rep and group.tolist() == want_group and n == len(want_rep)
