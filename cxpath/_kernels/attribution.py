@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 
 from ._jit import kernel
@@ -196,9 +194,10 @@ def shapley_from_subsets(f, n):
             if s & bit:
                 for r in range(k):
                     v[r, s] += v[r, s ^ bit]
-    weight = np.empty(n)
-    for s in range(n):
-        weight[s] = math.exp(math.lgamma(s + 1) + math.lgamma(n - s) - math.lgamma(n + 1))
+    weight = np.empty(n)  # s! (n - s - 1)! / n! by a recurrence: one rounding per step and
+    weight[0] = 1.0 / n    # the same bits interpreted (CPython's lgamma is not numba's)
+    for s in range(1, n):
+        weight[s] = weight[s - 1] * s / (n - s)
     popcount = np.zeros(size, dtype=np.int64)
     for s in range(1, size):
         popcount[s] = popcount[s >> 1] + (s & 1)

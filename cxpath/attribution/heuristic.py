@@ -127,14 +127,16 @@ def _models(func: str, models, paths: AttributionPaths) -> tuple:
 def _heuristic(paths: AttributionPaths, models: tuple, half_life: float, first: float,
                last: float) -> Attribution:
     """The heuristic credit of prepared paths."""
+    from .._kernels._jit import by_work
     from .._kernels.attribution import heuristic_credit
+    from ..journeys.stats import INTERPRETED_EVENTS
 
     timed = paths.times is not None
     empty = np.zeros(0)
-    conv, val = heuristic_credit(paths.codes, paths.offsets,
-                                 paths.times if timed else empty,
-                                 paths.end_time if timed else empty, paths.conversions,
-                                 paths.value, paths.n_channels, half_life, first, last)
+    run = by_work(heuristic_credit, len(paths.codes), INTERPRETED_EVENTS)
+    conv, val = run(paths.codes, paths.offsets, paths.times if timed else empty,
+                    paths.end_time if timed else empty, paths.conversions, paths.value,
+                    paths.n_channels, half_life, first, last)
     rows = [HEURISTIC_MODELS.index(m) for m in models]
     return Attribution(channels=paths.channels, models=models, conversions=conv[rows],
                        value=val[rows] if paths.has_value else None,

@@ -21,6 +21,10 @@ __all__ = ["ShapleyAttribution", "shapley"]
 
 FUNC = "attribution.shapley"
 EXACT_LIMIT = 24  # 2**24 coalitions: 128 MB per characteristic function
+#: exact Shapley values of at most this many coalition-channel-row steps (``f.size * n``)
+#: run interpreted while the kernel is not compiled (~0.5 µs a step, so ~0.25 s at the
+#: limit, against ~0.7 s of CPU to compile it in a fresh process)
+SHAPLEY_SMALL_WORK = 1 << 19
 
 
 @drawn_by("attribution")
@@ -119,13 +123,16 @@ class ShapleyAttribution(Result):
 
 def _channel_sets(paths):
     """Distinct channel sets as CSR arrays (sorted members) and each journey's set."""
+    from .._kernels._jit import by_work
     from .._kernels.attribution import channel_masks
-    from ..journeys.stats import _gather_paths
+    from ..journeys.stats import INTERPRETED_EVENTS, _gather_paths
     from ..journeys.variants import group_paths
 
     n = paths.n_channels
     if n <= 62:  # bit masks: one sort of a 64-bit key per journey
-        masks, group = np.unique(channel_masks(paths.codes, paths.offsets),
+        masks = by_work(channel_masks, len(paths.codes), INTERPRETED_EVENTS)(paths.codes,
+                                                                     paths.offsets)
+        masks, group = np.unique(masks,
                                  return_inverse=True)
         rows, cols = np.nonzero((masks[:, None] >> np.arange(n)) & 1)
         counts = np.bincount(rows, minlength=len(masks))
@@ -216,12 +223,14 @@ def _shapley(paths: AttributionPaths, func: str, *, method: str, n_permutations:
              rng: np.random.Generator) -> ShapleyAttribution:
     """Shapley attribution of prepared paths (options checked by :func:`_options`)."""
     from .._budget import check_memory
+    from .._kernels._jit import by_work
     from .._kernels.attribution import (
         channel_masks,
         equal_split,
         permutation_credit,
         shapley_from_subsets,
     )
+    from ..journeys.stats import INTERPRETED_EVENTS
 
     n = paths.n_channels
     if method == "auto":
@@ -232,10 +241,11 @@ def _shapley(paths: AttributionPaths, func: str, *, method: str, n_permutations:
     weights = np.vstack([paths.conversions, paths.value])
     extra: dict = {}
     if method == "exact":
-        masks = channel_masks(paths.codes, paths.offsets)
+        masks = by_work(channel_masks, len(paths.codes), INTERPRETED_EVENTS)(paths.codes,
+                                                                     paths.offsets)
         f = np.vstack([np.bincount(masks, weights=w, minlength=1 << n) for w in weights])
         n_sets = int(np.count_nonzero(np.bincount(masks, minlength=1 << n)))
-        phi, _ = shapley_from_subsets(f, n)
+        phi, _ = by_work(shapley_from_subsets, f.size * n, SHAPLEY_SMALL_WORK)(f, n)
     elif method in ("simplified", "ordered"):
         split = equal_split(paths.codes, paths.offsets, weights, n)
         phi = split.sum(axis=2)

@@ -195,10 +195,12 @@ def _edges(journeys: Journeys, with_case: bool = True, calendar=None, kernel: bo
     """Source code, target code, wait and case index (or None) of every transition
     (``kernel=False``: by numpy, which compiles nothing)."""
     if calendar is None and kernel:  # one kernel pass
+        from .._kernels._jit import by_work
         from .._kernels.journey_counts import transitions
 
-        src, dst, wait, case = transitions(journeys.codes, journeys.offsets,
-                                           *_kernel_clock(journeys), with_case)
+        run = by_work(transitions, journeys.n_events, INTERPRETED_EVENTS)
+        src, dst, wait, case = run(journeys.codes, journeys.offsets, *_kernel_clock(journeys),
+                                   with_case)
         return src, dst, wait, case if with_case else None
     idx = transition_index(journeys)
     case = None
@@ -211,10 +213,12 @@ def _edges(journeys: Journeys, with_case: bool = True, calendar=None, kernel: bo
 
 def _gather_paths(codes, offsets, rows):
     """The CSR arrays of the paths ``rows`` of (codes, offsets), in that order."""
+    from .._kernels._jit import by_work
     from .._kernels.paths import gather_paths
 
-    return gather_paths(np.ascontiguousarray(codes), np.ascontiguousarray(offsets, np.int64),
-                        np.ascontiguousarray(rows, np.int64))
+    run = by_work(gather_paths, len(rows) + len(codes), INTERPRETED_EVENTS)
+    return run(np.ascontiguousarray(codes), np.ascontiguousarray(offsets, np.int64),
+               np.ascontiguousarray(rows, np.int64))
 
 
 DENSE_TRANSITIONS = 1 << 20
@@ -244,12 +248,14 @@ def first_order(journeys: Journeys) -> tuple[dict, np.ndarray, np.ndarray]:
     """``(counts, dwell_sum, dwell_count)`` in one kernel pass (vocabularies up to
     :data:`DENSE_TRANSITIONS` pairs): :func:`_counts` and, per touchpoint, the summed waits
     to the next event (in event order, as ``numpy.bincount``) and their number."""
+    from .._kernels._jit import by_work
     from .._kernels.journey_counts import first_order_counts
 
     n = len(journeys.vocab)
     w = journeys.case_weights
     ok = journeys.outcome if journeys.outcome is not None else np.zeros(len(journeys), bool)
-    state, edge, waits, wait_count = first_order_counts(
+    run = by_work(first_order_counts, journeys.n_events, INTERPRETED_EVENTS)
+    state, edge, waits, wait_count = run(
         journeys.codes, journeys.offsets, w.astype(np.float64), ok, *_kernel_clock(journeys),
         n)
     keys = np.flatnonzero(wait_count)
@@ -270,6 +276,11 @@ def first_order(journeys: Journeys) -> tuple[dict, np.ndarray, np.ndarray]:
 
 
 SMALL_EVENTS = 1 << 16
+#: Journeys of up to this many events run the journey kernels interpreted while they are
+#: neither compiled nor cached (:func:`~cxpath._kernels._jit.by_work`): ~13 µs an event for
+#: the heaviest (``first_order_counts``), so at most ~0.25 s, against ~1.5 s to compile it
+#: in a fresh process (the bundled sample has 15,204 events). Same numbers either way.
+INTERPRETED_EVENTS = 20_000
 """Journeys with fewer events get the graph's statistics from numpy passes (a fresh
 process compiles almost nothing for them, cxpath#19); larger ones from the kernels."""
 
@@ -428,8 +439,6 @@ def _reach_by_sort(journeys: Journeys, weights: np.ndarray) -> np.ndarray:
 def _counts_by_edge(journeys: Journeys, edges=None, kernel: bool = True) -> dict:
     """:func:`_counts` from the edge list: O(events + distinct transitions) memory
     (``kernel=False``: numpy only, for small journeys)."""
-    from .._kernels.paths import reach_totals
-
     n = len(journeys.vocab)
     facts = case_facts(journeys)
     w, ok, full = facts["weight"], facts["success"], facts["nonempty"]
@@ -442,8 +451,12 @@ def _counts_by_edge(journeys: Journeys, edges=None, kernel: bool = True) -> dict
     ends_s = per_code(facts["last"][full], ws[full])
     visits = per_code(journeys.codes, np.repeat(w, journeys.lengths))
     both = np.column_stack([w, ws]).astype(np.float64)
-    reached = (reach_totals(journeys.codes, journeys.offsets, both, n) if kernel
-               else _reach_by_sort(journeys, both))
+    if kernel:
+        from .._kernels.paths import reach_totals
+
+        reached = reach_totals(journeys.codes, journeys.offsets, both, n)
+    else:  # numpy only: numba is not even imported
+        reached = _reach_by_sort(journeys, both)
     src, dst, wait, case = _edges(journeys) if edges is None or edges[3] is None else edges
     keys, edge = compact_keys(src * n + dst, n * n)
     n_edges = len(keys)

@@ -40,15 +40,17 @@ def group_paths(codes: np.ndarray, offsets: np.ndarray):
 
 def _hashed_groups(codes: np.ndarray, offsets: np.ndarray):
     """:func:`group_paths` and the groups' hashes (``None`` without cases)."""
+    from .._kernels._jit import by_work
     from .._kernels.paths import case_hashes, path_groups
+    from .stats import INTERPRETED_EVENTS
 
     if len(offsets) < 2:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), 0, None
-    group, rep, hashes = path_groups(codes, offsets)
+    group, rep, hashes = by_work(path_groups, len(codes), INTERPRETED_EVENTS)(codes, offsets)
     odd = np.flatnonzero(group < 0)
     if len(odd):  # hash collision: regroup the odd ones exactly
         extra: dict = {}
-        odd_hashes = case_hashes(codes, offsets)[odd]
+        odd_hashes = by_work(case_hashes, len(codes), INTERPRETED_EVENTS)(codes, offsets)[odd]
         for case, h in zip(odd.tolist(), odd_hashes):
             key = codes[offsets[case]:offsets[case + 1]].tobytes()
             if key not in extra:
