@@ -24,15 +24,22 @@ path, so the ETS kernels keep that compile small:
 * the heuristic initial states are computed in numpy (:func:`_initial_states`), once per
   trend and season of a series: compiling them as a kernel with its two helpers was a
   quarter of the cold first call, for microseconds of work (the loop version survives as
-  the test oracle ``tests/_kernels/ets_reference.py``).
+  the test oracle ``tests/_kernels/ets_reference.py``);
+* the optimiser's own body is the largest compile (~3.5 s of CPU even around a stub
+  objective): while it is neither compiled nor cached, its Python function runs around the
+  compiled objective (:data:`PYTHON_NM_BUDGET`), and the usual-region test is inline in
+  :func:`ets_objective` (one compiled layer fewer); the final recursion and the point
+  forecasts of a short series run interpreted (``cxpath.forecast.ets.SMALL_CALC_WORK``).
 """
 
 from __future__ import annotations
 
 import math
+import types
 
 import numpy as np
 
+from . import _jit
 from ._jit import kernel
 
 _TOL = 1e-10
@@ -349,7 +356,7 @@ def ets_point_forecast(state, m, trend, season, phi, h):
         if abs(phi - 1.0) < _TOL:
             damp = damp + 1.0
         else:
-            damp = damp + phi ** (i + 2)
+            damp = damp + phi ** (i + 2.0)  # float power: libm pow, as interpreted
     return out
 
 
@@ -781,23 +788,6 @@ def _initial_states(y, m, trend, season):
     return [a, b, *init_s]
 
 
-@kernel(example=lambda: (0.3, 0.05, 0.1, 0.98, _BOUNDS_LO, _BOUNDS_HI, 4, np.empty(12)))
-def ets_check_param(alpha, beta, gamma, phi, lower, upper, m, work):
-    """R forecast's ``check.param`` with ``bounds="both"`` (usual and admissible regions).
-
-    ``work`` is scratch of length at least ``2 (m + 2)``.
-    """
-    if alpha < lower[0] or alpha > upper[0]:
-        return False
-    if not math.isnan(beta) and (beta < lower[1] or beta > alpha or beta > upper[1]):
-        return False
-    if not math.isnan(phi) and (phi < lower[3] or phi > upper[3]):
-        return False
-    if not math.isnan(gamma) and (gamma < lower[2] or gamma > 1.0 - alpha or gamma > upper[2]):
-        return False
-    return _admissible(alpha, beta, gamma, phi, m, work)
-
-
 def ets_natural(u, lo, hi):
     """``lo + u (hi - lo)``, at most ``hi``: a free ``beta`` (``gamma``) from its position.
 
@@ -823,7 +813,8 @@ def ets_objective(x, y, m, error, trend, season, damped, fixed, free, fixed_stat
     With ``relative`` a free ``beta`` or ``gamma`` enters as its position in ``[0, 1]``
     across the usual interval that ``alpha`` leaves it (:func:`ets_natural`), so that the
     usual region is a box. ``+inf`` outside the usual/admissible region, for negative
-    multiplicative seasonal states or an undefined recursion. ``init`` (full state length)
+    multiplicative seasonal states or an undefined recursion (the region test is R
+    forecast's ``check.param`` with ``bounds="both"``). ``init`` (full state length)
     and ``work`` (length at least ``3 m + 4``) are scratch.
     """
     j = 0
@@ -855,8 +846,19 @@ def ets_objective(x, y, m, error, trend, season, damped, fixed, free, fixed_stat
         if free[3]:
             phi = x[j]
             j += 1
+    # R forecast's check.param with bounds="both": the usual region, then the admissible
+    # one (inline: a kernel of its own was one more compiled layer on the cold path)
+    if alpha < lower[0] or alpha > upper[0]:
+        return np.inf
+    if not math.isnan(beta) and (beta < lower[1] or beta > alpha or beta > upper[1]):
+        return np.inf
+    if not math.isnan(phi) and (phi < lower[3] or phi > upper[3]):
+        return np.inf
+    if not math.isnan(gamma) and (gamma < lower[2] or gamma > 1.0 - alpha
+                                  or gamma > upper[2]):
+        return np.inf
     ms = m if season != 0 else 1
-    if not ets_check_param(alpha, beta, gamma, phi, lower, upper, ms, work[ms:]):
+    if not _admissible(alpha, beta, gamma, phi, ms, work[ms:]):
         return np.inf
     p = init.shape[0]
     nfree = p - (1 if season != 0 else 0)
@@ -1018,6 +1020,36 @@ def ets_nelder_mead(x0, lo, hi, maxit, tol, y, m, error, trend, season, damped, 
     return xb, fv[best], it
 
 
+#: While :func:`ets_nelder_mead` is neither compiled in this process nor on disk, ``ets_fit``
+#: runs its Python function around the compiled :func:`ets_objective` (cold first
+#: ``auto_ets``: ~1 s of Python for 60 points and 15 candidates, against ~3.5 s of CPU to
+#: compile the optimiser on top of its objective), until the runs made so amount to this
+#: much work (``(nx + 1) * nx * maxit`` per run for ``nx`` free values: about three such
+#: calls, the price of the compile), then the kernel compiles. Same operations in the same
+#: order on both routes, so the same fits (``tests/forecast/test_ets_routes.py``).
+PYTHON_NM_BUDGET = 8_000_000
+_PYTHON_NM_SPENT = [0.0]
+_PYTHON_NM: list = []  # the Python Nelder-Mead calling the compiled objective, once built
+
+
+def _nelder_mead(nx, maxit):
+    """The Nelder-Mead to run for ``nx`` free values: :func:`ets_nelder_mead`, or its Python
+    function calling the compiled :func:`ets_objective` (``PYTHON_NM_BUDGET``)."""
+    kern = ets_nelder_mead
+    if _jit.compiled(kern) or _jit.cached(kern):
+        return kern
+    spent = _PYTHON_NM_SPENT[0] + (nx + 1.0) * nx * maxit
+    if spent > PYTHON_NM_BUDGET:
+        return kern
+    _PYTHON_NM_SPENT[0] = spent  # a race between threads only misplaces the switch by a run
+    if not _PYTHON_NM:
+        func = kern.py_func
+        scope = dict(func.__globals__)  # ets_objective stays the compiled dispatcher
+        _PYTHON_NM.append(_jit._quiet(types.FunctionType(func.__code__, scope,
+                                                          func.__name__)))
+    return _PYTHON_NM[0]
+
+
 def _as_f64(a):
     """``a`` as the C-contiguous float64 array every kernel signature here expects."""
     if type(a) is np.ndarray and a.dtype == np.float64 and a.flags.c_contiguous:
@@ -1051,6 +1083,9 @@ def ets_fit(y, m, error, trend, season, damped, fixed, fixed_states, maxit, tol,
     ``start_states`` (a list) is the heuristic start of the states when they are estimated,
     if already computed (:func:`ets_fit_many_models` computes it once per trend and
     season); by default :func:`_initial_states` computes it.
+
+    While :func:`ets_nelder_mead` is neither compiled nor on disk, its Python function runs
+    around the compiled objective (:data:`PYTHON_NM_BUDGET`; the same fit).
 
     Plain Python around two kernels (:func:`ets_nelder_mead`, :func:`ets_objective`) and
     :func:`_initial_states` (numpy: compiled as a kernel with its two helpers, it was a
@@ -1124,9 +1159,9 @@ def ets_fit(y, m, error, trend, season, damped, fixed, fixed_states, maxit, tol,
     xb = x0
     relative = False
     if nx > 0:
-        xb, fb, _ = ets_nelder_mead(x0, lo, hi, maxit, tol, y, m, error, trend, season,
-                                    damped, fixed, free_arr, fixed_states, lower, upper,
-                                    False)
+        xb, fb, _ = _nelder_mead(nx, maxit)(x0, lo, hi, maxit, tol, y, m, error, trend,
+                                            season, damped, fixed, free_arr, fixed_states,
+                                            lower, upper, False)
         # beta / gamma as positions across what alpha leaves them (ets_natural)
         xr, rlo, rhi = xb.copy(), lo.copy(), hi.copy()
         a = xb[0] if free[0] else fx[0]
@@ -1138,9 +1173,9 @@ def ets_fit(y, m, error, trend, season, damped, fixed, fixed_states, maxit, tol,
                 rlo[i], rhi[i] = 0.0, 1.0
                 wall = wall or xr[i] > 1.0 - _WALL
         for _r in range(max(restarts, int(wall))):
-            xn, fn, _ = ets_nelder_mead(xr, rlo, rhi, maxit, tol, y, m, error, trend,
-                                        season, damped, fixed, free_arr, fixed_states,
-                                        lower, upper, True)
+            xn, fn, _ = _nelder_mead(nx, maxit)(xr, rlo, rhi, maxit, tol, y, m, error,
+                                                trend, season, damped, fixed, free_arr,
+                                                fixed_states, lower, upper, True)
             if not fn < fb - tol:
                 break
             xr, fb, xb, relative = xn, fn, xn, True

@@ -43,6 +43,13 @@ _MAXIT = 1000
 _MAX_RESTARTS = 100  # each restart is one more Nelder-Mead run per candidate
 _MAX_CLASS2_H = 50_000  # analytic class-2 intervals cost h^2 / 2 multiply-adds
 _TOL = 1e-4
+#: The final recursion of a fitted model (states and errors, ``n * p`` state updates) and
+#: its point forecasts (``h`` steps) run interpreted up to these sizes (~0.1 s, against
+#: ~1 s to compile each kernel in a fresh process) while the kernels are neither compiled
+#: nor cached (:func:`~cxpath._kernels._jit.by_work`; the same operations in the same
+#: order, so the same numbers).
+SMALL_CALC_WORK = 50_000
+SMALL_POINT_STEPS = 100_000
 _CODE = {"N": 0, "A": 1, "M": 2}
 _LETTER = "NAM"
 
@@ -90,6 +97,7 @@ def _fit_ets(y, m, error, trend, season, damped, fixed, initial, name, est_count
     given): they replace the counts of the no-optimisation run.
     """
     from .._kernels import forecast as _k
+    from .._kernels._jit import by_work
 
     fixed_arr = fixed if isinstance(fixed, np.ndarray) else _fixed_array(fixed, name)
     p = 1 + (trend != 0) + (m if season != 0 else 0)
@@ -123,7 +131,8 @@ def _fit_ets(y, m, error, trend, season, damped, fixed, initial, name, est_count
     phi = params[3] if damped else 1.0
     e = np.empty(n)
     states = np.empty((n + 1, p))
-    _k.ets_calc(y, init0, mm, error, trend, season, alpha, beta, gamma, phi, e, states)
+    by_work(_k.ets_calc, n * p, SMALL_CALC_WORK)(y, init0, mm, error, trend, season, alpha,
+                                                 beta, gamma, phi, e, states)
     sse = float(np.sum(e * e))
     loglik = -0.5 * (crit + n * (np.log(2.0 * np.pi) + 1.0 - np.log(n)))
     k = int(n_est)
@@ -134,7 +143,8 @@ def _fit_ets(y, m, error, trend, season, damped, fixed, initial, name, est_count
     last = states[-1].copy()
 
     def point(h):
-        return _k.ets_point_forecast(last, mm, trend, season, phi, h)
+        return by_work(_k.ets_point_forecast, h, SMALL_POINT_STEPS)(last, mm, trend, season,
+                                                                    phi, h)
 
     if error == 1:
         fitted = y - e
@@ -217,8 +227,7 @@ def _sane(y, h, order, build, ic, name, extra):
     criterion model was replaced. When no candidate passes, the lowest-criterion model is
     kept (its forecast is refused later if it is not finite).
     """
-    import warnings
-
+    from .._warnings import warn
     from ..errors import CxpathWarning
 
     rejected = {}
@@ -240,15 +249,15 @@ def _sane(y, h, order, build, ic, name, extra):
     top = next(iter(rejected))
     # stacklevel 6: _sane, _ets, the function, @dated's runner and wrapper, the caller
     if chosen is None:
-        warnings.warn(f"{name}: no candidate ETS model passes the sanity check; keeping "
-                      f"{top}, the lowest {crit} ({rejected[top]}). Pass sanity=False to "
-                      "silence this check.", CxpathWarning, stacklevel=6)
+        warn(f"{name}: no candidate ETS model passes the sanity check; keeping "
+             f"{top}, the lowest {crit} ({rejected[top]}). Pass sanity=False to "
+             "silence this check.", CxpathWarning, stacklevel=6)
         return first
     more = f" and {len(rejected) - 1} more" if len(rejected) > 1 else ""
-    warnings.warn(f"{name}: {top} (lowest {crit}) fails the sanity check: {rejected[top]}. "
-                  f"Forecasting with {chosen['name']}, the next admissible model by {crit} "
-                  f"(rejected: {top}{more}; see info['rejected']). Pass sanity=False to "
-                  f"keep {top}.", CxpathWarning, stacklevel=6)
+    warn(f"{name}: {top} (lowest {crit}) fails the sanity check: {rejected[top]}. "
+         f"Forecasting with {chosen['name']}, the next admissible model by {crit} "
+         f"(rejected: {top}{more}; see info['rejected']). Pass sanity=False to "
+         f"keep {top}.", CxpathWarning, stacklevel=6)
     return chosen
 
 

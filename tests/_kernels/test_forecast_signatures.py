@@ -50,6 +50,9 @@ with warnings.catch_warnings():
     ses(y, 3)
     holt(y[::2], 3, damped=True)
     holt_winters(y.astype(np.float32), 3, 12, seasonal="multiplicative")
+    # past the interpreted-route sizes (cxpath.forecast.ets.SMALL_CALC_WORK and
+    # SMALL_POINT_STEPS): the final recursion and the point forecasts compiled
+    ets(np.tile(y, 80), 100_001, 12, model="AAA", level=None)
 out = {"signatures": {}, "plain": {}}
 for name in dir(k):
     obj = getattr(k, name)
