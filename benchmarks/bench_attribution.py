@@ -94,14 +94,6 @@ def run_queue_seconds() -> float:
         return 0.0
 
 
-def own_time(fn) -> tuple[float, float]:
-    """``(wall seconds, seconds the calling thread waited for a core)`` of one call."""
-    waited = run_queue_seconds()
-    start = time.perf_counter()
-    fn()
-    return time.perf_counter() - start, run_queue_seconds() - waited
-
-
 def timed_child(fn, timeout: float | None = None):
     """``(seconds, peak MiB, fn())`` of one call in a forked child (None, None, 'timeout').
 
@@ -397,16 +389,50 @@ def _spin(seconds: float) -> None:  # pragma: no cover - a CPU-bound competitor
         x += 1
 
 
-def blas_under_load(repeat: int = 3) -> list[dict]:
+def thread_times(fn) -> tuple[float, float, float, float]:
+    """``(wall, run, wait, cpu)`` seconds of one call: the calling thread's time on a core
+    and runnable but waiting for one (Linux schedstat), and the process's CPU time (all
+    threads, also those that ended during the call).
+
+    ``wall - run - wait`` is the time the calling thread slept: waiting for its own BLAS
+    or worker threads (the case #27 point 4 is about), or for I/O; ``cpu - run`` is what
+    the other threads computed.
+    """
+    def stat():
+        try:
+            with open("/proc/thread-self/schedstat") as f:
+                run, wait, _ = f.read().split()
+            return int(run) / 1e9, int(wait) / 1e9
+        except (OSError, ValueError):
+            return 0.0, 0.0
+
+    (r0, w0), c0, t0 = stat(), time.process_time(), time.perf_counter()
+    fn()
+    wall, cpu, (r1, w1) = time.perf_counter() - t0, time.process_time() - c0, stat()
+    return wall, r1 - r0, w1 - w0, cpu
+
+
+def _calibration(n: int = 2_000_000) -> None:
+    """A fixed pure-Python loop: no BLAS, no threads, the interpreter alone."""
+    x = 0
+    for i in range(n):
+        x += i
+
+
+def blas_under_load(repeat: int = 5) -> list[dict]:
     """#27 point 4: BLAS-sensitive rows alone and beside a second CPU-bound process.
 
     Default BLAS threads in both cases; the competitor is one busy Python process. The
     previous Markov route (LU solves through LAPACK/SuperLU) is shown at order 2 for
-    comparison, and 10 channels at order 2 (110 states) take the dense LU route. The two
-    columns must agree within 1.5x. The machine is shared, so each row also gives the
-    load average and the times without what the calling thread waited for a core
-    (:func:`run_queue_seconds`): single-threaded work keeps that part equal under any
-    load, a call waiting for its own descheduled BLAS or worker threads does not.
+    comparison, and 10 channels at order 2 (110 states) take the dense LU route. The
+    target: the two wall-time medians (of ``repeat`` runs) agree within 1.5x.
+
+    The machine is shared, so each row also splits the medians by :func:`thread_times`:
+    the calling thread's own CPU time (its ratio), the time it waited for a core (its own
+    descheduling: the competitor and the background load share the two cores with it),
+    and the time it slept (waiting for descheduled BLAS or worker threads, which BLAS
+    thread limits remove). A last row times a pure-Python loop the same way: what the
+    competitor alone does to code without BLAS or threads on this machine.
     """
     import multiprocessing as mp
     import statistics
@@ -438,37 +464,35 @@ def blas_under_load(repeat: int = 3) -> list[dict]:
     tasks.append(("cronbach_alpha 50,000 x 20", lambda: cronbach_alpha(x)))
     tasks.append((f"EFA minres/promax {len(xc)} x 20, 4 factors",
                   lambda: efa(xc, n_factors=4, method="minres", rotation="promax")))
-    try:  # optional: isolates what BLAS threads cost under load
-        from threadpoolctl import threadpool_limits as limits
-    except ImportError:
-        limits = None
+    tasks.append(("calibration: pure-Python loop (no BLAS, no threads)", _calibration))
     rows = []
     for name, fn in tasks:
         fn()  # warm
         load = os.getloadavg()[0]
-        alone = [own_time(fn) for _ in range(repeat)]
+        alone = [thread_times(fn) for _ in range(repeat)]
         ctx = mp.get_context("fork")
         busy = ctx.Process(target=_spin, args=(3600.0,))
         busy.start()
         try:
             time.sleep(0.2)
-            loaded = [own_time(fn) for _ in range(repeat)]
-            one = None
-            if limits is not None:
-                with limits(1):
-                    one = statistics.median(own_time(fn)[0] for _ in range(repeat))
+            loaded = [thread_times(fn) for _ in range(repeat)]
         finally:
             busy.kill()
             busy.join()
-        a, b = (statistics.median(t for t, _ in r) for r in (alone, loaded))
-        a_own, b_own = (statistics.median(t - w for t, w in r) for r in (alone, loaded))
-        note = (f"with a CPU-bound competitor {b:.3f} s ({b / a:.2f}x); max alone "
-                f"{max(t for t, _ in alone):.3f} s, loaded {max(t for t, _ in loaded):.3f} s")
-        if one is not None:
-            note += f"; loaded with 1 BLAS thread {one:.3f} s"
-        note += (f"; not waiting for a core: alone {a_own:.3f} s, loaded {b_own:.3f} s "
-                 f"({b_own / a_own:.2f}x); load {load:.1f} -> {os.getloadavg()[0]:.1f}")
-        rows.append(row(name, cxpath_s=a, note=note))
+        a, b = ([statistics.median(r[k] for r in runs) for k in range(4)]
+                for runs in (alone, loaded))
+        slept = [max(0.0, statistics.median(r[0] - r[1] - r[2] for r in runs))  # clock grains
+                 for runs in (alone, loaded)]
+        others = [max(0.0, c[3] - c[1]) for c in (a, b)]
+        verdict = "within" if b[0] <= 1.5 * a[0] else "above"
+        note = (f"with a CPU-bound competitor {b[0]:.3f} s ({b[0] / a[0]:.2f}x, {verdict} "
+                f"1.5x); median of {repeat}, max alone {max(r[0] for r in alone):.3f} s, "
+                f"loaded {max(r[0] for r in loaded):.3f} s; calling thread alone/loaded: "
+                f"on a core {a[1]:.3f}/{b[1]:.3f} s ({b[1] / a[1]:.2f}x), waiting for a "
+                f"core {a[2]:.3f}/{b[2]:.3f} s, asleep (its threads) {slept[0]:.3f}/"
+                f"{slept[1]:.3f} s; other threads' CPU {others[0]:.3f}/{others[1]:.3f} s; "
+                f"load {load:.1f} -> {os.getloadavg()[0]:.1f}")
+        rows.append(row(name, cxpath_s=a[0], note=note))
         print(rows[-1], flush=True)
     return rows
 

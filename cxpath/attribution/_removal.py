@@ -15,6 +15,10 @@ away). The solver here
   share of :data:`ACCURACY` is met, so rows the journeys rarely visit may keep larger
   residuals. A solve whose bound is not below :data:`ACCURACY` after :data:`MAX_SWEEPS`
   sweeps is done by a sparse LU instead (exact up to rounding),
+* certifies the removal effects ``1 - P(-c) / P`` to :data:`EFFECT_ACCURACY` whatever
+  ``P``: where ``P`` is small (below about 0.02) the whole chain and the removals are
+  solved to ``EFFECT_ACCURACY / 2`` times a certified lower bound on ``P`` instead
+  (:func:`relative`; an absolute 1e-12 on ``P = 0.001`` certifies effects only to 2e-9),
 * removes channel ``c`` by keeping only the states that do not contain ``c`` (a journey
   reaches those only through a state whose latest touch is ``c``, which leads nowhere), and
   reuses the whole-chain solution for every component that cannot reach a removed state,
@@ -35,6 +39,7 @@ import numpy as np
 from .._blas import one_blas_thread
 
 ACCURACY = 1e-12  # certified bound on |P(-c) - exact| (and on values relative to max(1, vmax))
+EFFECT_ACCURACY = 1e-10  # certified bound on every removal effect, whatever P (see relative)
 MAX_SHARE = 1 / 16  # share of ACCURACY for the U * max(res) term of the weighted bound
 MAX_SWEEPS = 1000  # Gauss-Seidel sweeps per component before the LU takes over
 DENSE_WORK = 2e9  # solves x states**3 up to which dense LUs run (~0.3 s; no kernel to
@@ -147,6 +152,7 @@ class Plan:
     cap: np.ndarray  # (2,) bound on every row's residual
     u: float
     accuracy: np.ndarray  # (2,) the certified error: ACCURACY, ACCURACY * max value
+    visits: tuple | None = None  # (w, u) of :func:`_visits`, kept for :func:`relative`
 
     @property
     def n_states(self) -> int:
@@ -348,19 +354,39 @@ def plan(q, r_conv: np.ndarray, r_value: np.ndarray,
     with np.errstate(divide="ignore", invalid="ignore"):
         per_conv = np.where(r_conv > 0, r_value / np.where(r_conv > 0, r_conv, 1.0), 0.0)
     vmax = max(1.0, float(per_conv.max()) if m else 1.0)
-    accuracy = np.array([ACCURACY, ACCURACY * vmax])
-    rounding = _rounding(indptr)[:, None] * np.array([1.0, vmax]) * 1.01  # at |x|'s largest
-    if m == 0 or (rounding.max(axis=0) * 4 * max(bound, 1.0) > accuracy).any():
-        return None  # the rounding of a row's sum alone must leave room below the accuracy
+    if m == 0:
+        return None
     common = dict(indptr=indptr, indices=indices, data=data, rhs=rhs, live=live, seq=seq,
-                  blocks=blocks, start=start, bound=bound, accuracy=accuracy)
-    unweighted = Plan(**common, weight=np.zeros(m), budget=np.zeros((n_blocks, 2)),
-                      cap=accuracy * (1.0 - 1e-6) / max(bound, 1.0), u=max(bound, 1.0))
+                  blocks=blocks, start=start, bound=bound)
     visits = _visits(indptr, indices, data, blocks, live, start, t_max, bound)
+    if visits is not None:
+        visits = (np.where(live, visits[0], 0.0), visits[1])
+    return _certified(common, visits, np.array([ACCURACY, ACCURACY * vmax]),
+                      np.array([1.0, vmax]))
+
+
+def _certified(common: dict, visits, accuracy: np.ndarray, scale) -> Plan | None:
+    """The plan of ``common`` (the chain, renumbered) certifying ``accuracy`` (2,) at the
+    start; None if rounding alone leaves no room below it.
+
+    ``scale`` (2,) or (m, 2) bounds ``|x|`` of each row (1 and the largest value per
+    conversion; or the whole chain's solution, which bounds every removal's), for the share
+    of the accuracy reserved for the rows' rounding. The unweighted bound needs the largest
+    row's rounding times ``t(start)`` well below the accuracy; the weighted one only the
+    rounding weighted by the visits (rows of a rarely converting chain that convert often,
+    ``|x|`` near 1, are rarely visited).
+    """
+    indptr, blocks, bound = common["indptr"], common["blocks"], common["bound"]
+    m, n_blocks = len(indptr) - 1, len(blocks) - 1
+    rounding = _rounding(indptr)[:, None] * scale * 1.01  # at |x|'s largest
+    common = {**common, "accuracy": accuracy, "visits": visits}
+    # the rounding of a row's sum alone must leave room below the accuracy
+    unweighted = None if (rounding.max(axis=0) * 4 * max(bound, 1.0) > accuracy).any() else \
+        Plan(**common, weight=np.zeros(m), budget=np.zeros((n_blocks, 2)),
+             cap=accuracy * (1.0 - 1e-6) / max(bound, 1.0), u=max(bound, 1.0))
     if visits is None:
         return unweighted
     w, u = visits
-    w = np.where(live, w, 0.0)
     block = np.repeat(np.arange(n_blocks), np.diff(blocks))
     single = (np.diff(blocks) == 1)[block]
     share = (1.0 - MAX_SHARE) * (1.0 - 1e-6) * accuracy
@@ -378,16 +404,76 @@ def plan(q, r_conv: np.ndarray, r_value: np.ndarray,
     return Plan(**common, weight=w, budget=budget, cap=np.minimum(cap, 1e300), u=u)
 
 
+def relative(p: Plan) -> tuple[Plan | None, np.ndarray | None, np.ndarray | None]:
+    """``(plan, x, error)``: the plan of the removal solves, the whole chain's solution
+    ``x`` (m, 2) and its certified error at the start (2,; NaN where the LU solved it),
+    such that every removal effect is certified to :data:`EFFECT_ACCURACY`, whatever
+    ``P``; ``(None, None, None)`` if only the LU can meet that.
+
+    The bound. Let ``P~ = P + d`` be the computed whole-chain solution at the start (of
+    one column: probability or value) and ``P~_r = P_r + b`` that of a removal, with
+    ``|d| <= e`` and ``|b| <= e_r`` certified. Removing states shrinks ``(I - Q)^-1``
+    entrywise and ``r >= 0``, so ``0 <= P_r <= P``, and
+
+        |P~_r / P~ - P_r / P| = |b P - P_r d| / (P P~) <= (e_r + e) / P~,
+
+    so the effect ``1 - P~_r / P~`` is within ``(e + e_r) / P~`` (plus about 2 eps for
+    its own rounding). With ``x~, e0`` the whole chain solved to the absolute plan's
+    accuracy, ``L = x~ - e0 <= P`` is a certified lower bound on ``P``. Both the whole
+    chain and every removal are then solved to ``a = min(accuracy, E L / (2 + E))``
+    (``E`` = :data:`EFFECT_ACCURACY` less room for that rounding): the new whole-chain
+    solution has ``P~ >= P - a >= L - a`` and ``2 a <= E (L - a)``, so
+    ``(e + e_r) / P~ <= 2 a / P~ <= E``. Where ``a`` equals the absolute accuracy (``P``
+    above about ``2 ACCURACY / E``: 0.02 for the probability) nothing is solved again. A
+    column with ``x~ = 0`` (no value) has no effects and keeps its accuracy.
+    """
+    x, error = solve(p, with_error=True)
+    top = EFFECT_ACCURACY * (1.0 - 1e-4)
+    low = x[p.start] - np.nan_to_num(error)
+    goal = np.where(x[p.start] > 0, top * low / (2.0 + top), np.inf)
+    accuracy = np.minimum(p.accuracy, goal)
+    if (accuracy >= p.accuracy).all():
+        return p, x, error
+    if not (accuracy > 0).all():
+        return None, None, None  # P not even known to its own bound: the LU answers
+    fields = ("indptr", "indices", "data", "rhs", "live", "seq", "blocks", "start", "bound")
+    tight = _certified({f: getattr(p, f) for f in fields}, p.visits, accuracy,
+                       1.01 * np.abs(x) + 1e-300)
+    if tight is None:
+        return None, None, None
+    x, error = solve(tight, with_error=True, guess=x)  # from the looser solution
+    return tight, x, error
+
+
+def effect_error(whole: np.ndarray, whole_error: np.ndarray,
+                 removed_error: np.ndarray) -> np.ndarray:
+    """The certified error of the removal effects ``1 - x_r / x`` (see :func:`relative`):
+    ``(e + e_r) / x`` plus the rounding of the effect itself; 0 where ``x`` is 0, NaN where
+    an LU answered.
+
+    Examples
+    --------
+    >>> got = effect_error(np.array([1e-3, 0.0]), np.array([1e-14, 0.0]),
+    ...                    np.array([4e-14, 0.0]))
+    >>> [f"{e:.4g}" for e in got]  # 5e-14 / 1e-3, and no effects without value
+    ['5e-11', '0']
+    """
+    with np.errstate(divide="ignore", invalid="ignore"):
+        out = (whole_error + removed_error) / whole + 4.0 * np.finfo(np.float64).eps
+    return np.where(whole > 0, out, 0.0)
+
+
 def solve(p: Plan, keep: np.ndarray | None = None, base: np.ndarray | None = None,
-          with_error: bool = False):
+          with_error: bool = False, guess: np.ndarray | None = None):
     """x over the live states in ``keep``, in the new numbering: (m, 2), or (m, g, 2).
 
     ``keep`` is None (all states), one mask (m,) or ``g`` masks (m, g) in the original
-    numbering, solved together. Certified to :data:`ACCURACY` at the start state, or by
-    sparse LU where the sweeps cannot certify it. ``base`` is the solution of the whole
-    chain (``keep=None``), reused for the components that do not change. With
-    ``with_error``, also the certified error bound at the start state, (2,) or (g, 2)
-    (NaN for a system the LU solved).
+    numbering, solved together. Certified to the plan's ``accuracy`` at the start state,
+    or by sparse LU where the sweeps cannot certify it. ``base`` is the solution of the
+    whole chain (``keep=None``) by this plan, reused for the components that do not
+    change; ``guess`` (m, 2) only starts the sweeps (nothing reused: e.g. a solution to a
+    looser accuracy). With ``with_error``, also the certified error bound at the start
+    state, (2,) or (g, 2) (NaN for a system the LU solved).
     """
     from .._kernels.attribution import removal_solve
 
@@ -397,7 +483,7 @@ def solve(p: Plan, keep: np.ndarray | None = None, base: np.ndarray | None = Non
         np.asarray(keep, dtype=bool).reshape(m, -1)
     inside = np.ascontiguousarray(p.live[:, None] & masks[p.seq])
     reuse = base is not None
-    start = np.zeros((m, 2)) if base is None else base
+    start = base if reuse else np.zeros((m, 2)) if guess is None else guess
     x, wres, maxres, _, failed = removal_solve(p.indptr, p.indices, p.data, p.rhs, p.blocks,
                                                inside, start, reuse, p.weight, p.budget,
                                                p.cap, MAX_SWEEPS)

@@ -373,20 +373,28 @@ def _effects(chain, probs, n: int, order: int, step=None, route: str | None = No
     rhs = np.column_stack([r_conv, r_value])
     effects = np.zeros((2, n))
     within = rm.sweep_order(chain.keys, n, order)
+
+    def direct():  # the LU route's solver and the whole chain's solution
+        lu = AbsorbingSolver(q)
+        with one_blas_thread():
+            return lu, lu.solve(rhs)[0]
+
+    solver = None
     p = rm.plan(q, r_conv, r_value, within) if route == "structured" else None
     if p is None:
-        solver = AbsorbingSolver(q)
-        with one_blas_thread():
-            whole = solver.solve(rhs)[0]
+        solver, whole = direct()
         if cold is not None and not solver.krylov and cold > rm.COMPILE_SECONDS:
             p = rm.plan(q, r_conv, r_value, within)  # GMRES failed: LUs would cost more
+    if p is not None:  # the effects' accuracy, relative to P (see _removal.relative)
+        p, full, _ = rm.relative(p)
+        if p is None and solver is None:
+            solver, whole = direct()
     if p is None:
         def solve(masks):
             with one_blas_thread():
                 return np.stack([solver.solve(rhs, keep=masks[:, s])[0]
                                  for s in range(masks.shape[1])])
     else:
-        full = rm.solve(p)
         whole = full[p.start]
 
         def solve(masks):
@@ -487,9 +495,10 @@ def markov(data: Journeys | JourneyStats | TableLike, *, order: int | str = 1,
     ``order`` touches, and the exits conversion and null. The conversion probability
     ``P`` and the expected value are solved from ``(I - Q) x = r`` with a proven error
     below 1e-12 (see Notes); removing channel ``c`` sends every state whose latest touch
-    is ``c`` nowhere, and its removal effect is ``1 - P(-c) / P``. Credit is the removal
-    effects normalised to total conversions; value credit uses the value removal effects
-    (the expected converting value instead of the probability), normalised to total value.
+    is ``c`` nowhere, and its removal effect is ``1 - P(-c) / P``, within 1e-10 for any
+    ``P``. Credit is the removal effects normalised to total conversions; value credit
+    uses the value removal effects (the expected converting value instead of the
+    probability), normalised to total value.
 
     Parameters
     ----------
@@ -578,8 +587,15 @@ def markov(data: Journeys | JourneyStats | TableLike, *, order: int | str = 1,
     ``P(-c)`` is at most the residuals weighted by ``w`` plus a small proven term, and
     the sweeps stop only once that is below 1e-12 (1e-12 times the largest value per
     conversion for the value); a chain where the sweeps cannot prove it (very slow
-    mixing) is solved by sparse LU instead. Small chains (channels + 1 times states cubed
-    up to 2e9, e.g. 400 states over 20 channels) take dense LUs, nothing to compile; so do
+    mixing) is solved by sparse LU instead. A removal effect computed from ``P~`` and
+    ``P~(-c)`` with proven errors ``e`` and ``e_c`` is within ``(e + e_c) / P~`` (as
+    ``P(-c) <= P``), so for rare conversions (``P`` below about 0.02; value effects when
+    the expected value is below about 0.02 times the largest value per conversion) the
+    chain and the removals are solved further, to ``5e-11`` times a proven lower bound on
+    ``P``: every removal effect is then within 1e-10, whatever ``P`` (an absolute 1e-12
+    at ``P = 0.001`` proves only 2e-9). Small chains (channels + 1 times states cubed
+    up to 2e9, e.g. 400 states over 20 channels) take dense LUs (exact up to their
+    rounding, which is not bounded the same way), nothing to compile; so do
     larger ones whose direct solves are estimated under about 4 s while the sweep kernel
     is neither compiled nor in numba's cache (its first compile takes about that long).
     No BLAS call is involved otherwise, so the time does not swing with BLAS threads on
