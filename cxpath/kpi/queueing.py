@@ -58,17 +58,11 @@ MAX_LOAD = 1e15
 
 
 def _stirlerr(n: np.ndarray) -> np.ndarray:
-    """``log(n!) - (n + 1/2) log n + n - log(2 pi)/2`` (Loader 2000), n >= 1."""
-    from scipy.special import gammaln
-
-    out = np.empty_like(n)
-    small = n <= 15
-    ns = n[small]
-    out[small] = gammaln(ns + 1.0) - (ns + 0.5) * np.log(ns) + ns - _HALF_LOG_2PI
-    nl = n[~small]
-    i2 = 1.0 / (nl * nl)
-    out[~small] = (1 / 12 - i2 * (1 / 360 - i2 * (1 / 1260 - i2 * (1 / 1680 - i2 / 1188)))) / nl
-    return out
+    """``log(n!) - (n + 1/2) log n + n - log(2 pi)/2`` (Loader 2000) for n > 15, where its
+    series is exact to double precision (smaller counts take the recursion, see
+    :func:`_erlang_b`)."""
+    i2 = 1.0 / (n * n)
+    return (1 / 12 - i2 * (1 / 360 - i2 * (1 / 1260 - i2 * (1 / 1680 - i2 / 1188)))) / n
 
 
 def _bd0(x: np.ndarray, m: np.ndarray) -> np.ndarray:
@@ -112,21 +106,38 @@ def _inverse_b_fraction(n: np.ndarray, a: np.ndarray) -> np.ndarray:
     return a * h
 
 
+#: Erlang B of at most this many agents takes the textbook recursion
+#: ``1/B(k) = 1 + (k / A) / B(k - 1)`` (positive terms: stable; a few µs a step),
+#: more agents the O(1) Poisson ratio, which needs ``scipy.special`` (~0.15 s to import in a
+#: fresh process): a first small staffing call does not pay for it (#19 point 2).
+RECURSION_AGENTS = 100
+
+
 def _erlang_b(n: np.ndarray, a: np.ndarray) -> np.ndarray:
-    """Erlang B in O(1) per scenario: the Poisson ratio ``P(N = n) / P(N <= n)``, N ~ Poisson(a).
+    """Erlang B per scenario: the recursion up to :data:`RECURSION_AGENTS` agents, above
+    it in O(1) as the Poisson ratio ``P(N = n) / P(N <= n)``, N ~ Poisson(a).
 
     The probability mass is built in log space with Loader's saddle-point form; the
     distribution function is ``gammaincc(n + 1, a)``; where that underflows (``a`` far above
     ``n``) a continued fraction gives ``1 / B`` directly.
     """
-    from scipy.special import gammaincc
-
     n = np.asarray(n, dtype=np.float64)
     a = np.asarray(a, dtype=np.float64)
     out = np.where(n > 0, 0.0, 1.0)
     pos = (n > 0) & (a > 0)
+    few = pos & (n <= RECURSION_AGENTS)
+    if few.any():
+        nf, af = n[few], a[few]
+        inverse = np.ones_like(af)
+        with np.errstate(over="ignore"):  # 1/B beyond 1e308: B is 0 in double precision
+            for k in range(1, int(nf.max()) + 1):
+                inverse = np.where(k <= nf, 1.0 + (k / af) * inverse, inverse)
+        out[few] = 1.0 / inverse
+    pos &= ~few
     if not pos.any():
         return out
+    from scipy.special import gammaincc
+
     nn, aa = n[pos], a[pos]
     cdf = gammaincc(nn + 1.0, aa)
     with np.errstate(over="ignore", under="ignore", divide="ignore"):
@@ -195,8 +206,10 @@ def erlang_b(agents: ArrayLike, load: ArrayLike) -> float | np.ndarray:
     Notes
     -----
     The definition ``B = (A^n / n!) / sum_{k<=n} A^k / k!`` is the ratio of a Poisson(A)
-    probability to its distribution function, ``P(N = n) / P(N <= n)``, computed in constant
-    time whatever ``n``: the mass in log space (Loader's saddle-point form, no overflow past
+    probability to its distribution function, ``P(N = n) / P(N <= n)``. Up to
+    :data:`RECURSION_AGENTS` agents it takes the stable recursion
+    ``1/B(k) = 1 + (k / A) / B(k-1)``; above, it is computed in constant time whatever ``n``:
+    the mass in log space (Loader's saddle-point form, no overflow past
     n ≈ 170 as ``A^n / n!`` has), the distribution function as the regularised incomplete
     gamma ``Q(n + 1, A)`` (``scipy.special.gammaincc``), and where that underflows (A far
     above n) the Legendre continued fraction of ``1 / B``. It agrees with the recursion
