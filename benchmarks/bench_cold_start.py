@@ -9,7 +9,8 @@ inputs are built between the two and not counted). The row is the median of 3 ru
 statsforecast's AutoETS (import + first fit of the same series, numba-compiled too) is
 the peer of ``auto_ets``; the README demo (``python -m cxpath demo``) is timed as a whole
 process, wall and CPU seconds. Run alone: ``python benchmarks/run.py cold_start`` (slow:
-every run compiles).
+every run compiles); ``python benchmarks/bench_cold_start.py [--quick] [--only auto_ets]``
+runs the tasks whose name starts with the ``--only`` text (and the demo only without it).
 """
 
 from __future__ import annotations
@@ -106,14 +107,16 @@ def _summary(runs: list[tuple[float, float, float]]) -> tuple[float, str]:
                                        f"{max(totals):.2f} (n={len(runs)})")
 
 
-def run(quick: bool = False) -> list[dict]:
+def run(quick: bool = False, only: str = "") -> list[dict]:
     repeat = 1 if quick else 3
+    tasks = {task: job for task, job in TASKS.items() if task.startswith(only)}
     try:
-        peer = [cold_run(*PEER[1:]) for _ in range(repeat)]
+        peer = ([cold_run(*PEER[1:]) for _ in range(repeat)]
+                if any(task.startswith("auto_ets") for task in tasks) else None)
     except subprocess.CalledProcessError:  # statsforecast not installed
         peer = None
     rows = []
-    for task, (imports, setup, call) in TASKS.items():
+    for task, (imports, setup, call) in tasks.items():
         median, note = _summary([cold_run(imports, setup, call) for _ in range(repeat)])
         fields = {"cxpath_s": median, "note": note}
         if peer is not None and task.startswith("auto_ets"):
@@ -121,6 +124,8 @@ def run(quick: bool = False) -> list[dict]:
             fields["peer_s"], peer_note = _summary(peer)
             fields["note"] = f"{note}; peer {peer_note}"
         rows.append(row(f"cold {task}", **fields))
+    if only:
+        return rows
     demo = [cold_demo() for _ in range(repeat)]
     walls = [w for w, _ in demo]
     rows.append(row("cold python -m cxpath demo", cxpath_s=statistics.median(walls),
@@ -132,4 +137,6 @@ def run(quick: bool = False) -> list[dict]:
 if __name__ == "__main__":
     from _harness import format_rows
 
-    print(format_rows(run(quick="--quick" in sys.argv)))
+    args = sys.argv[1:]
+    print(format_rows(run(quick="--quick" in args,
+                          only=args[args.index("--only") + 1] if "--only" in args else "")))

@@ -26,10 +26,13 @@ path, so the ETS kernels keep that compile small:
   quarter of the cold first call, for microseconds of work (the loop version survives as
   the test oracle ``tests/_kernels/ets_reference.py``);
 * the optimiser's own body is the largest compile (~3.5 s of CPU even around a stub
-  objective): while it is neither compiled nor cached, its Python function runs around the
-  compiled objective (:data:`PYTHON_NM_BUDGET`), and the usual-region test is inline in
-  :func:`ets_objective` (one compiled layer fewer); the final recursion and the point
-  forecasts of a short series run interpreted (``cxpath.forecast.ets.SMALL_CALC_WORK``).
+  objective): while it is neither compiled nor cached, its Python function runs
+  (:data:`PYTHON_NM_BUDGET`) around the objective, itself then Python with its region test
+  (:func:`_admissible`, :func:`_schur`) over floats around the compiled :func:`ets_lik`
+  (:func:`_objective`: the objective chain was ~1.3 s of the ~1.8 s compiled); the
+  usual-region test is inline in :func:`ets_objective` (one compiled layer fewer); the final
+  recursion and the point forecasts of a short series run interpreted
+  (``cxpath.forecast.ets.SMALL_CALC_WORK``).
 """
 
 from __future__ import annotations
@@ -559,11 +562,12 @@ def _schur(work, k, radius):
         const = work[0]
         if abs(const) >= abs(lead):
             return False
+        big = 0.0  # largest modulus of the reduced coefficients, found as they are made
         for i in range(deg):
-            work[k + i] = lead * work[i + 1] - const * work[deg - 1 - i]
-        big = 0.0
-        for i in range(deg):
-            big = max(big, abs(work[k + i]))
+            c = lead * work[i + 1] - const * work[deg - 1 - i]
+            work[k + i] = c
+            if abs(c) > big:
+                big = abs(c)
         if big == 0.0:
             return False
         deg -= 1
@@ -1021,20 +1025,51 @@ def ets_nelder_mead(x0, lo, hi, maxit, tol, y, m, error, trend, season, damped, 
 
 
 #: While :func:`ets_nelder_mead` is neither compiled in this process nor on disk, ``ets_fit``
-#: runs its Python function around the compiled :func:`ets_objective` (cold first
-#: ``auto_ets``: ~1 s of Python for 60 points and 15 candidates, against ~3.5 s of CPU to
-#: compile the optimiser on top of its objective), until the runs made so amount to this
+#: runs its Python function around :func:`_objective` (cold first ``auto_ets``: ~1 s of
+#: Python for 60 points and 15 candidates, against ~3.5 s of CPU to compile the optimiser
+#: on top of its objective), until the runs made so amount to this
 #: much work (``(nx + 1) * nx * maxit`` per run for ``nx`` free values: about three such
 #: calls, the price of the compile), then the kernel compiles. Same operations in the same
 #: order on both routes, so the same fits (``tests/forecast/test_ets_routes.py``).
 PYTHON_NM_BUDGET = 8_000_000
 _PYTHON_NM_SPENT = [0.0]
-_PYTHON_NM: list = []  # the Python Nelder-Mead calling the compiled objective, once built
+_PYTHON: dict = {}  # the Python Nelder-Mead per objective, and the Python objective, once built
+
+
+def _with(func, **names):
+    """A copy of the Python function ``func`` seeing ``names`` in place of its globals."""
+    scope = dict(func.__globals__)
+    scope.update(names)
+    return types.FunctionType(func.__code__, scope, func.__name__)
+
+
+def _admissible_floats(alpha, beta, gamma, phi, m, work):
+    """:func:`_admissible` interpreted over Python floats and a list as scratch (several
+    times faster than over numpy scalars and array items; the same IEEE operations)."""
+    if "admissible" not in _PYTHON:
+        _PYTHON["admissible"] = _jit._python_tree(_admissible)
+    return _PYTHON["admissible"](float(alpha), float(beta), float(gamma), float(phi), m,
+                                 [0.0] * work.shape[0])
+
+
+def _objective():
+    """The criterion to call: :func:`ets_objective`, or while it is neither compiled nor on
+    disk its Python function with the region test (:func:`_admissible`, :func:`_schur`)
+    interpreted over floats around the compiled :func:`ets_lik` (cold first ``auto_ets``:
+    ~0.4 s of Python for its 13 000 calls, 0.35 s of it the Schur-Cohn test of the seasonal
+    models, against ~1.3 s of CPU to compile the objective and its region test); the same
+    operations in the same order, so the same criterion."""
+    kern = ets_objective
+    if _jit.compiled(kern) or _jit.cached(kern):
+        return kern
+    if "objective" not in _PYTHON:
+        _PYTHON["objective"] = _with(kern.py_func, _admissible=_admissible_floats)
+    return _PYTHON["objective"]
 
 
 def _nelder_mead(nx, maxit):
     """The Nelder-Mead to run for ``nx`` free values: :func:`ets_nelder_mead`, or its Python
-    function calling the compiled :func:`ets_objective` (``PYTHON_NM_BUDGET``)."""
+    function calling :func:`_objective` (``PYTHON_NM_BUDGET``)."""
     kern = ets_nelder_mead
     if _jit.compiled(kern) or _jit.cached(kern):
         return kern
@@ -1042,12 +1077,10 @@ def _nelder_mead(nx, maxit):
     if spent > PYTHON_NM_BUDGET:
         return kern
     _PYTHON_NM_SPENT[0] = spent  # a race between threads only misplaces the switch by a run
-    if not _PYTHON_NM:
-        func = kern.py_func
-        scope = dict(func.__globals__)  # ets_objective stays the compiled dispatcher
-        _PYTHON_NM.append(_jit._quiet(types.FunctionType(func.__code__, scope,
-                                                          func.__name__)))
-    return _PYTHON_NM[0]
+    objective = _objective()
+    if objective not in _PYTHON:
+        _PYTHON[objective] = _jit._quiet(_with(kern.py_func, ets_objective=objective))
+    return _PYTHON[objective]
 
 
 def _as_f64(a):
@@ -1085,7 +1118,7 @@ def ets_fit(y, m, error, trend, season, damped, fixed, fixed_states, maxit, tol,
     season); by default :func:`_initial_states` computes it.
 
     While :func:`ets_nelder_mead` is neither compiled nor on disk, its Python function runs
-    around the compiled objective (:data:`PYTHON_NM_BUDGET`; the same fit).
+    around :func:`_objective` (:data:`PYTHON_NM_BUDGET`; the same fit).
 
     Plain Python around two kernels (:func:`ets_nelder_mead`, :func:`ets_objective`) and
     :func:`_initial_states` (numpy: compiled as a kernel with its two helpers, it was a
@@ -1199,8 +1232,8 @@ def ets_fit(y, m, error, trend, season, damped, fixed, fixed_states, maxit, tol,
     if not damped:
         params[3] = np.nan
     e = np.empty(3 * m + 8)
-    crit = ets_objective(xb, y, m, error, trend, season, damped, fixed, free_arr,
-                         fixed_states, lower, upper, e, init, relative)
+    crit = _objective()(xb, y, m, error, trend, season, damped, fixed, free_arr,
+                        fixed_states, lower, upper, e, init, relative)
     return params, init, crit, n_est, math.isfinite(crit)
 
 

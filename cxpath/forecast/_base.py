@@ -135,6 +135,11 @@ def kernels():
 
 
 _KERNELS = None
+#: Series up to this length are scanned by the Python function of the ``scan`` kernel
+#: (~6 ms) while the kernel is neither compiled nor cached, against ~0.1 s to compile it in
+#: a fresh process (:func:`~cxpath._kernels._jit.by_work`; the same comparisons, the same
+#: result).
+SMALL_SCAN = 100_000
 
 
 def where(func: str, series_id) -> str:
@@ -151,7 +156,9 @@ def check_series(y, func: str, *, series_id=None, min_size: int = 1,
             y.shape[0] >= max(min_size, 1):  # fast path: a clean numeric vector
         arr = y if y.dtype == np.float64 and y.flags.c_contiguous else \
             np.ascontiguousarray(y, dtype=np.float64)
-        low, finite = kernels().scan(arr)
+        from .._kernels._jit import by_work
+
+        low, finite = by_work(kernels().scan, arr.shape[0], SMALL_SCAN)(arr)
         if finite and (not positive or low > 0) and (not nonnegative or low >= 0):
             return arr
     name = where(func, series_id)

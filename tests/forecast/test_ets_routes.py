@@ -1,10 +1,11 @@
-"""The final recursion and point forecasts of an ETS fit run interpreted for small jobs in a
-fresh process (#19 point 2: no compile for a millisecond of work).
+"""The final recursion and point forecasts of an ETS fit, the optimiser and the region
+test of its objective, and the series scan run interpreted for small jobs in a fresh
+process (#19 point 2: no compile for a millisecond of work).
 
-Reference: the compiled kernels ``ets_calc`` and ``ets_point_forecast`` themselves (today's
-kernels). The interpreted route runs the same operations in the same order, so errors,
-states, criterion and forecasts must be equal bit for bit, and ``auto_ets`` must give the
-same forecast on both routes.
+Reference: the compiled kernels (``ets_calc``, ``ets_point_forecast``, ``ets_objective``,
+``ets_nelder_mead``, ``scan``) themselves (today's kernels). The interpreted route runs the
+same operations in the same order, so errors, states, criteria, fits and forecasts must be
+equal bit for bit, and ``auto_ets`` must give the same forecast on both routes.
 """
 
 import numpy as np
@@ -14,7 +15,8 @@ from hypothesis import strategies as st
 
 from cxpath._kernels import _jit
 from cxpath._kernels import forecast as k
-from cxpath.forecast import auto_ets, ets
+from cxpath.errors import DataError
+from cxpath.forecast import _base, auto_ets, ets
 
 _compiled = pytest.mark.skipif(not hasattr(k.ets_calc, "py_func"),
                                reason="NUMBA_DISABLE_JIT=1: kernels are plain Python already")
@@ -112,9 +114,10 @@ def test_python_nelder_mead_fits_equal_the_compiled_optimiser(m, codes, monkeypa
     monkeypatch.setattr(_jit, "cached", lambda dispatcher: False)
     monkeypatch.setattr(k, "_PYTHON_NM_SPENT", [0.0])
     python = k.ets_fit_many_models(*args)
-    assert k._PYTHON_NM_SPENT[0] > 0  # the Python route ran
-    monkeypatch.setattr(k, "_PYTHON_NM_SPENT", [float(k.PYTHON_NM_BUDGET)])
-    kernel = k.ets_fit_many_models(*args)  # budget spent: the kernel
+    assert k._PYTHON_NM_SPENT[0] > 0  # the Python route ran ...
+    assert k._objective() is not k.ets_objective  # ... around the Python objective
+    monkeypatch.setattr(_jit, "compiled", lambda dispatcher: True)
+    kernel = k.ets_fit_many_models(*args)  # compiled: the kernels
     for got, want in zip(python, kernel):
         assert _same(got, want)
 
@@ -132,3 +135,77 @@ def test_the_python_nelder_mead_gives_way_to_the_kernel(monkeypatch):
     monkeypatch.setattr(_jit, "compiled", lambda dispatcher: True)
     monkeypatch.setattr(k, "_PYTHON_NM_SPENT", [0.0])
     assert k._nelder_mead(16, 1000) is k.ets_nelder_mead  # compiled: always the kernel
+
+
+@_compiled
+@settings(max_examples=200, deadline=None)
+@given(model=st.sampled_from(MODELS), seed=st.integers(0, 2**31 - 1),
+       m=st.sampled_from([1, 4, 12]), relative=st.booleans())
+def test_python_objective_equals_the_compiled_kernel(model, seed, m, relative):
+    # reference: the compiled ets_objective (its region test _admissible / _schur compiled);
+    # parameters drawn across and beyond the usual and admissible regions, so that both
+    # verdicts and every early return are met
+    error, trend, season, damped = model
+    rng = np.random.default_rng(seed)
+    mm = m if season else 1
+    p = 1 + (trend != 0) + (mm if season else 0)
+    free = np.array([True, trend != 0, season != 0, damped])
+    params = [rng.uniform(-0.1, 1.1), rng.uniform(-0.1, 0.6), rng.uniform(-0.1, 0.6),
+              rng.uniform(0.7, 1.05)]
+    slope = [rng.uniform(0.9, 1.1) if trend == 2 else rng.uniform(-2.0, 2.0)][:trend != 0]
+    seasonal = (rng.uniform(0.5, 1.5, mm) if season == 2 else rng.normal(0, 5, mm))[
+        :mm - 1 if season else 0]  # [l, (b), s_0..s_{m-2}]: the last one is implied
+    x = np.r_[[params[i] for i in range(4) if free[i]], rng.uniform(50.0, 150.0), slope,
+              seasonal]
+    y = rng.uniform(20.0, 200.0, 30)
+    lower, upper = np.array([1e-4, 1e-4, 1e-4, 0.8]), np.array([0.9999, 0.9999, 0.9999, 0.98])
+    args = (x, y, mm, error, trend, season, damped, np.full(4, np.nan), free, np.empty(0),
+            lower, upper)
+    want = k.ets_objective(*args, np.empty(3 * mm + 8), np.empty(p), relative)
+    with pytest.MonkeyPatch.context() as patch:  # as in a fresh process
+        patch.setattr(_jit, "compiled", lambda dispatcher: False)
+        patch.setattr(_jit, "cached", lambda dispatcher: False)
+        python = k._objective()
+    assert python is not k.ets_objective
+    assert python(*args, np.empty(3 * mm + 8), np.empty(p), relative) == want
+
+
+@_compiled
+@settings(max_examples=120, deadline=None)
+@given(coef=st.lists(st.floats(-1.5, 1.5), min_size=2, max_size=14),
+       radius=st.sampled_from([1.0, 1.0 + 1e-10, 0.9]))
+def test_schur_over_floats_equals_the_compiled_kernel(coef, radius):
+    # reference: the compiled roots_within / _schur; the route of the Python objective
+    # runs _schur's function over a list of Python floats
+    want = k.roots_within(np.array(coef), radius)
+    assert _jit._python_tree(k._schur)([*coef, *[0.0] * len(coef)], len(coef), radius) is want
+
+
+@_compiled
+@settings(max_examples=80, deadline=None)
+@given(y=st.lists(st.one_of(st.floats(-1e6, 1e6), st.just(np.nan), st.just(-np.inf)),
+                  min_size=1, max_size=40))
+def test_interpreted_scan_equals_the_compiled_kernel(y):
+    y = np.array(y)
+    assert _python(k.scan)(y) == k.scan(y)
+
+
+@_compiled
+def test_check_series_scans_a_short_series_interpreted(fresh_kernels):
+    y = _airpassengers_like()
+    assert _base.check_series(y, "auto_ets") is y
+    assert k.scan.py_func in _jit._SPENT  # the interpreted route ran
+    with pytest.raises(DataError, match="strictly positive"):
+        _base.check_series(y - 200.0, "auto_ets", positive=True)
+
+
+@_compiled
+@settings(max_examples=150, deadline=None)
+@given(a=st.floats(-0.2, 2.2), b=st.one_of(st.just(np.nan), st.floats(-0.5, 1.5)),
+       g=st.one_of(st.just(np.nan), st.floats(-0.5, 1.5)),
+       phi=st.one_of(st.just(np.nan), st.floats(0.01, 1.1)), m=st.sampled_from([1, 4, 12]))
+def test_region_test_over_floats_equals_the_compiled_kernel(a, b, g, phi, m):
+    # reference: the compiled ets_admissible (Hyndman et al. 2008, ch. 10, and its
+    # characteristic polynomial by Schur-Cohn), both verdicts met in this box
+    want = k.ets_admissible(a, b, g, phi, m)
+    assert k._admissible_floats(a, b, g, phi, m, np.empty(2 * (m + 2))) is want
