@@ -56,7 +56,7 @@ def case_hashes(codes, offsets):
     return out
 
 
-_BATCH = 64  # cases whose random loads are issued together in path_groups
+_BATCH = 64  # cases (rows) whose random loads are issued together: path_groups, gather_paths
 
 
 @kernel(example=lambda: (_CODES, _OFFSETS))
@@ -151,19 +151,28 @@ def path_groups(codes, offsets):
 
 
 _DIGIT = 11  # bits of the hash sorted per radix pass (2,048 buckets: an L1-sized histogram)
+_TOP_BITS = 22  # at most this many top hash bits sorted by radix passes in length_hash_order
+_RUN = 32  # runs of equal (length, top bits) longer than this are merge-sorted, not inserted
 
 
 @kernel(example=lambda: (np.array([2, 1], dtype=np.int64),
                          np.array([5, 3], dtype=np.uint64)))
 def length_hash_order(lengths, hashes):
     """The stable order of the items by ``(length, hash)``: ``numpy.lexsort((hashes,
-    lengths))``, in O(n) by a least-significant-digit radix sort.
+    lengths))``, in O(n) expected.
 
-    The hashes are sorted ``_DIGIT`` bits a pass (a digit every item shares is skipped),
-    then the lengths by one counting pass (lengths up to the number of items; longer ones
-    go by more radix passes). Every pass is stable, so ties keep the items' order.
+    Stable least-significant-digit radix passes order the items by the top bits of their
+    hash (``_DIGIT`` bits a pass, up to ``_TOP_BITS``: about 2n buckets in all), then by
+    length (lengths up to the number of items in one counting pass, longer ones by more);
+    the runs of items sharing their length and top bits (most are single items) are then
+    sorted by the whole hash, stably: by insertion, or a merge sort for runs longer than
+    ``_RUN``.
     """
     n = lengths.shape[0]
+    bits = 1
+    while bits < _TOP_BITS and (n >> (bits - 1)) > 0:
+        bits += 1
+    down = np.uint64(64 - bits)
     order = np.arange(n)
     spare = np.empty(n, dtype=np.int64)
     key = hashes.copy()  # the hashes in the current order: each pass reads them in sequence
@@ -171,17 +180,17 @@ def length_hash_order(lengths, hashes):
     buckets = 1 << _DIGIT
     count = np.empty(buckets + 1, dtype=np.int64)
     digit_mask = np.uint64(buckets - 1)
-    for shift in range(0, 64, _DIGIT):
+    for shift in range(64 - bits, 64, _DIGIT):
+        digit_bits = min(_DIGIT, 64 - shift)
+        mask = digit_mask >> np.uint64(_DIGIT - digit_bits)
         for b in range(buckets + 1):
             count[b] = 0
         for i in range(n):
-            count[((key[i] >> np.uint64(shift)) & digit_mask) + 1] += 1
-        if count.max() == n:  # one digit for all: nothing moves
-            continue
+            count[((key[i] >> np.uint64(shift)) & mask) + 1] += 1
         for b in range(buckets):
             count[b + 1] += count[b]
         for i in range(n):
-            d = (key[i] >> np.uint64(shift)) & digit_mask
+            d = (key[i] >> np.uint64(shift)) & mask
             spare[count[d]] = order[i]
             spare_key[count[d]] = key[i]
             count[d] += 1
@@ -192,6 +201,7 @@ def length_hash_order(lengths, hashes):
         top = max(top, lengths[i])
     width = min(top, max(n, buckets)) + 1  # one counting pass per `width` lengths
     cells = np.empty(width + 1, dtype=np.int64)
+    run_length = np.empty(n, dtype=np.int64)  # the lengths in the final order
     base = 1
     while True:
         for b in range(width + 1):
@@ -204,11 +214,38 @@ def length_hash_order(lengths, hashes):
             item = order[i]
             d = (lengths[item] // base) % width
             spare[cells[d]] = item
+            spare_key[cells[d]] = key[i]
+            run_length[cells[d]] = lengths[item]
             cells[d] += 1
         order, spare = spare, order
+        key, spare_key = spare_key, key
         if top // base < width:
             break
         base *= width
+    lo = 0
+    while lo < n:  # the runs of one length and top bits: by the whole hash, stably
+        head = key[lo] >> down
+        hi = lo + 1
+        while hi < n and key[hi] >> down == head and run_length[hi] == run_length[lo]:
+            hi += 1
+        if hi - lo > _RUN:
+            local = np.argsort(key[lo:hi], kind="mergesort")
+            run_items = order[lo:hi][local]
+            run_keys = key[lo:hi][local]
+            for t in range(hi - lo):
+                order[lo + t] = run_items[t]
+                key[lo + t] = run_keys[t]
+        else:
+            for t in range(lo + 1, hi):
+                item, h = order[t], key[t]
+                at = t
+                while at > lo and key[at - 1] > h:
+                    order[at] = order[at - 1]
+                    key[at] = key[at - 1]
+                    at -= 1
+                order[at] = item
+                key[at] = h
+        lo = hi
     return order
 
 
@@ -312,16 +349,27 @@ def first_deviation(codes, offsets, allowed_keys, n_states, allowed_start):
 @kernel(example=lambda: (_CODES, _OFFSETS, np.array([1, 0], dtype=np.int64)))
 def gather_paths(codes, offsets, rows):
     """The CSR arrays ``(codes, offsets)`` of the paths ``rows``, in that order (one pass;
-    no index array of the output's size)."""
+    no index array of the output's size). Rows go in batches of ``_BATCH``: their starts
+    and first codes are read ahead (independent loads, which the processor overlaps), so
+    that rows in random order cost about as much as rows in order."""
     n_rows = rows.shape[0]
     new_offsets = np.empty(n_rows + 1, dtype=np.int64)
     new_offsets[0] = 0
     for r in range(n_rows):
         new_offsets[r + 1] = new_offsets[r] + offsets[rows[r] + 1] - offsets[rows[r]]
     out = np.empty(new_offsets[n_rows], dtype=codes.dtype)
-    for r in range(n_rows):
-        lo = offsets[rows[r]]
-        at = new_offsets[r]
-        for i in range(new_offsets[r + 1] - at):
-            out[at + i] = codes[lo + i]
+    ahead_lo = np.empty(_BATCH, dtype=np.int64)
+    ahead_head = np.empty(_BATCH, dtype=codes.dtype)
+    for batch in range(0, n_rows, _BATCH):
+        end = min(batch + _BATCH, n_rows)
+        for k in range(end - batch):
+            ahead_lo[k] = offsets[rows[batch + k]]
+        for k in range(end - batch):  # the loads are the point: the copy below then hits
+            if new_offsets[batch + k + 1] > new_offsets[batch + k]:
+                ahead_head[k] = codes[ahead_lo[k]]
+        for k in range(end - batch):
+            lo = ahead_lo[k]
+            at = new_offsets[batch + k]
+            for i in range(new_offsets[batch + k + 1] - at):
+                out[at + i] = codes[lo + i]
     return out, new_offsets

@@ -690,9 +690,14 @@ class JourneyStats:
             widest = max(w for w in range(1, 6) if n ** w < 2**63) - 1
             v.fail("order", func, f"at most {widest} for {n:,} touchpoints (windows of order "
                    "+ 1 touchpoints are keyed by 64-bit integers)", order)
-        counts = _counts(journeys)
-        facts = case_facts(journeys)
-        w, ok = facts["weight"], facts["success"]
+        from .variants import canonical_groups
+
+        # the counting pass on a thread of its own beside the variants (large journeys)
+        counts, (rep, group, n_groups) = alongside(
+            journeys.n_events, lambda: _counts(journeys),
+            lambda: canonical_groups(journeys.codes, journeys.offsets))
+        w = journeys.case_weights
+        ok = journeys.outcome if journeys.outcome is not None else np.zeros(len(w), bool)
         ws = w * ok
         if order == 1:  # the windows are the transitions, already counted
             ukeys, wcount, wsucc = (counts["edge_keys"], counts["edge_counts"],
@@ -702,12 +707,10 @@ class JourneyStats:
             ukeys, inv = compact_keys(keys, n ** (order + 1))
             wcount = np.bincount(inv, weights=w[owner], minlength=len(ukeys)).astype(np.int64)
             wsucc = np.bincount(inv, weights=ws[owner], minlength=len(ukeys)).astype(np.int64)
-        from .variants import canonical_groups
-
-        rep, group, n_groups = canonical_groups(journeys.codes, journeys.offsets)
         vcount = np.bincount(group, weights=w, minlength=n_groups).astype(np.int64)
         vsucc = np.bincount(group, weights=ws, minlength=n_groups).astype(np.int64)
-        dur = facts["duration"] if facts["duration"] is not None else np.zeros(len(w))
+        dur = case_durations(journeys)
+        dur = dur if dur is not None else np.zeros(len(w))
         vdur = np.bincount(group, weights=dur * w, minlength=n_groups)
         value = journeys.value if journeys.value is not None else np.zeros(len(w))
         # only successful cases carry value: a missing value elsewhere must not poison it

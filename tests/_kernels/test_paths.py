@@ -175,3 +175,66 @@ def test_length_hash_order_with_lengths_past_one_counting_pass():
     lengths[::5] = lengths[0]
     hashes = rng.integers(0, 4, 50).astype(np.uint64)  # few hash values: many ties
     assert np.array_equal(length_hash_order(lengths, hashes), np.lexsort((hashes, lengths)))
+
+
+def test_length_hash_order_sorts_long_runs_of_shared_top_bits():
+    rng = np.random.default_rng(8)  # 400 items of one length whose hashes share the top
+    lengths = np.full(400, 3, dtype=np.int64)  # bits: runs past _RUN, merge-sorted, ties
+    hashes = rng.integers(0, 40, 400).astype(np.uint64)
+    lengths[::7] = 2
+    assert np.array_equal(length_hash_order(lengths, hashes), np.lexsort((hashes, lengths)))
+
+
+def groups_reference(paths):
+    """Plain-Python path_groups: a case joins the group of the first case with its 64-bit
+    hash (FNV-1a, as case_hashes) when their paths are equal, else gets -1."""
+    basis, prime, mask = 14695981039346656037, 1099511628211, 2**64 - 1
+    by_hash: dict = {}
+    group, first = [], []
+    for case, p in enumerate(paths):
+        h = basis
+        for c in p:
+            h = ((h ^ ((c + 1) & mask)) * prime) & mask
+        h = ((h ^ len(p)) * prime) & mask
+        if h not in by_hash:
+            by_hash[h] = len(first)
+            first.append(case)
+            group.append(by_hash[h])
+        else:
+            g = by_hash[h]
+            group.append(g if paths[first[g]] == p else -1)
+    return group, first
+
+
+# many read-ahead batches of path_groups (_BATCH cases), repeats and 64-bit collisions
+@pytest.mark.filterwarnings("ignore:overflow encountered in scalar multiply:RuntimeWarning")
+@settings(max_examples=25, deadline=None)
+@given(base=st.lists(st.lists(st.integers(0, 5), max_size=6), min_size=1, max_size=40),
+       collide=st.integers(0, 4), seed=st.integers(0, 2**32 - 1))
+def test_path_groups_over_many_batches_match_the_reference(base, collide, seed):
+    from cxpath._kernels.paths import _BATCH
+
+    rng = np.random.default_rng(seed)
+    pool = base + colliding_pairs(collide + 2)  # paths of one 64-bit hash
+    pool = pool + [rng.integers(0, 50, rng.integers(1, 9)).tolist() for _ in range(200)]
+    paths = [pool[k] for k in rng.integers(0, len(pool), 12 * _BATCH + 7)]
+    codes, offsets = csr(paths)
+    group, first, group_hash = path_groups(codes, offsets)
+    want_group, want_first = groups_reference(paths)
+    assert group.tolist() == want_group and first.tolist() == want_first
+    assert group_hash.tolist() == case_hashes(codes, offsets)[first].tolist()
+
+
+@settings(max_examples=40, deadline=None)
+@given(paths=paths_strategy, seed=st.integers(0, 2**32 - 1))
+def test_gather_paths_over_several_batches_equals_slicing(paths, seed):
+    """Reference: the Python slices of the rows, concatenated (rows in random order, more
+    than one read-ahead batch of gather_paths)."""
+    from cxpath._kernels.paths import _BATCH, gather_paths
+
+    codes, offsets = csr(paths)
+    rows = np.random.default_rng(seed).integers(0, len(paths), 2 * _BATCH + 5)
+    out, out_offsets = gather_paths(codes, offsets, rows)
+    assert out.tolist() == [c for r in rows for c in paths[r]]
+    assert out_offsets.tolist() == [0, *np.cumsum([len(paths[r]) for r in rows]).tolist()]
+

@@ -97,3 +97,27 @@ def test_transitions_kernel_equals_the_array_formulation(j):
     assert np.array_equal(wait, transition_waits(j, idx), equal_nan=True)
     assert np.array_equal(case, owner)
     assert _edges(j, with_case=False)[3] is None
+
+
+
+@settings(max_examples=60, deadline=None)
+@given(journeys(), st.integers(1, 2))
+def test_statistics_built_on_two_threads_equal_one_thread(j, order):
+    """Reference: the one-thread route. With the counting pass on a thread of its own
+    beside the variants (``alongside``), every field must be the same, bit for bit."""
+    from unittest import mock
+
+    import attrs
+
+    from cxpath.journeys import stats
+
+    one = JourneyStats.from_journeys(j, order=order)
+    with mock.patch.object(stats, "_parts", lambda n_events: 2):
+        two = JourneyStats.from_journeys(j, order=order)
+    for field in attrs.fields(JourneyStats):
+        x, y = getattr(one, field.name), getattr(two, field.name)
+        if isinstance(x, np.ndarray):
+            assert x.dtype == y.dtype and np.array_equal(x, y, equal_nan=x.dtype.kind == "f"), \
+                field.name
+        else:
+            assert x == y, field.name
