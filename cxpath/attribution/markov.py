@@ -447,6 +447,12 @@ def _effects(chain, probs, n: int, order: int, step=None, route: str | None = No
             record(cs, x)
             report_up_to(cs[-1] + 1)
     report_up_to(n)
+    if solver is not None and not solver.certified:
+        from .._warnings import warn
+
+        warn("markov: some removal effects could not be certified to 1e-10 (an "
+             "ill-conditioned chain, e.g. loops left with probability near 0); they are the "
+             "refined LU solution, unproven")
     return whole, effects
 
 
