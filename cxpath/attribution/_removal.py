@@ -406,7 +406,7 @@ def _certified(common: dict, visits, accuracy: np.ndarray, scale) -> Plan | None
 
 def relative(p: Plan) -> tuple[Plan | None, np.ndarray | None, np.ndarray | None]:
     """``(plan, x, error)``: the plan of the removal solves, the whole chain's solution
-    ``x`` (m, 2) and its certified error at the start (2,; NaN where the LU solved it),
+    ``x`` (m, 2) and its certified error at the start (2,; NaN where unproven),
     such that every removal effect is certified to :data:`EFFECT_ACCURACY`, whatever
     ``P``; ``(None, None, None)`` if only the LU can meet that.
 
@@ -449,7 +449,7 @@ def effect_error(whole: np.ndarray, whole_error: np.ndarray,
                  removed_error: np.ndarray) -> np.ndarray:
     """The certified error of the removal effects ``1 - x_r / x`` (see :func:`relative`):
     ``(e + e_r) / x`` plus the rounding of the effect itself; 0 where ``x`` is 0, NaN where
-    an LU answered.
+    unproven.
 
     Examples
     --------
@@ -473,7 +473,8 @@ def solve(p: Plan, keep: np.ndarray | None = None, base: np.ndarray | None = Non
     whole chain (``keep=None``) by this plan, reused for the components that do not
     change; ``guess`` (m, 2) only starts the sweeps (nothing reused: e.g. a solution to a
     looser accuracy). With ``with_error``, also the certified error bound at the start
-    state, (2,) or (g, 2) (NaN for a system the LU solved).
+    state, (2,) or (g, 2): that of the sweeps, or of :class:`~._chain.AbsorbingSolver`'s
+    refined LU where it answered (NaN if that LU could not certify its answers).
     """
     from .._kernels.attribution import removal_solve
 
@@ -493,10 +494,16 @@ def solve(p: Plan, keep: np.ndarray | None = None, base: np.ndarray | None = Non
     if failed >= 0 or (error > p.accuracy).any():
         from ._chain import AbsorbingSolver
 
-        solver = AbsorbingSolver(p.matrix())
+        solver = AbsorbingSolver(p.matrix(), start=p.start)
+        error = np.empty((g, 2))
+        columns = []
         with one_blas_thread():
-            x = np.stack([solver.solve(p.rhs, keep=inside[:, s]) for s in range(g)], axis=1)
-        error = np.full((g, 2), np.nan)
+            for s in range(g):
+                columns.append(solver.solve(p.rhs, keep=inside[:, s]))
+                error[s] = solver.error[0]
+        x = np.stack(columns, axis=1)
+        if not solver.certified:  # some LU answer missed its bound: unproven
+            error[:] = np.nan
     if single:
         x, error = x[:, 0], error[0]
     return (x, error) if with_error else x

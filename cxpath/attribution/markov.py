@@ -385,10 +385,13 @@ def _effects(chain, probs, n: int, order: int, step=None, route: str | None = No
         solver, whole = direct()
         if cold is not None and not solver.krylov and cold > rm.COMPILE_SECONDS:
             p = rm.plan(q, r_conv, r_value, within)  # GMRES failed: LUs would cost more
+    unproven = []  # a structured solve whose LU fallback could not certify its answers
     if p is not None:  # the effects' accuracy, relative to P (see _removal.relative)
-        p, full, _ = rm.relative(p)
+        p, full, full_error = rm.relative(p)
         if p is None and solver is None:
             solver, whole = direct()
+        elif p is not None and np.isnan(full_error).any():
+            unproven.append(True)
     if p is None:
         def solve(masks):
             with one_blas_thread():
@@ -398,7 +401,10 @@ def _effects(chain, probs, n: int, order: int, step=None, route: str | None = No
         whole = full[p.start]
 
         def solve(masks):
-            return rm.solve(p, masks, full)[p.start]
+            x, error = rm.solve(p, masks, full, with_error=True)
+            if np.isnan(error).any():
+                unproven.append(True)  # list.append: safe from the worker threads
+            return x[p.start]
 
     if step is not None:
         step()
@@ -447,7 +453,7 @@ def _effects(chain, probs, n: int, order: int, step=None, route: str | None = No
             record(cs, x)
             report_up_to(cs[-1] + 1)
     report_up_to(n)
-    if solver is not None and not solver.certified:
+    if unproven or (solver is not None and not solver.certified):
         from .._warnings import warn
 
         warn("markov: some removal effects could not be certified to 1e-10 (an "

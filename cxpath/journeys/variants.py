@@ -33,7 +33,8 @@ def distinct_paths(journeys: Journeys):
 def group_paths(codes: np.ndarray, offsets: np.ndarray):
     """:func:`distinct_paths` over any CSR arrays (codes, offsets).
 
-    Groups are numbered in order of first appearance, so ``representative`` increases.
+    Groups are numbered in order of first appearance (cases split off by a hash collision
+    included), so ``representative`` increases.
     """
     return _hashed_groups(codes, offsets)[:3]
 
@@ -57,6 +58,11 @@ def _hashed_groups(codes: np.ndarray, offsets: np.ndarray):
                 extra[key] = len(rep)
                 rep, hashes = np.append(rep, case), np.append(hashes, h)
             group[case] = extra[key]
+        # number the split-off groups among the others, by first appearance
+        order = np.argsort(rep, kind="stable")
+        rank = np.empty_like(order)
+        rank[order] = np.arange(len(order))
+        group, rep, hashes = rank[group], rep[order], hashes[order]
     return rep, group, len(rep), hashes
 
 

@@ -2,7 +2,9 @@
 x(start): removal effects within 1e-10 whatever P."""
 
 import sys
+import warnings
 
+import attrs
 import numpy as np
 import pytest
 import scipy.sparse as sp
@@ -186,3 +188,37 @@ def test_markov_warns_when_an_lu_answer_is_not_certified():
         with pytest.warns(UserWarning, match="could not be certified"):
             got = M.markov(j, order=1)
     np.testing.assert_allclose(got.removal_effects, plain.removal_effects, rtol=1e-12)
+
+
+def test_structured_route_lu_fallback_reports_its_certificate(monkeypatch):
+    # sweeps held to an accuracy no residual can meet give way to the refined LU: the
+    # answer is the LU route's (reference: route='lu'), its error is the LU's certified
+    # bound instead of NaN, and an LU that cannot certify (ACCURACY = 0) makes markov warn
+    from cxpath.attribution import _removal as rm
+
+    j = Journeys.from_paths(["a > b", "b > c", "a", "c > a", "b > a > c"],
+                            [1.0, 0.0, 1.0, 0.0, 1.0])
+    paths = prepare(j, "f")
+    chain = _chain.build_chain(paths, 2, False, "f").without_self_loops()
+    probs = chain.probabilities()
+    q, r_conv, _, r_value = probs
+    p = rm.plan(q, r_conv, r_value)
+    impossible = attrs.evolve(p, accuracy=np.full(2, 1e-300))
+    x, error = rm.solve(impossible, with_error=True)
+    np.testing.assert_allclose(x, rm.solve(p), rtol=1e-12)
+    assert np.isfinite(error).all() and (error < rm.ACCURACY).all()
+    real = rm.relative
+
+    def tight(plan):
+        plan, full, full_error = real(plan)
+        return attrs.evolve(plan, accuracy=np.full(2, 1e-300)), full, full_error
+
+    monkeypatch.setattr(rm, "relative", tight)
+    lu = M._effects(chain, probs, paths.n_channels, 2, route="lu")
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        got = M._effects(chain, probs, paths.n_channels, 2, route="structured")
+    np.testing.assert_allclose(got[1], lu[1], rtol=0, atol=1e-12)
+    monkeypatch.setattr(_chain, "ACCURACY", 0.0)
+    with pytest.warns(UserWarning, match="could not be certified"):
+        M._effects(chain, probs, paths.n_channels, 2, route="structured")

@@ -66,7 +66,7 @@ def _effect_check(q, conv, value, masks):
     excess, stated = -np.inf, 0.0
     for s in range(masks.shape[1]):
         if np.isnan(error[s]).any() or np.isnan(full_error).any():
-            continue  # an LU answered: nothing certified to check
+            continue  # an LU that could not certify its answer: nothing to check
         exact_r, exact_r_error = _exact(q, rhs, masks[:, s])
         effect = 1.0 - exact_r / exact
         reference = (exact_error + exact_r_error) / exact  # the reference's own error

@@ -194,9 +194,9 @@ def test_hash_collisions_never_merge_paths():
     codes = np.array([c for p in paths for c in p], dtype=np.int64)
     offsets = np.concatenate(([0], np.cumsum([len(p) for p in paths]))).astype(np.int64)
     rep, group, n = group_paths(codes, offsets)
-    # the colliding paths get groups after the hash groups, in order of first appearance
-    assert group.tolist() == [0, 2, 1, 0, 3, 2, 3]
-    assert rep.tolist() == [0, 2, 1, 4] and n == 4
+    # the colliding paths keep their own groups, numbered by first appearance like the rest
+    assert group.tolist() == [0, 1, 2, 0, 3, 1, 3]
+    assert rep.tolist() == [0, 1, 2, 4] and n == 4
 
 
 @pytest.mark.realdata
