@@ -47,10 +47,13 @@ def test_numpy_paths_equal_the_loop_bit_for_bit(model, h, npaths, seed):
         # _simulate's docstring says; everything else is bit for bit. Relative to the paths'
         # scale: an additive error can bring a value near zero by cancellation, where a
         # last-bit difference of the terms is a large relative one (level 1, slope 0.902,
-        # phi 0.8: 7.8e-16 apart at -0.0016)
+        # phi 0.8: 7.8e-16 apart at -0.0016). And the recursion carries a last-bit difference
+        # forward, growing with the path: a multiplicative error on a rising multiplicative
+        # trend took one from 1e-15 to 2.0e-13 relative in its last 3 of 22 steps (slope
+        # 0.902, phi 0.95, seed 174), so 1e-11: far below any modelling difference
         assert np.array_equal(np.isnan(got), np.isnan(want))
         scale = np.nanmax(np.abs(want), initial=0.0)
-        assert np.allclose(got, want, rtol=1e-13, atol=1e-13 * scale, equal_nan=True)
+        assert np.allclose(got, want, rtol=1e-11, atol=1e-11 * scale, equal_nan=True)
     else:
         assert np.array_equal(got, want, equal_nan=True)
 
