@@ -1024,15 +1024,163 @@ def ets_nelder_mead(x0, lo, hi, maxit, tol, y, m, error, trend, season, damped, 
     return xb, fv[best], it
 
 
-#: While :func:`ets_nelder_mead` is neither compiled in this process nor on disk, ``ets_fit``
-#: runs its Python function around :func:`_objective` (cold first ``auto_ets``: ~1 s of
-#: Python for 60 points and 15 candidates, against ~3.5 s of CPU to compile the optimiser
-#: on top of its objective), until the runs made so amount to this
-#: much work (``(nx + 1) * nx * maxit`` per run for ``nx`` free values: about three such
-#: calls, the price of the compile), then the kernel compiles. Same operations in the same
-#: order on both routes, so the same fits (``tests/forecast/test_ets_routes.py``).
+R_MAXFN = 2000  # R forecast ets(): maxit = 2000 evaluations of optim's Nelder-Mead
+R_RELTOL = math.sqrt(np.finfo(np.float64).eps)  # optim's default reltol
+_BIG = 1.0e35  # ets_nmmin: the value given to a vertex whose criterion is not finite
+
+
+@kernel(example=lambda: (np.array([0.3, 12.0]), 2000, 1.4901161193847656e-08, _YS, 1, 1,
+                         0, 0, False, _NAN4, np.array([True, False, False, False]),
+                         np.empty(0), _BOUNDS_LO, _BOUNDS_HI))
+def ets_nmmin(x0, maxfn, reltol, y, m, error, trend, season, damped, fixed, free,
+              fixed_states, lower, upper):
+    """Unbounded Nelder-Mead of Nash (1990, *Compact Numerical Methods*, Algorithm 19), the
+    method behind R's ``optim(method="Nelder-Mead")`` that R forecast's ``ets`` calls.
+
+    The facts it follows are R's documented ones: reflection 1, contraction 0.5, expansion
+    2; a start simplex of one step per coordinate, the step ``max_i 0.1 |x0_i|`` (0.1 when
+    ``x0`` is zero), multiplied by 10 until it moves a coordinate; a non-finite criterion
+    counts as ``1e35``; the run stops when the highest vertex is within ``reltol (|f0| +
+    reltol)`` of the lowest (``f0`` the start's value), after ``maxfn`` evaluations, or
+    when a shrink does not reduce the simplex. Written here because R's optimiser is what
+    makes the fits R's (M1/Tourism MASE, #19): its larger start simplex over natural
+    parameters and initial states explores where the adaptive bounded run of
+    :func:`ets_nelder_mead` contracts early. Minimises :func:`ets_objective` (natural
+    coordinates). Returns ``(best x, best value, evaluations)``.
+    """
+    n = x0.shape[0]
+    e = np.empty(3 * m + 8)
+    p = 1 + (1 if trend != 0 else 0) + (m if season != 0 else 0)
+    init = np.empty(p)
+    sim = np.empty((n + 1, n))
+    fv = np.empty(n + 1)
+    xb = np.empty(n)
+    for k in range(n):
+        xb[k] = x0[k]
+    f0 = ets_objective(x0, y, m, error, trend, season, damped, fixed, free, fixed_states,
+                       lower, upper, e, init, False)
+    if not math.isfinite(f0):
+        return xb, np.inf, 1
+    nfn = 1
+    conv = reltol * (abs(f0) + reltol)
+    step = 0.0
+    for k in range(n):
+        step = max(step, 0.1 * abs(x0[k]))
+    if step == 0.0:
+        step = 0.1
+    size = 0.0
+    for i in range(n + 1):
+        for k in range(n):
+            sim[i, k] = x0[k]
+    fv[0] = f0
+    for i in range(1, n + 1):
+        trial = step
+        while sim[i, i - 1] == x0[i - 1]:
+            sim[i, i - 1] = x0[i - 1] + trial
+            trial *= 10.0
+        size += trial
+    last_size = size
+    low = 0
+    evaluate = True
+    xc = np.empty(n)
+    xr = np.empty(n)
+    xt = np.empty(n)
+    while True:
+        if evaluate:
+            for i in range(n + 1):
+                if i != low:
+                    f = ets_objective(sim[i], y, m, error, trend, season, damped, fixed,
+                                      free, fixed_states, lower, upper, e, init, False)
+                    fv[i] = f if math.isfinite(f) else _BIG
+                    nfn += 1
+            evaluate = False
+        # lowest and highest vertex; the previous lowest keeps its place on ties
+        flow = fv[low]
+        high = low
+        fhigh = flow
+        for i in range(n + 1):
+            if i != low:
+                if fv[i] < flow:
+                    low = i
+                    flow = fv[i]
+                if fv[i] > fhigh:
+                    high = i
+                    fhigh = fv[i]
+        if fhigh <= flow + conv:
+            break
+        for k in range(n):
+            acc = 0.0
+            for i in range(n + 1):
+                if i != high:
+                    acc += sim[i, k]
+            xc[k] = acc / n
+        for k in range(n):
+            xr[k] = 2.0 * xc[k] - sim[high, k]
+        fr = ets_objective(xr, y, m, error, trend, season, damped, fixed, free,
+                           fixed_states, lower, upper, e, init, False)
+        if not math.isfinite(fr):
+            fr = _BIG
+        nfn += 1
+        if fr < flow:  # try twice as far
+            for k in range(n):
+                xt[k] = 2.0 * xr[k] - xc[k]
+            fe = ets_objective(xt, y, m, error, trend, season, damped, fixed, free,
+                               fixed_states, lower, upper, e, init, False)
+            if not math.isfinite(fe):
+                fe = _BIG
+            nfn += 1
+            if fe < fr:
+                for k in range(n):
+                    sim[high, k] = xt[k]
+                fv[high] = fe
+            else:
+                for k in range(n):
+                    sim[high, k] = xr[k]
+                fv[high] = fr
+        else:
+            if fr < fhigh:  # the reflection replaces the highest, then contract from it
+                for k in range(n):
+                    sim[high, k] = xr[k]
+                fv[high] = fr
+            for k in range(n):
+                xt[k] = 0.5 * sim[high, k] + 0.5 * xc[k]
+            fc = ets_objective(xt, y, m, error, trend, season, damped, fixed, free,
+                               fixed_states, lower, upper, e, init, False)
+            if not math.isfinite(fc):
+                fc = _BIG
+            nfn += 1
+            if fc < fv[high]:
+                for k in range(n):
+                    sim[high, k] = xt[k]
+                fv[high] = fc
+            elif fr >= fhigh:  # shrink towards the lowest vertex
+                evaluate = True
+                size = 0.0
+                for i in range(n + 1):
+                    if i != low:
+                        for k in range(n):
+                            sim[i, k] = 0.5 * (sim[i, k] - sim[low, k]) + sim[low, k]
+                            size += abs(sim[i, k] - sim[low, k])
+                if size < last_size:
+                    last_size = size
+                else:
+                    break
+        if nfn > maxfn:
+            break
+    for k in range(n):
+        xb[k] = sim[low, k]
+    return xb, fv[low], nfn
+
+
+#: While an optimiser kernel (:func:`ets_nmmin`, :func:`ets_nelder_mead`) is neither
+#: compiled in this process nor on disk, ``ets_fit`` runs its Python function around
+#: :func:`_objective` (cold first ``auto_ets``: ~1 s of Python for 60 points and 15
+#: candidates, against ~3.5 s of CPU to compile an optimiser on top of its objective), until
+#: the runs made so amount to this much work per kernel (``nx * evaluations bound`` per run
+#: for ``nx`` free values), then the kernel compiles. Same operations in the same order on
+#: both routes, so the same fits (``tests/forecast/test_ets_routes.py``).
 PYTHON_NM_BUDGET = 8_000_000
-_PYTHON_NM_SPENT = [0.0]
+_PYTHON_NM_SPENT: dict = {}  # work done on the Python route, per optimiser kernel
 _PYTHON: dict = {}  # the Python Nelder-Mead per objective, and the Python objective, once built
 
 
@@ -1067,20 +1215,30 @@ def _objective():
     return _PYTHON["objective"]
 
 
-def _nelder_mead(nx, maxit):
-    """The Nelder-Mead to run for ``nx`` free values: :func:`ets_nelder_mead`, or its Python
-    function calling :func:`_objective` (``PYTHON_NM_BUDGET``)."""
-    kern = ets_nelder_mead
+def _optimiser(kern, work):
+    """The optimiser to run for a job of ``work`` (:data:`PYTHON_NM_BUDGET`): ``kern``
+    (:func:`ets_nmmin` or :func:`ets_nelder_mead`), or its Python function calling
+    :func:`_objective`."""
     if _jit.compiled(kern) or _jit.cached(kern):
         return kern
-    spent = _PYTHON_NM_SPENT[0] + (nx + 1.0) * nx * maxit
+    spent = _PYTHON_NM_SPENT.get(kern, 0.0) + work
     if spent > PYTHON_NM_BUDGET:
         return kern
-    _PYTHON_NM_SPENT[0] = spent  # a race between threads only misplaces the switch by a run
+    _PYTHON_NM_SPENT[kern] = spent  # a race between threads only misplaces the switch by a run
     objective = _objective()
-    if objective not in _PYTHON:
-        _PYTHON[objective] = _jit._quiet(_with(kern.py_func, ets_objective=objective))
-    return _PYTHON[objective]
+    if (kern, objective) not in _PYTHON:
+        _PYTHON[kern, objective] = _jit._quiet(_with(kern.py_func, ets_objective=objective))
+    return _PYTHON[kern, objective]
+
+
+def _nelder_mead(nx, maxit):
+    """:func:`ets_nelder_mead` for ``nx`` free values, or its Python function."""
+    return _optimiser(ets_nelder_mead, (nx + 1.0) * nx * maxit)
+
+
+def _nmmin(nx, maxfn):
+    """:func:`ets_nmmin` for ``nx`` free values, or its Python function."""
+    return _optimiser(ets_nmmin, float(nx) * maxfn)
 
 
 def _as_f64(a):
@@ -1100,12 +1258,16 @@ def ets_fit(y, m, error, trend, season, damped, fixed, fixed_states, maxit, tol,
     """Fit one ETS model by Nelder-Mead on R forecast's likelihood criterion.
 
     ``fixed`` holds alpha, beta, gamma, phi (NaN = estimate); ``fixed_states`` the full
-    initial state (empty = estimate). The first Nelder-Mead run is R's and
-    statsforecast's (the natural parameters, R's start). When it ends with ``beta``
-    (``gamma``) within ``_WALL`` of its range from ``alpha`` (``1 - alpha``), a second run
-    from there optimises ``beta`` and ``gamma`` as positions in their ranges
+    initial state (empty = estimate). Two runs start from R's start over the natural
+    parameters and states: R forecast's own (:func:`ets_nmmin`: R's Nelder-Mead, evaluation
+    budget and tolerance) and the bounded adaptive :func:`ets_nelder_mead`
+    (statsforecast's recipe); the lower end wins, R's on ties. Neither dominates: on
+    AirPassengers R's reaches a log-likelihood 54 units higher for ETS(M,A,M); from the
+    bounded one's end, three restarts reach 46 units higher for ETS(A,A,A). When a run
+    ends with ``beta`` (``gamma``) within ``_WALL`` of its range from ``alpha``
+    (``1 - alpha``), a second run from there optimises ``beta`` and ``gamma`` as positions in their ranges
     (:func:`ets_natural`), in which that wall is a box face; it is kept when it lowers the
-    criterion by more than ``tol``. On M1 and Tourism the first run stops on the wall in
+    criterion by more than ``tol``. On M1 and Tourism the bounded run stops on the wall in
     about a third of the trend fits, at ``alpha = beta`` well inside the region, where
     the maximum lies at a corner (M1 YAG15: ``alpha = beta = 0.0285`` against ``1e-4``,
     criterion 0.94 higher). ``restarts`` adds up to that many such runs from the best
@@ -1192,26 +1354,38 @@ def ets_fit(y, m, error, trend, season, damped, fixed, fixed_states, maxit, tol,
     xb = x0
     relative = False
     if nx > 0:
-        xb, fb, _ = _nelder_mead(nx, maxit)(x0, lo, hi, maxit, tol, y, m, error, trend,
+        xb, fb, _ = _nmmin(nx, R_MAXFN)(x0, R_MAXFN, R_RELTOL, y, m, error, trend, season,
+                                        damped, fixed, free_arr, fixed_states, lower, upper)
+        # the bounded adaptive run from the same start (statsforecast's recipe): R's simplex
+        # stalls on some seasonal fits (AirPassengers MAA), this one on the beta = alpha wall
+        xa, fa, _ = _nelder_mead(nx, maxit)(x0, lo, hi, maxit, tol, y, m, error, trend,
                                             season, damped, fixed, free_arr, fixed_states,
                                             lower, upper, False)
-        # beta / gamma as positions across what alpha leaves them (ets_natural)
-        xr, rlo, rhi = xb.copy(), lo.copy(), hi.copy()
-        a = xb[0] if free[0] else fx[0]
-        wall = False
-        for k, top in ((1, min(hi4[1], a)), (2, min(hi4[2], 1.0 - a))):
-            if free[k]:
-                i = keep.index(k)
-                xr[i] = _position(xb[i], lo4[k], top)
-                rlo[i], rhi[i] = 0.0, 1.0
-                wall = wall or xr[i] > 1.0 - _WALL
-        for _r in range(max(restarts, int(wall))):
-            xn, fn, _ = _nelder_mead(nx, maxit)(xr, rlo, rhi, maxit, tol, y, m, error,
-                                                trend, season, damped, fixed, free_arr,
-                                                fixed_states, lower, upper, True)
-            if not fn < fb - tol:
-                break
-            xr, fb, xb, relative = xn, fn, xn, True
+        ends = [(xb, fb, restarts), (xa, fa, 0)]  # restarts go to the lower end
+        if fa < fb:
+            ends.reverse()
+            xb, fb = xa, fa
+            ends = [(xa, fa, restarts), (ends[1][0], ends[1][1], 0)]
+        for xs, fs, more in ends:
+            # beta / gamma as positions across what alpha leaves them (ets_natural)
+            xr, rlo, rhi = xs.copy(), lo.copy(), hi.copy()
+            a = xs[0] if free[0] else fx[0]
+            wall = False
+            for k, top in ((1, min(hi4[1], a)), (2, min(hi4[2], 1.0 - a))):
+                if free[k]:
+                    i = keep.index(k)
+                    xr[i] = _position(xs[i], lo4[k], top)
+                    rlo[i], rhi[i] = 0.0, 1.0
+                    wall = wall or xr[i] > 1.0 - _WALL
+            for _r in range(max(more, int(wall))):
+                xn, fn, _ = _nelder_mead(nx, maxit)(xr, rlo, rhi, maxit, tol, y, m, error,
+                                                    trend, season, damped, fixed, free_arr,
+                                                    fixed_states, lower, upper, True)
+                if not fn < fs - tol:
+                    break
+                xr, fs = xn, fn
+                if fn < fb - tol:
+                    fb, xb, relative = fn, xn, True
     # the smoothing parameters: free ones from the optimum, the others as fixed
     j = 0
     for k in range(4):

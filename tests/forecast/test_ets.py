@@ -120,21 +120,37 @@ def test_recursions_match_statsforecast_pegelsresid():
         assert np.allclose(f.info["states"][-1], states[-1][:init.size], atol=1e-8)
 
 
-def test_auto_ets_agrees_with_statsforecast_autoets():
-    sfm = pytest.importorskip("statsforecast.models")
+def test_auto_ets_selects_r_forecast_model_on_airpassengers():
     y = airpassengers()
     f = auto_ets(y, 12, 12)
+    # R forecast::ets(AirPassengers): ETS(M,Ad,M), alpha = 0.7095519, AIC 1395.166,
+    # AICc 1400.638, BIC 1448.623 (tutorial "ETS Models in R: Error, Trend, and Seasonal
+    # Components"); R's criteria are -2 * (our loglik - const) + penalty
+    assert f.info["components"] == "MAdM"
+    assert f.params["alpha"] == pytest.approx(0.7095519, abs=5e-6)
+    n = y.size
+    shift = n * (np.log(n) - np.log(2 * np.pi) - 1)
+    for key, r_value in (("aic", 1395.166), ("aicc", 1400.638), ("bic", 1448.623)):
+        assert f.info[key] + shift == pytest.approx(r_value, abs=2e-3)
+
+
+def test_auto_ets_fits_statsforecast_autoets_pick_at_least_as_well():
+    sfm = pytest.importorskip("statsforecast.models")
+    y = airpassengers()
     their = sfm.AutoETS(season_length=12).fit(y)
     comp = their.model_["components"]
     name = comp[0] + comp[1] + ("d" if comp[3] != "N" else "") + comp[2]
-    # statsforecast AutoETS on AirPassengers (R's ets also picks a multiplicative season)
-    assert f.info["components"] == name
-    mean = their.predict(12)["mean"]
-    assert np.max(np.abs(f.mean - mean) / mean) < 0.01
-    # criterion: ours is the concentrated Gaussian loglik = R's -0.5 lik + constant
+    # statsforecast 2.1 picks ETS(M,N,M) here, not R's ETS(M,Ad,M): its multiplicative-trend
+    # fits stop short (test_mle_matches_statsforecast_on_seasonal_models); our fit of its
+    # pick reaches at least its likelihood, and our pick has the lower AICc
+    f = auto_ets(y, 12, 12)
+    assert name != f.info["components"]
     n = y.size
     const = n / 2 * (np.log(n) - np.log(2 * np.pi) - 1)
-    assert f.info["loglik"] == pytest.approx(their.model_["loglik"] + const, abs=1.0)
+    assert f.info["candidates"][f"ETS({comp[0]},{comp[1]}{'d' if comp[3] != 'N' else ''},"
+                                f"{comp[2]})"] >= f.info["aicc"]
+    mine = ets(y, 12, 12, model=name).info["loglik"]
+    assert mine >= their.model_["loglik"] + const - 0.01
 
 
 @pytest.mark.parametrize("model,kw", [("ANN", {"error": "add"}), ("MNN", {"error": "mul"}),
@@ -158,10 +174,16 @@ def test_mle_matches_statsforecast_on_seasonal_models():
     n = y.size
     const = n / 2 * (np.log(n) - np.log(2 * np.pi) - 1)
     for model in ("MAA", "MAM", "MNM"):
-        theirs = sfe.ets_f(y, 12, model=model, damped=False)
-        # statsforecast 2.1 ets_f (R forecast's Nelder-Mead recipe): same optimum
-        assert ets(y, 1, 12, model=model).info["loglik"] == pytest.approx(
-            theirs["loglik"] + const, abs=0.01)
+        theirs = sfe.ets_f(y, 12, model=model, damped=False)["loglik"] + const
+        ours = ets(y, 1, 12, model=model).info["loglik"]
+        # statsforecast 2.1 ets_f: the same optimum on MAA (-562.415); on MAM (-583.07) and
+        # MNM (-558.68) its bounded run stops 54 and 24 units below R's Nelder-Mead
+        # (ets_nmmin: -528.90, -534.25)
+        assert ours >= theirs - 0.01
+        if model == "MAA":
+            assert ours == pytest.approx(theirs, abs=0.01)
+        else:
+            assert ours > theirs + 10.0
 
 
 @pytest.mark.parametrize("model,kw", [

@@ -105,16 +105,17 @@ def test_auto_ets_is_the_same_on_both_routes(call, fresh_kernels, monkeypatch):
 @pytest.mark.parametrize("m, codes", [(12, [(1, 1, 1, 0), (2, 1, 2, 1), (2, 0, 1, 0)]),
                                       (1, [(1, 1, 0, 1), (2, 1, 0, 0), (1, 0, 0, 0)])])
 def test_python_nelder_mead_fits_equal_the_compiled_optimiser(m, codes, monkeypatch):
-    # reference: the compiled ets_nelder_mead kernel (today's optimiser); the Python route
-    # runs its function around the compiled objective, the same operations in order
+    # reference: the compiled optimisers (ets_nmmin, ets_nelder_mead); the Python route runs
+    # their functions around the Python objective, the same operations in order
     y = _airpassengers_like()[:60 if m > 1 else 30]
     args = (y, m, np.array(codes), np.full(4, np.nan), 1000, 1e-4,
             np.array([1e-4, 1e-4, 1e-4, 0.8]), np.array([0.9999, 0.9999, 0.9999, 0.98]), 2)
     monkeypatch.setattr(_jit, "compiled", lambda dispatcher: False)
     monkeypatch.setattr(_jit, "cached", lambda dispatcher: False)
-    monkeypatch.setattr(k, "_PYTHON_NM_SPENT", [0.0])
+    monkeypatch.setattr(k, "_PYTHON_NM_SPENT", {})
     python = k.ets_fit_many_models(*args)
-    assert k._PYTHON_NM_SPENT[0] > 0  # the Python route ran ...
+    # the Python route ran for both optimisers ...
+    assert set(k._PYTHON_NM_SPENT) == {k.ets_nmmin, k.ets_nelder_mead}
     assert k._objective() is not k.ets_objective  # ... around the Python objective
     monkeypatch.setattr(_jit, "compiled", lambda dispatcher: True)
     kernel = k.ets_fit_many_models(*args)  # compiled: the kernels
@@ -126,15 +127,19 @@ def test_python_nelder_mead_fits_equal_the_compiled_optimiser(m, codes, monkeypa
 def test_the_python_nelder_mead_gives_way_to_the_kernel(monkeypatch):
     monkeypatch.setattr(_jit, "compiled", lambda dispatcher: False)
     monkeypatch.setattr(_jit, "cached", lambda dispatcher: False)
-    monkeypatch.setattr(k, "_PYTHON_NM_SPENT", [0.0])
+    monkeypatch.setattr(k, "_PYTHON_NM_SPENT", {})
     routes = [k._nelder_mead(16, 1000) is k.ets_nelder_mead for _ in range(40)]
     # (16 + 1) * 16 * 1000 work a run: Python while the budget lasts, then the kernel
     first = routes.index(True)
     assert first == k.PYTHON_NM_BUDGET // (17 * 16 * 1000)
     assert all(routes[first:])
+    # each optimiser has its own budget (its own compile to save): 16 * 2000 a run
+    routes = [k._nmmin(16, 2000) is k.ets_nmmin for _ in range(300)]
+    assert routes.index(True) == k.PYTHON_NM_BUDGET // (16 * 2000)
     monkeypatch.setattr(_jit, "compiled", lambda dispatcher: True)
-    monkeypatch.setattr(k, "_PYTHON_NM_SPENT", [0.0])
+    monkeypatch.setattr(k, "_PYTHON_NM_SPENT", {})
     assert k._nelder_mead(16, 1000) is k.ets_nelder_mead  # compiled: always the kernel
+    assert k._nmmin(16, 2000) is k.ets_nmmin
 
 
 @_compiled
