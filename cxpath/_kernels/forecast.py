@@ -1264,15 +1264,16 @@ def ets_fit(y, m, error, trend, season, damped, fixed, fixed_states, maxit, tol,
     (statsforecast's recipe); the lower end wins, R's on ties. Neither dominates: on
     AirPassengers R's reaches a log-likelihood 54 units higher for ETS(M,A,M); from the
     bounded one's end, three restarts reach 46 units higher for ETS(A,A,A). When a run
-    ends with ``beta`` (``gamma``) within ``_WALL`` of its range from ``alpha``
-    (``1 - alpha``), a second run from there optimises ``beta`` and ``gamma`` as positions
-    in their ranges (:func:`ets_natural`), in which that wall is a box face; it is kept when it lowers the
-    criterion by more than ``tol``. On M1 and Tourism the bounded run stops on the wall in
-    about a third of the trend fits, at ``alpha = beta`` well inside the region, where
-    the maximum lies at a corner (M1 YAG15: ``alpha = beta = 0.0285`` against ``1e-4``,
-    criterion 0.94 higher). ``restarts`` adds up to that many such runs from the best
-    point while they still improve the criterion by more than ``tol``. Returns ``(params[4],
-    init_state, criterion, n_estimated, ok)``; ``params`` is NaN where the model has no
+    ends with ``beta`` (``gamma``) within ``_WALL`` of its range from ``alpha`` (``1 -
+    alpha``), a second run from there optimises ``beta`` and ``gamma`` as positions in their
+    ranges (:func:`ets_natural`), in which that wall is a box face; it is kept when it
+    lowers the criterion by more than ``tol``. On M1 and Tourism the bounded run stops on
+    the wall in about a third of the trend fits, at ``alpha = beta`` well inside the region,
+    where the maximum lies at a corner (M1 YAG15: ``alpha = beta = 0.0285`` against
+    ``1e-4``, criterion 0.94 higher). ``restarts`` adds up to that many such runs from the
+    best point while they still improve the criterion by more than ``tol``. Returns
+    ``(params[4], init_state, criterion, n_estimated, ok)``; ``params`` is NaN where the
+    model has no
     such component.
 
     ``start_states`` (a list) is the heuristic start of the states when they are estimated,
