@@ -1362,12 +1362,12 @@ def ets_fit(y, m, error, trend, season, damped, fixed, fixed_states, maxit, tol,
         xa, fa, _ = _nelder_mead(nx, maxit)(x0, lo, hi, maxit, tol, y, m, error, trend,
                                             season, damped, fixed, free_arr, fixed_states,
                                             lower, upper, False)
-        ends = [(xb, fb, restarts), (xa, fa, 0)]  # restarts go to the lower end
+        ends = [(xb, fb), (xa, fa)]
         if fa < fb:
             ends.reverse()
-            xb, fb = xa, fa
-            ends = [(xa, fa, restarts), (ends[1][0], ends[1][1], 0)]
-        for xs, fs, more in ends:
+        xb, fb = ends[0]
+        for rank, (xs, fs) in enumerate(ends):
+            more = restarts if rank == 0 else 0  # restarts go to the lower end
             # beta / gamma as positions across what alpha leaves them (ets_natural)
             xr, rlo, rhi = xs.copy(), lo.copy(), hi.copy()
             a = xs[0] if free[0] else fx[0]
