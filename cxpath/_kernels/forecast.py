@@ -54,6 +54,9 @@ _YS = np.array([10.0, 12.0, 14.0, 11.0, 10.0, 13.0, 15.0, 12.0, 11.0, 14.0, 16.0
 _BOUNDS_LO = np.array([1e-4, 1e-4, 1e-4, 0.8])
 _BOUNDS_HI = np.array([0.9999, 0.9999, 0.9999, 0.98])
 _NAN4 = np.full(4, np.nan)
+#: the optimisers' vectors and flat simplex: numpy arrays compiled, lists of floats on their
+#: Python route (:func:`_optimiser`), where an item costs a third of a numpy item
+_floats = np.empty
 
 
 @kernel(example=lambda: (_Y,))
@@ -904,7 +907,7 @@ def ets_nelder_mead(x0, lo, hi, maxit, tol, y, m, error, trend, season, damped, 
     of the simplex values falls below ``tol`` or after ``maxit`` iterations. Returns
     ``(best x, best value, iterations)``.
     """
-    n = x0.shape[0]
+    n = len(x0)
     e = np.empty(3 * m + 8)
     p = 1 + (1 if trend != 0 else 0) + (m if season != 0 else 0)
     init = np.empty(p)
@@ -912,24 +915,24 @@ def ets_nelder_mead(x0, lo, hi, maxit, tol, y, m, error, trend, season, damped, 
     rg = 1.0 + 2.0 / n
     rc = 0.75 - 1.0 / (2.0 * n)
     rs = 1.0 - 1.0 / n
-    sim = np.empty((n + 1, n))
-    fv = np.empty(n + 1)
+    sim = _floats((n + 1) * n)  # vertex i at [i n, (i + 1) n)
+    fv = _floats(n + 1)
     for i in range(n + 1):
         for k in range(n):
-            sim[i, k] = min(max(x0[k], lo[k]), hi[k])
+            sim[i * n + k] = min(max(x0[k], lo[k]), hi[k])
     for i in range(n):
-        v = sim[i + 1, i]
+        v = sim[(i + 1) * n + i]
         step = 1e-4 if v == 0.0 else v * 0.05
         w = min(max(v + step, lo[i]), hi[i])
         if w == v:  # x0 on its upper bound: step inwards, not along a zero-length edge
             w = min(max(v - step, lo[i]), hi[i])
-        sim[i + 1, i] = w
+        sim[(i + 1) * n + i] = w
     for i in range(n + 1):
-        fv[i] = ets_objective(sim[i], y, m, error, trend, season, damped, fixed, free,
-                              fixed_states, lower, upper, e, init, relative)
-    xc = np.empty(n)
-    xr = np.empty(n)
-    xt = np.empty(n)
+        fv[i] = ets_objective(sim[i * n:(i + 1) * n], y, m, error, trend, season, damped,
+                              fixed, free, fixed_states, lower, upper, e, init, relative)
+    xc = _floats(n)
+    xr = _floats(n)
+    xt = _floats(n)
     it = 0
     while it < maxit:
         # best, worst and second-worst vertices (first index wins ties, like a stable sort)
@@ -961,15 +964,15 @@ def ets_nelder_mead(x0, lo, hi, maxit, tol, y, m, error, trend, season, damped, 
             acc = 0.0
             for i in range(n + 1):
                 if i != worst:
-                    acc += sim[i, k]
+                    acc += sim[i * n + k]
             xc[k] = acc / n
         for k in range(n):
-            xr[k] = min(max(xc[k] + ra * (xc[k] - sim[worst, k]), lo[k]), hi[k])
+            xr[k] = min(max(xc[k] + ra * (xc[k] - sim[worst * n + k]), lo[k]), hi[k])
         fr = ets_objective(xr, y, m, error, trend, season, damped, fixed, free, fixed_states,
                            lower, upper, e, init, relative)
         if fv[best] <= fr < fv[second]:
             for k in range(n):
-                sim[worst, k] = xr[k]
+                sim[worst * n + k] = xr[k]
             fv[worst] = fr
             continue
         if fr < fv[best]:
@@ -979,11 +982,11 @@ def ets_nelder_mead(x0, lo, hi, maxit, tol, y, m, error, trend, season, damped, 
                                fixed_states, lower, upper, e, init, relative)
             if fe < fr:
                 for k in range(n):
-                    sim[worst, k] = xt[k]
+                    sim[worst * n + k] = xt[k]
                 fv[worst] = fe
             else:
                 for k in range(n):
-                    sim[worst, k] = xr[k]
+                    sim[worst * n + k] = xr[k]
                 fv[worst] = fr
             continue
         if fr < fv[worst]:
@@ -993,7 +996,7 @@ def ets_nelder_mead(x0, lo, hi, maxit, tol, y, m, error, trend, season, damped, 
                                fixed_states, lower, upper, e, init, relative)
             if fc <= fr:
                 for k in range(n):
-                    sim[worst, k] = xt[k]
+                    sim[worst * n + k] = xt[k]
                 fv[worst] = fc
                 continue
         else:
@@ -1003,24 +1006,24 @@ def ets_nelder_mead(x0, lo, hi, maxit, tol, y, m, error, trend, season, damped, 
                                fixed_states, lower, upper, e, init, relative)
             if fc < fv[worst]:
                 for k in range(n):
-                    sim[worst, k] = xt[k]
+                    sim[worst * n + k] = xt[k]
                 fv[worst] = fc
                 continue
         for i in range(n + 1):
             if i == best:
                 continue
             for k in range(n):
-                sim[i, k] = min(max(sim[best, k] + rs * (sim[i, k] - sim[best, k]), lo[k]),
-                                hi[k])
-            fv[i] = ets_objective(sim[i], y, m, error, trend, season, damped, fixed, free,
-                                  fixed_states, lower, upper, e, init, relative)
+                b = sim[best * n + k]
+                sim[i * n + k] = min(max(b + rs * (sim[i * n + k] - b), lo[k]), hi[k])
+            fv[i] = ets_objective(sim[i * n:(i + 1) * n], y, m, error, trend, season, damped,
+                                  fixed, free, fixed_states, lower, upper, e, init, relative)
     best = 0  # first minimum, as np.argmin (the values are never NaN)
     for i in range(1, n + 1):
         if fv[i] < fv[best]:
             best = i
-    xb = np.empty(n)
+    xb = _floats(n)
     for k in range(n):
-        xb[k] = sim[best, k]
+        xb[k] = sim[best * n + k]
     return xb, fv[best], it
 
 
@@ -1048,13 +1051,13 @@ def ets_nmmin(x0, maxfn, reltol, y, m, error, trend, season, damped, fixed, free
     :func:`ets_nelder_mead` contracts early. Minimises :func:`ets_objective` (natural
     coordinates). Returns ``(best x, best value, evaluations)``.
     """
-    n = x0.shape[0]
+    n = len(x0)
     e = np.empty(3 * m + 8)
     p = 1 + (1 if trend != 0 else 0) + (m if season != 0 else 0)
     init = np.empty(p)
-    sim = np.empty((n + 1, n))
-    fv = np.empty(n + 1)
-    xb = np.empty(n)
+    sim = _floats((n + 1) * n)  # vertex i at [i n, (i + 1) n)
+    fv = _floats(n + 1)
+    xb = _floats(n)
     for k in range(n):
         xb[k] = x0[k]
     f0 = ets_objective(x0, y, m, error, trend, season, damped, fixed, free, fixed_states,
@@ -1071,26 +1074,27 @@ def ets_nmmin(x0, maxfn, reltol, y, m, error, trend, season, damped, fixed, free
     size = 0.0
     for i in range(n + 1):
         for k in range(n):
-            sim[i, k] = x0[k]
+            sim[i * n + k] = x0[k]
     fv[0] = f0
     for i in range(1, n + 1):
         trial = step
-        while sim[i, i - 1] == x0[i - 1]:
-            sim[i, i - 1] = x0[i - 1] + trial
+        while sim[i * n + i - 1] == x0[i - 1]:
+            sim[i * n + i - 1] = x0[i - 1] + trial
             trial *= 10.0
         size += trial
     last_size = size
     low = 0
     evaluate = True
-    xc = np.empty(n)
-    xr = np.empty(n)
-    xt = np.empty(n)
+    xc = _floats(n)
+    xr = _floats(n)
+    xt = _floats(n)
     while True:
         if evaluate:
             for i in range(n + 1):
                 if i != low:
-                    f = ets_objective(sim[i], y, m, error, trend, season, damped, fixed,
-                                      free, fixed_states, lower, upper, e, init, False)
+                    f = ets_objective(sim[i * n:(i + 1) * n], y, m, error, trend, season,
+                                      damped, fixed, free, fixed_states, lower, upper, e,
+                                      init, False)
                     fv[i] = f if math.isfinite(f) else _BIG
                     nfn += 1
             evaluate = False
@@ -1112,10 +1116,10 @@ def ets_nmmin(x0, maxfn, reltol, y, m, error, trend, season, damped, fixed, free
             acc = 0.0
             for i in range(n + 1):
                 if i != high:
-                    acc += sim[i, k]
+                    acc += sim[i * n + k]
             xc[k] = acc / n
         for k in range(n):
-            xr[k] = 2.0 * xc[k] - sim[high, k]
+            xr[k] = 2.0 * xc[k] - sim[high * n + k]
         fr = ets_objective(xr, y, m, error, trend, season, damped, fixed, free,
                            fixed_states, lower, upper, e, init, False)
         if not math.isfinite(fr):
@@ -1131,19 +1135,19 @@ def ets_nmmin(x0, maxfn, reltol, y, m, error, trend, season, damped, fixed, free
             nfn += 1
             if fe < fr:
                 for k in range(n):
-                    sim[high, k] = xt[k]
+                    sim[high * n + k] = xt[k]
                 fv[high] = fe
             else:
                 for k in range(n):
-                    sim[high, k] = xr[k]
+                    sim[high * n + k] = xr[k]
                 fv[high] = fr
         else:
             if fr < fhigh:  # the reflection replaces the highest, then contract from it
                 for k in range(n):
-                    sim[high, k] = xr[k]
+                    sim[high * n + k] = xr[k]
                 fv[high] = fr
             for k in range(n):
-                xt[k] = 0.5 * sim[high, k] + 0.5 * xc[k]
+                xt[k] = 0.5 * sim[high * n + k] + 0.5 * xc[k]
             fc = ets_objective(xt, y, m, error, trend, season, damped, fixed, free,
                                fixed_states, lower, upper, e, init, False)
             if not math.isfinite(fc):
@@ -1151,7 +1155,7 @@ def ets_nmmin(x0, maxfn, reltol, y, m, error, trend, season, damped, fixed, free
             nfn += 1
             if fc < fv[high]:
                 for k in range(n):
-                    sim[high, k] = xt[k]
+                    sim[high * n + k] = xt[k]
                 fv[high] = fc
             elif fr >= fhigh:  # shrink towards the lowest vertex
                 evaluate = True
@@ -1159,8 +1163,9 @@ def ets_nmmin(x0, maxfn, reltol, y, m, error, trend, season, damped, fixed, free
                 for i in range(n + 1):
                     if i != low:
                         for k in range(n):
-                            sim[i, k] = 0.5 * (sim[i, k] - sim[low, k]) + sim[low, k]
-                            size += abs(sim[i, k] - sim[low, k])
+                            b = sim[low * n + k]
+                            sim[i * n + k] = 0.5 * (sim[i * n + k] - b) + b
+                            size += abs(sim[i * n + k] - b)
                 if size < last_size:
                     last_size = size
                 else:
@@ -1168,7 +1173,7 @@ def ets_nmmin(x0, maxfn, reltol, y, m, error, trend, season, damped, fixed, free
         if nfn > maxfn:
             break
     for k in range(n):
-        xb[k] = sim[low, k]
+        xb[k] = sim[low * n + k]
     return xb, fv[low], nfn
 
 
@@ -1227,8 +1232,35 @@ def _optimiser(kern, work):
     _PYTHON_NM_SPENT[kern] = spent  # a race between threads only misplaces the switch by a run
     objective = _objective()
     if (kern, objective) not in _PYTHON:
-        _PYTHON[kern, objective] = _jit._quiet(_with(kern.py_func, ets_objective=objective))
+        _PYTHON[kern, objective] = _on_lists(_jit._quiet(_with(
+            kern.py_func, ets_objective=objective, _floats=_float_list)), kern)
     return _PYTHON[kern, objective]
+
+
+def _float_list(n):
+    """``_floats`` on the optimisers' Python route: ``n`` zeros as a list."""
+    return [0.0] * n
+
+
+_AS_LISTS = ("x0", "lo", "hi", "fixed", "free", "lower", "upper")  # only ever indexed
+
+
+def _on_lists(func, kern):
+    """``func``, the Python function of the optimiser ``kern``, called with the arguments
+    in :data:`_AS_LISTS` as lists (Python floats: the same IEEE operations, several times
+    faster than numpy scalars) and its best point returned as an array, as compiled."""
+    code = kern.py_func.__code__
+    listed = [i for i, name in enumerate(code.co_varnames[:code.co_argcount])
+              if name in _AS_LISTS]
+
+    def run(*args):
+        args = list(args)
+        for i in listed:
+            args[i] = args[i].tolist()
+        xb, fb, count = func(*args)
+        return np.array(xb, dtype=np.float64), fb, count
+
+    return run
 
 
 def _nelder_mead(nx, maxit):
