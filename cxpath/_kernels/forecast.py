@@ -25,9 +25,11 @@ path, so the ETS kernels keep that compile small:
   trend and season of a series: compiling them as a kernel with its two helpers was a
   quarter of the cold first call, for microseconds of work (the loop version survives as
   the test oracle ``tests/_kernels/ets_reference.py``);
-* the optimiser's own body is the largest compile (~3.5 s of CPU even around a stub
-  objective): while it is neither compiled nor cached, its Python function runs
-  (:data:`PYTHON_NM_BUDGET`) around the objective, itself then Python with its region test
+* an optimiser's own body is the largest compile (~3.5 s of CPU even around a stub
+  objective): while one (:func:`ets_nmmin`, :func:`ets_nelder_mead`) is neither compiled
+  nor cached, its Python function runs (:data:`PYTHON_NM_BUDGET`) over lists of floats
+  (:func:`_on_lists`, hence the flat simplex) around the objective, itself then Python with
+  its region test
   (:func:`_admissible`, :func:`_schur`) over floats around the compiled :func:`ets_lik`
   (:func:`_objective`: the objective chain was ~1.3 s of the ~1.8 s compiled); the
   usual-region test is inline in :func:`ets_objective` (one compiled layer fewer); the final
@@ -1312,10 +1314,10 @@ def ets_fit(y, m, error, trend, season, damped, fixed, fixed_states, maxit, tol,
     if already computed (:func:`ets_fit_many_models` computes it once per trend and
     season); by default :func:`_initial_states` computes it.
 
-    While :func:`ets_nelder_mead` is neither compiled nor on disk, its Python function runs
-    around :func:`_objective` (:data:`PYTHON_NM_BUDGET`; the same fit).
+    While an optimiser is neither compiled nor on disk, its Python function runs around
+    :func:`_objective` (:data:`PYTHON_NM_BUDGET`; the same fit).
 
-    Plain Python around two kernels (:func:`ets_nelder_mead`, :func:`ets_objective`) and
+    Plain Python around three kernels (the two optimisers, :func:`ets_objective`) and
     :func:`_initial_states` (numpy: compiled as a kernel with its two helpers, it was a
     quarter of the cold first ``auto_ets``): the set-up is a few
     scalar operations per fit, and as a kernel of its own it would re-optimise and re-emit

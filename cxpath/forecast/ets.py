@@ -7,7 +7,7 @@ then a regression on the seasonally adjusted start), Nelder-Mead on the likeliho
 criterion ``n log(SSE) (+ 2 sum log|yhat|)`` over smoothing parameters and initial states,
 inside the usual region (``0 < beta < alpha < 1``, ``0 < gamma < 1 - alpha``,
 ``0.8 < phi < 0.98``) intersected with the admissible (forecastable) region. The
-recursions, likelihood and optimiser are numba kernels.
+recursions, likelihood and optimisers are numba kernels.
 """
 
 from __future__ import annotations
@@ -399,9 +399,9 @@ def ets(y: ArrayLike, h: int, m: int = 1, *, model: str = "ZZZ", damped: bool | 
         Seed of the simulation (results are reproducible).
     restarts : int, default 0
         Extra Nelder-Mead runs from the best point while they improve the likelihood. 0 is
-        R's and statsforecast's run (plus the continuation off the edge ``beta = alpha``,
-        :func:`auto_ets` Notes); 2-3 often finds a higher likelihood for seasonal models at
-        2-3 times the cost. At most 100.
+        R's run and statsforecast's, the lower kept (plus the continuation off the edge
+        ``beta = alpha``, :func:`auto_ets` Notes); 2-3 often finds a higher likelihood for
+        seasonal models at 2-3 times the cost. At most 100.
     sanity : bool, default True
         When selecting (``Z`` letters), replace a model whose forecast is implausible by
         the next admissible one by ``ic`` (see :func:`auto_ets`); no effect on a fully
@@ -607,12 +607,16 @@ def auto_ets(y: ArrayLike, h: int, m: int = 1, *, damped: bool | None = None, ic
     -----
     Estimation is R's: maximum likelihood over the smoothing parameters and the initial
     states, from R's heuristic start, in the usual region intersected with the admissible
-    one (module docstring). statsforecast's AutoETS estimates in a narrower region: its
-    ``initparam`` lowers the bound arrays in place, so ``beta`` never exceeds the starting
-    ``alpha`` (``0.2 / m``) nor ``gamma`` ``1 - 0.2 / m``. Where the two differ on M1 and
-    Tourism it is mostly that bound (a short trending series, where ``beta`` near
-    ``alpha`` has the higher likelihood but forecasts worse), and in a smaller share a
-    Nelder-Mead run of either library that ends at the lower likelihood
+    one (module docstring), by two Nelder-Mead runs from that start whose lower end is kept
+    (R's on ties): R's own optimiser (``optim``'s Nelder-Mead, Nash 1990, with ``ets``'s
+    2000 evaluations), which makes the fits R's (AirPassengers: R's ETS(M,Ad,M) and its
+    alpha to 5e-6), and statsforecast's bounded adaptive one, which gets further on some
+    seasonal fits where R's simplex stalls. statsforecast's AutoETS estimates in a
+    narrower region: its ``initparam`` lowers the bound arrays in place, so ``beta`` never
+    exceeds the starting ``alpha`` (``0.2 / m``) nor ``gamma`` ``1 - 0.2 / m``. Where the
+    two differ on M1 and Tourism it is mostly that bound (a short trending series, where
+    ``beta`` near ``alpha`` has the higher likelihood but forecasts worse), and in a
+    smaller share a Nelder-Mead run of either library that ends at the lower likelihood
     (``benchmarks/bench_forecast_accuracy.py --worst N`` lists both criteria per series).
     A run that stops on the oblique edge ``beta = alpha`` (or ``gamma = 1 - alpha``) of
     the usual region, where a simplex of penalised vertices cannot slide along it, is
