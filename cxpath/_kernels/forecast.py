@@ -1036,9 +1036,9 @@ _BIG = 1.0e35  # ets_nmmin: the value given to a vertex whose criterion is not f
 
 @kernel(example=lambda: (np.array([0.3, 12.0]), 2000, 1.4901161193847656e-08, _YS, 1, 1,
                          0, 0, False, _NAN4, np.array([True, False, False, False]),
-                         np.empty(0), _BOUNDS_LO, _BOUNDS_HI))
+                         np.empty(0), _BOUNDS_LO, _BOUNDS_HI, False))
 def ets_nmmin(x0, maxfn, reltol, y, m, error, trend, season, damped, fixed, free,
-              fixed_states, lower, upper):
+              fixed_states, lower, upper, relative):
     """Unbounded Nelder-Mead of Nash (1990, *Compact Numerical Methods*, Algorithm 19), the
     method behind R's ``optim(method="Nelder-Mead")`` that R forecast's ``ets`` calls.
 
@@ -1050,8 +1050,9 @@ def ets_nmmin(x0, maxfn, reltol, y, m, error, trend, season, damped, fixed, free
     when a shrink does not reduce the simplex. Written here because R's optimiser is what
     makes the fits R's (M1/Tourism MASE, #19): its larger start simplex over natural
     parameters and initial states explores where the adaptive bounded run of
-    :func:`ets_nelder_mead` contracts early. Minimises :func:`ets_objective` (natural
-    coordinates). Returns ``(best x, best value, evaluations)``.
+    :func:`ets_nelder_mead` contracts early. Minimises :func:`ets_objective` (R's natural
+    coordinates with ``relative`` False: an argument, as a literal ``False`` the objective
+    compiled once more). Returns ``(best x, best value, evaluations)``.
     """
     n = len(x0)
     e = np.empty(3 * m + 8)
@@ -1063,7 +1064,7 @@ def ets_nmmin(x0, maxfn, reltol, y, m, error, trend, season, damped, fixed, free
     for k in range(n):
         xb[k] = x0[k]
     f0 = ets_objective(x0, y, m, error, trend, season, damped, fixed, free, fixed_states,
-                       lower, upper, e, init, False)
+                       lower, upper, e, init, relative)
     if not math.isfinite(f0):
         return xb, np.inf, 1
     nfn = 1
@@ -1096,7 +1097,7 @@ def ets_nmmin(x0, maxfn, reltol, y, m, error, trend, season, damped, fixed, free
                 if i != low:
                     f = ets_objective(sim[i * n:(i + 1) * n], y, m, error, trend, season,
                                       damped, fixed, free, fixed_states, lower, upper, e,
-                                      init, False)
+                                      init, relative)
                     fv[i] = f if math.isfinite(f) else _BIG
                     nfn += 1
             evaluate = False
@@ -1123,7 +1124,7 @@ def ets_nmmin(x0, maxfn, reltol, y, m, error, trend, season, damped, fixed, free
         for k in range(n):
             xr[k] = 2.0 * xc[k] - sim[high * n + k]
         fr = ets_objective(xr, y, m, error, trend, season, damped, fixed, free,
-                           fixed_states, lower, upper, e, init, False)
+                           fixed_states, lower, upper, e, init, relative)
         if not math.isfinite(fr):
             fr = _BIG
         nfn += 1
@@ -1131,7 +1132,7 @@ def ets_nmmin(x0, maxfn, reltol, y, m, error, trend, season, damped, fixed, free
             for k in range(n):
                 xt[k] = 2.0 * xr[k] - xc[k]
             fe = ets_objective(xt, y, m, error, trend, season, damped, fixed, free,
-                               fixed_states, lower, upper, e, init, False)
+                               fixed_states, lower, upper, e, init, relative)
             if not math.isfinite(fe):
                 fe = _BIG
             nfn += 1
@@ -1151,7 +1152,7 @@ def ets_nmmin(x0, maxfn, reltol, y, m, error, trend, season, damped, fixed, free
             for k in range(n):
                 xt[k] = 0.5 * sim[high * n + k] + 0.5 * xc[k]
             fc = ets_objective(xt, y, m, error, trend, season, damped, fixed, free,
-                               fixed_states, lower, upper, e, init, False)
+                               fixed_states, lower, upper, e, init, relative)
             if not math.isfinite(fc):
                 fc = _BIG
             nfn += 1
@@ -1234,8 +1235,12 @@ def _optimiser(kern, work):
     _PYTHON_NM_SPENT[kern] = spent  # a race between threads only misplaces the switch by a run
     objective = _objective()
     if (kern, objective) not in _PYTHON:
-        _PYTHON[kern, objective] = _on_lists(_jit._quiet(_with(
-            kern.py_func, ets_objective=objective, _floats=_float_list)), kern)
+        if objective is ets_objective:  # compiled: arrays, the one signature it has
+            python = _jit._quiet(_with(kern.py_func))
+        else:
+            python = _on_lists(_jit._quiet(_with(kern.py_func, ets_objective=objective,
+                                                 _floats=_float_list)), kern)
+        _PYTHON[kern, objective] = python
     return _PYTHON[kern, objective]
 
 
@@ -1390,7 +1395,8 @@ def ets_fit(y, m, error, trend, season, damped, fixed, fixed_states, maxit, tol,
     relative = False
     if nx > 0:
         xb, fb, _ = _nmmin(nx, R_MAXFN)(x0, R_MAXFN, R_RELTOL, y, m, error, trend, season,
-                                        damped, fixed, free_arr, fixed_states, lower, upper)
+                                        damped, fixed, free_arr, fixed_states, lower, upper,
+                                        False)
         # the bounded adaptive run from the same start (statsforecast's recipe): R's simplex
         # stalls on some seasonal fits (AirPassengers MAA), this one on the beta = alpha wall
         xa, fa, _ = _nelder_mead(nx, maxit)(x0, lo, hi, maxit, tol, y, m, error, trend,

@@ -124,6 +124,28 @@ def test_python_nelder_mead_fits_equal_the_compiled_optimiser(m, codes, monkeypa
 
 
 @_compiled
+def test_python_optimiser_around_the_compiled_objective_passes_it_arrays(monkeypatch):
+    # once one optimiser has compiled, so has its objective, while the other optimiser may
+    # still run in Python: it must call the objective with arrays (lists would compile a
+    # reflected-list signature of it); reference: the compiled optimisers' fits
+    y = _airpassengers_like()[:60]
+    args = (y, 12, np.array([(2, 1, 2, 1), (1, 1, 1, 0)]), np.full(4, np.nan), 1000, 1e-4,
+            np.array([1e-4, 1e-4, 1e-4, 0.8]), np.array([0.9999, 0.9999, 0.9999, 0.98]), 0)
+    kernel = k.ets_fit_many_models(*args)  # the kernels (compiled in this test process)
+    monkeypatch.setattr(_jit, "compiled", lambda dispatcher: dispatcher is k.ets_objective)
+    monkeypatch.setattr(_jit, "cached", lambda dispatcher: False)
+    monkeypatch.setattr(k, "_PYTHON_NM_SPENT", {})
+    python = k.ets_fit_many_models(*args)
+    assert set(k._PYTHON_NM_SPENT) == {k.ets_nmmin, k.ets_nelder_mead}
+    assert k._objective() is k.ets_objective
+    for got, want in zip(python, kernel):
+        assert _same(got, want)
+    # one signature: arrays, and no literal ``relative`` from inside an optimiser
+    assert not any("List" in str(sig) or "Literal" in str(sig)
+                   for sig in k.ets_objective.signatures)
+
+
+@_compiled
 def test_the_python_nelder_mead_gives_way_to_the_kernel(monkeypatch):
     monkeypatch.setattr(_jit, "compiled", lambda dispatcher: False)
     monkeypatch.setattr(_jit, "cached", lambda dispatcher: False)
