@@ -57,7 +57,7 @@ _BOUNDS_LO = np.array([1e-4, 1e-4, 1e-4, 0.8])
 _BOUNDS_HI = np.array([0.9999, 0.9999, 0.9999, 0.98])
 _NAN4 = np.full(4, np.nan)
 #: the optimisers' vectors and flat simplex: numpy arrays compiled, lists of floats on their
-#: Python route (:func:`_optimiser`), where an item costs a third of a numpy item
+#: Python route (:func:`_optimiser`), where items are Python floats, not numpy scalars
 _floats = np.empty
 
 
@@ -1236,7 +1236,7 @@ def _optimiser(kern, work):
     objective = _objective()
     if (kern, objective) not in _PYTHON:
         if objective is ets_objective:  # compiled: arrays, the one signature it has
-            python = _jit._quiet(_with(kern.py_func))
+            python = _jit._quiet(kern.py_func)
         else:
             python = _on_lists(_jit._quiet(_with(kern.py_func, ets_objective=objective,
                                                  _floats=_float_list)), kern)
@@ -1312,8 +1312,7 @@ def ets_fit(y, m, error, trend, season, damped, fixed, fixed_states, maxit, tol,
     ``1e-4``, criterion 0.94 higher). ``restarts`` adds up to that many such runs from the
     best point while they still improve the criterion by more than ``tol``. Returns
     ``(params[4], init_state, criterion, n_estimated, ok)``; ``params`` is NaN where the
-    model has no
-    such component.
+    model has no such component.
 
     ``start_states`` (a list) is the heuristic start of the states when they are estimated,
     if already computed (:func:`ets_fit_many_models` computes it once per trend and
