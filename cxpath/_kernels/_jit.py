@@ -32,8 +32,8 @@ import numpy as np
 
 from ..errors import CxpathWarning
 
-__all__ = ["by_work", "cache_enabled", "cached", "compiled", "examples", "interpreted",
-           "kernel"]
+__all__ = ["by_work", "cache_enabled", "cached", "compiled", "examples", "external",
+           "interpreted", "kernel"]
 
 _EXAMPLES: list = []  # (kernel, zero-argument callable returning example args)
 _KERNELS: list = []  # every kernel decorated in this process (lazy ones: _Kernel)
@@ -277,6 +277,37 @@ def kernel(example=None):
         return made
 
     return decorate
+
+
+class _External:
+    """A C function of the running process that kernels call by its symbol (see
+    :func:`external`)."""
+
+    def __init__(self, symbol: str, signature, python):
+        self.symbol, self._signature, self._python = symbol, signature, python
+
+    @property
+    def _numba_type_(self):  # numba types the global as the external function
+        from numba.core import types as nb_types
+
+        return nb_types.ExternalFunction(self.symbol, self._signature(nb_types))
+
+    def __call__(self, *args):
+        return self._python(*args)
+
+    def __repr__(self) -> str:
+        return f"<cxpath external function {self.symbol}>"
+
+
+def external(symbol: str, signature, python):
+    """A C function of the process (``symbol``, e.g. libc's ``madvise``) for kernels to call.
+
+    Compiled kernels call it as numba's ``types.ExternalFunction`` of ``signature(types)``
+    (``types`` is ``numba.core.types``, passed in so that nothing imports numba before a
+    compile); it is linked by name, so kernels calling it stay cacheable on disk. Run as
+    Python (a kernel's interpreted route, ``NUMBA_DISABLE_JIT=1``) it calls ``python``.
+    """
+    return _External(symbol, signature, python)
 
 
 def examples() -> list:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from ._jit import kernel
+from .memory import huge_pages
 
 
 @kernel(example=lambda: (np.array([1, 0, 1], dtype=np.int64), 2))
@@ -34,6 +35,9 @@ def group_by_key(keys, n_keys, floats, ints):
     order = np.empty(n, dtype=np.int64)
     floats_out = np.empty(n, dtype=np.float64)
     ints_out = np.empty(n, dtype=np.int64)
+    huge_pages(order)
+    huge_pages(floats_out)
+    huge_pages(ints_out)
     for i in range(n):
         k = keys[i]
         pos = counts[k]
@@ -64,6 +68,7 @@ def grouped_quantiles(keys, n_keys, values, qs):
     for k in range(n_keys + 1):
         starts[k] = counts[k]
     grouped = np.empty(n, dtype=np.float64)
+    huge_pages(grouped)
     for i in range(n):
         k = keys[i]
         grouped[counts[k]] = values[i]
