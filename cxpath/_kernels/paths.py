@@ -45,17 +45,24 @@ def window_keys(codes, offsets, width, n_states):
 @kernel(example=lambda: (_CODES, _OFFSETS))
 def case_hashes(codes, offsets):
     """A 64-bit polynomial hash of each case's code sequence (length mixed in)."""
-    n_cases = offsets.shape[0] - 1
-    out = np.empty(n_cases, dtype=np.uint64)
+    out = np.empty(offsets.shape[0] - 1, dtype=np.uint64)
     huge_pages(out)
+    hashes_into(codes, offsets, 0, out.shape[0], out)
+    return out
+
+
+@kernel(example=lambda: (_CODES, _OFFSETS, 0, 2, np.empty(2, dtype=np.uint64)))
+def hashes_into(codes, offsets, lo, hi, out):
+    """:func:`case_hashes` of cases ``[lo, hi)`` into ``out[lo:hi]`` (disjoint ranges may
+    run on threads at once)."""
     prime = np.uint64(1099511628211)
-    for case in range(n_cases):
+    for case in range(lo, hi):
         h = np.uint64(14695981039346656037)
-        lo = offsets[case]
-        hi = offsets[case + 1]
-        for i in range(lo, hi):
+        start = offsets[case]
+        end = offsets[case + 1]
+        for i in range(start, end):
             h = (h ^ np.uint64(codes[i] + 1)) * prime
-        h = (h ^ np.uint64(hi - lo)) * prime
+        h = (h ^ np.uint64(end - start)) * prime
         out[case] = h
     return out
 
@@ -69,44 +76,81 @@ def path_groups(codes, offsets):
 
     Exact, with no per-case array but the hashes and groups: hash every case (as
     :func:`case_hashes`), group equal hashes in an open-addressing table (O(n) expected,
-    against the O(n log n) sort of ``numpy.unique``), then compare every case, code by
-    code, with its group's first case. Both random-access passes go in batches of ``_BATCH``
-    cases: the batch's loads are read first into small buffers (independent loads, which
-    the processor overlaps), then used — a slot, once filled, never changes, so a filled
-    slot read ahead is still valid. Returns ``(group, first, group_hash)``; a case whose
-    hash is a group's but whose codes differ (a 64-bit collision) gets group -1.
+    against the O(n log n) sort of ``numpy.unique``; :func:`hash_groups`), then compare
+    every case, code by code, with its group's first case (:func:`check_groups`). Returns
+    ``(group, first, group_hash)``; a case whose hash is a group's but whose codes differ
+    (a 64-bit collision) gets group -1. The same passes split over threads (cases by
+    hash, then by range) give the same numbers: :func:`cxpath.journeys.variants.group_paths`.
     """
     n = offsets.shape[0] - 1
     hashes = case_hashes(codes, offsets)
+    group = np.empty(n, dtype=np.int64)
+    huge_pages(group)
+    first = hash_groups(hashes, 0, 1, group)
+    no_rank = np.empty(0, dtype=np.int64)
+    check_groups(codes, offsets, hashes, 0, n, 1, no_rank, no_rank, first, group)
+    group_hash = np.empty(first.shape[0], dtype=np.uint64)
+    for g in range(first.shape[0]):
+        group_hash[g] = hashes[first[g]]
+    return group, first, group_hash
+
+
+@kernel()
+def hash_part(h, parts):
+    """The part (``0 .. parts - 1``) of hash ``h`` when cases are split by hash: its top
+    32 bits scaled to ``parts`` (the table slots use the low bits)."""
+    return np.int64(((h >> np.uint64(32)) * np.uint64(parts)) >> np.uint64(32))
+
+
+@kernel(example=lambda: (np.array([5, 3, 5], dtype=np.uint64), 0, 1,
+                         np.empty(3, dtype=np.int64)))
+def hash_groups(hashes, part, parts, group):
+    """Number the distinct hashes of the cases in part ``part`` of ``parts``
+    (:func:`hash_part`) by first appearance: ``group[case]`` gets the number (for those
+    cases only: parts may run on threads at once); returns the first case of each.
+
+    An open-addressing table (load at most 2/3, one 16-byte row a slot: a probe touches one
+    line), filled in batches of ``_BATCH`` cases: the batch's slots are read first into
+    small buffers (independent loads, which the processor overlaps), then used — a slot,
+    once filled, never changes, so a filled slot read ahead is still valid.
+    """
+    n = hashes.shape[0]
+    mine = 0
+    for case in range(n):
+        if parts == 1 or hash_part(hashes[case], parts) == part:
+            mine += 1
     size = 2
-    while 2 * size < 3 * n:  # load at most 2/3
+    while 2 * size < 3 * mine:
         size *= 2
     mask = np.uint64(size - 1)
-    # one row per slot: (hash, group + 1), 0 for an empty slot: a probe touches one line
-    table = np.empty((size, 2), dtype=np.uint64)
+    table = np.empty((size, 2), dtype=np.uint64)  # (hash, group + 1); 0: an empty slot
     huge_pages(table)
     for slot in range(size):
         table[slot, 0] = 0
         table[slot, 1] = 0
-    group = np.empty(n, dtype=np.int64)
-    first = np.empty(n, dtype=np.int64)
-    huge_pages(group)
+    first = np.empty(mine, dtype=np.int64)
     huge_pages(first)
+    ahead_case = np.empty(_BATCH, dtype=np.int64)
     ahead_slot = np.empty(_BATCH, dtype=np.uint64)
     ahead_group = np.empty(_BATCH, dtype=np.int64)
     ahead_hash = np.empty(_BATCH, dtype=np.uint64)
     n_groups = 0
-    for batch in range(0, n, _BATCH):
-        end = min(batch + _BATCH, n)
-        for k in range(end - batch):
-            h = hashes[batch + k]
-            slot = (h ^ (h >> np.uint64(31))) & mask
-            ahead_slot[k] = slot
-            ahead_group[k] = np.int64(table[slot, 1]) - 1
-            ahead_hash[k] = table[slot, 0]
-        for k in range(end - batch):
-            case = batch + k
+    case = 0
+    while case < n:
+        filled = 0
+        while filled < _BATCH and case < n:
             h = hashes[case]
+            if parts == 1 or hash_part(h, parts) == part:
+                slot = (h ^ (h >> np.uint64(31))) & mask
+                ahead_case[filled] = case
+                ahead_slot[filled] = slot
+                ahead_group[filled] = np.int64(table[slot, 1]) - 1
+                ahead_hash[filled] = table[slot, 0]
+                filled += 1
+            case += 1
+        for k in range(filled):
+            mine_case = ahead_case[k]
+            h = hashes[mine_case]
             slot = ahead_slot[k]
             g = ahead_group[k]
             slot_h = ahead_hash[k]
@@ -117,22 +161,58 @@ def path_groups(codes, offsets):
                 if g < 0:
                     table[slot, 0] = h
                     table[slot, 1] = np.uint64(n_groups + 1)
-                    first[n_groups] = case
-                    group[case] = n_groups
+                    first[n_groups] = mine_case
+                    group[mine_case] = n_groups
                     n_groups += 1
                     break
                 if slot_h == h:
-                    group[case] = g
+                    group[mine_case] = g
                     break
                 slot = (slot + np.uint64(1)) & mask
                 g = np.int64(table[slot, 1]) - 1
                 slot_h = table[slot, 0]
+    return first[:n_groups].copy()
+
+
+@kernel(example=lambda: (np.array([0, 2], dtype=np.int64), np.array([0, 1, 2],
+                                                                   dtype=np.int64)))
+def merge_firsts(firsts, bounds):
+    """Number the groups of several parts together by first appearance: ``firsts`` holds
+    each part's increasing first cases, part ``p`` at ``bounds[p]:bounds[p + 1]``. Returns
+    ``(first, rank)``: the first cases of all groups in increasing order, and the global
+    number of each part's group (``rank[bounds[p] + local]``)."""
+    parts = bounds.shape[0] - 1
+    total = firsts.shape[0]
+    first = np.empty(total, dtype=np.int64)
+    rank = np.empty(total, dtype=np.int64)
+    head = bounds[:-1].copy()
+    for g in range(total):
+        best = -1
+        for p in range(parts):
+            if head[p] < bounds[p + 1] and (best < 0 or firsts[head[p]] < firsts[head[best]]):
+                best = p
+        first[g] = firsts[head[best]]
+        rank[head[best]] = g
+        head[best] += 1
+    return first, rank
+
+
+@kernel()
+def check_groups(codes, offsets, hashes, lo, hi, parts, rank, bounds, first, group):
+    """Cases ``[lo, hi)``: renumber ``group`` from each part's numbering to the global one
+    (``rank``/``bounds`` of :func:`merge_firsts`; nothing to renumber for one part), then
+    compare each case code by code with its group's first case, -1 for a case whose codes
+    differ (a hash collision). Disjoint ranges may run on threads at once. The batch's
+    first cases, their starts, lengths and first codes are read ahead (independent loads)."""
     other_case = np.empty(_BATCH, dtype=np.int64)
     other_lo = np.empty(_BATCH, dtype=np.int64)
     other_len = np.empty(_BATCH, dtype=np.int64)
     other_head = np.empty(_BATCH, dtype=codes.dtype)
-    for batch in range(0, n, _BATCH):
-        end = min(batch + _BATCH, n)
+    for batch in range(lo, hi, _BATCH):
+        end = min(batch + _BATCH, hi)
+        if parts > 1:
+            for case in range(batch, end):
+                group[case] = rank[bounds[hash_part(hashes[case], parts)] + group[case]]
         for k in range(end - batch):
             other = first[group[batch + k]]
             other_case[k] = other
@@ -143,21 +223,17 @@ def path_groups(codes, offsets):
                 other_head[k] = codes[other_lo[k]]
         for k in range(end - batch):
             case = batch + k
-            lo, hi = offsets[case], offsets[case + 1]
+            start, stop = offsets[case], offsets[case + 1]
             olo = other_lo[k]
             if other_case[k] == case:  # the group's first case: nothing to compare
                 continue
-            if other_len[k] != hi - lo or (hi > lo and other_head[k] != codes[lo]):
+            if other_len[k] != stop - start or (stop > start and other_head[k] != codes[start]):
                 group[case] = -1
                 continue
-            for i in range(1, hi - lo):
-                if codes[lo + i] != codes[olo + i]:
+            for i in range(1, stop - start):
+                if codes[start + i] != codes[olo + i]:
                     group[case] = -1
                     break
-    group_hash = np.empty(n_groups, dtype=np.uint64)
-    for g in range(n_groups):
-        group_hash[g] = hashes[first[g]]
-    return group, first[:n_groups].copy(), group_hash
 
 
 _DIGIT = 11  # bits of the hash sorted per radix pass (2,048 buckets: an L1-sized histogram)
@@ -389,29 +465,45 @@ def first_deviation(codes, offsets, allowed_keys, n_states, allowed_start):
 @kernel(example=lambda: (_CODES, _OFFSETS, np.array([1, 0], dtype=np.int64)))
 def gather_paths(codes, offsets, rows):
     """The CSR arrays ``(codes, offsets)`` of the paths ``rows``, in that order (one pass;
-    no index array of the output's size). Rows go in batches of ``_BATCH``: their starts
-    and first codes are read ahead (independent loads, which the processor overlaps), so
-    that rows in random order cost about as much as rows in order."""
+    no index array of the output's size): :func:`row_offsets`, then :func:`copy_rows`."""
+    new_offsets = row_offsets(offsets, rows)
+    out = np.empty(new_offsets[rows.shape[0]], dtype=codes.dtype)
+    huge_pages(out)
+    copy_rows(codes, offsets, rows, new_offsets, 0, rows.shape[0], out)
+    return out, new_offsets
+
+
+@kernel(example=lambda: (_OFFSETS, np.array([1, 0], dtype=np.int64)))
+def row_offsets(offsets, rows):
+    """The offsets of the paths ``rows`` of a CSR layout, in that order."""
     n_rows = rows.shape[0]
     new_offsets = np.empty(n_rows + 1, dtype=np.int64)
     huge_pages(new_offsets)
     new_offsets[0] = 0
     for r in range(n_rows):
         new_offsets[r + 1] = new_offsets[r] + offsets[rows[r] + 1] - offsets[rows[r]]
-    out = np.empty(new_offsets[n_rows], dtype=codes.dtype)
-    huge_pages(out)
+    return new_offsets
+
+
+@kernel(example=lambda: (_CODES, _OFFSETS, np.array([1, 0], dtype=np.int64),
+                         np.array([0, 1, 4], dtype=np.int64), 0, 2,
+                         np.empty(4, dtype=np.int64)))
+def copy_rows(codes, offsets, rows, new_offsets, lo, hi, out):
+    """Copy the paths ``rows[lo:hi]`` to ``out`` at ``new_offsets`` (:func:`row_offsets`);
+    disjoint row ranges may run on threads at once. Rows go in batches of ``_BATCH``: their
+    starts and first codes are read ahead (independent loads, which the processor
+    overlaps), so that rows in random order cost about as much as rows in order."""
     ahead_lo = np.empty(_BATCH, dtype=np.int64)
     ahead_head = np.empty(_BATCH, dtype=codes.dtype)
-    for batch in range(0, n_rows, _BATCH):
-        end = min(batch + _BATCH, n_rows)
+    for batch in range(lo, hi, _BATCH):
+        end = min(batch + _BATCH, hi)
         for k in range(end - batch):
             ahead_lo[k] = offsets[rows[batch + k]]
         for k in range(end - batch):  # the loads are the point: the copy below then hits
             if new_offsets[batch + k + 1] > new_offsets[batch + k]:
                 ahead_head[k] = codes[ahead_lo[k]]
         for k in range(end - batch):
-            lo = ahead_lo[k]
+            start = ahead_lo[k]
             at = new_offsets[batch + k]
             for i in range(new_offsets[batch + k + 1] - at):
-                out[at + i] = codes[lo + i]
-    return out, new_offsets
+                out[at + i] = codes[start + i]

@@ -211,14 +211,23 @@ def _edges(journeys: Journeys, with_case: bool = True, calendar=None, kernel: bo
             transition_waits(journeys, idx, calendar), case)
 
 
-def _gather_paths(codes, offsets, rows):
-    """The CSR arrays of the paths ``rows`` of (codes, offsets), in that order."""
+def _gather_paths(codes, offsets, rows, parts: int = 1):
+    """The CSR arrays of the paths ``rows`` of (codes, offsets), in that order (copied on
+    ``parts`` threads by row range: the same arrays)."""
     from .._kernels._jit import by_work
-    from .._kernels.paths import gather_paths
+    from .._kernels.paths import copy_rows, gather_paths, row_offsets
 
-    run = by_work(gather_paths, len(rows) + len(codes), INTERPRETED_EVENTS)
-    return run(np.ascontiguousarray(codes), np.ascontiguousarray(offsets, np.int64),
-               np.ascontiguousarray(rows, np.int64))
+    codes = np.ascontiguousarray(codes)
+    offsets = np.ascontiguousarray(offsets, np.int64)
+    rows = np.ascontiguousarray(rows, np.int64)
+    if parts == 1:
+        run = by_work(gather_paths, len(rows) + len(codes), INTERPRETED_EVENTS)
+        return run(codes, offsets, rows)
+    new_offsets = row_offsets(offsets, rows)
+    out = np.empty(int(new_offsets[-1]), dtype=codes.dtype)
+    _on_threads(lambda _, lo, hi: copy_rows(codes, offsets, rows, new_offsets, lo, hi, out),
+                _split(new_offsets, parts))
+    return out, new_offsets
 
 
 DENSE_TRANSITIONS = 1 << 20
@@ -692,10 +701,11 @@ class JourneyStats:
                    "+ 1 touchpoints are keyed by 64-bit integers)", order)
         from .variants import canonical_groups
 
-        # the counting pass on a thread of its own beside the variants (large journeys)
+        # the counting pass on a thread of its own beside the variants (large journeys),
+        # which then group on the calling thread alone: threads are not oversubscribed
         counts, (rep, group, n_groups) = alongside(
             journeys.n_events, lambda: _counts(journeys),
-            lambda: canonical_groups(journeys.codes, journeys.offsets))
+            lambda: canonical_groups(journeys.codes, journeys.offsets, parts=1))
         w = journeys.case_weights
         ok = journeys.outcome if journeys.outcome is not None else np.zeros(len(w), bool)
         ws = w * ok
@@ -715,7 +725,8 @@ class JourneyStats:
         value = journeys.value if journeys.value is not None else np.zeros(len(w))
         # only successful cases carry value: a missing value elsewhere must not poison it
         vval = np.bincount(group, weights=np.where(ok, value, 0.0), minlength=n_groups)
-        vcodes, voff = _gather_paths(journeys.codes, journeys.offsets, rep)
+        vcodes, voff = _gather_paths(journeys.codes, journeys.offsets, rep,
+                                     _parts(journeys.n_events))
         return cls(order=order, **counts, window_keys=ukeys, window_counts=wcount,
                    window_success=wsucc,
                    variant_codes=vcodes, variant_offsets=voff, variant_counts=vcount,

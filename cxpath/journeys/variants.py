@@ -39,15 +39,21 @@ def group_paths(codes: np.ndarray, offsets: np.ndarray):
     return _hashed_groups(codes, offsets)[:3]
 
 
-def _hashed_groups(codes: np.ndarray, offsets: np.ndarray):
-    """:func:`group_paths` and the groups' hashes (``None`` without cases)."""
+def _hashed_groups(codes: np.ndarray, offsets: np.ndarray, parts: int | None = None):
+    """:func:`group_paths` and the groups' hashes (``None`` without cases), on ``parts``
+    threads (default: as many as the journeys' size allows, :func:`~.stats._parts`)."""
     from .._kernels._jit import by_work
     from .._kernels.paths import case_hashes, path_groups
-    from .stats import INTERPRETED_EVENTS
+    from .stats import INTERPRETED_EVENTS, _parts
 
     if len(offsets) < 2:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), 0, None
-    group, rep, hashes = by_work(path_groups, len(codes), INTERPRETED_EVENTS)(codes, offsets)
+    parts = _parts(len(codes)) if parts is None else parts
+    if parts > 1:
+        group, rep, hashes = _threaded_path_groups(codes, offsets, parts)
+    else:
+        group, rep, hashes = by_work(path_groups, len(codes), INTERPRETED_EVENTS)(codes,
+                                                                                   offsets)
     odd = np.flatnonzero(group < 0)
     if len(odd):  # hash collision: regroup the odd ones exactly
         extra: dict = {}
@@ -66,20 +72,45 @@ def _hashed_groups(codes: np.ndarray, offsets: np.ndarray):
     return rep, group, len(rep), hashes
 
 
+def _threaded_path_groups(codes: np.ndarray, offsets: np.ndarray, parts: int):
+    """:func:`~cxpath._kernels.paths.path_groups` on ``parts`` threads, same numbers: the
+    hashes by case range; the tables by hash part (each thread groups the cases whose hash
+    falls in its part, numbered by first appearance in the part); the parts' numberings
+    merged by first case; then, by case range again, the global numbers and the code-by-code
+    check against each group's first case."""
+    from .._kernels.paths import check_groups, hash_groups, hashes_into, merge_firsts
+    from .stats import _on_threads, _split
+
+    n = len(offsets) - 1
+    hashes = np.empty(n, dtype=np.uint64)
+    group = np.empty(n, dtype=np.int64)
+    ranges = _split(offsets, parts)
+    _on_threads(lambda _, lo, hi: hashes_into(codes, offsets, lo, hi, hashes), ranges)
+    firsts = _on_threads(lambda part, _lo, _hi: hash_groups(hashes, part, parts, group),
+                         np.arange(parts + 1))
+    bounds = np.zeros(parts + 1, dtype=np.int64)
+    np.cumsum([len(f) for f in firsts], out=bounds[1:])
+    first, rank = merge_firsts(np.concatenate(firsts), bounds)
+    _on_threads(lambda _, lo, hi: check_groups(codes, offsets, hashes, lo, hi, parts, rank,
+                                               bounds, first, group), ranges)
+    return group, first, hashes[first]
+
+
 RADIX_GROUPS = 1 << 16
 """From this many distinct paths on, :func:`canonical_groups` orders them by the O(n) radix
 kernel; fewer go by ``numpy.lexsort`` (same order; nothing to compile in a fresh process)."""
 
 
-def canonical_groups(codes: np.ndarray, offsets: np.ndarray):
-    """Like :func:`group_paths`, with groups numbered in a content-based order.
+def canonical_groups(codes: np.ndarray, offsets: np.ndarray, parts: int | None = None):
+    """Like :func:`group_paths`, with groups numbered in a content-based order (grouped on
+    ``parts`` threads, as :func:`_hashed_groups`).
 
     Groups are ordered by (path length, path hash), which depends only on the paths, so
     statistics built from any partition of the cases list their variants identically.
     """
     from .._kernels.paths import length_hash_order
 
-    rep, group, n, hashes = _hashed_groups(codes, offsets)
+    rep, group, n, hashes = _hashed_groups(codes, offsets, parts)
     if n == 0:
         return rep, group, n
     lengths = offsets[rep + 1] - offsets[rep]
@@ -208,7 +239,7 @@ def variants(journeys: Journeys | JourneyStats, top: int | None = None, *,
     >>> variants(j).to_frame("dict")["path"].tolist()
     ['a', 'a > b']
     """
-    from .stats import JourneyStats, _gather_paths, check_calendar, clock_name
+    from .stats import JourneyStats, _gather_paths, _parts, check_calendar, clock_name
 
     func = "journeys.variants"
     if top is not None:
@@ -256,7 +287,7 @@ def variants(journeys: Journeys | JourneyStats, top: int | None = None, *,
     order = np.argsort(-counts, kind="stable")
     if top is not None:
         order = order[:top]
-    path_codes, path_offsets = _gather_paths(codes, offsets, rows[order])
+    path_codes, path_offsets = _gather_paths(codes, offsets, rows[order], _parts(len(codes)))
     total = int(counts.sum())
     with np.errstate(invalid="ignore", divide="ignore"):
         rate = success / counts

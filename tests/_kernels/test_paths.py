@@ -12,6 +12,7 @@ from cxpath._kernels.paths import (
     reach_totals,
     window_keys,
 )
+from cxpath.journeys.variants import _threaded_path_groups
 
 paths_strategy = st.lists(st.lists(st.integers(0, 3), max_size=7), min_size=1, max_size=25)
 
@@ -223,6 +224,10 @@ def test_path_groups_over_many_batches_match_the_reference(base, collide, seed):
     want_group, want_first = groups_reference(paths)
     assert group.tolist() == want_group and first.tolist() == want_first
     assert group_hash.tolist() == case_hashes(codes, offsets)[first].tolist()
+    for parts in (2, 3, 5):  # the threaded passes: cases split by hash, then by range
+        split = _threaded_path_groups(codes, offsets, parts)
+        assert split[0].tolist() == want_group and split[1].tolist() == want_first
+        assert split[2].tolist() == group_hash.tolist()
 
 
 @settings(max_examples=40, deadline=None)

@@ -42,13 +42,14 @@ def csr(paths):
     return codes, offsets
 
 
+@pytest.mark.parametrize("parts", [1, 2, 3], ids=lambda p: f"{p} thread(s)")
 @pytest.mark.parametrize("radix", [True, False], ids=["radix kernel", "lexsort"])
 @settings(max_examples=80, deadline=None)
 @given(paths=st.lists(st.lists(st.integers(0, 40), max_size=9), min_size=1, max_size=200))
-def test_canonical_groups_match_the_reference(radix, paths):
+def test_canonical_groups_match_the_reference(radix, parts, paths):
     module = sys.modules[canonical_groups.__module__]
     with mock.patch.object(module, "RADIX_GROUPS", 0 if radix else 1 << 62):
-        rep, group, n = canonical_groups(*csr(paths))
+        rep, group, n = canonical_groups(*csr(paths), parts=parts)
     want_rep, want_group = reference(paths)
     assert rep.tolist() == want_rep and group.tolist() == want_group and n == len(want_rep)
 
@@ -60,3 +61,34 @@ def test_canonical_order_of_a_larger_log():
         rep, group, n = canonical_groups(*csr(paths))
     want_rep, want_group = reference(paths)
     assert rep.tolist() == want_rep and group.tolist() == want_group and n == len(want_rep)
+
+
+def test_statistics_and_variants_are_the_same_on_two_threads():
+    """JourneyStats and variants of journeys large enough to split over threads (the limit
+    lowered to 0): the same arrays as on one thread."""
+    import numba
+
+    from cxpath import Journeys
+    from cxpath.journeys import JourneyStats, stats, variants
+
+    rng = np.random.default_rng(11)
+    paths = [rng.integers(0, 6, rng.integers(1, 7)).tolist() for _ in range(3000)]
+    codes, offsets = csr(paths)
+    j = Journeys(codes=codes, offsets=offsets, case_ids=np.arange(len(paths)),
+                 vocab=[f"t{i}" for i in range(6)], times=np.arange(len(codes), dtype=float),
+                 outcome=rng.random(len(paths)) < 0.4)
+    one = JourneyStats.from_journeys(j, order=2), variants(j).to_frame("dict")
+    limit = stats.PARALLEL_EVENTS
+    stats.PARALLEL_EVENTS = 0
+    numba.set_num_threads(min(2, numba.config.NUMBA_NUM_THREADS))
+    try:
+        two = JourneyStats.from_journeys(j, order=2), variants(j).to_frame("dict")
+    finally:
+        stats.PARALLEL_EVENTS = limit
+        numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)
+    assert two[0].equals(one[0], rtol=0)
+    assert np.array_equal(two[0].variant_codes, one[0].variant_codes)
+    for name, column in one[1].items():
+        column = np.asarray(column)
+        nan = column.dtype.kind == "f"  # the durations (labels are strings)
+        assert np.array_equal(np.asarray(two[1][name]), column, equal_nan=nan), name

@@ -153,10 +153,11 @@ def test_gather_paths_equals_slicing(paths, data):
     offsets = np.concatenate(([0], np.cumsum([len(p) for p in paths]))).astype(np.int64)
     rows = np.array(data.draw(st.lists(st.integers(0, len(paths) - 1), max_size=12)),
                     dtype=np.int64)
-    out, out_offsets = _gather_paths(codes, offsets, rows)
-    assert out.tolist() == [c for r in rows for c in paths[r]]
-    assert out_offsets.tolist() == [0, *np.cumsum([len(paths[r]) for r in rows]).tolist()]
-    assert out.dtype == np.int64 and out_offsets.dtype == np.int64
+    for parts in (1, 2, 3):  # copied by row range on threads: the same arrays
+        out, out_offsets = _gather_paths(codes, offsets, rows, parts)
+        assert out.tolist() == [c for r in rows for c in paths[r]]
+        assert out_offsets.tolist() == [0, *np.cumsum([len(paths[r]) for r in rows]).tolist()]
+        assert out.dtype == np.int64 and out_offsets.dtype == np.int64
 
 
 @settings(max_examples=150, deadline=None)
