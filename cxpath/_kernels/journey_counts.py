@@ -138,9 +138,10 @@ def transitions(codes, offsets, times, event_starts, intervals, with_case):
     dst = np.empty(total, dtype=np.int64)
     wait = np.empty(total)
     owner = np.empty(total if with_case else 0, dtype=np.int64)
-    for array in (src, dst, owner):
-        huge_pages(array)
-    huge_pages(wait)
+    huge_pages(src.ctypes.data, src.nbytes)
+    huge_pages(dst.ctypes.data, dst.nbytes)
+    huge_pages(owner.ctypes.data, owner.nbytes)
+    huge_pages(wait.ctypes.data, wait.nbytes)
     # one pass per output, no loop-invariant flag tested inside a loop (LLVM would unswitch
     # it into copies of the loop: compile time, cxpath#19)
     out = 0
@@ -218,7 +219,7 @@ def wait_histograms(codes, offsets, times, event_starts, intervals, case_lo, cas
     :func:`first_order_counts` computes them) counted per key ``source * n_states + target``
     and :mod:`~cxpath._kernels.bucket_select` bucket: ``(n_states², BUCKETS)``."""
     hist = np.empty((n_states * n_states, BUCKETS), dtype=np.int64)
-    huge_pages(hist)
+    huge_pages(hist.ctypes.data, hist.nbytes)
     for key in range(n_states * n_states):
         for b in range(BUCKETS):
             hist[key, b] = 0

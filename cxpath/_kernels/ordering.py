@@ -35,9 +35,9 @@ def group_by_key(keys, n_keys, floats, ints):
     order = np.empty(n, dtype=np.int64)
     floats_out = np.empty(n, dtype=np.float64)
     ints_out = np.empty(n, dtype=np.int64)
-    huge_pages(order)
-    huge_pages(floats_out)
-    huge_pages(ints_out)
+    huge_pages(order.ctypes.data, order.nbytes)
+    huge_pages(floats_out.ctypes.data, floats_out.nbytes)
+    huge_pages(ints_out.ctypes.data, ints_out.nbytes)
     for i in range(n):
         k = keys[i]
         pos = counts[k]
@@ -68,7 +68,7 @@ def grouped_quantiles(keys, n_keys, values, qs):
     for k in range(n_keys + 1):
         starts[k] = counts[k]
     grouped = np.empty(n, dtype=np.float64)
-    huge_pages(grouped)
+    huge_pages(grouped.ctypes.data, grouped.nbytes)
     for i in range(n):
         k = keys[i]
         grouped[counts[k]] = values[i]

@@ -212,21 +212,22 @@ def _edges(journeys: Journeys, with_case: bool = True, calendar=None, kernel: bo
 
 
 def _gather_paths(codes, offsets, rows, parts: int = 1):
-    """The CSR arrays of the paths ``rows`` of (codes, offsets), in that order (copied on
-    ``parts`` threads by row range: the same arrays)."""
+    """The CSR arrays of the paths ``rows`` of (codes, offsets), in that order: their
+    offsets, then the rows copied (on ``parts`` threads by row range: the same arrays; on
+    one, small jobs run the kernels interpreted while they are not compiled)."""
     from .._kernels._jit import by_work
-    from .._kernels.paths import copy_rows, gather_paths, row_offsets
+    from .._kernels.paths import copy_rows, row_offsets
 
     codes = np.ascontiguousarray(codes)
     offsets = np.ascontiguousarray(offsets, np.int64)
     rows = np.ascontiguousarray(rows, np.int64)
-    if parts == 1:
-        run = by_work(gather_paths, len(rows) + len(codes), INTERPRETED_EVENTS)
-        return run(codes, offsets, rows)
-    new_offsets = row_offsets(offsets, rows)
+    work = len(rows) + len(codes)
+    run = (lambda kern: by_work(kern, work, INTERPRETED_EVENTS)) if parts == 1 else (
+        lambda kern: kern)
+    new_offsets = run(row_offsets)(offsets, rows)
     out = np.empty(int(new_offsets[-1]), dtype=codes.dtype)
-    _on_threads(lambda _, lo, hi: copy_rows(codes, offsets, rows, new_offsets, lo, hi, out),
-                _split(new_offsets, parts))
+    _on_threads(lambda _, lo, hi: run(copy_rows)(codes, offsets, rows, new_offsets, lo, hi,
+                                                 out), _split(new_offsets, parts))
     return out, new_offsets
 
 

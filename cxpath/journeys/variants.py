@@ -43,17 +43,13 @@ def _hashed_groups(codes: np.ndarray, offsets: np.ndarray, parts: int | None = N
     """:func:`group_paths` and the groups' hashes (``None`` without cases), on ``parts``
     threads (default: as many as the journeys' size allows, :func:`~.stats._parts`)."""
     from .._kernels._jit import by_work
-    from .._kernels.paths import case_hashes, path_groups
+    from .._kernels.paths import case_hashes
     from .stats import INTERPRETED_EVENTS, _parts
 
     if len(offsets) < 2:
         return np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), 0, None
     parts = _parts(len(codes)) if parts is None else parts
-    if parts > 1:
-        group, rep, hashes = _threaded_path_groups(codes, offsets, parts)
-    else:
-        group, rep, hashes = by_work(path_groups, len(codes), INTERPRETED_EVENTS)(codes,
-                                                                                   offsets)
+    group, rep, hashes = path_groups(codes, offsets, parts)
     odd = np.flatnonzero(group < 0)
     if len(odd):  # hash collision: regroup the odd ones exactly
         extra: dict = {}
@@ -72,27 +68,44 @@ def _hashed_groups(codes: np.ndarray, offsets: np.ndarray, parts: int | None = N
     return rep, group, len(rep), hashes
 
 
-def _threaded_path_groups(codes: np.ndarray, offsets: np.ndarray, parts: int):
-    """:func:`~cxpath._kernels.paths.path_groups` on ``parts`` threads, same numbers: the
-    hashes by case range; the tables by hash part (each thread groups the cases whose hash
-    falls in its part, numbered by first appearance in the part); the parts' numberings
-    merged by first case; then, by case range again, the global numbers and the code-by-code
-    check against each group's first case."""
+def path_groups(codes: np.ndarray, offsets: np.ndarray, parts: int = 1):
+    """Group cases by their code sequence, numbered by first appearance, on ``parts``
+    threads (the same numbers on any count).
+
+    Exact, with no per-case array but the hashes and groups: hash every case
+    (:func:`~cxpath._kernels.paths.hashes_into`, by case range), group equal hashes in
+    open-addressing tables (O(n) expected, against the O(n log n) sort of
+    ``numpy.unique``; :func:`~cxpath._kernels.paths.hash_groups`, one table per hash part,
+    each numbered by first appearance in its part), merge the parts' numberings by first
+    case (:func:`~cxpath._kernels.paths.merge_firsts`), then renumber and compare every case,
+    code by code, with its group's first case (:func:`~cxpath._kernels.paths.check_groups`,
+    by case range). Returns ``(group, first, group_hash)``; a case whose hash is a group's
+    but whose codes differ (a 64-bit collision) gets group -1. On one thread, small jobs
+    run the kernels interpreted while they are not compiled (:func:`~.stats.INTERPRETED_EVENTS`).
+    """
+    from .._kernels._jit import by_work
     from .._kernels.paths import check_groups, hash_groups, hashes_into, merge_firsts
-    from .stats import _on_threads, _split
+    from .stats import INTERPRETED_EVENTS, _on_threads, _split
+
+    def run(kern):
+        return by_work(kern, len(codes), INTERPRETED_EVENTS) if parts == 1 else kern
 
     n = len(offsets) - 1
     hashes = np.empty(n, dtype=np.uint64)
     group = np.empty(n, dtype=np.int64)
     ranges = _split(offsets, parts)
-    _on_threads(lambda _, lo, hi: hashes_into(codes, offsets, lo, hi, hashes), ranges)
-    firsts = _on_threads(lambda part, _lo, _hi: hash_groups(hashes, part, parts, group),
+    _on_threads(lambda _, lo, hi: run(hashes_into)(codes, offsets, lo, hi, hashes), ranges)
+    firsts = _on_threads(lambda part, _lo, _hi: run(hash_groups)(hashes, part, parts, group),
                          np.arange(parts + 1))
-    bounds = np.zeros(parts + 1, dtype=np.int64)
-    np.cumsum([len(f) for f in firsts], out=bounds[1:])
-    first, rank = merge_firsts(np.concatenate(firsts), bounds)
-    _on_threads(lambda _, lo, hi: check_groups(codes, offsets, hashes, lo, hi, parts, rank,
-                                               bounds, first, group), ranges)
+    if parts == 1:
+        first = firsts[0]
+        rank = bounds = np.zeros(0, dtype=np.int64)
+    else:
+        bounds = np.zeros(parts + 1, dtype=np.int64)
+        np.cumsum([len(f) for f in firsts], out=bounds[1:])
+        first, rank = merge_firsts(np.concatenate(firsts), bounds)
+    _on_threads(lambda _, lo, hi: run(check_groups)(codes, offsets, hashes, lo, hi, parts,
+                                                    rank, bounds, first, group), ranges)
     return group, first, hashes[first]
 
 

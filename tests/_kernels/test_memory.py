@@ -54,10 +54,11 @@ def test_a_kernels_large_output_gets_huge_pages_as_numpy_does():
 def test_huge_pages_changes_no_value_on_either_route():
     a = np.arange(HUGE_BYTES // 4, dtype=np.int64)  # 8 MiB
     before = a.copy()
-    assert huge_pages(a) is None and np.array_equal(a, before)
-    assert _jit.interpreted(huge_pages)(a) is None and np.array_equal(a, before)
+    assert huge_pages(a.ctypes.data, a.nbytes) is None and np.array_equal(a, before)
+    assert _jit.interpreted(huge_pages)(a.ctypes.data, a.nbytes) is None
+    assert np.array_equal(a, before)
     small = np.arange(3.0)
-    huge_pages(small)
+    huge_pages(small.ctypes.data, small.nbytes)
     assert small.tolist() == [0.0, 1.0, 2.0]
 
 

@@ -8,11 +8,10 @@ from hypothesis import strategies as st
 from cxpath._kernels.paths import (
     case_hashes,
     length_hash_order,
-    path_groups,
     reach_totals,
     window_keys,
 )
-from cxpath.journeys.variants import _threaded_path_groups
+from cxpath.journeys.variants import path_groups
 
 paths_strategy = st.lists(st.lists(st.integers(0, 3), max_size=7), min_size=1, max_size=25)
 
@@ -225,7 +224,7 @@ def test_path_groups_over_many_batches_match_the_reference(base, collide, seed):
     assert group.tolist() == want_group and first.tolist() == want_first
     assert group_hash.tolist() == case_hashes(codes, offsets)[first].tolist()
     for parts in (2, 3, 5):  # the threaded passes: cases split by hash, then by range
-        split = _threaded_path_groups(codes, offsets, parts)
+        split = path_groups(codes, offsets, parts)
         assert split[0].tolist() == want_group and split[1].tolist() == want_first
         assert split[2].tolist() == group_hash.tolist()
 
@@ -234,8 +233,9 @@ def test_path_groups_over_many_batches_match_the_reference(base, collide, seed):
 @given(paths=paths_strategy, seed=st.integers(0, 2**32 - 1))
 def test_gather_paths_over_several_batches_equals_slicing(paths, seed):
     """Reference: the Python slices of the rows, concatenated (rows in random order, more
-    than one read-ahead batch of gather_paths)."""
-    from cxpath._kernels.paths import _BATCH, gather_paths
+    than one read-ahead batch of copy_rows)."""
+    from cxpath._kernels.paths import _BATCH
+    from cxpath.journeys.stats import _gather_paths as gather_paths
 
     codes, offsets = csr(paths)
     rows = np.random.default_rng(seed).integers(0, len(paths), 2 * _BATCH + 5)
