@@ -306,6 +306,13 @@ def external(symbol: str, signature, python):
     (``types`` is ``numba.core.types``, passed in so that nothing imports numba before a
     compile); it is linked by name, so kernels calling it stay cacheable on disk. Run as
     Python (a kernel's interpreted route, ``NUMBA_DISABLE_JIT=1``) it calls ``python``.
+
+    Examples
+    --------
+    >>> madvise = external("madvise", lambda t: t.int32(t.voidptr, t.intp, t.int32),
+    ...                    lambda address, size, advice: 0)
+    >>> madvise(0, 0, 0)  # from Python: the stand-in
+    0
     """
     return _External(symbol, signature, python)
 
