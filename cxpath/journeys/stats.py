@@ -211,19 +211,28 @@ def _edges(journeys: Journeys, with_case: bool = True, calendar=None, kernel: bo
             transition_waits(journeys, idx, calendar), case)
 
 
+def kernel_runner(parts: int, work: float):
+    """How a journey pass calls its kernels on ``parts`` threads for a job of ``work``
+    events: on one, through :func:`~cxpath._kernels._jit.by_work` (small jobs interpreted
+    while the kernel is not compiled, :data:`INTERPRETED_EVENTS`); on several, compiled
+    (passes split only from :data:`PARALLEL_EVENTS` events)."""
+    if parts > 1:
+        return lambda kern: kern
+    from .._kernels._jit import by_work
+
+    return lambda kern: by_work(kern, work, INTERPRETED_EVENTS)
+
+
 def _gather_paths(codes, offsets, rows, parts: int = 1):
     """The CSR arrays of the paths ``rows`` of (codes, offsets), in that order: their
     offsets, then the rows copied (on ``parts`` threads by row range: the same arrays; on
     one, small jobs run the kernels interpreted while they are not compiled)."""
-    from .._kernels._jit import by_work
     from .._kernels.paths import copy_rows, row_offsets
 
     codes = np.ascontiguousarray(codes)
     offsets = np.ascontiguousarray(offsets, np.int64)
     rows = np.ascontiguousarray(rows, np.int64)
-    work = len(rows) + len(codes)
-    run = (lambda kern: by_work(kern, work, INTERPRETED_EVENTS)) if parts == 1 else (
-        lambda kern: kern)
+    run = kernel_runner(parts, len(rows) + len(codes))
     new_offsets = run(row_offsets)(offsets, rows)
     out = np.empty(int(new_offsets[-1]), dtype=codes.dtype)
     _on_threads(lambda _, lo, hi: run(copy_rows)(codes, offsets, rows, new_offsets, lo, hi,

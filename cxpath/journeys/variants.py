@@ -81,15 +81,13 @@ def path_groups(codes: np.ndarray, offsets: np.ndarray, parts: int = 1):
     code by code, with its group's first case (:func:`~cxpath._kernels.paths.check_groups`,
     by case range). Returns ``(group, first, group_hash)``; a case whose hash is a group's
     but whose codes differ (a 64-bit collision) gets group -1. On one thread, small jobs
-    run the kernels interpreted while they are not compiled (:func:`~.stats.INTERPRETED_EVENTS`).
+    run the kernels interpreted while they are not compiled
+    (:func:`~.stats.kernel_runner`).
     """
-    from .._kernels._jit import by_work
     from .._kernels.paths import check_groups, hash_groups, hashes_into, merge_firsts
-    from .stats import INTERPRETED_EVENTS, _on_threads, _split
+    from .stats import _on_threads, _split, kernel_runner
 
-    def run(kern):
-        return by_work(kern, len(codes), INTERPRETED_EVENTS) if parts == 1 else kern
-
+    run = kernel_runner(parts, len(codes))
     n = len(offsets) - 1
     hashes = np.empty(n, dtype=np.uint64)
     group = np.empty(n, dtype=np.int64)
