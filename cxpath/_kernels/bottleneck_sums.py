@@ -5,17 +5,19 @@ from __future__ import annotations
 import numpy as np
 
 from ._jit import kernel
+from .bucket_select import BUCKETS, bucket, sort_key
 from .journey_counts import transition_wait
 
 
 def _example():
     times = np.array([0.0, 60.0, 90.0, 10.0])
     return (np.array([0, 1, 1, 0], dtype=np.int64), np.array([0, 3, 4], dtype=np.int64),
-            np.ones(2), times, times, False, 45.0, 2)
+            np.ones(2), times, times, False, 45.0, 2, np.zeros((4, BUCKETS), dtype=np.int64))
 
 
 @kernel(example=_example)
-def weighted_waits(codes, offsets, weight, times, event_starts, intervals, sla, n_states):
+def weighted_waits(codes, offsets, weight, times, event_starts, intervals, sla, n_states,
+                   hist):
     """Weighted counts, waits and SLA breaches per transition and per touchpoint.
 
     ``weight`` is per case, ``times``/``event_starts`` per event (``intervals``: activity
@@ -26,7 +28,9 @@ def weighted_waits(codes, offsets, weight, times, event_starts, intervals, sla, 
     Σ w·[wait > sla] over the transitions keyed ``source * n_states + target`` —;
     ``per_state`` ``(4, n)`` the same over the transitions out of each touchpoint, then Σ w
     over its events. Sums run in event order, so they equal ``numpy.bincount`` over the
-    transition (or event) list with those weights.
+    transition (or event) list with those weights. ``hist``, when it has rows, also gets
+    the waits counted as :func:`~cxpath._kernels.journey_counts.wait_histograms` counts
+    them (see :func:`~cxpath._kernels.journey_counts.first_order_counts`).
     """
     n = n_states
     n_cases = offsets.shape[0] - 1
@@ -39,6 +43,7 @@ def weighted_waits(codes, offsets, weight, times, event_starts, intervals, sla, 
         for r in range(4):
             per_state[r, c] = 0.0
     floor = 0.0 if intervals else -np.inf  # waits below it become 0 (never, at -inf)
+    binned = hist.shape[0] > 0
     for case in range(n_cases):
         w = weight[case]
         lo = offsets[case]
@@ -55,6 +60,8 @@ def weighted_waits(codes, offsets, weight, times, event_starts, intervals, sla, 
             per_state[1, c] += w * wait
             per_state[2, c] += late
             per_state[3, c] += w
+            if binned:
+                hist[key, bucket(sort_key(wait))] += 1
         if hi > lo:
             per_state[3, codes[hi - 1]] += w
     return per_key, per_state

@@ -23,12 +23,13 @@ def transition_wait(times, event_starts, i, floor):
 
 def _example():
     times = np.array([0.0, 60.0, 90.0, 10.0])
-    return (_CODES, _OFFSETS, np.ones(2), np.array([True, False]), times, times, False, 2)
+    return (_CODES, _OFFSETS, np.ones(2), np.array([True, False]), times, times, False, 2,
+            np.zeros((4, BUCKETS), dtype=np.int64))
 
 
 @kernel(example=_example)
 def first_order_counts(codes, offsets, weight, success, times, event_starts, intervals,
-                       n_states):
+                       n_states, hist):
     """Everything :func:`cxpath.journeys.stats._counts` counts, in one pass over the events.
 
     ``weight`` and ``success`` are per case; ``times``/``event_starts`` per event (empty
@@ -46,6 +47,11 @@ def first_order_counts(codes, offsets, weight, success, times, event_starts, int
     ``numpy.bincount``), waits are rounded to the microsecond (as
     ``journeys.model.elapsed``), and minima and maxima propagate NaN (as
     ``numpy.minimum``), so the results equal the array formulation's.
+
+    ``hist``, when it has rows (``(n_states², BUCKETS)``, zeros), also gets the waits
+    counted per transition and bucket, as :func:`wait_histograms` counts them: the journey
+    graph's quantiles then need one pass over the events fewer (single-threaded, 20M
+    events: 0.25 s for both, against 0.22 + 0.10 s apart).
     """
     # np.empty and explicit fill loops, not np.zeros/np.full/slice assignment: numba
     # compiles those generic implementations on the first call (cxpath#19)
@@ -70,6 +76,7 @@ def first_order_counts(codes, offsets, weight, success, times, event_starts, int
         edge_waits[2, key] = -np.inf
         edge_wait_count[key] = 0
     timed = times.shape[0] > 0
+    binned = timed and hist.shape[0] > 0
     floor = 0.0 if intervals else -np.inf  # waits below it become 0 (never, at -inf)
     for case in range(n_cases):
         lo = offsets[case]
@@ -112,6 +119,8 @@ def first_order_counts(codes, offsets, weight, success, times, event_starts, int
                                                          or wait > edge_waits[2, key]):
                     edge_waits[2, key] = wait
                 edge_wait_count[key] += 1
+                if binned:
+                    hist[key, bucket(sort_key(wait))] += 1
     return per_state, per_edge, edge_waits, edge_wait_count
 
 

@@ -288,19 +288,35 @@ def _service(code, ev_w, svc, size):
 
 def _sums_one_pass(journeys: Journeys, level, sla) -> dict:
     """:func:`_sums` over all of ``journeys`` without the transition list: one kernel pass
-    for the weighted sums, and the waits written once, grouped by transition, for the
-    quantiles (:func:`~cxpath.journeys.stats.grouped_wait_quantiles`). Memory: one float
-    per transition; the same numbers as :func:`_sums`. None without any transition (the
+    for the weighted sums (on one thread it also counts the waits by bucket), and the
+    quantiles by :func:`~cxpath.journeys.stats.grouped_wait_quantiles` (on several
+    threads beside the weighted pass). Memory: O(transition pairs); the same numbers as
+    :func:`_sums`. None without any transition (the
     bincounts of an empty list are integers: that path keeps their types)."""
     from .._kernels.bottleneck_sums import weighted_waits
-    from .stats import _kernel_clock, grouped_wait_quantiles
+    from .stats import (
+        _NO_TABLE,
+        _kernel_clock,
+        alongside,
+        grouped_wait_quantiles,
+        wait_bucket_table,
+    )
 
     n = len(journeys.vocab)
     w = journeys.case_weights
-    per_key, per_state = weighted_waits(journeys.codes, journeys.offsets,
-                                        w.astype(np.float64), *_kernel_clock(journeys),
-                                        np.inf if sla is None else float(sla), n)
-    keys, per_edge, per_source = grouped_wait_quantiles(journeys, [0.5, 0.9])
+    hist = wait_bucket_table(journeys)
+
+    def sums():  # the weighted pass (and, on one thread, the waits' bucket counts)
+        return weighted_waits(journeys.codes, journeys.offsets, w.astype(np.float64),
+                              *_kernel_clock(journeys), np.inf if sla is None else float(sla),
+                              n, _NO_TABLE if hist is None else hist)
+
+    if hist is not None:
+        per_key, per_state = sums()
+        keys, per_edge, per_source = grouped_wait_quantiles(journeys, [0.5, 0.9], hist)
+    else:  # the weighted pass on a thread of its own beside the bucket passes
+        (per_key, per_state), (keys, per_edge, per_source) = alongside(
+            journeys.n_events, sums, lambda: grouped_wait_quantiles(journeys, [0.5, 0.9]))
     if len(keys) == 0:
         return None
     if level == "transition":

@@ -373,6 +373,7 @@ def _graph_stats(journeys, func):
         alongside,
         first_order,
         grouped_wait_quantiles,
+        wait_bucket_table,
     )
 
     if not isinstance(journeys, Journeys) or journeys.times is None:
@@ -384,9 +385,14 @@ def _graph_stats(journeys, func):
         stats = SimpleNamespace(**_counts_by_edge(journeys, edges, not small), n_states=n)
         dwell, transition = _dwell(journeys, edges), _transition_quantiles(journeys, edges)
     else:
-        (counts, dwell_sum, dwell_count), (_, per_edge, per_source) = alongside(
-            journeys.n_events, lambda: first_order(journeys),  # one counting pass
-            lambda: grouped_wait_quantiles(journeys, [0.5, 0.9]))  # two bucket passes
+        hist = wait_bucket_table(journeys)
+        if hist is not None:  # one thread: the counting pass also counts the waits
+            counts, dwell_sum, dwell_count = first_order(journeys, hist)
+            _, per_edge, per_source = grouped_wait_quantiles(journeys, [0.5, 0.9], hist)
+        else:
+            (counts, dwell_sum, dwell_count), (_, per_edge, per_source) = alongside(
+                journeys.n_events, lambda: first_order(journeys),  # one counting pass
+                lambda: grouped_wait_quantiles(journeys, [0.5, 0.9]))  # two bucket passes
         stats = SimpleNamespace(**counts, n_states=n)
         dwell = dwell_sum / np.maximum(dwell_count, 1), per_source[:, 0], per_source[:, 1]
         transition = per_edge[:, 0], per_edge[:, 1]

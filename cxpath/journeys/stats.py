@@ -263,10 +263,13 @@ def _counts_one_pass(journeys: Journeys) -> dict:
     return first_order(journeys)[0]
 
 
-def first_order(journeys: Journeys) -> tuple[dict, np.ndarray, np.ndarray]:
+def first_order(journeys: Journeys, hist: np.ndarray | None = None
+                ) -> tuple[dict, np.ndarray, np.ndarray]:
     """``(counts, dwell_sum, dwell_count)`` in one kernel pass (vocabularies up to
     :data:`DENSE_TRANSITIONS` pairs): :func:`_counts` and, per touchpoint, the summed waits
-    to the next event (in event order, as ``numpy.bincount``) and their number."""
+    to the next event (in event order, as ``numpy.bincount``) and their number. ``hist``
+    (from :func:`wait_bucket_table`) gets the waits counted for
+    :func:`grouped_wait_quantiles` in the same pass."""
     from .._kernels._jit import by_work
     from .._kernels.journey_counts import first_order_counts
 
@@ -276,7 +279,7 @@ def first_order(journeys: Journeys) -> tuple[dict, np.ndarray, np.ndarray]:
     run = by_work(first_order_counts, journeys.n_events, INTERPRETED_EVENTS)
     state, edge, waits, wait_count = run(
         journeys.codes, journeys.offsets, w.astype(np.float64), ok, *_kernel_clock(journeys),
-        n)
+        n, _NO_TABLE if hist is None else hist)
     keys = np.flatnonzero(wait_count)
     has_service = journeys.starts is not None
     ints = state[:6].astype(np.int64)
@@ -356,7 +359,34 @@ when there are at least ``BUCKET_SHARE`` (:mod:`cxpath._stats`) events per table
 others group every wait (the table would cost more than it saves)."""
 
 
-def grouped_wait_quantiles(journeys: Journeys, qs) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+_NO_TABLE = np.zeros((0, 0), dtype=np.int64)
+
+
+def wait_bucket_table(journeys: Journeys) -> np.ndarray | None:
+    """A zeroed ``(n_states², BUCKETS)`` table for a counting pass over all of ``journeys``
+    to count the waits in (``first_order``, ``weighted_waits``) when
+    :func:`grouped_wait_quantiles` would count them in one pass of its own on the calling
+    thread; None when it selects by grouping or splits its passes over threads."""
+    from .._kernels.bucket_select import BUCKETS
+
+    n = len(journeys.vocab)
+    if journeys.times is None or _parts(journeys.n_events) > 1 or not _by_buckets(journeys):
+        return None
+    return np.zeros((n * n, BUCKETS), dtype=np.int64)
+
+
+def _by_buckets(journeys: Journeys) -> bool:
+    """Whether :func:`grouped_wait_quantiles` selects by buckets (not by grouping)."""
+    from .._kernels.bucket_select import BUCKETS
+    from .._stats import BUCKET_SHARE
+
+    n = len(journeys.vocab)
+    cells = n * n * BUCKETS
+    return 0 < cells <= BUCKET_CELLS and cells * BUCKET_SHARE <= journeys.n_events
+
+
+def grouped_wait_quantiles(journeys: Journeys, qs, hist: np.ndarray | None = None
+                           ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Quantiles of the waits of each observed transition and out of each touchpoint.
 
     Returns ``(keys, per_edge, per_source)``: the sorted keys ``source * n_states + target``
@@ -370,24 +400,23 @@ def grouped_wait_quantiles(journeys: Journeys, qs) -> tuple[np.ndarray, np.ndarr
     those. Memory is O(transition pairs), whatever the number of events. Both passes split
     over threads (disjoint cases; the counts are integers, so the result does not depend on
     the split). Otherwise every wait is grouped. For vocabularies up
-    to :data:`DENSE_TRANSITIONS` pairs, journeys with times.
+    to :data:`DENSE_TRANSITIONS` pairs, journeys with times. ``hist``: the first pass's
+    counts when a counting pass already made them (:func:`wait_bucket_table`).
     """
     from .._kernels.bucket_select import BUCKETS, plan_selection, select_planned
     from .._kernels.journey_counts import gather_wait_keys, wait_histograms
-    from .._stats import BUCKET_SHARE
 
     n = len(journeys.vocab)
     qs = np.asarray(qs, dtype=np.float64)
     if n == 0:
         return np.zeros(0, dtype=np.int64), np.zeros((0, len(qs))), np.zeros((0, len(qs)))
-    cells = n * n * BUCKETS
-    if cells > BUCKET_CELLS or cells * BUCKET_SHARE > journeys.n_events:
+    if not _by_buckets(journeys):
         return _grouped_wait_quantiles_by_grouping(journeys, qs)
     codes, offsets = journeys.codes, journeys.offsets
     clock = _kernel_clock(journeys)
-    cases = _split(offsets, _parts(journeys.n_events))
-    edge_parts = _on_threads(lambda _, lo, hi: wait_histograms(codes, offsets, *clock, lo, hi,
-                                                               n), cases)
+    cases = _split(offsets, 1 if hist is not None else _parts(journeys.n_events))
+    edge_parts = [hist] if hist is not None else _on_threads(
+        lambda _, lo, hi: wait_histograms(codes, offsets, *clock, lo, hi, n), cases)
     source_parts = [h.reshape(n, n, BUCKETS).sum(axis=1) for h in edge_parts]
     tables = []
     end = 0

@@ -231,3 +231,50 @@ def test_bucket_selection_on_many_waits_equals_numpy_per_group(threads):
             above = np.minimum(below + 1, len(ordered) - 1)
             frac = pos - below
             assert np.array_equal(row, ordered[below] * (1.0 - frac) + ordered[above] * frac)
+
+
+@settings(max_examples=150, deadline=None)
+@given(j=journeys())
+def test_counting_passes_count_the_waits_as_the_histogram_pass(j):
+    # reference: wait_histograms, the bucket pass grouped_wait_quantiles runs by itself
+    from cxpath._kernels.bottleneck_sums import weighted_waits
+    from cxpath._kernels.bucket_select import BUCKETS
+    from cxpath._kernels.journey_counts import first_order_counts, wait_histograms
+
+    if j.times is None:
+        return
+    n = len(j.vocab)
+    clock = stats._kernel_clock(j)
+    expected = wait_histograms(j.codes, j.offsets, *clock, 0, len(j), n)
+    w = j.case_weights.astype(np.float64)
+    ok = j.outcome if j.outcome is not None else np.zeros(len(j), bool)
+    for count in (lambda t: first_order_counts(j.codes, j.offsets, w, ok, *clock, n, t),
+                  lambda t: weighted_waits(j.codes, j.offsets, w, *clock, 60.0, n, t)):
+        table = np.zeros((n * n, BUCKETS), dtype=np.int64)
+        count(table)
+        assert np.array_equal(table, expected)
+
+
+def test_one_thread_graph_counts_the_waits_in_the_counting_pass():
+    # the route the test above checks is the one a single-threaded graph takes; split over
+    # threads, the histogram pass runs by itself
+    from cxpath import Journeys
+
+    codes = np.array([0, 1, 0, 1] * 4000, dtype=np.int64)
+    offsets = np.arange(0, len(codes) + 1, 4, dtype=np.int64)
+    times = np.arange(len(codes), dtype=np.float64) * 60.0
+    big = Journeys(codes=codes, offsets=offsets, case_ids=np.arange(len(offsets) - 1),
+                   vocab=["a", "b"], times=times)
+    numba.set_num_threads(1)
+    try:
+        assert stats.wait_bucket_table(big) is not None
+        numba.set_num_threads(min(2, numba.config.NUMBA_NUM_THREADS))
+        limit = stats.PARALLEL_EVENTS
+        stats.PARALLEL_EVENTS = 0
+        try:
+            split = numba.get_num_threads() > 1
+            assert (stats.wait_bucket_table(big) is None) == split
+        finally:
+            stats.PARALLEL_EVENTS = limit
+    finally:
+        numba.set_num_threads(numba.config.NUMBA_NUM_THREADS)

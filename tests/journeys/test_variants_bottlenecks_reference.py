@@ -17,15 +17,18 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cxpath import Journeys
+from cxpath import Journeys, _stats
 from cxpath.journeys import bottlenecks, stats, variants
 from cxpath.journeys.variants import group_paths
 
 
 @contextmanager
-def path(one_pass: bool):
-    """Force the one-pass bottleneck kernels (any size) or the numpy path (any size)."""
-    with mock.patch.object(stats, "SMALL_EVENTS", 0 if one_pass else 1 << 62):
+def path(one_pass: bool, buckets: bool = False):
+    """Force the one-pass bottleneck kernels (any size) or the numpy path (any size);
+    ``buckets``: the wait quantiles by bucket selection whatever the events per table cell
+    (on one thread the weighted pass then counts the waits by bucket)."""
+    with mock.patch.object(stats, "SMALL_EVENTS", 0 if one_pass else 1 << 62), \
+            mock.patch.object(_stats, "BUCKET_SHARE", 0 if buckets else _stats.BUCKET_SHARE):
         yield
 
 
@@ -103,9 +106,10 @@ def reference_bottlenecks(j, level, sla):
 
 @settings(max_examples=60, deadline=None)
 @given(j=journeys(), level=st.sampled_from(["transition", "touchpoint"]),
-       sla=st.sampled_from([None, 0.5, 60.0]), min_count=st.integers(1, 3))
-def test_bottlenecks_match_the_reference_on_both_paths(j, level, sla, min_count):
-    with path(one_pass=True):
+       sla=st.sampled_from([None, 0.5, 60.0]), min_count=st.integers(1, 3),
+       buckets=st.booleans())
+def test_bottlenecks_match_the_reference_on_both_paths(j, level, sla, min_count, buckets):
+    with path(one_pass=True, buckets=buckets):
         fast = bottlenecks(j, level=level, sla=sla, min_count=min_count)
     with path(one_pass=False):
         slow = bottlenecks(j, level=level, sla=sla, min_count=min_count)
