@@ -92,10 +92,12 @@ def first_order_counts(codes, offsets, weight, success, times, event_starts, int
             c = codes[i]
             per_state[3, c] += w
             per_state[9, c] += 1.0
-            if last[c] != case:
-                last[c] = case
-                per_state[4, c] += w
-                per_state[5, c] += ws
+            # reach without a branch: the first visit in a case is unpredictable (a
+            # branch was a fifth of the pass); weights are finite, so + 0.0 changes no sum
+            first = 1.0 if last[c] != case else 0.0
+            last[c] = case
+            per_state[4, c] += w * first
+            per_state[5, c] += ws * first
             if intervals:
                 s = np.rint((times[i] - event_starts[i]) * 1e6) / 1e6
                 per_state[6, c] += s
