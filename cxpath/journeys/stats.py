@@ -240,6 +240,35 @@ def _gather_paths(codes, offsets, rows, parts: int = 1):
     return out, new_offsets
 
 
+def _gather_by_length_rank(codes, offsets, first, rank, parts: int = 1):
+    """:func:`_gather_paths` of the rows ``first`` (increasing) put in ``rank`` order, an
+    order that lists shorter paths first (the canonical variant order, :func:`~.variants.
+    canonical_order`): every place follows from the length and the rank, so the rows are
+    read in order and written to their places (:func:`~cxpath._kernels.paths.scatter_rows`;
+    on ``parts`` threads by row range)."""
+    from .._kernels.paths import scatter_rows
+
+    codes = np.ascontiguousarray(codes)
+    offsets = np.ascontiguousarray(offsets, np.int64)
+    first = np.ascontiguousarray(first, np.int64)
+    lengths = offsets[first + 1] - offsets[first]
+    per_length = np.bincount(lengths) if len(lengths) else np.zeros(1, dtype=np.int64)
+    rank_start = np.zeros(len(per_length), dtype=np.int64)
+    np.cumsum(per_length[:-1], out=rank_start[1:])
+    code_start = np.zeros(len(per_length), dtype=np.int64)
+    np.cumsum((per_length * np.arange(len(per_length)))[:-1], out=code_start[1:])
+    new_offsets = np.zeros(len(first) + 1, dtype=np.int64)
+    np.cumsum(np.repeat(np.arange(len(per_length)), per_length), out=new_offsets[1:])
+    out = np.empty(int(new_offsets[-1]), dtype=codes.dtype)
+    run = kernel_runner(parts, len(first) + len(out))
+    work = np.zeros(len(first) + 1, dtype=np.int64)
+    np.cumsum(lengths + 1, out=work[1:])
+    _on_threads(lambda _, lo, hi: run(scatter_rows)(codes, offsets, first, rank, rank_start,
+                                                    code_start, lo, hi, out),
+                _split(work, parts))
+    return out, new_offsets
+
+
 DENSE_TRANSITIONS = 1 << 20
 """Vocabularies with at most this many ordered pairs (1,024 touchpoints) are counted in one
 pass over the events with dense pair tables (48 bytes a pair); larger ones edge by edge."""
@@ -738,13 +767,13 @@ class JourneyStats:
             widest = max(w for w in range(1, 6) if n ** w < 2**63) - 1
             v.fail("order", func, f"at most {widest} for {n:,} touchpoints (windows of order "
                    "+ 1 touchpoints are keyed by 64-bit integers)", order)
-        from .variants import canonical_groups
+        from .variants import canonical_order
 
         # the counting pass on a thread of its own beside the variants (large journeys),
         # which then group on the calling thread alone: threads are not oversubscribed
-        counts, (rep, group, n_groups) = alongside(
+        counts, (first, rank, group, n_groups) = alongside(
             journeys.n_events, lambda: _counts(journeys),
-            lambda: canonical_groups(journeys.codes, journeys.offsets, parts=1))
+            lambda: canonical_order(journeys.codes, journeys.offsets, parts=1))
         w = journeys.case_weights
         ok = journeys.outcome if journeys.outcome is not None else np.zeros(len(w), bool)
         ws = w * ok
@@ -764,8 +793,8 @@ class JourneyStats:
         value = journeys.value if journeys.value is not None else np.zeros(len(w))
         # only successful cases carry value: a missing value elsewhere must not poison it
         vval = np.bincount(group, weights=np.where(ok, value, 0.0), minlength=n_groups)
-        vcodes, voff = _gather_paths(journeys.codes, journeys.offsets, rep,
-                                     _parts(journeys.n_events))
+        vcodes, voff = _gather_by_length_rank(journeys.codes, journeys.offsets, first, rank,
+                                              _parts(journeys.n_events))
         return cls(order=order, **counts, window_keys=ukeys, window_counts=wcount,
                    window_success=wsucc,
                    variant_codes=vcodes, variant_offsets=voff, variant_counts=vcount,
@@ -812,15 +841,15 @@ class JourneyStats:
         codes = np.concatenate([self.variant_codes, other.variant_codes])
         lengths = np.concatenate([np.diff(self.variant_offsets), np.diff(other.variant_offsets)])
         offsets = np.concatenate(([0], np.cumsum(lengths))).astype(np.int64)
-        from .variants import canonical_groups
+        from .variants import canonical_order
 
-        rep, group, n_groups = canonical_groups(codes, offsets)
+        first, rank, group, n_groups = canonical_order(codes, offsets)
 
         def variant_sum(a, b, dtype):
             return np.bincount(group, weights=np.concatenate([a, b]),
                                minlength=n_groups).astype(dtype)
 
-        vcodes, voff = _gather_paths(codes, offsets, rep)
+        vcodes, voff = _gather_by_length_rank(codes, offsets, first, rank)
         return JourneyStats(
             vocab=self.vocab, order=self.order, n_cases=self.n_cases + other.n_cases,
             n_success=self.n_success + other.n_success,

@@ -108,28 +108,31 @@ def path_groups(codes: np.ndarray, offsets: np.ndarray, parts: int = 1):
 
 
 RADIX_GROUPS = 1 << 16
-"""From this many distinct paths on, :func:`canonical_groups` orders them by the O(n) radix
+"""From this many distinct paths on, :func:`canonical_order` orders them by the O(n) radix
 kernel; fewer go by ``numpy.lexsort`` (same order; nothing to compile in a fresh process)."""
 
 
-def canonical_groups(codes: np.ndarray, offsets: np.ndarray, parts: int | None = None):
+def canonical_order(codes: np.ndarray, offsets: np.ndarray, parts: int | None = None):
     """Like :func:`group_paths`, with groups numbered in a content-based order (grouped on
     ``parts`` threads, as :func:`_hashed_groups`).
 
     Groups are ordered by (path length, path hash), which depends only on the paths, so
     statistics built from any partition of the cases list their variants identically.
+    Returns ``(first, rank, group, n)``: ``first`` the first case of each group in order of
+    first appearance, ``rank`` those groups' numbers in the content-based order, ``group``
+    every case's content-based number.
     """
     from .._kernels.paths import length_hash_order
 
     rep, group, n, hashes = _hashed_groups(codes, offsets, parts)
     if n == 0:
-        return rep, group, n
+        return rep, np.zeros(0, dtype=np.int64), group, n
     lengths = offsets[rep + 1] - offsets[rep]
     order = (length_hash_order(lengths, hashes) if n >= RADIX_GROUPS
              else np.lexsort((hashes, lengths)))
     rank = np.empty(n, dtype=np.int64)
     rank[order] = np.arange(n)
-    return rep[order], rank[group], n
+    return rep, rank, rank[group], n
 
 
 @result

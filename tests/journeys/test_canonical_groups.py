@@ -1,4 +1,4 @@
-"""``canonical_groups`` against a plain-Python reference (cxpath#27).
+"""``canonical_order`` against a plain-Python reference (cxpath#27).
 
 Reference: a dict of code tuples (the groups), ranked by ``(path length, 64-bit case hash,
 first appearance)`` with Python's stable ``sorted``: the content-based order that
@@ -17,7 +17,17 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cxpath.journeys.variants import canonical_groups
+from cxpath.journeys.stats import _gather_by_length_rank, _gather_paths
+from cxpath.journeys.variants import canonical_order
+
+
+def canonical_groups(codes, offsets, parts=None):
+    """(first case of each group in content order, content group of each case, n)."""
+    first, rank, group, n = canonical_order(codes, offsets, parts)
+    assert (np.diff(first) > 0).all()  # first appearance: the gather reads in order
+    rep = np.empty_like(first)
+    rep[rank] = first
+    return rep, group, n
 
 
 def fnv(path):
@@ -47,7 +57,7 @@ def csr(paths):
 @settings(max_examples=80, deadline=None)
 @given(paths=st.lists(st.lists(st.integers(0, 40), max_size=9), min_size=1, max_size=200))
 def test_canonical_groups_match_the_reference(radix, parts, paths):
-    module = sys.modules[canonical_groups.__module__]
+    module = sys.modules[canonical_order.__module__]
     with mock.patch.object(module, "RADIX_GROUPS", 0 if radix else 1 << 62):
         rep, group, n = canonical_groups(*csr(paths), parts=parts)
     want_rep, want_group = reference(paths)
@@ -57,10 +67,25 @@ def test_canonical_groups_match_the_reference(radix, parts, paths):
 def test_canonical_order_of_a_larger_log():
     rng = np.random.default_rng(5)  # many cases, repeats and lengths: several radix passes
     paths = [rng.integers(0, 3, rng.integers(0, 6)).tolist() for _ in range(5000)]
-    with mock.patch.object(sys.modules[canonical_groups.__module__], "RADIX_GROUPS", 0):
+    with mock.patch.object(sys.modules[canonical_order.__module__], "RADIX_GROUPS", 0):
         rep, group, n = canonical_groups(*csr(paths))
     want_rep, want_group = reference(paths)
     assert rep.tolist() == want_rep and group.tolist() == want_group and n == len(want_rep)
+
+
+@pytest.mark.parametrize("parts", [1, 2, 3], ids=lambda p: f"{p} thread(s)")
+@settings(max_examples=80, deadline=None)
+@given(paths=st.lists(st.lists(st.integers(0, 40), max_size=9), min_size=1, max_size=200))
+def test_gathering_in_canonical_order_equals_copying_the_rows(parts, paths):
+    # reference: _gather_paths, which copies the rows in the order given (slicing, checked
+    # in test_grouped_waits)
+    codes, offsets = csr(paths)
+    first, rank, _, _ = canonical_order(codes, offsets)
+    rows = np.empty_like(first)
+    rows[rank] = first
+    got = _gather_by_length_rank(codes, offsets, first, rank, parts)
+    want = _gather_paths(codes, offsets, rows)
+    assert all(np.array_equal(a, b) for a, b in zip(got, want))
 
 
 def test_statistics_and_variants_are_the_same_on_two_threads():
