@@ -253,19 +253,26 @@ def _gather_by_length_rank(codes, offsets, first, rank, parts: int = 1):
     first = np.ascontiguousarray(first, np.int64)
     lengths = offsets[first + 1] - offsets[first]
     per_length = np.bincount(lengths) if len(lengths) else np.zeros(1, dtype=np.int64)
+    if parts > 1:  # row ranges of about equal work
+        work = np.zeros(len(first) + 1, dtype=np.int64)
+        np.cumsum(lengths + 1, out=work[1:])
+        bounds = _split(work, parts)
+        del work
+    else:
+        bounds = np.array([0, len(first)], dtype=np.int64)
+    del lengths  # no per-row temporaries beside the output (peak memory)
     rank_start = np.zeros(len(per_length), dtype=np.int64)
     np.cumsum(per_length[:-1], out=rank_start[1:])
     code_start = np.zeros(len(per_length), dtype=np.int64)
     np.cumsum((per_length * np.arange(len(per_length)))[:-1], out=code_start[1:])
     new_offsets = np.zeros(len(first) + 1, dtype=np.int64)
-    np.cumsum(np.repeat(np.arange(len(per_length)), per_length), out=new_offsets[1:])
+    for length in np.flatnonzero(per_length):  # the lengths in rank order, then summed
+        new_offsets[1 + rank_start[length]:1 + rank_start[length] + per_length[length]] = length
+    np.cumsum(new_offsets, out=new_offsets)
     out = np.empty(int(new_offsets[-1]), dtype=codes.dtype)
     run = kernel_runner(parts, len(first) + len(out))
-    work = np.zeros(len(first) + 1, dtype=np.int64)
-    np.cumsum(lengths + 1, out=work[1:])
     _on_threads(lambda _, lo, hi: run(scatter_rows)(codes, offsets, first, rank, rank_start,
-                                                    code_start, lo, hi, out),
-                _split(work, parts))
+                                                    code_start, lo, hi, out), bounds)
     return out, new_offsets
 
 
@@ -793,6 +800,7 @@ class JourneyStats:
         value = journeys.value if journeys.value is not None else np.zeros(len(w))
         # only successful cases carry value: a missing value elsewhere must not poison it
         vval = np.bincount(group, weights=np.where(ok, value, 0.0), minlength=n_groups)
+        del group, dur  # per-case arrays: not alive beside the variants' codes (peak memory)
         vcodes, voff = _gather_by_length_rank(journeys.codes, journeys.offsets, first, rank,
                                               _parts(journeys.n_events))
         return cls(order=order, **counts, window_keys=ukeys, window_counts=wcount,
