@@ -83,9 +83,19 @@ def _visible(text) -> str:
     return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", str(text))
 
 
+# Unicode line and paragraph separators: legal in DOT and Mermaid strings, but line-based
+# readers (editors, ``str.splitlines``, grep) would cut a statement in two at them.
+_SEPARATOR = re.compile("[\x85\u2028\u2029]")
+
+
+def _one_line(text) -> str:
+    """:func:`_visible` text with the Unicode line separators also spelt (``\\u2028``)."""
+    return _SEPARATOR.sub(lambda m: f"\\u{ord(m.group()):04x}", _visible(text))
+
+
 def _dot_quote(text: str) -> str:
     """A DOT double-quoted ID: backslash and quote escaped, newlines as ``\\n``."""
-    text = _visible(text).replace("\\", "\\\\").replace('"', '\\"')
+    text = _one_line(text).replace("\\", "\\\\").replace('"', '\\"')
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
     return f'"{text}"'
 
@@ -144,7 +154,7 @@ def to_dot(graph: JourneyGraph | nx.DiGraph, *, name: str = "journeys") -> str:
 
 def _mermaid_text(text: str) -> str:
     """Text for a Mermaid quoted label: quotes and markup characters as entity codes."""
-    text = _visible(text)
+    text = _one_line(text)
     for char, code in (("#", "#35;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"),
                        ("|", "#124;")):
         text = text.replace(char, code)
