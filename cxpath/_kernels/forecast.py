@@ -1293,7 +1293,7 @@ def _position(value, lo, hi):
 
 
 def ets_fit(y, m, error, trend, season, damped, fixed, fixed_states, maxit, tol, lower,
-            upper, restarts, start_states=None):
+            upper, restarts, slow_trend=False, start_states=None):
     """Fit one ETS model by Nelder-Mead on R forecast's likelihood criterion.
 
     ``fixed`` holds alpha, beta, gamma, phi (NaN = estimate); ``fixed_states`` the full
@@ -1313,6 +1313,10 @@ def ets_fit(y, m, error, trend, season, damped, fixed, fixed_states, maxit, tol,
     best point while they still improve the criterion by more than ``tol``. Returns
     ``(params[4], init_state, criterion, n_estimated, ok)``; ``params`` is NaN where the
     model has no such component.
+
+    ``slow_trend`` caps an estimated ``beta`` at the starting ``alpha`` (``0.2 / m`` of the
+    alpha range with a season, ``0.2`` without) instead of at ``alpha``: the region
+    statsforecast's AutoETS estimates in (:func:`cxpath.forecast.ets`, ``beta_region``).
 
     ``start_states`` (a list) is the heuristic start of the states when they are estimated,
     if already computed (:func:`ets_fit_many_models` computes it once per trend and
@@ -1351,6 +1355,10 @@ def ets_fit(y, m, error, trend, season, damped, fixed, fixed_states, maxit, tol,
         beta = fx[1]
         if math.isnan(beta):
             ub = min(hi4[1], alpha)
+            if slow_trend:  # the cap holds in the optimisers' box and in the objective
+                hi4[1] = ub
+                upper = upper.copy()
+                upper[1] = ub
             beta = lo4[1] + 0.1 * (ub - lo4[1])
             if beta < 0.0 or beta > alpha:
                 beta = alpha - 1e-3
@@ -1451,10 +1459,12 @@ def ets_fit(y, m, error, trend, season, damped, fixed, fixed_states, maxit, tol,
     return params, init, crit, n_est, math.isfinite(crit)
 
 
-def ets_fit_many_models(y, m, models, fixed, maxit, tol, lower, upper, restarts):
+def ets_fit_many_models(y, m, models, fixed, maxit, tol, lower, upper, restarts,
+                        slow_trend=False):
     """Fit each candidate ``(error, trend, season, damped)`` row of ``models``.
 
-    Returns ``(params k x 4, states k x (2 + m), criterion k, n_estimated k)``; a model
+    ``slow_trend`` as in :func:`ets_fit`. Returns ``(params k x 4, states k x (2 + m),
+    criterion k, n_estimated k)``; a model
     that cannot be fitted has criterion ``+inf``.
 
     A Python loop over the one compiled :func:`ets_fit` (the model is a runtime flag), not
@@ -1481,7 +1491,7 @@ def ets_fit_many_models(y, m, models, fixed, maxit, tol, lower, upper, restarts)
             starts[trend, season] = _initial_states(y, mm, trend, season)
         pr, st, c, ne, ok = ets_fit(y, mm, error, trend, season, damped != 0, fixed,
                                     no_states, maxit, tol, lower, upper, restarts,
-                                    starts[trend, season])
+                                    bool(slow_trend), starts[trend, season])
         par[i] = pr
         sts[i, :st.shape[0]] = st
         crit[i] = c if ok else np.inf

@@ -5,9 +5,11 @@ Exponential Smoothing: The State Space Approach*: error A/M, trend N/A/Ad, seaso
 Estimation follows R ``forecast::ets``: heuristic initial states (classical decomposition,
 then a regression on the seasonally adjusted start), Nelder-Mead on the likelihood
 criterion ``n log(SSE) (+ 2 sum log|yhat|)`` over smoothing parameters and initial states,
-inside the usual region (``0 < beta < alpha < 1``, ``0 < gamma < 1 - alpha``,
-``0.8 < phi < 0.98``) intersected with the admissible (forecastable) region. The
-recursions, likelihood and optimisers are numba kernels.
+inside R's usual region (``0 < beta < alpha < 1``, ``0 < gamma < 1 - alpha``,
+``0.8 < phi < 0.98``) intersected with the admissible (forecastable) region, with ``beta``
+by default also at most the starting ``alpha`` (``0.2 / m``; statsforecast's region, which
+forecasts better on competition data: :func:`auto_ets` Notes). The recursions,
+likelihood and optimisers are numba kernels.
 """
 
 from __future__ import annotations
@@ -90,7 +92,7 @@ def _fixed_array(values, func):
 
 
 def _fit_ets(y, m, error, trend, season, damped, fixed, initial, name, est_count=None,
-             est_crit=None, restarts=0):
+             est_crit=None, restarts=0, slow_trend=True):
     """Fit one model; return a dict with params, states, criterion, and helpers.
 
     ``est_count``/``est_crit`` describe an estimate made elsewhere (all parameters and states
@@ -116,7 +118,7 @@ def _fit_ets(y, m, error, trend, season, damped, fixed, initial, name, est_count
     lower[given], upper[given] = 0.0, 1.0
     params, init0, crit, n_est, ok = _k.ets_fit(y, mm, error, trend, season, bool(damped),
                                                 fixed_arr, init, _MAXIT, _TOL, lower, upper,
-                                                restarts)
+                                                restarts, slow_trend)
     n = y.shape[0]
     label = model_name(error, trend, season, damped)
     if est_count is not None:
@@ -363,7 +365,7 @@ def ets(y: ArrayLike, h: int, m: int = 1, *, model: str = "ZZZ", damped: bool | 
         phi: float | None = None, initial_states: ArrayLike | None = None, ic: str = "aicc",
         additive_only: bool = False, level: float | Sequence[float] = (80, 95),
         intervals: str = "auto", npaths: int = 2000, seed: int = 0, restarts: int = 0,
-        sanity: bool = True, series_id: Any = None) -> Forecast:
+        beta_region: str = "slow", sanity: bool = True, series_id: Any = None) -> Forecast:
     """Fit an ETS model (or select one with ``Z`` letters) and forecast ``h`` steps.
 
     Parameters
@@ -402,6 +404,11 @@ def ets(y: ArrayLike, h: int, m: int = 1, *, model: str = "ZZZ", damped: bool | 
         R's run and statsforecast's, the lower kept (plus the continuation off the edge
         ``beta = alpha``, :func:`auto_ets` Notes); 2-3 often finds a higher likelihood for
         seasonal models at 2-3 times the cost. At most 100.
+    beta_region : {"slow", "usual"}, default "slow"
+        Where an estimated ``beta`` may lie. ``"slow"``: at most the starting ``alpha``
+        (``0.2 / m`` with a season, ``0.2`` without), the region statsforecast's AutoETS
+        estimates in; it forecasts better on competition data (:func:`auto_ets` Notes).
+        ``"usual"``: at most ``alpha``, R ``forecast::ets``'s usual region (R's fits).
     sanity : bool, default True
         When selecting (``Z`` letters), replace a model whose forecast is implausible by
         the next admissible one by ``ic`` (see :func:`auto_ets`); no effect on a fully
@@ -442,12 +449,14 @@ def ets(y: ArrayLike, h: int, m: int = 1, *, model: str = "ZZZ", damped: bool | 
     return _ets("forecast.ets", y, h, m, model=model, damped=damped, alpha=alpha, beta=beta,
                 gamma=gamma, phi=phi, initial_states=initial_states, ic=ic,
                 additive_only=additive_only, level=level, intervals=intervals, npaths=npaths,
-                seed=seed, restarts=restarts, sanity=sanity, series_id=series_id)
+                seed=seed, restarts=restarts, beta_region=beta_region, sanity=sanity,
+                series_id=series_id)
 
 
 def _ets(func, y, h, m=1, *, model="ZZZ", damped=None, alpha=None, beta=None, gamma=None,
          phi=None, initial_states=None, ic="aicc", additive_only=False, level=(80, 95),
-         intervals="auto", npaths=2000, seed=0, restarts=0, sanity=True, series_id=None):
+         intervals="auto", npaths=2000, seed=0, restarts=0, beta_region="slow", sanity=True,
+         series_id=None):
     """:func:`ets` for the public function ``func`` that was called (named in errors)."""
     name = where(func, series_id)
     m = v.check_int(m, "m", name, low=1)
@@ -459,6 +468,8 @@ def _ets(func, y, h, m=1, *, model="ZZZ", damped=None, alpha=None, beta=None, ga
     npaths = v.check_int(npaths, "npaths", name, low=10)
     seed = v.check_int(seed, "seed", name, low=0, high=2**32 - 1)
     restarts = v.check_int(restarts, "restarts", name, low=0, high=_MAX_RESTARTS)
+    v.check_option(beta_region, "beta_region", name, ("slow", "usual"))
+    slow = beta_region == "slow"
     sanity = v.check_bool(sanity, "sanity", name)
     levels = check_levels(level, name)
     fixed = _fixed_array((alpha, beta, gamma, phi), name)
@@ -498,20 +509,20 @@ def _ets(func, y, h, m=1, *, model="ZZZ", damped=None, alpha=None, beta=None, ga
     if len(cands) == 1:
         c = cands[0]
         fit = _fit_ets(y, m, c[0], c[1], c[2], c[3], fixed, initial_states, name,
-                       restarts=restarts)
+                       restarts=restarts, slow_trend=slow)
         return _as_forecast(fit, h, levels, intervals, npaths, seed, name, series_id, extra)
-    order, build, table = _select(y, m, cands, fixed, ic, name, restarts)
+    order, build, table = _select(y, m, cands, fixed, ic, name, restarts, slow)
     extra["candidates"] = table
     best = _sane(y, h, order, build, ic, name, extra) if sanity else build(order[0])
     return _as_forecast(best, h, levels, intervals, npaths, seed, name, series_id, extra)
 
 
-def _select(y, m, cands, fixed, ic, name, restarts=0):
+def _select(y, m, cands, fixed, ic, name, restarts=0, slow_trend=True):
     from .._kernels import forecast as _k
 
     codes = np.array([[c[0], c[1], c[2], int(c[3])] for c in cands], dtype=np.int64)
     par, sts, crit, nest = _k.ets_fit_many_models(y, m, codes, fixed, _MAXIT, _TOL, _LOWER,
-                                                  _UPPER, restarts)
+                                                  _UPPER, restarts, slow_trend)
     n = y.shape[0]
     k = nest.astype(np.float64)
     m2ll = crit + n * (np.log(2.0 * np.pi) + 1.0 - np.log(n))
@@ -543,7 +554,8 @@ def _select(y, m, cands, fixed, ic, name, restarts=0):
 def auto_ets(y: ArrayLike, h: int, m: int = 1, *, damped: bool | None = None, ic: str = "aicc",
              additive_only: bool = False, level: float | Sequence[float] = (80, 95),
              intervals: str = "auto", npaths: int = 2000, seed: int = 0, restarts: int = 0,
-             sanity: bool = True, series_id: Any = None) -> Forecast:
+             beta_region: str = "slow", sanity: bool = True,
+             series_id: Any = None) -> Forecast:
     """Select the ETS model with the lowest AICc (as R ``forecast::ets``) and forecast.
 
     Candidates: error A/M, trend N/A/Ad, season N/A/M (seasonal only when ``1 < m <= 24``
@@ -576,6 +588,9 @@ def auto_ets(y: ArrayLike, h: int, m: int = 1, *, damped: bool | None = None, ic
         Simulation seed.
     restarts : int, default 0
         Extra Nelder-Mead runs per candidate (see :func:`ets`).
+    beta_region : {"slow", "usual"}, default "slow"
+        ``beta`` at most the starting ``alpha`` (statsforecast's region) or at most
+        ``alpha`` (R's usual region, R's fits and selection); see Notes.
     sanity : bool, default True
         Apply the sanity layer (Notes): a candidate whose forecast is implausible gives way
         to the next admissible one by ``ic``, with a :class:`~cxpath.errors.CxpathWarning`.
@@ -607,17 +622,29 @@ def auto_ets(y: ArrayLike, h: int, m: int = 1, *, damped: bool | None = None, ic
     -----
     Estimation is R's: maximum likelihood over the smoothing parameters and the initial
     states, from R's heuristic start, in the usual region intersected with the admissible
-    one (module docstring), by two Nelder-Mead runs from that start whose lower end is kept
+    one (module docstring; by default with the slow-trend cap on ``beta`` below), by two
+    Nelder-Mead runs from that start whose lower end is kept
     (R's on ties): R's own optimiser (``optim``'s Nelder-Mead, Nash 1990, with ``ets``'s
     2000 evaluations), which makes the fits R's (AirPassengers: R's ETS(M,Ad,M) and its
-    alpha to 5e-6), and statsforecast's bounded adaptive one, which gets further on some
-    seasonal fits where R's simplex stalls. statsforecast's AutoETS estimates in a
-    narrower region: its ``initparam`` lowers the bound arrays in place, so ``beta`` never
-    exceeds the starting ``alpha`` (``0.2 / m``) nor ``gamma`` ``1 - 0.2 / m``. Where the
-    two differ on M1 and Tourism it is mostly that bound (a short trending series, where
-    ``beta`` near ``alpha`` has the higher likelihood but forecasts worse), and in a
-    smaller share a Nelder-Mead run of either library that ends at the lower likelihood
-    (``benchmarks/bench_forecast_accuracy.py --worst N`` lists both criteria per series).
+    alpha to 5e-6, with ``beta_region="usual"``), and statsforecast's bounded adaptive
+    one, which gets further on some seasonal fits where R's simplex stalls.
+
+    **Slow-trend region** (``beta_region="slow"``, the default). statsforecast's AutoETS
+    estimates in a narrower region than R: its ``initparam`` lowers the bound arrays in
+    place, so ``beta`` never exceeds the starting ``alpha`` (``0.2 / m`` with a season,
+    ``0.2`` without). Where the two libraries differed on M1 and Tourism it was mostly that
+    bound: on a short trending series ``beta`` near ``alpha`` has the higher likelihood
+    (M1 YAI13: -82.30 at ``beta = 0.998`` against -84.17 at 0.2) and chases the last
+    steps' slope. A cap on how fast the trend may change is a shrinkage that the
+    likelihood alone does not supply, and it is kept because it forecasts better: on all
+    2,312 M1 and Tourism series (competition horizons, ``bench_forecast_accuracy.py``)
+    mean MASE with R's region / with the cap was 3.804 / 3.887 (M1 yearly), 1.673 / 1.613
+    (quarterly), 1.076 / 1.061 (monthly), 2.961 / 2.797 (Tourism yearly), 1.589 / 1.572
+    (quarterly), 1.526 / 1.516 (monthly), mean sMAPE lower on five of the six groups, and
+    the series where cxpath's MASE exceeded statsforecast's by 2x fell from 52 to 21
+    (Tourism yearly 25 to 7). R's region stays one argument away (R's fits and selection;
+    AirPassengers: ETS(M,Ad,M), whose ``beta`` 0.02 exceeds the cap ``0.0168``, against
+    ETS(M,A,M) in the slow region).
     A run that stops on the oblique edge ``beta = alpha`` (or ``gamma = 1 - alpha``) of
     the usual region, where a simplex of penalised vertices cannot slide along it, is
     continued with ``beta`` and ``gamma`` as positions in their ranges, which makes that
@@ -637,15 +664,17 @@ def auto_ets(y: ArrayLike, h: int, m: int = 1, *, damped: bool | None = None, ic
        (``span / (n - 1)`` per step) covers in ``j`` steps, so a straight-line trend is
        never cut whatever the horizon.
 
-    The factor 0.5 was chosen on M1 and Tourism (2,312 series, competition horizons): the
-    layer changes the model of 11 M1 and 7 Tourism series and lowers mean MASE on four of
-    the six frequency groups (M1 yearly 3.992 to 3.961, monthly 1.097 to 1.089, Tourism
-    yearly 2.925 to 2.893, quarterly 1.635 to 1.631), leaves Tourism monthly unchanged and
-    raises M1 quarterly (1.587 to 1.626). A factor 1 fires less with smaller gains; 0.25 or
-    less fires on 20-60 series per group and hurts M1 yearly. Checked afterwards on M3
-    (3,003 series, not used for the choice): it fires on 27 series and lowers mean MASE on
-    yearly (2.778 to 2.690), quarterly (1.166 to 1.163) and monthly data (0.8657 to
-    0.8641). ``sanity=False`` gives R's choice, the lowest criterion.
+    The factor 0.5 was chosen in R's region on M1 and Tourism (2,312 series, competition
+    horizons): the layer changes the model of 11 M1 and 7 Tourism series and lowers mean
+    MASE on four of the six frequency groups (M1 yearly 3.992 to 3.961, monthly 1.097 to
+    1.089, Tourism yearly 2.925 to 2.893, quarterly 1.635 to 1.631), leaves Tourism monthly
+    unchanged and raises M1 quarterly (1.587 to 1.626). A factor 1 fires less with smaller
+    gains; 0.25 or less fires on 20-60 series per group and hurts M1 yearly. Checked
+    afterwards on M3 (3,003 series, not used for the choice): it fires on 27 series and
+    lowers mean MASE on yearly (2.778 to 2.690), quarterly (1.166 to 1.163) and monthly data
+    (0.8657 to 0.8641). In the slow-trend region fewer fits chase a trend and the layer
+    fires on 7 of the 2,312 M1 and Tourism series (M1 monthly 6, Tourism yearly 1).
+    ``sanity=False`` gives R's choice, the lowest criterion.
 
     Examples
     --------
@@ -661,8 +690,8 @@ def auto_ets(y: ArrayLike, h: int, m: int = 1, *, damped: bool | None = None, ic
     """
     return _ets("forecast.auto_ets", y, h, m, model="ZZZ", damped=damped, ic=ic,
                 additive_only=additive_only, level=level, intervals=intervals,
-                npaths=npaths, seed=seed, restarts=restarts, sanity=sanity,
-                series_id=series_id)
+                npaths=npaths, seed=seed, restarts=restarts, beta_region=beta_region,
+                sanity=sanity, series_id=series_id)
 
 
 @dated
@@ -706,7 +735,8 @@ def ses(y: ArrayLike, h: int, *, alpha: float | None = None,
 @dated
 def holt(y: ArrayLike, h: int, *, damped: bool = False, alpha: float | None = None,
          beta: float | None = None, phi: float | None = None,
-         level: float | Sequence[float] = (80, 95), series_id: Any = None) -> Forecast:
+         level: float | Sequence[float] = (80, 95), beta_region: str = "slow",
+         series_id: Any = None) -> Forecast:
     """Holt's linear trend method, ETS(A,A,N) or ETS(A,Ad,N), fixed or fitted parameters.
 
     Parameters
@@ -722,6 +752,8 @@ def holt(y: ArrayLike, h: int, *, damped: bool = False, alpha: float | None = No
         the error-correction form (``beta = alpha * beta*``).
     level : float or sequence of float, default (80, 95)
         Interval levels in percent.
+    beta_region : {"slow", "usual"}, default "slow"
+        Region of an estimated ``beta`` (see :func:`ets`).
     series_id : object, optional
         Id used in messages and on the result.
 
@@ -742,14 +774,15 @@ def holt(y: ArrayLike, h: int, *, damped: bool = False, alpha: float | None = No
     """
     damped = v.check_bool(damped, "damped", where("forecast.holt", series_id))
     return _ets("forecast.holt", y, h, 1, model="AAN", damped=damped, alpha=alpha, beta=beta,
-                phi=phi, level=level, series_id=series_id)
+                phi=phi, level=level, beta_region=beta_region, series_id=series_id)
 
 
 @dated
 def holt_winters(y: ArrayLike, h: int, m: int, *, seasonal: str = "additive", damped: bool = False,
                  alpha: float | None = None, beta: float | None = None, gamma: float | None = None,
                  phi: float | None = None, initial_states: ArrayLike | None = None,
-                 level: float | Sequence[float] = (80, 95), series_id: Any = None) -> Forecast:
+                 level: float | Sequence[float] = (80, 95), beta_region: str = "slow",
+                 series_id: Any = None) -> Forecast:
     """Holt-Winters' seasonal method: ETS(A,A,A) (additive) or ETS(M,A,M) (multiplicative).
 
     Parameters
@@ -770,6 +803,8 @@ def holt_winters(y: ArrayLike, h: int, m: int, *, seasonal: str = "additive", da
         Fixed initial state (see :func:`ets`).
     level : float or sequence of float, default (80, 95)
         Interval levels in percent.
+    beta_region : {"slow", "usual"}, default "slow"
+        Region of an estimated ``beta`` (see :func:`ets`).
     series_id : object, optional
         Id used in messages and on the result.
 
@@ -800,4 +835,4 @@ def holt_winters(y: ArrayLike, h: int, m: int, *, seasonal: str = "additive", da
     model = "AAA" if seasonal == "additive" else "MAM"
     return _ets(func, y, h, m, model=model, damped=damped, alpha=alpha, beta=beta,
                 gamma=gamma, phi=phi, initial_states=initial_states, level=level,
-                series_id=series_id)
+                beta_region=beta_region, series_id=series_id)

