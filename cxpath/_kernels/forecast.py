@@ -1464,8 +1464,7 @@ def ets_fit_many_models(y, m, models, fixed, maxit, tol, lower, upper, restarts,
     """Fit each candidate ``(error, trend, season, damped)`` row of ``models``.
 
     ``slow_trend`` as in :func:`ets_fit`. Returns ``(params k x 4, states k x (2 + m),
-    criterion k, n_estimated k)``; a model
-    that cannot be fitted has criterion ``+inf``.
+    criterion k, n_estimated k)``; a model that cannot be fitted has criterion ``+inf``.
 
     A Python loop over the one compiled :func:`ets_fit` (the model is a runtime flag), not
     a kernel: a compiled loop would re-optimise and re-emit all of ``ets_fit``'s code in a
