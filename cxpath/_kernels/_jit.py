@@ -343,7 +343,13 @@ def compiled(dispatcher) -> bool:
     >>> isinstance(compiled(key_starts), bool)
     True
     """
-    return bool(getattr(dispatcher, "signatures", True))
+    if isinstance(dispatcher, _Kernel):
+        dispatcher = dispatcher._cx_dispatcher
+        if dispatcher is None:
+            return False
+    # the overloads themselves: ``signatures`` lists them, ~4 us a call (ETS asks per fit)
+    overloads = getattr(dispatcher, "overloads", None)
+    return True if overloads is None else len(overloads) > 0
 
 
 #: :func:`by_work` runs a kernel interpreted until the work it has run so in this process

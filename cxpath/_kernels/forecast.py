@@ -461,11 +461,14 @@ def ets_calc(y, init, m, error, trend, season, alpha, beta, gamma, phi, e, state
 def ets_lik(y, init, m, error, trend, season, alpha, beta, gamma, phi, ring):
     """The criterion of :func:`ets_calc` alone, for the optimiser's inner loop.
 
-    Same model, written in error-correction form to shorten the dependency chain: with
-    ``d = p - q`` (``p`` the deseasonalised observation, ``q`` the level plus damped
-    trend), ``l' = q + alpha d`` and, for an additive trend, ``b' = phi b + beta d`` — equal
-    to R's ``b' = phi b + (beta / alpha) (l' - l - phi b)``. Seasonal states live in the
-    ring buffer ``ring`` (length at least ``m``). NaN when a forecast is undefined.
+    Same model, written to shorten the dependency chain from one step's states to the
+    next: with ``p`` the deseasonalised observation and ``q`` the level plus damped trend,
+    ``l' = q + alpha (p - q)`` and, for an additive trend, ``b' = phi b + beta (p - q)``
+    (equal to R's ``b' = phi b + (beta / alpha) (l' - l - phi b)``) are expanded to
+    ``l' = (1 - alpha) l + (1 - alpha) phi b + alpha p`` and ``b' = phi (1 - beta) b - beta
+    l + beta p``, whose ``p`` terms are off the chain (additive trends: ~20 % faster per
+    evaluation, #19). Seasonal states live in the ring buffer ``ring`` (length at least
+    ``m``). NaN when a forecast is undefined.
     """
     n = y.shape[0]
     level = init[0]
@@ -480,6 +483,9 @@ def ets_lik(y, init, m, error, trend, season, alpha, beta, gamma, phi, ring):
     prod = 1.0  # product of |yhat| flushed into logs before it can overflow
     ratio = beta / alpha
     damped_one = abs(phi - 1.0) < _TOL
+    keep = 1.0 - alpha  # the expanded updates' coefficients
+    level_slope = keep * phi
+    slope_slope = phi * (1.0 - beta)
     for i in range(n):
         yi = y[i]
         if trend == 0:
@@ -494,15 +500,15 @@ def ets_lik(y, init, m, error, trend, season, alpha, beta, gamma, phi, ring):
             q = level * phib
         if season == 0:
             f = q
-            d = yi - q
+            p = yi
         elif season == 1:
             so = ring[last]
             f = q + so
-            d = yi - f
+            p = yi - so
         else:
             so = ring[last]
             f = q * so
-            d = (_HUGE if abs(so) < _TOL else yi / so) - q
+            p = _HUGE if abs(so) < _TOL else yi / so
         if error == 1:
             err = yi - f
         else:
@@ -514,15 +520,16 @@ def ets_lik(y, init, m, error, trend, season, alpha, beta, gamma, phi, ring):
                 prod = 1.0
         sse += err * err
         if trend == 1:
-            slope = phib + beta * d
-            level = q + alpha * d
+            new_l = (keep * level + alpha * p) + level_slope * slope
+            slope = (slope_slope * slope + beta * p) - beta * level
+            level = new_l
         elif trend == 2:
-            new_l = q + alpha * d
+            new_l = q + alpha * (p - q)
             r = _HUGE if abs(level) < _TOL else new_l / level
             slope = phib + ratio * (r - phib)
             level = new_l
         else:
-            level = q + alpha * d
+            level = keep * level + alpha * p
         if season == 1:
             ring[last] = so + gamma * (yi - f)
             last = last - 1 if last > 0 else ms - 1
@@ -553,31 +560,39 @@ def roots_within(coef, radius):
 
 @kernel()
 def _schur(work, k, radius):
-    """Schur-Cohn on the ``k`` coefficients in ``work[:k]``; ``work[k:2k]`` is scratch."""
+    """Schur-Cohn on the ``k`` coefficients in ``work[:k]``; ``work[k:2k]`` is scratch.
+
+    On the monic polynomial: with ``r = a_0`` (``|r| < 1`` required), the reduced
+    polynomial ``(p(z) - r p*(z)) / z`` has leading coefficient ``1 - r^2 > 0``, so dividing
+    by it keeps the recursion monic (one division a step instead of one a coefficient: the
+    test was half of a seasonal ETS criterion, #19).
+    """
     n = k - 1
     while n > 0 and work[n] == 0.0:
         n -= 1
+    if n == 0:
+        return True
     scale = 1.0
     for i in range(n + 1):
         work[i] = work[i] * scale
         scale *= radius
+    inv = 1.0 / work[n]
+    for i in range(n):
+        work[i] = work[i] * inv
     deg = n
     while deg > 0:
-        lead = work[deg]
-        const = work[0]
-        if abs(const) >= abs(lead):
+        r = work[0]
+        if not abs(r) < 1.0:
             return False
-        big = 0.0  # largest modulus of the reduced coefficients, found as they are made
-        for i in range(deg):
-            c = lead * work[i + 1] - const * work[deg - 1 - i]
-            work[k + i] = c
-            if abs(c) > big:
-                big = abs(c)
-        if big == 0.0:
+        s = 1.0 - r * r
+        if s == 0.0:
             return False
+        s = 1.0 / s
+        for i in range(deg - 1):
+            work[k + i] = (work[i + 1] - r * work[deg - 1 - i]) * s
         deg -= 1
-        for i in range(deg + 1):
-            work[i] = work[k + i] / big
+        for i in range(deg):
+            work[i] = work[k + i]
     return True
 
 
