@@ -598,7 +598,20 @@ def _schur(work, k, radius):
 
 @kernel(example=lambda: (0.3, 0.05, 0.1, 0.98, 4))
 def ets_admissible(alpha, beta, gamma, phi, m):
-    """Forecastability region of Hyndman et al. (2008, ch. 10); NaN means "not in model"."""
+    """Forecastability region of Hyndman et al. (2008, ch. 10); NaN means "not in model".
+
+    Seasonal models without a trend skip the characteristic-polynomial test in the usual
+    region ``0 < alpha < 1``, ``0 < gamma <= 1 - alpha``, where it always holds (a third
+    of the seasonal candidates of a monthly ``auto_ets``, whose criterion the O(m^2) test
+    was about half of). Proof: with ``beta = 0``, ``phi = 1``, ``a = 1 - alpha`` and ``c =
+    1 - alpha - gamma``, the polynomial is ``P(z) = z^m (z - a) - ((alpha + c) z - c)``;
+    for ``|z| = r >= 1`` the difference ``|z - a|^2 - |(alpha + c) z - c|^2`` is smallest
+    at ``z = r``, where it equals ``gamma (r - 1) (r (1 + alpha + c) - (1 - alpha + c))``
+    (second factor at least ``2 alpha``), and on ``|z| = 1`` it is ``2 (a - (alpha + c) c)
+    (1 - cos theta)`` with ``(alpha + c) c < a``; so ``|z^m (z - a)| > |(alpha + c) z -
+    c|`` on ``|z| >= 1`` except at ``z = 1``: every root lies in the closed unit disc, the
+    only one on the circle being ``z = 1``, which R's ``1 + 1e-10`` tolerance admits.
+    """
     return _admissible(alpha, beta, gamma, phi, m, np.empty(2 * (m + 2)))
 
 
@@ -624,6 +637,8 @@ def _admissible(alpha, beta, gamma, phi, m, work):
             return False
         if beta < -(1.0 - phi) * (gamma / m + alpha):
             return False
+        if beta == 0.0 and phi == 1.0 and 0.0 < alpha < 1.0 and 0.0 < gamma <= 1.0 - alpha:
+            return True  # no trend, usual region: always admissible (ets_admissible)
         # characteristic polynomial (ascending powers, as R's polyroot), degree m + 1
         work[0] = phi * (1.0 - alpha - gamma)
         work[1] = alpha + beta - alpha * phi + gamma - 1.0
