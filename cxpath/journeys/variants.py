@@ -253,7 +253,7 @@ def variants(journeys: Journeys | JourneyStats, top: int | None = None, *,
     >>> variants(j).to_frame("dict")["path"].tolist()
     ['a', 'a > b']
     """
-    from .stats import JourneyStats, _gather_paths, _parts, check_calendar, clock_name
+    from .stats import JourneyStats, _gather_paths, _parts, alongside, check_calendar, clock_name
 
     func = "journeys.variants"
     if top is not None:
@@ -265,6 +265,7 @@ def variants(journeys: Journeys | JourneyStats, top: int | None = None, *,
         return by_case_segment(journeys, by, func,
                                lambda sub: variants(sub, top, calendar=calendar))
     clock = "elapsed time"
+    quantiles = None  # the duration quantiles per variant, when there are times
     if isinstance(journeys, JourneyStats):
         if calendar is not None:
             v.fail("calendar", func, "None for JourneyStats (business time needs the "
@@ -274,7 +275,6 @@ def variants(journeys: Journeys | JourneyStats, top: int | None = None, *,
         counts, success = stats.variant_counts, stats.variant_success
         offsets, codes = stats.variant_offsets, stats.variant_codes
         rows = np.arange(len(counts))
-        median = p90 = np.full(len(counts), np.nan)
     elif isinstance(journeys, Journeys):
         labels = journeys.vocab
         rep, group, n_groups = distinct_paths(journeys)
@@ -286,22 +286,32 @@ def variants(journeys: Journeys | JourneyStats, top: int | None = None, *,
         if journeys.times is not None:
             from .stats import case_durations
 
-            q = quantiles_by_group(group, case_durations(journeys, calendar), n_groups,
-                                   [0.5, 0.9])
             clock = clock_name(journeys, calendar)
-            median, p90 = q[:, 0], q[:, 1]
-        else:
-            median = p90 = np.full(n_groups, np.nan)
+
+            def quantiles():
+                return quantiles_by_group(group, case_durations(journeys, calendar),
+                                          n_groups, [0.5, 0.9])
     else:
         v.fail("journeys", func, "a Journeys or JourneyStats",
                got=type(journeys).__name__)
-    # rank by count; ties keep the order of first appearance (the first case of each
-    # variant from journeys, the stored content-based order from statistics): groups are
-    # numbered in that order, so a stable sort suffices
-    order = np.argsort(-counts, kind="stable")
-    if top is not None:
-        order = order[:top]
-    path_codes, path_offsets = _gather_paths(codes, offsets, rows[order], _parts(len(codes)))
+    parts = _parts(len(codes))
+
+    def ranked(threads):
+        # rank by count; ties keep the order of first appearance (the first case of each
+        # variant from journeys, the stored content-based order from statistics): groups
+        # are numbered in that order, so a stable sort suffices
+        order = np.argsort(-counts, kind="stable")
+        if top is not None:
+            order = order[:top]
+        return order, _gather_paths(codes, offsets, rows[order], threads)
+
+    if quantiles is None:
+        order, (path_codes, path_offsets) = ranked(parts)
+        median = p90 = np.full(len(counts), np.nan)
+    else:  # the quantiles on a thread of their own beside the ranking (on several threads)
+        q, (order, (path_codes, path_offsets)) = alongside(
+            len(codes), quantiles, lambda: ranked(max(1, parts - 1)))
+        median, p90 = q[:, 0], q[:, 1]
     total = int(counts.sum())
     with np.errstate(invalid="ignore", divide="ignore"):
         rate = success / counts
