@@ -22,7 +22,8 @@ import numpy as np
 from . import _validate as v
 from ._optional import require
 
-__all__ = ["column", "column_zone", "dictionary_codes", "frame_kind", "make_frame"]
+__all__ = ["column", "column_zone", "dictionary_codes", "frame_kind", "in_zone",
+           "make_frame"]
 
 BACKENDS = ("pandas", "polars", "dict")
 
@@ -136,7 +137,11 @@ def column_zone(data, spec) -> str | None:
         tz = getattr(typ, "tz", None)
     if tz is None:
         return None
-    return str(getattr(tz, "key", None) or getattr(tz, "zone", None) or tz)
+    name = getattr(tz, "key", None) or getattr(tz, "zone", None)  # zoneinfo, pytz
+    path = getattr(tz, "_filename", None)  # dateutil's tzfile('/usr/share/zoneinfo/…')
+    if name is None and isinstance(path, str) and "zoneinfo/" in path:
+        name = path.split("zoneinfo/", 1)[1]
+    return str(name or tz)
 
 
 def _from_values(values) -> np.ndarray:
@@ -313,25 +318,41 @@ def _dedupe(values: np.ndarray) -> np.ndarray:
 
 
 def make_frame(columns: dict, backend: str = "pandas", *, func: str = "to_frame",
-               durations: Mapping[str, float] | None = None):
+               durations: Mapping[str, float] | None = None,
+               zones: Mapping[str, str] | None = None):
     """Build a table from ordered 1-D columns with the requested backend.
 
     ``backend='dict'`` returns the columns as a plain ``dict`` and needs no extra.
     ``durations`` maps the names of columns holding durations to their seconds per unit
     (1 for seconds, 3600 for hours …): those become ``timedelta64[ns]`` (pandas, dict) or
-    ``Duration`` (polars) columns, see :func:`as_timedelta`.
+    ``Duration`` (polars) columns, see :func:`as_timedelta`. ``zones`` maps the names of
+    ``datetime64`` columns holding UTC instants to the time zone they are shown in: pandas
+    and polars columns aware of that zone (the dict keeps the UTC instants).
     """
     v.check_option(backend, "backend", func, BACKENDS)
     if durations:
         columns = {k: as_timedelta(c, durations[k]) if k in durations else c
                    for k, c in columns.items()}
+    zones = {k: z for k, z in (zones or {}).items() if z is not None and k in columns}
     if backend == "dict":
         return dict(columns)
     if backend == "pandas":
         pd = require("pandas", f"{func}(backend='pandas')")
-        return pd.DataFrame({k: np.asarray(c) for k, c in columns.items()})
+        return pd.DataFrame({k: in_zone(c, zones[k]) if k in zones else np.asarray(c)
+                             for k, c in columns.items()})
     pl = require("polars", f"{func}(backend='polars')")
-    return pl.DataFrame({k: _polars_ready(np.asarray(c)) for k, c in columns.items()})
+    frame = pl.DataFrame({k: _polars_ready(np.asarray(c)) for k, c in columns.items()})
+    if zones:
+        frame = frame.with_columns([pl.col(k).dt.replace_time_zone("UTC")
+                                    .dt.convert_time_zone(z) for k, z in zones.items()])
+    return frame
+
+
+def in_zone(instants, zone: str):
+    """UTC instants (``datetime64``) as a pandas ``DatetimeIndex`` aware of ``zone``."""
+    pd = require("pandas", "Dates in a time zone")
+    return pd.DatetimeIndex(np.asarray(instants, dtype="M8[ns]")).tz_localize("UTC") \
+        .tz_convert(zone)
 
 
 _NS_MAX = np.iinfo(np.int64).max / 1e9  # the longest duration timedelta64[ns] holds (s)

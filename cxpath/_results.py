@@ -546,6 +546,11 @@ class Result:
                         scales.setdefault(k, x)
         return scales
 
+    def _zones(self) -> dict:
+        """``{column: time zone}`` of the ``datetime64`` columns holding UTC instants that
+        ``to_frame`` shows in a zone (none by default)."""
+        return {}
+
     def _title(self) -> str:
         return type(self).__name__
 
@@ -561,7 +566,7 @@ class Result:
         """
         cols = self._columns()
         return make_frame(cols, backend, func=f"{type(self).__name__}.to_frame",
-                          durations=self._durations(cols))
+                          durations=self._durations(cols), zones=self._zones())
 
     def to_dict(self) -> dict:
         """All fields as JSON-ready Python values (arrays become lists)."""
@@ -571,6 +576,12 @@ class Result:
     def _shown_columns(self, show_ids: bool = False) -> tuple[dict, list[str]]:
         """The columns as the reprs show them, and a line saying which ids were hidden."""
         cols = self._columns()
+        zones = {k: z for k, z in self._zones().items() if z is not None and k in cols}
+        if zones:  # UTC instants shown as the local times to_frame() gives
+            from ._frames import in_zone
+
+            cols = {k: in_zone(c, zones[k]).to_numpy(dtype=object) if k in zones else c
+                    for k, c in cols.items()}
         names = self._id_columns if self._id_columns is not None else \
             tuple(k for k in cols if k in ID_COLUMNS)
         hidden = [k for k in names if k in cols and len(cols[k])]

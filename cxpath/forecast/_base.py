@@ -49,9 +49,14 @@ class Forecast(Result):
     ds : ndarray of datetime64[ns], optional
         Future timestamps of the steps when the series came with dates (a pandas Series
         with a ``DatetimeIndex``, or ``dates=``), else None; ``to_frame()`` then has a
-        ``ds`` column after ``step``. Time-zone-aware dates give wall-clock timestamps.
+        ``ds`` column after ``step``. For time-zone-aware dates, the instants in UTC
+        (unambiguous across daylight-saving switches, where local wall-clock times repeat
+        or skip an hour), and ``to_frame()`` shows them in ``tz``.
     freq : str, optional
         The dates' frequency alias (``"D"``, ``"MS"`` …) when there are dates, else None.
+    tz : str, optional
+        The time zone of time-zone-aware dates (``"Europe/Berlin"``), else None. Steps of a
+        day or longer follow its calendar (local midnights), shorter ones elapsed time.
     step : ndarray of int
         The steps ``1..h`` (the table's first column).
     """
@@ -69,6 +74,7 @@ class Forecast(Result):
     series_id: object = None
     ds: np.ndarray | None = None
     freq: str | None = None
+    tz: str | None = None
 
     _derived = derived_columns({
         "lo_{level}": "lower end of the level % interval, ``lower[i]`` for "
@@ -113,6 +119,9 @@ class Forecast(Result):
             if shown:
                 lines.append("params: " + shown)
         return lines
+
+    def _zones(self) -> dict:
+        return {"ds": self.tz}
 
     def _columns(self) -> dict:
         cols = {"step": self.step, "mean": self.mean}

@@ -36,8 +36,8 @@ from .._optional import require
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["DATES_DOC", "check_fits", "dated", "future_dates", "parse_freq", "read_dates",
-           "regular_freq", "season_length"]
+__all__ = ["DATES_DOC", "check_fits", "dated", "follows", "future_dates", "local_dates",
+           "parse_freq", "read_dates", "regular_freq", "season_length", "zone_of"]
 
 _DAY = 86_400 * 10**9  # nanoseconds
 
@@ -138,7 +138,12 @@ def read_dates(dates, name: str, func: str) -> pd.DatetimeIndex:
         pos = int(np.flatnonzero(stamps.isna())[0])
         v.fail(name, func, "dates without missing values", got=f"NaT at position {pos}",
                data=True)
-    return stamps
+    try:  # one unit, so that integer views (asi8) are nanoseconds whatever the source
+        # (polars and arrow datetimes are microseconds by default)
+        return stamps.as_unit("ns")
+    except (OverflowError, pd.errors.OutOfBoundsDatetime):
+        v.fail(name, func, "dates between 1677 and 2262 (pandas' nanosecond timestamps)",
+               got=f"dates from {stamps.min()} to {stamps.max()}", data=True)
 
 
 def _show(stamp) -> str:
@@ -220,8 +225,7 @@ def regular_freq(stamps: pd.DatetimeIndex, freq, name: str, func: str) -> Any:
             off = pd.tseries.frequencies.to_offset(alias)
         return off
     if n >= 2:
-        nxt = stamps[:-1] + off
-        bad = np.flatnonzero(nxt.asi8 != stamps.asi8[1:])
+        bad = np.flatnonzero(~follows(stamps, off))
         span = int(stamps.asi8[-1] - stamps.asi8[0])
         if bad.size and isinstance(off, pd.offsets.Tick) and \
                 span // int(off.nanos) > 100 * n + 10_000:  # no grid of that many dates
@@ -247,12 +251,49 @@ def regular_freq(stamps: pd.DatetimeIndex, freq, name: str, func: str) -> Any:
     return off
 
 
+def follows(stamps, off) -> np.ndarray:
+    """Whether each timestamp after the first is the one before plus a period of ``off``.
+
+    For time-zone-aware dates a period of days is one of the local calendar, midnight to
+    midnight across a daylight-saving switch (pandas adds 24 hours: 23:00 the next
+    evening); steps shorter than a day are elapsed time (an hourly series has both 02:00
+    of the night the clocks go back).
+    """
+    pd = require("pandas", "Regular dates")
+    if stamps.tz is not None and isinstance(off, pd.offsets.Day):
+        stamps = stamps.tz_localize(None)  # the wall clock
+    return (stamps[:-1] + off).asi8 == stamps.asi8[1:]
+
+
+def zone_of(stamps) -> str | None:
+    """The time zone of time-zone-aware timestamps as a name pandas and polars read (the
+    IANA key where there is one: ``'Europe/Berlin'``, ``'UTC'``, ``'UTC+02:00'``), None
+    for naive ones."""
+    from .._frames import column_zone
+
+    return column_zone(None, stamps)
+
+
+def local_dates(ds, tz: str | None):
+    """``ds`` (``datetime64[ns]``; UTC instants when ``tz`` is given) as a pandas
+    ``DatetimeIndex``, aware of ``tz`` when it is given."""
+    from .._frames import in_zone
+
+    pd = require("pandas", "Dates of a forecast")
+    return pd.DatetimeIndex(np.asarray(ds, dtype="M8[ns]")) if tz is None else in_zone(ds, tz)
+
+
 def future_dates(last, off, h: int, func: str = "forecast") -> np.ndarray:
-    """``h`` timestamps after ``last``, as naive ``datetime64[ns]`` (wall clock for
-    time-zone-aware dates); a horizon past pandas' last timestamp fails on ``h``."""
+    """``h`` timestamps after ``last``, as ``datetime64[ns]``: the instants in UTC when
+    ``last`` is time-zone aware (one period of ``off`` of the local calendar apart: a day
+    is 23 or 25 hours across a daylight-saving switch); a horizon past pandas' last
+    timestamp fails on ``h``."""
     pd = require("pandas", func)
     try:
-        out = pd.date_range(start=last + off, periods=h, freq=off)
+        if last.tz is not None and isinstance(off, pd.offsets.Day):  # local midnights
+            out = pd.date_range(start=last, periods=h + 1, freq=off)[1:]
+        else:
+            out = pd.date_range(start=last + off, periods=h, freq=off)
     except (OverflowError, pd.errors.OutOfBoundsDatetime, ValueError):
         out = None
     if out is None or len(out) != h:
@@ -260,7 +301,7 @@ def future_dates(last, off, h: int, func: str = "forecast") -> np.ndarray:
                f"{_show(pd.Timestamp.max.floor('D'))})",
                got=f"{h} steps of {off.freqstr!r} after {_show(last)}")
     if out.tz is not None:
-        out = out.tz_localize(None)
+        out = out.tz_convert("UTC").tz_localize(None)
     return out.to_numpy(dtype="datetime64[ns]")
 
 
@@ -352,7 +393,7 @@ def _run_dated(spec: _Spec, args: tuple, kwargs: dict, dates, freq):
     off = regular_freq(stamps, freq, name, public)
     out = spec.fn(*_season_default(spec, args, off), **kwargs)
     return attrs.evolve(out, ds=future_dates(stamps[-1], off, out.h, public),
-                        freq=off.freqstr)
+                        freq=off.freqstr, tz=zone_of(stamps))
 
 
 def dated(fn):

@@ -73,6 +73,9 @@ class BacktestSet(Result):
         The id, date and value column names of the tables.
     seconds : float
         Wall time of the run.
+    tz : str, optional
+        The time zone of time-zone-aware dates, whose ``cutoff`` and ``ds`` are then UTC
+        instants that ``to_frame()`` shows in the zone; else None.
     """
 
     ids: np.ndarray
@@ -94,6 +97,7 @@ class BacktestSet(Result):
     layout: str = "rows"
     names: tuple = ("unique_id", "ds", "y")
     seconds: float = 0.0
+    tz: str | None = None
 
     _derived = derived_columns({
         "unique_id": "the series of the row, ``series_id`` (named after the input's id "
@@ -188,6 +192,9 @@ class BacktestSet(Result):
     def _summary(self) -> list[str]:
         return [f"methods: {', '.join(map(str, self.labels))}",
                 f"seconds: {self.seconds:.3f}"]
+
+    def _zones(self) -> dict:
+        return {self.names[1]: self.tz, "cutoff": self.tz}
 
     def _columns(self) -> dict:
         idn, dsn, yn = self.names
@@ -592,8 +599,9 @@ def _times(panel, i: int, n: int, positions: np.ndarray):
         return np.int64(last) - back * panel.off
     import pandas as pd
 
-    if isinstance(panel.off, pd.offsets.Tick):
+    if isinstance(panel.off, pd.offsets.Tick) and panel.tz is None:
         return (np.int64(last.value) - back * np.int64(panel.off.nanos)).view("M8[ns]")
+    # aware dates: the local calendar's periods, as UTC instants (``.values``)
     stamps = pd.date_range(end=last, periods=n, freq=panel.off).values.astype("M8[ns]")
     return stamps[positions]
 
@@ -819,7 +827,7 @@ def _run(panel, h, m, n_windows, step, window, resolved, levels, refit, kws, lay
         np.concatenate([o[4] for o in outs], axis=2),
         np.repeat(np.concatenate([o[5] for o in outs]), h),
         np.repeat(np.concatenate([o[6] for o in outs]), h), h, n_windows, m, layout,
-        (idn, dsn, valn))
+        (idn, dsn, valn), tz=panel.tz)
 
 
 def _is_dask(x) -> bool:
@@ -880,4 +888,4 @@ def _on_dask(ddf, args, *, id, ds, freq, progress, scheduler) -> BacktestSet:
                        cat("step"), cat("y"), cat("mean", 1), first.levels, cat("lower", 2),
                        cat("upper", 2), cat("scale"), cat("scale2"), first.h,
                        first.n_windows, first.m, first.layout, first.names,
-                       time.perf_counter() - start)
+                       time.perf_counter() - start, first.tz)

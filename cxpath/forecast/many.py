@@ -10,7 +10,7 @@ import attrs
 import numpy as np
 
 from .. import _validate as v
-from .._frames import column, frame_kind
+from .._frames import column, column_zone, frame_kind
 from .._optional import require
 from .._progress import reporter
 from .._results import Result, derived_columns, result
@@ -113,6 +113,10 @@ class ForecastSet(Result):
         top = ", ".join(f"{n} x{c}" for n, c in sorted(zip(names, counts),
                                                       key=lambda t: -t[1])[:5])
         return [f"models: {top}", f"seconds: {self.seconds:.3f}"]
+
+    def _zones(self) -> dict:
+        zone = self.forecasts[0].tz if self.forecasts else None
+        return {self.names[1] if self.layout in ("long", "wide") else "ds": zone}
 
     def _columns(self) -> dict:
         if self.layout == "long":
@@ -233,6 +237,7 @@ class Panel:
     off: Any = None
     layout: str = "set"
     names: tuple = ()
+    tz: str | None = None  # the dates' time zone (aware dates: ``lasts`` are aware too)
 
 
 def _names(data, kind) -> list:
@@ -293,7 +298,7 @@ def _int_step(freq, func):
 
 def read_long(table, idn: str, valn: str, dsn: str, freq, func: str) -> Panel:
     """A long table (one row per series and date) split into its series, sorted by date."""
-    from ._dates import read_dates, regular_freq
+    from ._dates import follows, read_dates, regular_freq, zone_of
 
     keys = column(table, idn, "id", func)
     vals = column(table, valn, "value", func)
@@ -311,11 +316,13 @@ def read_long(table, idn: str, valn: str, dsn: str, freq, func: str) -> Panel:
     code = code_of[inv.ravel()]
     ids = uniq[rank]
     integer = dsv.dtype.kind in "iu"
+    zone = None
     if integer:
         tkey = dsv.astype(np.int64)
     else:
         stamps = read_dates(dsv, "ds", func)
-        tkey = stamps.asi8
+        tkey = stamps.asi8  # UTC for aware dates
+        zone = zone_of(stamps) or column_zone(table, dsn)
     rows = np.lexsort((tkey, code))
     code_s, t_s = code[rows], tkey[rows]
     bounds = np.flatnonzero(np.diff(code_s)) + 1
@@ -328,6 +335,8 @@ def read_long(table, idn: str, valn: str, dsn: str, freq, func: str) -> Panel:
                      (idn, dsn))
     pd = require("pandas", func)
     sorted_stamps = pd.DatetimeIndex(t_s.view("M8[ns]"))
+    if zone is not None:  # regular in the local calendar (a day is 23 or 25 hours at DST)
+        sorted_stamps = sorted_stamps.tz_localize("UTC").tz_convert(zone)
     starts = np.append(0, bounds)
     if freq is None:
         longest = int(np.argmax(ends - starts)) if rows.size else 0
@@ -339,15 +348,14 @@ def read_long(table, idn: str, valn: str, dsn: str, freq, func: str) -> Panel:
 
         off = parse_freq(freq, "freq", func)
     if rows.size > 1:
-        nxt = (sorted_stamps[:-1] + off).asi8
-        bad = np.flatnonzero(same & (nxt != t_s[1:]))
+        bad = np.flatnonzero(same & ~follows(sorted_stamps, off))
         if bad.size:
             k = int(code_s[bad[0]])
             regular_freq(sorted_stamps[starts[k]:ends[k] + 1], off, "ds", where(func, ids[k]))
             v.fail("ds", where(func, ids[k]), f"regular dates of frequency {off.freqstr!r}",
                    got="irregular dates", data=True)  # pragma: no cover - caught above
     lasts = [sorted_stamps[e] for e in ends] if rows.size else []
-    return Panel(ids, parts, lasts, off, "long", (idn, dsn))
+    return Panel(ids, parts, lasts, off, "long", (idn, dsn), zone)
 
 
 def _check_int_steps(t_s, same, code_s, ids, step, func):
@@ -373,7 +381,7 @@ def _check_int_steps(t_s, same, code_s, ids, step, func):
 
 def read_wide(table, kind: str, cols: list, dsn: str | None, freq, func: str) -> Panel:
     """A wide table: one column per series, dates in ``dsn`` or the pandas index."""
-    from ._dates import read_dates, regular_freq
+    from ._dates import read_dates, regular_freq, zone_of
 
     if dsn is None:
         stamps = read_dates(_dated_frame_index(table), "series", func)
@@ -381,6 +389,9 @@ def read_wide(table, kind: str, cols: list, dsn: str | None, freq, func: str) ->
         names = [str(c) for c in labels]
     else:
         stamps = read_dates(column(table, dsn, "ds", func), "ds", func)
+        zone = column_zone(table, dsn)
+        if zone is not None and stamps.tz is None:  # the column's UTC instants, in its zone
+            stamps = stamps.tz_localize("UTC").tz_convert(zone)
         labels = list(table.columns) if kind == "pandas" else list(cols)
         names = [str(c) for c in labels]
         keep = [i for i, n in enumerate(names) if n != dsn]
@@ -399,7 +410,7 @@ def read_wide(table, kind: str, cols: list, dsn: str | None, freq, func: str) ->
     ids = np.empty(len(labels), dtype=object)
     ids[:] = labels
     return Panel(ids, parts, [stamps[-1]] * len(parts), off, "wide",
-                 ("", dsn or (getattr(table.index, "name", None) or "ds")))
+                 ("", dsn or (getattr(table.index, "name", None) or "ds")), zone_of(stamps))
 
 
 def future_for(panel: Panel, h: int, func: str = "forecast.forecast_many") -> list | None:
@@ -416,7 +427,7 @@ def future_for(panel: Panel, h: int, func: str = "forecast.forecast_many") -> li
     from ._dates import check_fits, future_dates
 
     pd = require("pandas", func)
-    if isinstance(panel.off, pd.offsets.Tick):
+    if isinstance(panel.off, pd.offsets.Tick) and panel.tz is None:
         if panel.lasts:
             check_fits(max(last.value for last in panel.lasts), panel.off.nanos, h, func)
         steps = np.arange(1, h + 1, dtype=np.int64) * np.int64(panel.off.nanos)
@@ -466,7 +477,8 @@ def run_panel(panel: Panel, h: int, m: int | None, levels, call, method, kw: dic
             v.fail("method", "forecast.forecast_many", "a callable returning a "
                    "cxpath.forecast.Forecast", got=f"a {type(bad).__name__}", wrong_type=True)
         freq = panel.off.freqstr if not isinstance(panel.off, int) else None
-        results = [attrs.evolve(f, ds=d, freq=freq) for f, d in zip(results, future)]
+        results = [attrs.evolve(f, ds=d, freq=freq, tz=panel.tz)
+                   for f, d in zip(results, future)]
     return tuple(results), caught
 
 

@@ -31,7 +31,14 @@ from .._results import Result, derived_columns, drawn_by, result
 from .._warnings import warn
 from ..errors import CxpathWarning, DataError
 from ._base import Forecast, check_h, check_levels, check_series
-from ._dates import _dated_index, future_dates, read_dates, regular_freq
+from ._dates import (
+    _dated_index,
+    future_dates,
+    local_dates,
+    read_dates,
+    regular_freq,
+    zone_of,
+)
 
 if TYPE_CHECKING:
     from collections.abc import Mapping, Sequence
@@ -397,7 +404,7 @@ def _calendar(holidays, events, stamps, future, func):
     """``{name: (history mask, future mask)}`` for holidays and named events."""
     pd = require("pandas", func)
     hist_days = _day_numbers(stamps)
-    fut_days = _day_numbers(pd.DatetimeIndex(future))
+    fut_days = _day_numbers(future)
     out: dict = {}
     if holidays is not None:
         if isinstance(holidays, str):
@@ -639,7 +646,7 @@ def mstl_forecast(y: ArrayLike, h: int, periods: float | Sequence[float] | None 
         if not (isinstance(off, pd.offsets.Tick) and int(off.nanos) <= _DAY):
             v.fail("holidays" if holidays is not None else "events", func,
                    "used with daily or sub-daily data", got=f"frequency {off.freqstr!r}")
-        masks = _calendar(holidays, events, stamps, ds, func)
+        masks = _calendar(holidays, events, stamps, local_dates(ds, zone_of(stamps)), func)
 
     def run(series):
         return _decompose(series, kept, wins, iterate, robust, 0, 1, 1, None, None)
@@ -730,5 +737,5 @@ def mstl_forecast(y: ArrayLike, h: int, periods: float | Sequence[float] | None 
     if ds is not None:
         import attrs
 
-        out = attrs.evolve(out, ds=ds, freq=off.freqstr)
+        out = attrs.evolve(out, ds=ds, freq=off.freqstr, tz=zone_of(stamps))
     return out

@@ -145,6 +145,9 @@ class StaffingPlan(Result):
         The rate quantile staffed to (``rule='quantile'``).
     level : float
         The forecast band the variance was read from (percent).
+    tz : str, optional
+        The time zone of the forecast's time-zone-aware dates: ``start`` then holds their
+        UTC instants, which ``to_frame()`` shows in the zone.
     """
 
     start: np.ndarray
@@ -162,11 +165,15 @@ class StaffingPlan(Result):
     interval: float
     quantile: float | None
     level: float
+    tz: str | None = None
 
     @property
     def scheduled_hours(self) -> float:
         """Scheduled agent-hours over all intervals (interval in seconds)."""
         return float(self.scheduled.sum() * self.interval / 3600.0)
+
+    def _zones(self) -> dict:
+        return {"start": self.tz}
 
     @property
     def overall_service_level(self) -> float:
@@ -489,7 +496,8 @@ def staffing_plan(forecast: Forecast, aht: ArrayLike, *, rule: str = "expected",
                         scheduled=_shrink(n, shrink), expected_service_level=esl,
                         service_level_at_mean=at_mean, p_target=p, rule=rule, target=target,
                         answer_time=t, interval=interval,
-                        quantile=q if rule == "quantile" else None, level=level)
+                        quantile=q if rule == "quantile" else None, level=level,
+                        tz=forecast.tz)
 
 
 def _search(ok, load: np.ndarray, high_load: np.ndarray) -> np.ndarray:

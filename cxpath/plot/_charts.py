@@ -278,7 +278,7 @@ def forecast(result: Forecast, ax: Axes | None = None, *, history: ArrayLike | N
         ax.plot(x_of(back) if dated else back, y, color="black", linewidth=1,
                 label="history")
     steps = np.arange(1, h + 1)
-    xs = result.ds if dated else steps
+    xs = _local_ds(result) if dated else steps
     levels = np.asarray(result.levels, dtype=float)
     blues = cmap("Blues", "forecast")
     for k in np.argsort(-levels):
@@ -294,7 +294,7 @@ def forecast(result: Forecast, ax: Axes | None = None, *, history: ArrayLike | N
             v.fail("result", func, "a Forecast with interval levels to flag actuals",
                    got="no levels")
         ex = flag_outside(actual, result, level=flag_level)
-        ex_x = result.ds[ex.step - 1] if dated else ex.step
+        ex_x = xs[ex.step - 1]
         ax.plot(ex_x, ex.actual, linestyle="none", marker="o", markersize=3,
                 color="black", label="actual")
         if ex.outside.any():
@@ -302,7 +302,7 @@ def forecast(result: Forecast, ax: Axes | None = None, *, history: ArrayLike | N
                        color="#d62728", zorder=4,
                        label=f"outside {ex.level:g}% band ({int(ex.outside.sum())})")
     if dated:
-        ax.axvline(x_of(np.array([0]))[0] + (result.ds[0] - x_of(np.array([0]))[0]) / 2,
+        ax.axvline(x_of(np.array([0]))[0] + (xs[0] - x_of(np.array([0]))[0]) / 2,
                    color="grey", linestyle=":", linewidth=1)
         ax.set_xlabel(f"date (frequency {result.freq})" if result.freq else "date")
         ax.figure.autofmt_xdate()
@@ -314,10 +314,20 @@ def forecast(result: Forecast, ax: Axes | None = None, *, history: ArrayLike | N
     return ax
 
 
+def _local_ds(result: Forecast) -> np.ndarray:
+    """The forecast's dates to plot: ``ds``, or for time-zone-aware dates (UTC instants)
+    the aware local datetimes, which matplotlib places by instant and labels in the zone."""
+    if result.tz is None:
+        return result.ds
+    from ..forecast._dates import local_dates
+
+    return local_dates(result.ds, result.tz).to_pydatetime()
+
+
 def _step_dates(result: Forecast):
     """``steps -> timestamps`` of a dated forecast: step 1 is ``ds[0]``, step 0 the last
     observation, one period of ``freq`` apart (the steps of ``ds`` when no ``freq``)."""
-    ds = result.ds
+    ds = _local_ds(result)
     if result.freq:
         import pandas as pd
 
@@ -327,7 +337,8 @@ def _step_dates(result: Forecast):
             first = pd.Timestamp(ds[0])
             low = int(min(steps.min(), 1))
             grid = pd.date_range(end=first, periods=2 - low, freq=off)  # steps low .. 1
-            return grid.to_numpy()[steps - low]
+            return (grid.to_numpy() if result.tz is None else grid.to_pydatetime())[
+                steps - low]
         return x_of
     gap = ds[1] - ds[0] if ds.shape[0] > 1 else np.timedelta64(1, "D")
     return lambda steps: ds[0] + (steps - 1) * gap

@@ -407,3 +407,21 @@ def test_bad_inputs():
     with pytest.raises(InvalidParameterError, match=r"'how' parameter of "
                                                     r"forecast.Evaluation.aggregate"):
         ev.aggregate("sum")
+
+
+def test_time_zone_aware_dates_give_local_cutoffs_and_dates():
+    # days across the clocks going back in Berlin (2024-10-27): the cutoffs and forecast
+    # dates are local midnights, as the input's (a UTC reading refused the table: its
+    # steps were 23 and 25 hours)
+    idx = pd.date_range("2024-10-01", periods=40, freq="D", tz="Europe/Berlin")
+    table = pd.DataFrame({"unique_id": "a", "ds": idx, "y": np.arange(40.0)})
+    bt = backtest_many(table, 2, ["naive"], n_windows=2, step=16, benchmark=None)
+    frame = bt.to_frame()
+    assert bt.tz == "Europe/Berlin" and str(frame["ds"].dt.tz) == "Europe/Berlin"
+    # the last date is 2024-11-09: the last window forecasts 11-08 and 11-09 from 11-07,
+    # the one before is 16 days earlier
+    assert sorted(set(frame["cutoff"].astype(str))) == ["2024-10-22 00:00:00+02:00",
+                                                        "2024-11-07 00:00:00+01:00"]
+    assert frame["ds"].astype(str).tolist()[:2] == ["2024-10-23 00:00:00+02:00",
+                                                    "2024-10-24 00:00:00+02:00"]
+    assert (frame["ds"].dt.hour == 0).all()

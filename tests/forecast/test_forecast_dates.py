@@ -128,9 +128,41 @@ def test_period_index_and_time_zone_aware_dates():
     assert pd.DatetimeIndex(f.ds).strftime("%Y-%m-%d").tolist() == ["2024-09-01"]
     z = pd.Series(Y[:5], index=pd.date_range("2024-03-30", periods=5, freq="D",
                                              tz="Europe/Berlin"))
-    g = naive(z, 2)  # wall clock: midnight stays midnight across the DST change
+    g = naive(z, 2)  # the local calendar: midnight stays midnight across the DST change
+    assert g.tz == "Europe/Berlin"
+    assert g.to_frame()["ds"].astype(str).tolist() == [
+        "2024-04-04 00:00:00+02:00", "2024-04-05 00:00:00+02:00"]
+    # ds holds the UTC instants (Berlin is UTC+2 in April)
     assert pd.DatetimeIndex(g.ds).strftime("%Y-%m-%d %H:%M").tolist() == [
-        "2024-04-04 00:00", "2024-04-05 00:00"]
+        "2024-04-03 22:00", "2024-04-04 22:00"]
+    assert "2024-04-04 00:00:00+02:00" in repr(g)  # the text shows the local times too
+
+
+def test_time_zone_aware_days_follow_the_local_calendar_across_dst():
+    # the history ends on the day the clocks go back (Europe/Berlin, 2024-10-27): the next
+    # midnight is 25 hours later; pandas' Timestamp + Day would give 23:00 that evening
+    z = pd.Series(Y[:7], index=pd.date_range("2024-10-21", periods=7, freq="D",
+                                             tz="Europe/Berlin"))
+    g = naive(z, 2)
+    assert g.to_frame()["ds"].astype(str).tolist() == [
+        "2024-10-28 00:00:00+01:00", "2024-10-29 00:00:00+01:00"]
+    assert naive(z, 1, freq="D").to_frame()["ds"].astype(str).tolist() == [
+        "2024-10-28 00:00:00+01:00"]  # a given 'D' checks the history in local days too
+
+
+def test_hours_across_the_fall_back_are_distinct_instants():
+    # the hour 02:00 happens twice on 2024-10-27 in Berlin: as wall-clock times the two
+    # forecasts would share a label; as instants they are an hour apart
+    idx = pd.date_range(end=pd.Timestamp("2024-10-27 01:00", tz="Europe/Berlin"),
+                        periods=48, freq="h")
+    f = naive(pd.Series(np.arange(48.0), index=idx), 3)
+    assert f.to_frame()["ds"].astype(str).tolist() == [
+        "2024-10-27 02:00:00+02:00", "2024-10-27 02:00:00+01:00",
+        "2024-10-27 03:00:00+01:00"]
+    assert (np.diff(f.ds) == np.timedelta64(3600, "s")).all()
+    assert str(f.to_frame("polars")["ds"].dtype) == "Datetime(time_unit='ns', " \
+        "time_zone='Europe/Berlin')"
+    assert f.to_frame("dict")["ds"].dtype == np.dtype("M8[ns]")  # the dict: UTC instants
 
 
 def test_a_single_date_needs_freq():

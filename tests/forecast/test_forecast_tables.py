@@ -204,3 +204,49 @@ def test_horizon_past_the_calendar_fails_before_the_work():
     with pytest.raises(InvalidParameterError, match=r"'h' parameter of forecast.naive must be "
                                                     r"a horizon whose dates fit"):
         naive(frame["y"].to_numpy(), 500, dates=frame["ds"])
+
+
+def _berlin(freq, n, start="2024-10-20"):
+    return pd.date_range(start, periods=n, freq=freq, tz="Europe/Berlin")
+
+
+@pytest.mark.parametrize("freq, n, first", [
+    # days across the clocks going back (2024-10-27): local midnights, 25 hours apart
+    ("D", 8, "2024-10-28 00:00:00+01:00"),
+    # month starts in the local calendar: a UTC reading put them at 22:00 or 23:00 of the
+    # month before, off the 'MS' grid, and the table was refused
+    ("MS", 8, "2025-07-01 00:00:00+02:00"),
+    # hours: the forecasts' labels in the zone, not shifted by the UTC offset
+    ("h", 200, "2024-10-28 07:00:00+01:00"),
+])
+def test_time_zone_aware_long_and_wide_tables_keep_their_zone(freq, n, first):
+    idx = _berlin(freq, n)
+    y = np.arange(1.0, n + 1)
+    long = pd.DataFrame({"unique_id": ["a"] * n, "ds": idx, "y": y})
+    out = forecast_many(long, 2, "naive").to_frame()
+    assert str(out["ds"].dt.tz) == "Europe/Berlin"
+    assert out["ds"].astype(str).tolist()[0] == first
+    wide = forecast_many(pd.DataFrame({"a": y}, index=idx), 2, "naive").to_frame()
+    assert wide.iloc[:, 0].astype(str).tolist()[0] == first
+    if freq == "h":  # hours given as UTC instants: the same instants, shown in UTC
+        utc = forecast_many(long.assign(ds=idx.tz_convert("UTC")), 2, "naive").to_frame()
+        assert (utc["ds"] == out["ds"]).all() and str(utc["ds"].dt.tz) == "UTC"
+
+
+def test_polars_microsecond_dates_are_read_as_dates():
+    pl = pytest.importorskip("polars")
+    # polars stores datetimes in microseconds: read as nanoseconds they were 1970 dates
+    table = pl.DataFrame({"unique_id": ["a"] * 10, "ds": DAYS.to_list(), "y": A})
+    assert table["ds"].dtype == pl.Datetime("us")
+    out = forecast_many(table, 2, "naive").to_frame()
+    assert out["ds"].dt.strftime("%Y-%m-%d").tolist() == ["2024-01-11", "2024-01-12"]
+
+
+def test_time_zone_aware_polars_table_keeps_its_zone():
+    pl = pytest.importorskip("polars")
+    idx = _berlin("D", 8)
+    table = pl.DataFrame({"unique_id": ["a"] * 8, "ds": idx.to_list(), "y": A[:8]})
+    out = forecast_many(table, 2, "naive").to_frame("polars")
+    assert out["ds"].dtype == pl.Datetime("ns", "Europe/Berlin")
+    assert [str(d) for d in out["ds"].to_list()] == ["2024-10-28 00:00:00+01:00",
+                                                     "2024-10-29 00:00:00+01:00"]

@@ -235,3 +235,20 @@ def test_blocks_bad_input():
     with pytest.raises(InvalidParameterError,
                        match=r"The 'size' parameter of StaffingPlan.blocks must be"):
         staffing_plan(F, AHT).blocks(0)
+
+
+def test_hourly_forecast_across_the_fall_back_staffs_hours():
+    pd = pytest.importorskip("pandas")
+    from cxpath.forecast import naive
+
+    # Berlin's clocks go back on 2024-10-27: the forecast's hours 02:00 (summer time),
+    # 02:00 (winter time), 03:00 are an hour apart; read as wall-clock times they were
+    # 0 and 1 hour apart and the interval fell back to its 30-minute default
+    idx = pd.date_range(end=pd.Timestamp("2024-10-27 01:00", tz="Europe/Berlin"),
+                        periods=48, freq="h")
+    f = naive(pd.Series(100.0 + np.arange(48) % 5, index=idx), 3)
+    plan = staffing_plan(f, AHT, target=0.8, answer_time=T)
+    assert plan.interval == 3600.0
+    assert plan.tz == "Europe/Berlin"
+    assert plan.to_frame()["start"].astype(str).tolist() == [
+        "2024-10-27 02:00:00+02:00", "2024-10-27 02:00:00+01:00", "2024-10-27 03:00:00+01:00"]
