@@ -121,6 +121,13 @@ def read_dates(dates, name: str, func: str) -> pd.DatetimeIndex:
             v.fail(name, func, "a flat sequence of dates",
                    got=f"an array of shape {np.shape(arr)}", wrong_type=True)
         kind = getattr(getattr(arr, "dtype", None), "kind", "O")
+        if kind == "O" and len(arr) and isinstance(arr[0], pd.Period):  # a period column
+            try:
+                arr = pd.PeriodIndex(list(arr)).to_timestamp()
+            except (ValueError, TypeError) as exc:  # mixed frequencies, missing periods
+                v.fail(name, func, "periods of one frequency without missing values",
+                       got=f"periods pandas cannot read together ({str(exc)[:80]})",
+                       data=True)
         if kind in "iufbc":
             v.fail(name, func, "dates (datetime64, pandas timestamps or ISO strings), not "
                    "numbers", got=f"values of dtype {arr.dtype}", wrong_type=True)

@@ -250,3 +250,10 @@ def test_time_zone_aware_polars_table_keeps_its_zone():
     assert out["ds"].dtype == pl.Datetime("ns", "Europe/Berlin")
     assert [str(d) for d in out["ds"].to_list()] == ["2024-10-28 00:00:00+01:00",
                                                      "2024-10-29 00:00:00+01:00"]
+
+
+def test_a_period_column_is_read_as_the_periods_starts():
+    frame = pd.DataFrame({"unique_id": "a", "y": A,
+                          "ds": pd.period_range("2024-01", periods=10, freq="M")})
+    out = forecast_many(frame, 2, "naive").to_frame()
+    assert out["ds"].dt.strftime("%Y-%m-%d").tolist() == ["2024-11-01", "2024-12-01"]
