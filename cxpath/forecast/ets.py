@@ -485,7 +485,9 @@ def _ets(func, y, h, m=1, *, model="ZZZ", damped=None, alpha=None, beta=None, ga
         d = False
     if np.all(y == y[0]) and "Z" in (e + t + s):
         # a constant series: simple exponential smoothing, as R and statsforecast do
-        fit = _fit_ets(y, 1, 1, 0, 0, False, (0.9999, None, None, None), None, name)
+        # the level starts at the value (R's ses(initial = "simple")): residuals are exactly
+        # 0, so sigma2 is 0 and the bands are the value, not roundoff around it
+        fit = _fit_ets(y, 1, 1, 0, 0, False, (0.9999, None, None, None), y[:1], name)
         extra = {"candidates": {fit["name"]: fit[ic]},
                  "note": f"constant series ({n} observations, all {y[0]:g}): simple "
                          "exponential smoothing with alpha = 0.9999, as R forecast::ets; no "

@@ -318,6 +318,17 @@ def test_constant_and_zero_series():
         assert np.allclose(f.mean, y[0]) and np.all(np.isfinite(f.upper))
 
 
+def test_constant_series_bands_are_the_value():
+    # R forecast::ets on constant data: ses(alpha = 0.9999, initial = "simple"), whose
+    # level starts at the first value: residuals and sigma2 are exactly 0. An estimated
+    # start left roundoff (sigma2 2.3e-32): bands a hair off the value, and an infinite
+    # scaled pinball loss in a backtest (a zero scale)
+    for value in (5.0, 0.1, 3.3, 1e9):
+        f = auto_ets(np.full(36, value), 4)
+        assert f.info["sigma2"] == 0.0
+        assert (f.mean == value).all() and (f.lower == value).all() and (f.upper == value).all()
+
+
 def test_bad_inputs_name_the_series():
     y = air_like()
     with pytest.raises(DataError, match=r"two seasons.*Got 20 observations"):
