@@ -487,10 +487,10 @@ def _ets(func, y, h, m=1, *, model="ZZZ", damped=None, alpha=None, beta=None, ga
         # a constant series: simple exponential smoothing, as R and statsforecast do
         # the level starts at the value (R's ses(initial = "simple")): residuals are exactly
         # 0, so sigma2 is 0 and the bands are the value, not roundoff around it
-        fit = _fit_ets(y, 1, 1, 0, 0, False, (0.9999, None, None, None), y[:1], name)
+        fit = _fit_ets(y, 1, 1, 0, 0, False, (0.99999, None, None, None), y[:1], name)
         extra = {"candidates": {fit["name"]: fit[ic]},
                  "note": f"constant series ({n} observations, all {y[0]:g}): simple "
-                         "exponential smoothing with alpha = 0.9999, as R forecast::ets; no "
+                         "exponential smoothing with alpha = 0.99999, as R forecast::ets; no "
                          "trend" + (" or seasonal" if m > 1 else "") + " model considered"}
         return _as_forecast(fit, h, levels, intervals, npaths, seed, name, series_id, extra)
     cands = _candidates(y, m, e, t, s, d, additive_only)
@@ -564,7 +564,8 @@ def auto_ets(y: ArrayLike, h: int, m: int = 1, *, damped: bool | None = None, ic
     and the series covers two seasons; ``info["note"]`` says when they were skipped),
     excluding additive error with multiplicative season
     and multiplicative components on non-positive data (R's ``restrict=TRUE``). A constant
-    series gets simple exponential smoothing with ``alpha = 0.9999``.
+    series gets simple exponential smoothing with ``alpha = 0.99999`` from a level at the
+    value (R forecast::ets: ``ses(y, alpha = 0.99999, initial = "simple")``).
 
     Parameters
     ----------

@@ -319,7 +319,7 @@ def test_constant_and_zero_series():
 
 
 def test_constant_series_bands_are_the_value():
-    # R forecast::ets on constant data: ses(alpha = 0.9999, initial = "simple"), whose
+    # R forecast::ets on constant data: ses(y, alpha = 0.99999, initial = "simple"), whose
     # level starts at the first value: residuals and sigma2 are exactly 0. An estimated
     # start left roundoff (sigma2 2.3e-32): bands a hair off the value, and an infinite
     # scaled pinball loss in a backtest (a zero scale)

@@ -61,7 +61,7 @@ def test_auto_ets_notes_dropped_seasonality_on_every_path():
     constant = fc.auto_ets([7.0] * 5, 3, 12)  # before: no note at all
     assert constant.info["note"] == (
         "constant series (5 observations, all 7): simple exponential smoothing with alpha = "
-        "0.9999, as R forecast::ets; no trend or seasonal model considered")
+        "0.99999, as R forecast::ets; no trend or seasonal model considered")
     single = fc.ets([1.0, 3, 2, 5, 4], 3, 12, model="ANZ")  # one candidate: before silent
     assert single.model == "ETS(A,N,N)"
     assert single.info["note"].startswith("seasonal models not considered")
