@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cxpath.errors import DataError, InvalidParameterError, InvalidTypeError
 from cxpath.forecast import (
@@ -246,3 +248,27 @@ def test_plot_uses_dates_on_the_x_axis():
     assert len(ax.collections) == 3  # two bands and the flagged actual (30 is outside)
     plain = plot.forecast(seasonal_naive(Y[:8], 3, 2), history=Y[:8])
     assert plain.get_xlabel() == "step (0 = last observation)"
+
+
+ZONES = ["Europe/Berlin", "America/New_York", "Australia/Sydney", "Asia/Kolkata",
+         "America/Sao_Paulo", "UTC"]
+
+
+@settings(max_examples=60, deadline=None)
+@given(zone=st.sampled_from(ZONES), freq=st.sampled_from(["h", "30min", "D", "W-SUN", "MS"]),
+       start=st.integers(0, 3 * 365 * 24), n=st.integers(3, 60), h=st.integers(1, 40))
+def test_aware_forecast_dates_are_the_local_calendars_next_periods(zone, freq, start, n, h):
+    # reference: pandas' own aware date_range continued past the history, which follows
+    # the zone's calendar for days and longer and elapsed time below a day
+    first = pd.Timestamp("2023-01-01", tz=zone).floor("D") + pd.Timedelta(hours=start)
+    if freq in ("D", "W-SUN", "MS"):
+        first = first.floor("D")
+    try:
+        idx = pd.date_range(first, periods=n + h, freq=freq)
+    except (ValueError, pd.errors.OutOfBoundsDatetime):  # a nonexistent local midnight
+        return
+    f = naive(pd.Series(np.arange(n, dtype=float), index=idx[:n]), h)
+    shown = f.to_frame()["ds"]
+    assert f.tz == zone and str(shown.dt.tz) == zone
+    assert (pd.DatetimeIndex(shown) == idx[n:]).all()
+    assert (np.diff(f.ds) > np.timedelta64(0, "ns")).all()  # UTC instants never repeat
