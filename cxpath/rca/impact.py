@@ -23,7 +23,7 @@ import numpy as np
 
 from .. import _validate as v
 from .._budget import check_memory
-from .._frames import column
+from .._frames import column, column_zone
 from .._results import Result, drawn_by, format_p, result
 from . import _hac
 
@@ -90,20 +90,39 @@ def _codes(x, name, func):
     return uniq, codes.reshape(-1)
 
 
-def _at_mask(at, values, name, func):
-    """``values >= at`` with ``at`` read in the type of ``values``."""
+def _at_mask(at, values, name, func, zone=None):
+    """``values >= at`` with ``at`` read in the type of ``values``.
+
+    Dates of a time-zone-aware ``time`` column are UTC instants (``zone`` names the
+    column's zone): a naive ``at`` is a wall-clock time of that zone (``'2024-10-31'`` is
+    local midnight, not midnight UTC), an aware one its own instant. An aware ``at``
+    against naive dates is refused: which clock they are on is unknown.
+    """
     kind = values.dtype.kind
     if kind == "M":
         if not isinstance(at, (str, np.datetime64, datetime.date)):
             v.fail(name, func, "a date (str, datetime or numpy.datetime64) like the 'time' "
                    "values", at, wrong_type=True)
+        aware = isinstance(at, datetime.datetime) and at.tzinfo is not None
+        if aware and zone is None:
+            v.fail(name, func, "a date without a time zone, like the 'time' values (naive "
+                   "dates: their clock is unknown)", at)
+        if aware:
+            at = at.astimezone(datetime.timezone.utc).replace(tzinfo=None)
         try:
-            at = np.datetime64(at)
+            at = np.datetime64(at, "ns")
         except ValueError:
             v.fail(name, func, "a date (str, datetime or numpy.datetime64) like the 'time' "
                    "values", at)
         if np.isnat(at):
             v.fail(name, func, "a date, not NaT", at)
+        if zone is not None and not aware:  # a wall-clock time of the column's zone
+            from .._zones import localize
+
+            wall = at.astype(np.int64)
+            shift = localize(np.array([wall // 10**9], dtype=np.float64), zone)[0] - \
+                wall // 10**9
+            at = np.datetime64(int(wall + int(shift) * 10**9), "ns")
     elif kind in "iuf":
         if isinstance(at, (bool, np.bool_)) or not isinstance(at, numbers.Real) or \
                 (isinstance(at, float) and math.isnan(at)):
@@ -298,7 +317,9 @@ def interrupted_time_series(y: ColumnLike, at: Any, *, data: TableLike | None = 
         One value per period, in time order (daily CSAT, weekly contact rate …).
     at : int, or a value of ``time``
         The first period after the change: a position ``0 … n−1`` when ``time`` is not
-        given, else a ``time`` value (periods with ``time >= at`` are after).
+        given, else a ``time`` value (periods with ``time >= at`` are after). For a
+        time-zone-aware ``time`` column a naive date (``'2024-10-31'``) is a local time of
+        its zone, and an aware one its instant.
     data : table, optional
     time : array or column name, optional
         Period labels (numbers or dates), strictly increasing. The regression counts
@@ -387,6 +408,7 @@ def interrupted_time_series(y: ColumnLike, at: Any, *, data: TableLike | None = 
     n = yy.size
     if time is not None:
         index = column(data, time, "time", func)
+        zone = column_zone(data, time)
         if len(index) != n:
             v.fail("time", func, f"of the same length as 'y' ({n})",
                    got=f"length {len(index)}", data=True)
@@ -406,7 +428,7 @@ def interrupted_time_series(y: ColumnLike, at: Any, *, data: TableLike | None = 
 
             v.fail("time", func, "strictly increasing", got=f"{shown(index[i])} at position {i} "
                    f"after {shown(index[i - 1])}", data=True)
-        post = _at_mask(at, index, "at", func)
+        post = _at_mask(at, index, "at", func, zone)
         t0 = int(np.argmax(post)) if post.any() else n
     else:
         index = np.arange(n)
@@ -950,6 +972,7 @@ def synthetic_control(y: ColumnLike, unit: ColumnLike, time: ColumnLike, *, trea
         The ``unit`` value that got the change; every other unit is a donor.
     start : object
         The first period after the change (a ``time`` value; later periods are after too).
+        For a time-zone-aware ``time`` column a naive date is a local time of its zone.
     data : table, optional
     placebo : bool, default True
         Run the placebo-in-space test (one fit per donor) for ``p_value`` and the interval.
@@ -1041,7 +1064,7 @@ def synthetic_control(y: ColumnLike, unit: ColumnLike, time: ColumnLike, *, trea
         v.fail("treated_unit", func, "one of the 'unit' values "
                f"({v.show_list(units.tolist())})", treated_unit)
     tr = int(hit[0])
-    post = _at_mask(start, periods, "start", func)
+    post = _at_mask(start, periods, "start", func, column_zone(data, time))
     n_pre = int(np.argmax(post)) if post.any() else T
     if n_pre < 2 or n_pre == T:
         v.fail("start", func, "a period with at least 2 periods before it and 1 from it on",

@@ -162,6 +162,24 @@ def test_its_time_column_and_dates():
     assert num.change_index == 81
 
 
+def test_its_dates_of_an_aware_column_are_read_on_its_clock():
+    pd = pytest.importorskip("pandas")
+    y = _series()
+    a = interrupted_time_series(y, 80)
+    days = pd.date_range("2025-01-01", periods=150, freq="D", tz="Europe/Berlin")
+    data = pd.DataFrame({"csat": y, "day": days})
+    # local midnight of 2025-03-22 is 23:00 UTC on 03-21: read against the UTC instants,
+    # '2025-03-22' (a naive date) fell a day late, on position 81
+    for at in ("2025-03-22", pd.Timestamp("2025-03-22", tz="Europe/Berlin"),
+               pd.Timestamp("2025-03-21 23:00", tz="UTC")):
+        b = interrupted_time_series("csat", at, data=data, time="day")
+        assert b.change_index == 80
+        np.testing.assert_allclose(b.estimate, a.estimate, rtol=1e-12)
+    with pytest.raises(InvalidParameterError, match="without a time zone"):
+        interrupted_time_series("csat", pd.Timestamp("2025-03-22", tz="Europe/Berlin"),
+                                data=data.assign(day=days.tz_localize(None)), time="day")
+
+
 def test_its_counterfactual_and_verdict():
     y = _series()
     r = interrupted_time_series(y, 80, label="CSAT")
@@ -362,6 +380,18 @@ def test_synthetic_control_recovers_convex_weights():
     np.testing.assert_allclose(r.gap[20:], 4.0, atol=1e-5)
     # an exact pre-fit gives the largest possible ratio: p = 1 / (J + 1)
     assert r.p_value == pytest.approx(1 / 7)
+
+
+def test_synthetic_control_start_on_an_aware_time_column():
+    pd = pytest.importorskip("pandas")
+    y, u, t = _sc_panel(weights=[0.5, 0.0, 0.3, 0.0, 0.2, 0.0], effect=4.0)
+    a = synthetic_control(y, u, t, treated_unit="T", start=20)
+    days = pd.date_range("2025-03-20", periods=t.max() + 1, freq="D", tz="Europe/Berlin")
+    data = pd.DataFrame({"y": y, "unit": u, "day": days[t]})
+    # position 20 is 2025-04-09, local midnight (22:00 UTC on 04-08 in summer time)
+    b = synthetic_control("y", "unit", "day", data=data, treated_unit="T", start="2025-04-09")
+    assert b.effect == pytest.approx(a.effect, rel=1e-12)
+    np.testing.assert_allclose(b.weight, a.weight, atol=1e-12)
 
 
 def test_synthetic_control_table_data_and_verdict():
