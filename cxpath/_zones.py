@@ -33,7 +33,8 @@ import numpy as np
 
 from ._validate import fail
 
-__all__ = ["localize", "offsets", "parse_zone", "wall_clock", "zone_segments"]
+__all__ = ["localize", "offsets", "parse_zone", "wall_clock", "wall_clock_datetimes",
+           "zone_segments"]
 
 _MARGIN = 2 * 86400  # no zone changes its offset twice within two days
 
@@ -104,6 +105,25 @@ def wall_clock(instants, zone: str) -> np.ndarray:
     """Local wall-clock times (as epoch-second numbers) of instants in ``zone``."""
     t = np.asarray(instants, dtype=np.float64)
     return t + _lookup(zone, t)(t)
+
+
+def wall_clock_datetimes(values, zone: str | None) -> np.ndarray:
+    """``datetime64`` UTC instants (a time-zone-aware column as :func:`~cxpath._frames.column`
+    reads it) as wall-clock times of ``zone``, in the same unit, NaT kept: the clock to
+    bucket them into local days, weeks and months. Unchanged without a zone."""
+    arr = np.asarray(values)
+    if zone is None or arr.dtype.kind != "M":
+        return arr
+    unit = np.datetime_data(arr.dtype)[0]
+    per_second = {"s": 1, "ms": 10**3, "us": 10**6, "ns": 10**9}.get(unit)
+    if per_second is None:  # whole days or coarser carry no time of day to shift
+        return arr
+    ints = arr.astype(np.int64)
+    nat = np.isnat(arr)
+    shift = offsets(np.where(nat, np.nan, ints / per_second), zone).astype(np.int64)
+    out = (ints + shift * per_second).astype(arr.dtype)
+    out[nat] = np.datetime64("NaT")
+    return out
 
 
 def localize(wall, zone: str) -> np.ndarray:

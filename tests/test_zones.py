@@ -12,7 +12,7 @@ import pandas as pd
 import pytest
 
 from cxpath import Journeys
-from cxpath._zones import localize, offsets, wall_clock
+from cxpath._zones import localize, offsets, wall_clock, wall_clock_datetimes
 from cxpath.calendar import BusinessCalendar
 from cxpath.errors import CxpathError, DataError
 from cxpath.journeys import bottlenecks
@@ -161,3 +161,15 @@ def test_xes_times_are_instants_and_tz_only_picks_the_display(tmp_path):
     assert utc.times.tolist() == berlin.times.tolist() == [1736148600.0, 1736152200.0]
     assert "from 2025-01-06T08:30:00 to 2025-01-06T09:30:00 (Europe/Berlin)" in repr(berlin)
     assert float(bottlenecks(berlin, calendar=CAL).total_wait[0]) == 1800.0
+
+
+def test_wall_clock_datetimes_against_zoneinfo():
+    berlin = zoneinfo.ZoneInfo("Europe/Berlin")
+    instants = np.array(["2025-03-30T00:59:59", "2025-03-30T01:00:00", "2025-10-26T00:30",
+                         "2025-10-26T01:30", "NaT"], dtype="datetime64[us]")
+    got = wall_clock_datetimes(instants, "Europe/Berlin")
+    assert got.dtype == instants.dtype and np.isnat(got[-1])
+    for u, w in zip(instants[:-1].tolist(), got[:-1].tolist()):
+        # the reference: datetime's own conversion of the UTC instant to Berlin time
+        assert u.replace(tzinfo=dt.timezone.utc).astimezone(berlin).replace(tzinfo=None) == w
+    assert (wall_clock_datetimes(instants[:-1], None) == instants[:-1]).all()

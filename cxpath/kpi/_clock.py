@@ -46,9 +46,14 @@ def read_instants(data, values, name, func):
     return secs, naive_times(aware, ~missing, zone, arr, name, func), zone
 
 
-def read_times(data, values, name, func) -> np.ndarray:
-    """Timestamps as datetime64[s] (NaT allowed) from a column or values."""
-    secs = read_instants(data, values, name, func)[0]
+def read_times(data, values, name, func, zone: str | None = None) -> np.ndarray:
+    """Timestamps as datetime64[s] (NaT allowed) from a column or values; with ``zone``,
+    naive values are wall-clock times of that zone (read as its instants)."""
+    secs, naive, _ = read_instants(data, values, name, func)
+    if zone is not None and naive:
+        from .._zones import localize
+
+        secs = localize(secs, zone)
     out = np.full(secs.shape, np.datetime64("NaT"), dtype="datetime64[s]")
     ok = ~np.isnan(secs)
     out[ok] = np.floor(secs[ok]).astype(np.int64).astype("datetime64[s]")

@@ -10,9 +10,10 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from .. import _validate as v
-from .._frames import column
+from .._frames import column, column_zone
 from .._results import Result, derived_columns, drawn_by, format_p, result
 from .._stats import wilson_interval
+from .._zones import wall_clock_datetimes
 from ._common import refuse_bools, z_value
 
 if TYPE_CHECKING:
@@ -425,6 +426,8 @@ def retention_cohorts(customer: ColumnLike, timestamp: ColumnLike, *, data: Tabl
         i = int(np.argmax(np.isnat(ts)))
         v.fail("timestamp", func, "free of missing times", got=f"NaT at position {i}",
                data=True)
+    # an aware column's instants bucketed on its own clock: local days, weeks and months
+    ts = wall_clock_datetimes(ts, column_zone(data, timestamp))
     if period == "W":  # weeks starting on Monday (1970-01-01 was a Thursday)
         per = (ts.astype("datetime64[D]").astype(np.int64) + 3) // 7
     else:

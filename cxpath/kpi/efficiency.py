@@ -13,9 +13,10 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .. import _validate as v
-from .._frames import column
+from .._frames import column, column_zone
 from .._results import Result, derived_columns, duration_columns, result
 from .._stats import wilson_interval
+from .._zones import localize, wall_clock_datetimes
 from ._clock import (
     choose_calendar,
     legacy_calendar,
@@ -668,6 +669,10 @@ class Backlog(Result):
         Shape (times, len(age_bins) + 1): open tickets younger than each bin edge (days),
         then older than the last.
     age_bins : tuple of float
+    tz : str, optional
+        The time zone of a time-zone-aware ``created`` column: the default times are its
+        local midnights (Mondays 00:00), ``at`` holds their UTC instants and ``to_frame()``
+        shows them in the zone.
     """
 
     segment: np.ndarray
@@ -679,6 +684,7 @@ class Backlog(Result):
     p90_age_days: np.ndarray
     age_counts: np.ndarray
     age_bins: tuple
+    tz: str | None = None
 
     _duration_columns = duration_columns(mean_age_days=86400.0, p90_age_days=86400.0)
     _derived = derived_columns({
@@ -688,6 +694,9 @@ class Backlog(Result):
         "age_over_{days}d": "open tickets older than the last bin edge, "
                             "``age_counts[:, -1]``"})
     _key = ("segment", "at")
+
+    def _zones(self) -> dict:
+        return {"at": self.tz}
 
     def _columns(self):
         cols = {"segment": self.segment, "at": self.at, "open": self.open,
@@ -716,7 +725,8 @@ def backlog(created: ColumnLike, resolved_at: ColumnLike, *, data: TableLike | N
         times.
     at : array of datetime64, optional
         Times to measure at; by default every day (``freq='D'``) or Monday 00:00
-        (``freq='W'``) from the first creation to the last event.
+        (``freq='W'``) from the first creation to the last event, on the local clock of a
+        time-zone-aware ``created`` column (naive ``at`` values are read on it too).
     freq : {'D', 'W'}, default 'W'
     age_bins : sequence of float, default (1, 3, 7, 14, 30)
         Increasing age edges in days.
@@ -755,10 +765,12 @@ def backlog(created: ColumnLike, resolved_at: ColumnLike, *, data: TableLike | N
     bins = v.as_float_array(age_bins, "age_bins", func, low=0.0, closed="neither")
     if (np.diff(bins) <= 0).any():
         v.fail("age_bins", func, "strictly increasing", got=str(bins.tolist()))
+    zone = column_zone(data, created)
     if at is None:
         v.check_option(freq, "freq", func, ("D", "W"))
         last = max(s.max(), e[~np.isnat(e)].max()) if (~np.isnat(e)).any() else s.max()
-        first_day = s.min().astype("datetime64[D]")
+        last = wall_clock_datetimes(np.array([last]), zone)[0]  # local days of aware times
+        first_day = wall_clock_datetimes(np.array([s.min()]), zone)[0].astype("datetime64[D]")
         if freq == "W":  # Mondays: 1970-01-01 was a Thursday
             first_day = first_day - ((first_day.astype(np.int64) + 3) % 7)
         step = 7 if freq == "W" else 1
@@ -769,8 +781,11 @@ def backlog(created: ColumnLike, resolved_at: ColumnLike, *, data: TableLike | N
                             f"(freq={freq!r})")
         days = np.arange(first_day + step, stop, step)
         at = days.astype("datetime64[s]")
+        if zone is not None:  # local midnights as instants
+            at = localize(at.astype(np.int64).astype(np.float64), zone).astype(
+                np.int64).astype("datetime64[s]")
     else:
-        at = read_times(None, at, "at", func)
+        at = read_times(None, at, "at", func, zone)  # naive: on the created column's clock
         if (np.diff(at.astype(np.int64)) <= 0).any():
             v.fail("at", func, "strictly increasing times", got="unsorted or repeated times")
     codes, labels = segments(data, by, s.size, func)
@@ -780,7 +795,7 @@ def backlog(created: ColumnLike, resolved_at: ColumnLike, *, data: TableLike | N
     parts = [_backlog_at(s[codes == g], e[codes == g], at, bins) for g in range(len(labels))]
     return Backlog(segment=np.repeat(labels, at.size), at=np.tile(at, len(labels)),
                    **{k: np.concatenate([p[k] for p in parts]) for k in parts[0]},
-                   age_bins=tuple(float(b) for b in bins))
+                   age_bins=tuple(float(b) for b in bins), tz=zone)
 
 
 # measuring points x tickets compared, about ten seconds of work; measuring times (rows of

@@ -22,9 +22,10 @@ import numpy as np
 
 from .. import _validate as v
 from .._frames import _column_names as _table_columns
-from .._frames import column, frame_kind
+from .._frames import column, column_zone, frame_kind
 from .._results import Result, result
 from .._typing import ColumnLike, TableLike
+from .._zones import wall_clock_datetimes
 from ._common import segments
 
 __all__ = ["AlertDigest", "Indicator", "IndicatorEvaluation", "IndicatorSystem", "alert_digest"]
@@ -376,7 +377,8 @@ def _periods(data, period, freq, n, func):
         if np.isnat(values).any():
             v.fail("period", func, "timestamps without NaT", got="missing timestamps",
                    data=True)
-        floored = values.astype(_FREQS[freq])
+        # an aware column's instants on its own clock: local days, weeks and months
+        floored = wall_clock_datetimes(values, column_zone(data, period)).astype(_FREQS[freq])
         if freq == "Q":
             m = floored.astype(np.int64)
             floored = (m - m % 3).astype("datetime64[M]")

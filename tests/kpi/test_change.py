@@ -95,6 +95,18 @@ def test_false_positive_rate_is_near_alpha():
     assert 0.02 < rejections / 400 < 0.09
 
 
+def test_retention_cohorts_of_aware_times_are_local_periods():
+    pd = pytest.importorskip("pandas")
+    # customer a first comes at 00:30 on 1 February in Berlin (23:30 on 31 January UTC)
+    local = pd.to_datetime(["2025-02-01 00:30", "2025-03-01 08:00", "2025-03-05 00:00"])
+    data = pd.DataFrame({"c": ["a", "a", "b"], "t": local.tz_localize("Europe/Berlin")})
+    c = retention_cohorts("c", "t", data=data)
+    assert c.cohort.tolist() == ["2025-02", "2025-03"]
+    assert c.retention[0].tolist() == [1.0, 1.0]  # a is back in March, its second month
+    naive = retention_cohorts("c", "t", data=data.assign(t=local))
+    assert naive.cohort.tolist() == c.cohort.tolist()
+
+
 def test_retention_cohorts_against_brute_force():
     ev = load_sample().events
     c = retention_cohorts("customer_id", "timestamp", data=ev)

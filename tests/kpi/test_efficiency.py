@@ -209,3 +209,27 @@ def test_bad_inputs(call, exc, fragment):
     with pytest.raises(exc) as info:
         call()
     assert fragment in str(info.value)
+
+
+def test_backlog_of_aware_times_is_measured_at_local_midnights():
+    pd = pytest.importorskip("pandas")
+    # Berlin; summer time starts on 2025-03-30. Ticket 1 is resolved at 00:30 local on the
+    # 30th, after local midnight: open at that midnight. Read on UTC midnights (01:00 local
+    # that night) it was closed already.
+    created = pd.to_datetime(["2025-03-28 10:00", "2025-03-29 23:30", "2025-03-31 09:00"])
+    resolved = pd.to_datetime(["2025-03-30 00:30", "NaT", "2025-03-31 12:00"])
+    data = pd.DataFrame({"c": created.tz_localize("Europe/Berlin"),
+                         "r": resolved.tz_localize("Europe/Berlin")})
+    b = backlog("c", "r", data=data, freq="D")
+    frame = b.to_frame()
+    assert b.tz == "Europe/Berlin"
+    assert frame["at"].astype(str).tolist() == [
+        "2025-03-29 00:00:00+01:00", "2025-03-30 00:00:00+01:00",
+        "2025-03-31 00:00:00+02:00", "2025-04-01 00:00:00+02:00"]
+    assert frame["open"].tolist() == [1, 2, 1, 1]
+    # the same on naive local times (no zone): the wall clock is the only clock
+    naive = backlog("c", "r", data=pd.DataFrame({"c": created, "r": resolved}), freq="D")
+    assert naive.open.tolist() == [1, 2, 1, 1] and naive.tz is None
+    # naive measuring times given with aware tickets are local times of their zone
+    given = backlog("c", "r", data=data, at=["2025-03-30 00:00", "2025-03-31 00:00"])
+    assert given.open.tolist() == [2, 1]

@@ -184,6 +184,17 @@ def test_datetime_periods_are_floored_to_months_or_quarters():
     assert q.periods.tolist() == ["2025-Q1", "2025-Q2"] and q.value.tolist() == [2, 2]
 
 
+def test_aware_datetime_periods_are_local_months():
+    pd = pytest.importorskip("pandas")
+    # 00:30 on 1 February in Berlin is 23:30 on 31 January in UTC: read as UTC instants
+    # it was a January row
+    local = pd.to_datetime(["2025-01-31 23:00", "2025-02-01 00:30", "2025-02-28 23:59"])
+    aware = pd.DataFrame({"t": local.tz_localize("Europe/Berlin")})
+    system = IndicatorSystem([Indicator("n", "count")])
+    ev = system.evaluate(aware, period="t")
+    assert ev.periods.tolist() == ["2025-01", "2025-02"] and ev.value.tolist() == [1, 2]
+
+
 def test_alert_digest_ranks_by_the_documented_severity_and_marks_new_breaches():
     d = {"fcr": [1, 1, 1, 0, 1, 0, 0, 0], "aht": [300.0] * 4 + [330.0] * 4,
          "m": ["01"] * 2 + ["02"] * 2 + ["03"] * 4}
