@@ -27,6 +27,9 @@ and :func:`~cxpath.customers.cox`.
 
 from __future__ import annotations
 
+import contextlib
+import datetime
+import re
 from collections.abc import Collection
 from typing import TYPE_CHECKING
 
@@ -34,7 +37,7 @@ import numpy as np
 
 from .. import _validate as v
 from .._budget import check_memory
-from .._frames import column
+from .._frames import column, column_zone
 from .._results import Result, result
 from ._data import refuse_missing_labels
 
@@ -101,6 +104,29 @@ def _instants(values, name: str, func: str, scalar: bool = False) -> np.ndarray:
         v.fail(name, func, "instants within ±300,000 years of 1970",
                got=f"{secs[int(np.argmax(far))]:g} s at position {int(np.argmax(far))}",
                data=True)
+    return secs
+
+
+_OFFSET = re.compile(r"(Z|[+-]\d\d:?\d\d)$")  # an ISO-8601 time with its UTC offset
+
+
+def _instant_on(value, zone: str | None, name: str, func: str) -> float:
+    """One instant (:func:`_instants`); a naive date or time (no UTC offset, not a number of
+    epoch seconds) is a wall-clock time of ``zone``, the timestamps' own zone, when they
+    are time-zone aware: ``'2025-03-01'`` is local midnight, not midnight UTC."""
+    if isinstance(value, str) and _OFFSET.search(value.strip()):
+        # read with its offset (numpy would drop it, with a warning); on failure
+        # _instants says what is wrong with it
+        with contextlib.suppress(ValueError):
+            value = datetime.datetime.fromisoformat(value.strip())
+    secs = float(_instants(value, name, func, scalar=True))
+    aware = isinstance(value, (int, float, np.number)) or (
+        isinstance(value, datetime.datetime) and value.tzinfo is not None) or (
+        isinstance(value, str) and _OFFSET.search(value.strip()) is not None)
+    if zone is not None and not aware:
+        from .._zones import localize
+
+        secs = float(localize(np.array([secs]), zone)[0])
     return secs
 
 
@@ -368,12 +394,14 @@ def customer_histories(data: TableLike = None, *, customer: ColumnLike,
 
     if isinstance(data, Journeys):
         cust, t, amt, ev = _from_journeys(data, customer, timestamp, amount, event, func)
+        zone = data.tz if timestamp is None else column_zone(None, timestamp)
     else:
         if timestamp is None:
             v.fail("timestamp", func, "a column name or an array of times", None,
                    wrong_type=True)
         cust = column(data, customer, "customer", func)
         t = _instants(column(data, timestamp, "timestamp", func), "timestamp", func)
+        zone = column_zone(data, timestamp)
         amt = None if amount is None else column(data, amount, "amount", func)
         ev = None if event is None else column(data, event, "event", func)
     cust = _labels_of(cust, "customer", func)
@@ -409,11 +437,10 @@ def customer_histories(data: TableLike = None, *, customer: ColumnLike,
             v.fail(name, func, "None without 'event' (it names event types)", sorted(val))
 
     if cutoff is not None:
-        stop = float(_instants(cutoff, "cutoff", func, scalar=True))
+        stop = _instant_on(cutoff, zone, "cutoff", func)
         used = t < stop
     else:
-        stop = float(t.max()) if end is None else float(_instants(end, "end", func,
-                                                                  scalar=True))
+        stop = float(t.max()) if end is None else _instant_on(end, zone, "end", func)
         used = t <= stop
     if not used.any():
         v.fail("cutoff" if cutoff is not None else "end", func,

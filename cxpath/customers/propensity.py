@@ -35,12 +35,19 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from .. import _validate as v
-from .._frames import column
+from .._frames import column, column_zone
 from .._optional import require
 from .._results import Result, derived_columns, result
 from .._warnings import warn
 from ..errors import CxpathWarning
-from .histories import _UNITS, _instants, _label_set, _labels_of, customer_histories
+from .histories import (
+    _UNITS,
+    _instant_on,
+    _instants,
+    _label_set,
+    _labels_of,
+    customer_histories,
+)
 
 if TYPE_CHECKING:
     from .._typing import ArrayLike, ColumnLike, TableLike, TimeLike
@@ -470,8 +477,9 @@ def propensity_frame(data: TableLike = None, *, customer: ColumnLike, timestamp:
     h = v.check_real(horizon, "horizon", func, low=0.0, closed="neither")
     if h * scale > 3.2e12:
         v.fail("horizon", func, "at most 100,000 years", horizon)
-    c1 = float(_instants(train_cutoff, "train_cutoff", func, scalar=True))
-    c2 = float(_instants(eval_cutoff, "eval_cutoff", func, scalar=True))
+    zone = column_zone(data, timestamp) if timestamp is not None else None
+    c1 = _instant_on(train_cutoff, zone, "train_cutoff", func)
+    c2 = _instant_on(eval_cutoff, zone, "eval_cutoff", func)
     if c2 < c1 + h * scale:
         v.fail("eval_cutoff", func, "at least 'train_cutoff' + 'horizon' (training outcomes "
                f"end at {np.datetime64(round(c1 + h * scale), 's')})", eval_cutoff)

@@ -164,6 +164,23 @@ def test_features_use_only_activity_strictly_before_the_cutoff():
     assert _features(_h(changed, cutoff=cut, horizon=30, **_KW)) == _features(h)
 
 
+def test_a_naive_cutoff_is_read_on_the_clock_of_aware_times():
+    pd = pytest.importorskip("pandas")
+    local = pd.to_datetime(["2025-01-10 10:00", "2025-02-28 23:30", "2025-03-01 00:30",
+                            "2025-01-15 00:00"])
+    data = pd.DataFrame({"c": ["a", "a", "a", "b"], "t": local.tz_localize("Europe/Berlin")})
+    naive = customer_histories(data.assign(t=local), customer="c", timestamp="t",
+                               cutoff="2025-03-01")
+    # '2025-03-01' is local midnight: the visit at 00:30 on 1 March is after it. Read as
+    # midnight UTC (01:00 in Berlin) the visit fell before the cut-off.
+    for cut in ("2025-03-01", np.datetime64("2025-03-01"),
+                pd.Timestamp("2025-03-01", tz="Europe/Berlin"), "2025-02-28T23:00+00:00"):
+        h = customer_histories(data, customer="c", timestamp="t", cutoff=cut)
+        assert h.to_frame().iloc[:, 3].tolist() == naive.to_frame().iloc[:, 3].tolist() \
+            == [2, 1]
+        assert h.n_unused == 1
+
+
 def test_moving_the_cutoff_changes_features_only_as_it_should():
     log = _random_log(3)
     c1, c2 = np.datetime64("2025-04-11T00:00:00"), np.datetime64("2025-04-21T00:00:00")
