@@ -37,7 +37,7 @@ import numpy as np
 
 from .. import _validate as v
 from .._budget import check_memory
-from .._frames import column, column_zone
+from .._frames import column, column_zone, in_zone
 from .._results import Result, result
 from ._data import refuse_missing_labels
 
@@ -261,6 +261,9 @@ class CustomerHistories(Result):
     unit : str
     n_unused : int
         Input rows not used for the features (at or after the cut-off, or after ``end``).
+    tz : str, optional
+        The zone of time-zone-aware timestamps (or of the journeys): ``first``, ``last``
+        and ``end`` are UTC instants, which ``to_frame()`` and the repr show in it.
     """
 
     customer: np.ndarray
@@ -289,6 +292,7 @@ class CustomerHistories(Result):
     churn_after: float | None
     unit: str
     n_unused: int
+    tz: str | None = None
 
     _key = "customer"
     _NAMES = ("customer", "first", "last", "n_activities", "frequency", "recency", "span",
@@ -299,9 +303,13 @@ class CustomerHistories(Result):
     def _title(self) -> str:
         return "Customer histories"
 
+    def _zones(self) -> dict:
+        return {"first": self.tz, "last": self.tz}
+
     def _summary(self) -> list[str]:
         when = "before the cut-off" if self.cutoff else "up to"
-        out = [f"{self.customer.size} customers; activities {when} {self.end}; durations "
+        end = self.end if self.tz is None else in_zone([self.end], self.tz)[0]
+        out = [f"{self.customer.size} customers; activities {when} {end}; durations "
                f"in {self.unit}"]
         if self.churned is not None:
             out.append(f"{int(self.churned.sum())} churned, "
@@ -523,4 +531,4 @@ def customer_histories(data: TableLike = None, *, customer: ColumnLike,
         mean_amount, churn_duration, churned, repeat_duration, repeated, complaint_duration,
         complained, future_activities, future_amount, future_active,
         np.datetime64(round(stop), "s"), cutoff is not None, horizon, churn_after, unit,
-        int(n - rows.size))
+        int(n - rows.size), zone)

@@ -179,6 +179,10 @@ def test_a_naive_cutoff_is_read_on_the_clock_of_aware_times():
         assert h.to_frame().iloc[:, 3].tolist() == naive.to_frame().iloc[:, 3].tolist() \
             == [2, 1]
         assert h.n_unused == 1
+    assert h.tz == "Europe/Berlin"  # the times shown on the input's clock
+    assert h.to_frame()["first"].astype(str).tolist() == ["2025-01-10 10:00:00+01:00",
+                                                         "2025-01-15 00:00:00+01:00"]
+    assert "before the cut-off 2025-03-01 00:00:00+01:00" in repr(h)
 
 
 def test_moving_the_cutoff_changes_features_only_as_it_should():
