@@ -80,6 +80,10 @@ def impact(result: TimeSeriesImpact | DiffInDiff | EventStudy | SyntheticControl
 
 def _series(r, ax, style):
     x = r.index
+    if r.tz is not None:  # aware datetimes: placed by instant, labelled in the zone
+        from .._frames import in_zone
+
+        x = in_zone(x, r.tz).to_pydatetime()
     ax.plot(x, r.observed, linestyle="none", marker="o", markersize=2.5, color="grey",
             label="observed")
     style = {"color": "#08306b", "linewidth": 1.5, **style}

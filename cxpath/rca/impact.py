@@ -228,7 +228,8 @@ class TimeSeriesImpact(Result):
     term, estimate, se, ci_low, ci_high, p_value : ndarray
         Every coefficient of the regression.
     index : ndarray
-        The ``time`` values (or positions 0 … n−1).
+        The ``time`` values (or positions 0 … n−1); the UTC instants of a
+        time-zone-aware column, whose zone ``tz`` names.
     observed, fitted, counterfactual : ndarray
         The series, the model's fit and the fit without the change (for plots).
     confidence : float
@@ -271,6 +272,7 @@ class TimeSeriesImpact(Result):
     counterfactual: np.ndarray
     confidence: float
     verdict: str
+    tz: str | None = None
 
     def _title(self):
         return f"Interrupted time series ({self.errors})"
@@ -406,6 +408,7 @@ def interrupted_time_series(y: ColumnLike, at: Any, *, data: TableLike | None = 
     small_sample = v.check_bool(small_sample, "small_sample", func)
     yy = v.as_float_array(column(data, y, "y", func), "y", func, min_size=6)
     n = yy.size
+    zone = None
     if time is not None:
         index = column(data, time, "time", func)
         zone = column_zone(data, time)
@@ -507,7 +510,7 @@ def interrupted_time_series(y: ColumnLike, at: Any, *, data: TableLike | None = 
         slope_low=float(sl[1]), slope_high=float(sl[2]), slope_p=float(sl[3]), effect=est,
         effect_se=se, effect_low=lo, effect_high=hi, effect_p=p, rho=float(rho),
         maxlags=lags, df=df, **tab, index=index, observed=yy, fitted=fitted,
-        counterfactual=fitted - change, confidence=confidence, verdict=verdict)
+        counterfactual=fitted - change, confidence=confidence, verdict=verdict, tz=zone)
 
 
 # --------------------------------------------------------------------------- DiD

@@ -175,6 +175,7 @@ def test_its_dates_of_an_aware_column_are_read_on_its_clock():
         b = interrupted_time_series("csat", at, data=data, time="day")
         assert b.change_index == 80
         np.testing.assert_allclose(b.estimate, a.estimate, rtol=1e-12)
+    assert b.tz == "Europe/Berlin" and b.index[80] == np.datetime64("2025-03-21T23:00")
     with pytest.raises(InvalidParameterError, match="without a time zone"):
         interrupted_time_series("csat", pd.Timestamp("2025-03-22", tz="Europe/Berlin"),
                                 data=data.assign(day=days.tz_localize(None)), time="day")
@@ -672,6 +673,12 @@ def test_plots_draw_each_design():
     sc = synthetic_control(**_sc_args())
     ax = sc.plot()
     np.testing.assert_allclose(ax.lines[1].get_ydata(), sc.synthetic_path)
+    pd = pytest.importorskip("pandas")
+    days = pd.date_range("2025-01-01", periods=150, freq="D", tz="Europe/Berlin")
+    aware = interrupted_time_series("y", "2025-03-22", data=pd.DataFrame(
+        {"y": _series(), "day": days}), time="day")
+    change = aware.plot().lines[3].get_xdata()[0]  # the change line, at local midnight
+    assert str(change) == "2025-03-22 00:00:00+01:00"
     with pytest.raises(InvalidParameterError, match=r"^The 'result' parameter of plot.impact"):
         impact(3)
     with pytest.raises(InvalidParameterError, match=r"^The 'ax' parameter of plot.impact"):
