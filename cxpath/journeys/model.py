@@ -716,7 +716,9 @@ class Journeys:
         """Back to a long event log, one row per event.
 
         Columns: ``case_id``, ``position`` (0-based within the case), ``touchpoint`` and,
-        when present, ``start_timestamp`` and ``timestamp`` (datetime64[us], UTC),
+        when present, ``start_timestamp`` and ``timestamp`` (datetime64[us]; with a ``tz``,
+        pandas and polars columns aware of it, which ``from_events`` reads back with the
+        zone, and UTC instants in the dict),
         ``channel``, the event attributes, and the case-level ``outcome``, ``value``,
         ``weight`` and case attributes repeated on every event (read ``value`` back with
         ``value_agg='first'``).
@@ -750,7 +752,8 @@ class Journeys:
                 cols[name] = x[case_of_event]
         for name, attr in self.case_attributes.items():
             cols.setdefault(name, attr.decoded()[case_of_event])
-        return make_frame(cols, backend, func="Journeys.to_frame")
+        return make_frame(cols, backend, func="Journeys.to_frame",
+                          zones={"timestamp": self.tz, "start_timestamp": self.tz})
 
     # --- display ------------------------------------------------------------------------
     def _facts(self) -> list[str]:

@@ -59,6 +59,24 @@ def test_to_frame_backends(small):
         small.to_frame("excel")
 
 
+def test_to_frame_keeps_the_zone_and_round_trips():
+    pd = pytest.importorskip("pandas")
+    local = pd.to_datetime(["2025-03-30 01:30", "2025-03-30 03:30", "2025-03-29 10:00"])
+    log = pd.DataFrame({"case": ["a", "a", "b"], "step": ["x", "y", "x"],
+                        "at": local.tz_localize("Europe/Berlin")})
+    j = Journeys.from_events(log, case="case", touchpoint="step", timestamp="at")
+    frame = j.to_frame()
+    # local times across the switch to summer time (02:00 -> 03:00 on 2025-03-30)
+    assert frame["timestamp"].astype(str).tolist() == [
+        "2025-03-30 01:30:00+01:00", "2025-03-30 03:30:00+02:00", "2025-03-29 10:00:00+01:00"]
+    back = Journeys.from_events(frame, case="case_id", touchpoint="touchpoint",
+                                timestamp="timestamp")
+    assert back.tz == "Europe/Berlin" and back.times.tolist() == j.times.tolist()
+    # the dict keeps the UTC instants (00:30 and 01:30 UTC)
+    assert j.to_frame("dict")["timestamp"][:2].astype(str).tolist() == [
+        "2025-03-30T00:30:00.000000", "2025-03-30T01:30:00.000000"]
+
+
 def test_repr_is_readable(small):
     text = repr(small)
     assert text.startswith("Journeys: 3 cases, 6 events, 4 touchpoints")
