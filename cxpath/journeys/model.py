@@ -121,6 +121,10 @@ def _attribute_map(mapping: Mapping[str, Attribute] | None) -> dict:
 class Journey:
     """One case of a :class:`Journeys`: its touchpoints in order, times and outcome.
 
+    ``times`` and ``starts`` are ``datetime64`` instants in UTC when the journeys have a
+    ``tz`` (also given here; :meth:`local_times` reads them in it), naive wall-clock times
+    otherwise.
+
     Examples
     --------
     >>> from cxpath import Journeys
@@ -140,6 +144,7 @@ class Journey:
     starts: np.ndarray | None = None
     event_attributes: dict = attrs.field(factory=dict)
     case_attributes: dict = attrs.field(factory=dict)
+    tz: str | None = None
 
     def __attrs_post_init__(self):
         func = "Journey"
@@ -165,6 +170,25 @@ class Journey:
 
     def __len__(self) -> int:
         return len(self.touchpoints)
+
+    def local_times(self):
+        """``times`` as pandas timestamps aware of ``tz`` (the naive times without one).
+
+        Examples
+        --------
+        >>> from cxpath import Journeys
+        >>> j = Journeys.from_events(case=[1], touchpoint=["a"], timestamp=["2025-03-30 01:30"],
+        ...                          tz="Europe/Berlin")
+        >>> str(j[0].local_times()[0])
+        '2025-03-30 01:30:00+01:00'
+        """
+        from .._frames import in_zone
+        from .._optional import require
+
+        if self.times is None:
+            return None
+        pd = require("pandas", "Journey.local_times")
+        return pd.DatetimeIndex(self.times) if self.tz is None else in_zone(self.times, self.tz)
 
     @property
     def path(self) -> str:
@@ -574,6 +598,7 @@ class Journeys:
                               for k, a in self.event_attributes.items()},
             case_attributes={k: a.take(slice(i, i + 1)).decoded()[0]
                              for k, a in self.case_attributes.items()},
+            tz=self.tz,
         )
 
     def __iter__(self) -> Iterator[Journey]:

@@ -72,6 +72,10 @@ def test_to_frame_keeps_the_zone_and_round_trips():
     back = Journeys.from_events(frame, case="case_id", touchpoint="touchpoint",
                                 timestamp="timestamp")
     assert back.tz == "Europe/Berlin" and back.times.tolist() == j.times.tolist()
+    case = j[0]  # one case: UTC instants and the zone to read them in
+    assert case.tz == "Europe/Berlin"
+    assert case.local_times().astype(str).tolist() == ["2025-03-30 01:30:00+01:00",
+                                                       "2025-03-30 03:30:00+02:00"]
     # the dict keeps the UTC instants (00:30 and 01:30 UTC)
     assert j.to_frame("dict")["timestamp"][:2].astype(str).tolist() == [
         "2025-03-30T00:30:00.000000", "2025-03-30T01:30:00.000000"]
