@@ -114,8 +114,9 @@ def column(data, spec, name: str, func: str) -> np.ndarray | None:
 def column_zone(data, spec) -> str | None:
     """Time zone of a typed time-zone-aware datetime column (pandas, polars, arrow), else None.
 
-    The name is returned as the library spells it (``'Europe/Berlin'``, ``'UTC'``,
-    ``'+01:00'``); values of an aware column are instants, whatever the zone.
+    The name is the IANA key where there is one (``'Europe/Berlin'``, ``'UTC'``), else a
+    fixed offset as ``'+01:00'`` (which pandas and polars both read); values of an aware
+    column are instants, whatever the zone.
     """
     if spec is None:
         return None
@@ -141,6 +142,11 @@ def column_zone(data, spec) -> str | None:
     path = getattr(tz, "_filename", None)  # dateutil's tzfile('/usr/share/zoneinfo/…')
     if name is None and isinstance(path, str) and "zoneinfo/" in path:
         name = path.split("zoneinfo/", 1)[1]
+    fixed = tz.utcoffset(None) if name is None and hasattr(tz, "utcoffset") else None
+    if fixed is not None:  # a fixed offset, spelled as pandas and polars both read it
+        minutes = int(fixed.total_seconds() // 60)
+        name = "UTC" if minutes == 0 else \
+            f"{'+' if minutes > 0 else '-'}{abs(minutes) // 60:02d}:{abs(minutes) % 60:02d}"
     return str(name or tz)
 
 
@@ -327,7 +333,8 @@ def make_frame(columns: dict, backend: str = "pandas", *, func: str = "to_frame"
     (1 for seconds, 3600 for hours …): those become ``timedelta64[ns]`` (pandas, dict) or
     ``Duration`` (polars) columns, see :func:`as_timedelta`. ``zones`` maps the names of
     ``datetime64`` columns holding UTC instants to the time zone they are shown in: pandas
-    and polars columns aware of that zone (the dict keeps the UTC instants).
+    and polars columns aware of that zone (the dict keeps the UTC instants; polars, which
+    knows fixed offsets of whole hours only, shows other offsets in UTC).
     """
     v.check_option(backend, "backend", func, BACKENDS)
     if durations:
@@ -342,9 +349,12 @@ def make_frame(columns: dict, backend: str = "pandas", *, func: str = "to_frame"
                              for k, c in columns.items()})
     pl = require("polars", f"{func}(backend='polars')")
     frame = pl.DataFrame({k: _polars_ready(np.asarray(c)) for k, c in columns.items()})
-    if zones:
-        frame = frame.with_columns([pl.col(k).dt.replace_time_zone("UTC")
-                                    .dt.convert_time_zone(z) for k, z in zones.items()])
+    for k, z in zones.items():
+        utc = pl.col(k).dt.replace_time_zone("UTC")
+        try:
+            frame = frame.with_columns(utc.dt.convert_time_zone(z))
+        except pl.exceptions.ComputeError:  # an offset polars has no zone for ('-05:30')
+            frame = frame.with_columns(utc)
     return frame
 
 

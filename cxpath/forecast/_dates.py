@@ -274,7 +274,7 @@ def follows(stamps, off) -> np.ndarray:
 
 def zone_of(stamps) -> str | None:
     """The time zone of time-zone-aware timestamps as a name pandas and polars read (the
-    IANA key where there is one: ``'Europe/Berlin'``, ``'UTC'``, ``'UTC+02:00'``), None
+    IANA key where there is one: ``'Europe/Berlin'``, ``'UTC'``; else ``'+02:00'``), None
     for naive ones."""
     from .._frames import column_zone
 

@@ -272,3 +272,23 @@ def test_aware_forecast_dates_are_the_local_calendars_next_periods(zone, freq, s
     assert f.tz == zone and str(shown.dt.tz) == zone
     assert (pd.DatetimeIndex(shown) == idx[n:]).all()
     assert (np.diff(f.ds) > np.timedelta64(0, "ns")).all()  # UTC instants never repeat
+
+
+def test_fixed_offsets_and_other_zone_objects_are_named_for_pandas_and_polars():
+    import datetime as dt
+
+    pytest.importorskip("polars")
+    zones = [(dt.timezone(dt.timedelta(hours=2)), "+02:00"),
+             (dt.timezone(dt.timedelta(hours=-5, minutes=-30)), "-05:30"),
+             (dt.timezone.utc, "UTC")]
+    pytz = pytest.importorskip("pytz")
+    zones.append((pytz.timezone("America/Chicago"), "America/Chicago"))
+    for zone, name in zones:
+        idx = pd.date_range("2024-01-01", periods=10, freq="D", tz=zone)
+        f = naive(pd.Series(np.arange(10.0), index=idx), 2)
+        assert f.tz == name
+        assert f.to_frame()["ds"].tolist() == list(idx[-1:] + pd.Timedelta(days=1)) + \
+            list(idx[-1:] + pd.Timedelta(days=2))
+        # polars knows fixed offsets of whole hours only: the others are shown in UTC
+        assert f.to_frame("polars")["ds"].dtype.time_zone == (
+            "UTC" if name == "-05:30" else "Etc/GMT-2" if name == "+02:00" else name)
