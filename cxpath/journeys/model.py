@@ -155,6 +155,8 @@ class Journey:
             v.fail("touchpoints", func, "a sequence of touchpoint labels (str)",
                    self.touchpoints, wrong_type=True)
         object.__setattr__(self, "touchpoints", tuple(steps))
+        if self.tz is not None:
+            object.__setattr__(self, "tz", parse_zone(self.tz, "tz", func))
         if isinstance(self.weight, bool) or not isinstance(self.weight, (int, np.integer)):
             v.fail("weight", func, "an integer", self.weight, wrong_type=True)
         for name in ("times", "starts"):
@@ -171,7 +173,7 @@ class Journey:
     def __len__(self) -> int:
         return len(self.touchpoints)
 
-    def local_times(self):
+    def local_times(self) -> pd.DatetimeIndex | None:
         """``times`` as pandas timestamps aware of ``tz`` (the naive times without one).
 
         Examples
