@@ -90,6 +90,9 @@ def _codes(x, name, func):
     return uniq, codes.reshape(-1)
 
 
+_NS_FIRST, _NS_LAST = np.datetime64("1678-01-01"), np.datetime64("2262-04-11")
+
+
 def _at_mask(at, values, name, func, zone=None):
     """``values >= at`` with ``at`` read in the type of ``values``.
 
@@ -110,7 +113,7 @@ def _at_mask(at, values, name, func, zone=None):
         if aware:
             at = at.astimezone(datetime.timezone.utc).replace(tzinfo=None)
         try:
-            at = np.datetime64(at, "ns")
+            at = np.datetime64(at)
         except ValueError:
             v.fail(name, func, "a date (str, datetime or numpy.datetime64) like the 'time' "
                    "values", at)
@@ -119,16 +122,19 @@ def _at_mask(at, values, name, func, zone=None):
         if zone is not None and not aware:  # a wall-clock time of the column's zone
             from .._zones import localize
 
-            wall = at.astype(np.int64)
-            shift = localize(np.array([wall // 10**9], dtype=np.float64), zone)[0] - \
-                wall // 10**9
-            at = np.datetime64(int(wall + int(shift) * 10**9), "ns")
+            wall = int(at.astype("datetime64[s]").astype(np.int64))
+            at = at + np.timedelta64(int(localize(np.array([float(wall)]), zone)[0]) - wall,
+                                     "s")
     elif kind in "iuf":
         if isinstance(at, (bool, np.bool_)) or not isinstance(at, numbers.Real) or \
                 (isinstance(at, float) and math.isnan(at)):
             v.fail(name, func, "a number like the 'time' values", at, wrong_type=True)
     elif not isinstance(at, str):
         v.fail(name, func, "a str like the 'time' values", at, wrong_type=True)
+    if kind == "M" and not _NS_FIRST <= at <= _NS_LAST:
+        # numpy compares in the finer unit: a date past nanosecond timestamps would wrap
+        # (3000-01-01 becomes 1830) and put every period after the change
+        return np.full(values.shape, bool(at < _NS_FIRST))
     try:
         return np.asarray(values >= at, dtype=bool)
     except TypeError:

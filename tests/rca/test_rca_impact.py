@@ -162,6 +162,17 @@ def test_its_time_column_and_dates():
     assert num.change_index == 81
 
 
+def test_a_change_date_past_nanosecond_timestamps_is_after_every_period():
+    days = np.datetime64("2025-01-01") + np.arange(150)
+    data = {"csat": _series(), "day": days.astype("datetime64[ns]")}
+    # numpy compares in nanoseconds, where 3000-01-01 wraps to 1830: every period was
+    # "after" the change
+    with pytest.raises(DataError, match=r"Got 150 period\(s\) before and 0 after"):
+        interrupted_time_series("csat", "3000-01-01", data=data, time="day")
+    with pytest.raises(DataError, match=r"Got 0 period\(s\) before and 150 after"):
+        interrupted_time_series("csat", "1500-01-01", data=data, time="day")
+
+
 def test_its_dates_of_an_aware_column_are_read_on_its_clock():
     pd = pytest.importorskip("pandas")
     y = _series()
