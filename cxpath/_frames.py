@@ -358,11 +358,12 @@ def make_frame(columns: dict, backend: str = "pandas", *, func: str = "to_frame"
     return frame
 
 
-def in_zone(instants, zone: str):
-    """UTC instants (``datetime64``) as a pandas ``DatetimeIndex`` aware of ``zone``."""
+def in_zone(instants, zone: str | None):
+    """UTC instants (``datetime64``) as a pandas ``DatetimeIndex`` aware of ``zone``; naive
+    as they are when ``zone`` is None."""
     pd = require("pandas", "Dates in a time zone")
-    return pd.DatetimeIndex(np.asarray(instants, dtype="M8[ns]")).tz_localize("UTC") \
-        .tz_convert(zone)
+    out = pd.DatetimeIndex(np.asarray(instants, dtype="M8[ns]"))
+    return out if zone is None else out.tz_localize("UTC").tz_convert(zone)
 
 
 _NS_MAX = np.iinfo(np.int64).max / 1e9  # the longest duration timedelta64[ns] holds (s)

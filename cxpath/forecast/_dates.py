@@ -36,8 +36,8 @@ from .._optional import require
 if TYPE_CHECKING:
     import pandas as pd
 
-__all__ = ["DATES_DOC", "check_fits", "dated", "follows", "future_dates", "local_dates",
-           "parse_freq", "read_dates", "regular_freq", "season_length", "zone_of"]
+__all__ = ["DATES_DOC", "check_fits", "dated", "follows", "future_dates", "parse_freq",
+           "read_dates", "regular_freq", "season_length", "zone_of"]
 
 _DAY = 86_400 * 10**9  # nanoseconds
 
@@ -279,15 +279,6 @@ def zone_of(stamps) -> str | None:
     from .._frames import column_zone
 
     return column_zone(None, stamps)
-
-
-def local_dates(ds, tz: str | None):
-    """``ds`` (``datetime64[ns]``; UTC instants when ``tz`` is given) as a pandas
-    ``DatetimeIndex``, aware of ``tz`` when it is given."""
-    from .._frames import in_zone
-
-    pd = require("pandas", "Dates of a forecast")
-    return pd.DatetimeIndex(np.asarray(ds, dtype="M8[ns]")) if tz is None else in_zone(ds, tz)
 
 
 def future_dates(last, off, h: int, func: str = "forecast") -> np.ndarray:

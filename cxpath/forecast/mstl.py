@@ -26,6 +26,7 @@ import numpy as np
 
 from .. import _validate as v
 from .._budget import check_memory
+from .._frames import in_zone
 from .._optional import require
 from .._results import Result, derived_columns, drawn_by, result
 from .._warnings import warn
@@ -34,7 +35,6 @@ from ._base import Forecast, check_h, check_levels, check_series
 from ._dates import (
     _dated_index,
     future_dates,
-    local_dates,
     read_dates,
     regular_freq,
     zone_of,
@@ -646,7 +646,7 @@ def mstl_forecast(y: ArrayLike, h: int, periods: float | Sequence[float] | None 
         if not (isinstance(off, pd.offsets.Tick) and int(off.nanos) <= _DAY):
             v.fail("holidays" if holidays is not None else "events", func,
                    "used with daily or sub-daily data", got=f"frequency {off.freqstr!r}")
-        masks = _calendar(holidays, events, stamps, local_dates(ds, zone_of(stamps)), func)
+        masks = _calendar(holidays, events, stamps, in_zone(ds, zone_of(stamps)), func)
 
     def run(series):
         return _decompose(series, kept, wins, iterate, robust, 0, 1, 1, None, None)

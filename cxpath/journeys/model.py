@@ -185,12 +185,8 @@ class Journey:
         '2025-03-30 01:30:00+01:00'
         """
         from .._frames import in_zone
-        from .._optional import require
 
-        if self.times is None:
-            return None
-        pd = require("pandas", "Journey.local_times")
-        return pd.DatetimeIndex(self.times) if self.tz is None else in_zone(self.times, self.tz)
+        return None if self.times is None else in_zone(self.times, self.tz)
 
     @property
     def path(self) -> str:

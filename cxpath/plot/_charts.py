@@ -319,9 +319,9 @@ def _local_ds(result: Forecast) -> np.ndarray:
     the aware local datetimes, which matplotlib places by instant and labels in the zone."""
     if result.tz is None:
         return result.ds
-    from ..forecast._dates import local_dates
+    from .._frames import in_zone
 
-    return local_dates(result.ds, result.tz).to_pydatetime()
+    return in_zone(result.ds, result.tz).to_pydatetime()
 
 
 def _step_dates(result: Forecast):
